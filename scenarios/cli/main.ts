@@ -1,0 +1,308 @@
+/**
+ * `skylane`: run, validate, list and merge scenario runs.
+ *
+ * Exit codes: 0 every run passed; 1 at least one run failed its criteria or
+ * errored; 2 bad input or usage (nothing is run and no report is written).
+ */
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { AGENTS } from '../../agents/registry.ts';
+import { REQUIREMENTS } from '../../seeds/requirements.ts';
+import { BACKEND_IDS, type BackendId } from '../../sim/physics/backend.ts';
+import { CRITERIA } from '../criteria/index.ts';
+import { expandJobs, parseSeeds, parseShard, shardJobs, type Job } from '../jobs.ts';
+import { ScenarioError, type LoadedScenario } from '../loader.ts';
+import { displayPath, expandScenarioPaths, loadScenarioFile } from '../node-io.ts';
+import { formatValue, toJUnit } from '../reports/junit.ts';
+import { checkReport, toJson } from '../reports/json.ts';
+import type { RunResult } from '../result.ts';
+import { runJobs } from './pool.ts';
+import { ACTOR_KINDS, SENSOR_TYPES } from '../schema.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const LIBRARY_DIR = resolve(HERE, '../library');
+
+export class UsageError extends Error {}
+
+const USAGE = `Usage:
+  skylane run <files|dirs...> [--backend rapier|cannon|rapier-deterministic|all] [--seed N | --seeds A..B]
+                              [--workers N] [--shard K/N] [--json FILE] [--junit FILE] [--quiet]
+  skylane validate <files|dirs...>
+  skylane list
+  skylane merge <reports.json...> [--json FILE] [--junit FILE]
+
+Exit codes: 0 all runs pass, 1 a run fails or errors, 2 bad input or usage.`;
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  isTTY: boolean;
+}
+
+const defaultIo: Io = {
+  out: (s) => process.stdout.write(s + '\n'),
+  err: (s) => process.stderr.write(s + '\n'),
+  isTTY: Boolean(process.stderr.isTTY),
+};
+
+function loadAll(paths: string[], io: Io): LoadedScenario[] | null {
+  if (paths.length === 0) throw new UsageError('no scenario files or folders given');
+  let files: string[];
+  try {
+    files = expandScenarioPaths(paths);
+  } catch (err) {
+    if (err instanceof ScenarioError) {
+      io.err(`error: ${err.message}`);
+      return null;
+    }
+    throw err;
+  }
+  const loaded: LoadedScenario[] = [];
+  let bad = 0;
+  for (const f of files) {
+    try {
+      loaded.push(loadScenarioFile(f));
+    } catch (err) {
+      if (!(err instanceof ScenarioError)) throw err;
+      io.err(`error: ${err.message}`);
+      bad++;
+    }
+  }
+  if (bad > 0) {
+    io.err(`${bad} of ${files.length} scenario file(s) are invalid; nothing was run.`);
+    return null;
+  }
+  return loaded;
+}
+
+function writeReport(path: string, text: string): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  writeFileSync(path, text);
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+export function summaryTable(runs: RunResult[]): string {
+  const rows = runs.map((r) => [
+    r.scenario,
+    String(r.seed),
+    r.backend,
+    r.verdict.toUpperCase(),
+    r.verdict === 'error' ? (r.error ?? r.endReason).slice(0, 60) : r.criteria.filter((c) => !c.passed).map((c) => `${c.name}=${formatValue(c)}`).join(', ') || '-',
+    `${r.simTime.toFixed(2)} s`,
+    `${r.wallTime.toFixed(2)} s`,
+  ]);
+  const head = ['scenario', 'seed', 'backend', 'verdict', 'failing criteria', 'sim time', 'wall time'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i]!)).join('  ').trimEnd();
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function summaryLine(runs: RunResult[]): string {
+  const passed = runs.filter((r) => r.verdict === 'pass').length;
+  const failed = runs.filter((r) => r.verdict === 'fail').length;
+  const errors = runs.filter((r) => r.verdict === 'error').length;
+  const rate = runs.length ? ((100 * passed) / runs.length).toFixed(1) : '0.0';
+  return `${passed} passed, ${failed} failed${errors ? `, ${errors} errors` : ''} (${runs.length} runs, pass rate ${rate} %)`;
+}
+
+function progressBar(io: Io): ((done: number, total: number) => void) | undefined {
+  if (!io.isTTY) return undefined;
+  return (done, total) => {
+    const width = 30;
+    const filled = Math.round((width * done) / total);
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} runs`);
+    if (done === total) process.stderr.write('\r' + ' '.repeat(width + 24) + '\r');
+  };
+}
+
+function parseBackends(s: string | undefined): BackendId[] {
+  if (s === undefined) return ['rapier'];
+  if (s === 'all') return ['rapier', 'cannon'];
+  const ids = s.split(',');
+  for (const id of ids) if (!(BACKEND_IDS as readonly string[]).includes(id)) throw new UsageError(`--backend expects one of ${BACKEND_IDS.join(', ')} or all, got "${id}"`);
+  return ids as BackendId[];
+}
+
+function positiveInt(name: string, s: string | undefined, fallback: number): number {
+  if (s === undefined) return fallback;
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} expects a whole number >= 1, got "${s}"`);
+  return n;
+}
+
+async function cmdRun(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      backend: { type: 'string' },
+      seed: { type: 'string' },
+      seeds: { type: 'string' },
+      workers: { type: 'string' },
+      shard: { type: 'string' },
+      json: { type: 'string' },
+      junit: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      'recycle-after': { type: 'string' },
+    },
+  });
+  if (values.seed !== undefined && values.seeds !== undefined) throw new UsageError('give --seed or --seeds, not both');
+  let seeds: number[] | null = null;
+  try {
+    if (values.seed !== undefined) {
+      const n = Number(values.seed);
+      if (!Number.isSafeInteger(n) || n < 0) throw new Error(`--seed expects a whole number >= 0, got "${values.seed}"`);
+      seeds = [n];
+    } else if (values.seeds !== undefined) seeds = parseSeeds(values.seeds);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const backends = parseBackends(values.backend);
+  const workers = positiveInt('--workers', values.workers, availableParallelism());
+  const recycleAfter = positiveInt('--recycle-after', values['recycle-after'], 200);
+  let shard = null;
+  const shardArg = values.shard ?? (process.env.SKYLANE_SHARD || undefined);
+  if (shardArg !== undefined) {
+    try {
+      shard = parseShard(shardArg);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
+
+  const loaded = loadAll(positionals, io);
+  if (!loaded) return 2;
+  const all = expandJobs(loaded.map((l) => ({ file: l.file, defaultSeed: l.scenario.seed })), seeds, backends);
+  const jobs: Job[] = shardJobs(all, shard);
+  if (shard && !values.quiet) io.err(`shard ${shard.k}/${shard.n}: ${jobs.length} of ${all.length} runs`);
+  const outcomes = await runJobs(jobs, { workers, recycleAfter, ...(values.quiet ? {} : { onProgress: progressBar(io) }) });
+
+  const inputErrors = outcomes.filter((o): o is { index: number; inputError: string } => 'inputError' in o);
+  if (inputErrors.length > 0) {
+    for (const e of inputErrors) io.err(`error: ${e.inputError}`);
+    io.err(`${inputErrors.length} run(s) could not be built from their scenario; no report was written.`);
+    return 2;
+  }
+  const runs = outcomes.map((o) => (o as { result: RunResult }).result);
+  if (!values.quiet) {
+    io.out(summaryTable(runs));
+    io.out('');
+  }
+  io.out(summaryLine(runs));
+  if (values.json) writeReport(values.json, toJson(runs));
+  if (values.junit) writeReport(values.junit, toJUnit(runs));
+  return runs.every((r) => r.verdict === 'pass') ? 0 : 1;
+}
+
+function cmdValidate(argv: string[], io: Io): number {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  const loaded = loadAll(positionals, io);
+  if (!loaded) return 2;
+  for (const l of loaded) io.out(`ok  ${l.file}  (${l.scenario.name})`);
+  io.out(`${loaded.length} scenario file(s) valid`);
+  return 0;
+}
+
+function cmdList(io: Io): number {
+  io.out('Scenarios (scenarios/library):');
+  let files: string[] = [];
+  try {
+    files = expandScenarioPaths([LIBRARY_DIR]);
+  } catch {
+    /* empty library */
+  }
+  for (const f of files) {
+    try {
+      const l = loadScenarioFile(f);
+      io.out(`  ${pad(l.scenario.name, 26)} ${l.scenario.description.split('\n')[0]}`);
+    } catch (err) {
+      io.out(`  ${pad(displayPath(f), 26)} INVALID: ${(err as Error).message}`);
+    }
+  }
+  io.out('\nAgents:');
+  for (const a of Object.values(AGENTS)) io.out(`  ${pad(a.name, 26)} ${a.description}`);
+  io.out('\nCriteria (default threshold and where it comes from):');
+  for (const c of CRITERIA) {
+    const req = c.requirement ? REQUIREMENTS[c.requirement] : undefined;
+    const def = req ? `default ${req.comparison} ${req.threshold} ${req.unit} from seeds/${req.id} (plan section ${req.section})` : 'no default: the scenario sets it';
+    io.out(`  ${pad(c.type, 26)} ${c.description}\n  ${pad('', 26)} ${def}`);
+  }
+  io.out('\nRequirements (seeds/):');
+  for (const r of Object.values(REQUIREMENTS)) io.out(`  ${pad(r.id, 30)} ${r.comparison} ${r.threshold} ${r.unit}: ${r.quantity}`);
+  io.out(`\nActor kinds: ${ACTOR_KINDS.join(', ')}`);
+  io.out(`Sensor types: ${SENSOR_TYPES.join(', ')}`);
+  io.out(`Backends: ${BACKEND_IDS.join(', ')}`);
+  return 0;
+}
+
+function cmdMerge(argv: string[], io: Io): number {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'string' }, junit: { type: 'string' } } });
+  if (positionals.length === 0) throw new UsageError('merge needs one or more JSON reports');
+  const runs: RunResult[] = [];
+  for (const p of positionals) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(p, 'utf8'));
+    } catch (err) {
+      io.err(`error: ${displayPath(p)}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `not JSON: ${(err as Error).message}`}`);
+      return 2;
+    }
+    const problem = checkReport(parsed);
+    if (problem) {
+      io.err(`error: ${displayPath(p)}: ${problem}`);
+      return 2;
+    }
+    runs.push(...(parsed as { runs: RunResult[] }).runs);
+  }
+  // Restore the unsharded order: file, then seed, then backend.
+  const key = (r: RunResult) => `${r.file}\u0000${String(r.seed).padStart(16, '0')}\u0000${r.backend}`;
+  const seen = new Set<string>();
+  for (const r of runs) {
+    if (seen.has(key(r))) {
+      io.err(`error: the run ${r.file} seed ${r.seed} (${r.backend}) appears in more than one report`);
+      return 2;
+    }
+    seen.add(key(r));
+  }
+  runs.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  io.out(summaryLine(runs));
+  if (values.json) writeReport(values.json, toJson(runs));
+  if (values.junit) writeReport(values.junit, toJUnit(runs));
+  return runs.every((r) => r.verdict === 'pass') ? 0 : 1;
+}
+
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'run':
+        return await cmdRun(rest, io);
+      case 'validate':
+        return cmdValidate(rest, io);
+      case 'list':
+        return cmdList(io);
+      case 'merge':
+        return cmdMerge(rest, io);
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        io.out(USAGE);
+        return cmd === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${cmd}"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String((err as { code: unknown }).code).startsWith('ERR_PARSE_ARGS'))) {
+      io.err(`error: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * Scenario loading: text -> validated `Scenario`, with one clear error per
+ * broken file that names the file, the field path and what was expected.
+ * Pure (no Node APIs) so the browser uses the same code; `node-io.ts` adds
+ * file and folder reading for the CLI.
+ */
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { z } from 'zod';
+import { AGENTS, AGENT_NAMES } from '../agents/registry.ts';
+import { Rng } from '../sim/rng.ts';
+import {
+  ACTOR_KINDS,
+  CRITERION_TYPES,
+  EVENT_TYPES,
+  SENSOR_TYPES,
+  scenarioSchema,
+  type Scenario,
+  type VarySpec,
+} from './schema.ts';
+
+export class ScenarioError extends Error {
+  constructor(
+    readonly file: string,
+    /** Field path such as `actors[1].agent`, or '' for the whole file. */
+    readonly fieldPath: string,
+    /** What was expected, and what was found. */
+    readonly expected: string,
+  ) {
+    super(`${file}: ${fieldPath ? `${fieldPath}: ` : ''}${expected}`);
+    this.name = 'ScenarioError';
+  }
+}
+
+/** A scenario as written (before the seed draws its varied parameters) and validated. */
+export interface LoadedScenario {
+  file: string;
+  /** The parsed document, untouched; `instantiate` draws `vary` on a copy. */
+  raw: unknown;
+  /** Validated with the file's own values (no `vary` applied). */
+  scenario: Scenario;
+}
+
+type Path = (string | number)[];
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let s = '';
+  for (const p of path) {
+    if (typeof p === 'number') s += `[${p}]`;
+    else s += s ? `.${String(p)}` : String(p);
+  }
+  return s;
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (typeof v === 'string') return `"${v.length > 40 ? v.slice(0, 40) + '...' : v}"`;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  return 'an object';
+}
+
+function getAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = root;
+  for (const p of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[p];
+  }
+  return cur;
+}
+
+const oneOf = (xs: readonly string[]) => `one of ${xs.map((x) => `"${x}"`).join(', ')}`;
+
+/** Parse YAML or JSON text. */
+export function parseDocument(text: string, file: string): unknown {
+  try {
+    return parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+  } catch (err) {
+    if (err instanceof YAMLParseError) {
+      const pos = err.linePos?.[0];
+      const where = pos ? `line ${pos.line}, column ${pos.col}` : '';
+      const first = err.message.split('\n')[0] ?? err.message;
+      throw new ScenarioError(file, where, `YAML syntax error: ${first.replace(/ at line \d+, column \d+:?$/, '')}`);
+    }
+    throw new ScenarioError(file, '', `cannot parse: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** Check the discriminating fields first, so that a typo names the field and the choices. */
+function checkDiscriminators(doc: Record<string, unknown>, file: string): void {
+  const list = (key: string): unknown[] => (Array.isArray(doc[key]) ? (doc[key] as unknown[]) : []);
+  const check = (key: string, field: string, allowed: readonly string[], what: string) => {
+    list(key).forEach((item, i) => {
+      if (item === null || typeof item !== 'object') return;
+      const v = (item as Record<string, unknown>)[field];
+      if (v === undefined) throw new ScenarioError(file, `${key}[${i}].${field}`, `missing; expected ${what}: ${oneOf(allowed)}`);
+      if (typeof v !== 'string' || !allowed.includes(v)) {
+        throw new ScenarioError(file, `${key}[${i}].${field}`, `unknown ${what} ${describeValue(v)}; expected ${oneOf(allowed)}`);
+      }
+    });
+  };
+  check('actors', 'kind', ACTOR_KINDS, 'actor kind');
+  check('criteria', 'type', CRITERION_TYPES, 'criterion type');
+  check('events', 'type', EVENT_TYPES, 'event type');
+  list('actors').forEach((a, i) => {
+    if (a === null || typeof a !== 'object') return;
+    const sensors = (a as Record<string, unknown>).sensors;
+    if (!Array.isArray(sensors)) return;
+    sensors.forEach((s, j) => {
+      if (s === null || typeof s !== 'object') return;
+      const t = (s as Record<string, unknown>).type;
+      if (typeof t !== 'string' || !(SENSOR_TYPES as readonly string[]).includes(t)) {
+        throw new ScenarioError(file, `actors[${i}].sensors[${j}].type`, `unknown sensor type ${describeValue(t)}; expected ${oneOf(SENSOR_TYPES)}`);
+      }
+    });
+  });
+}
+
+function zodFail(file: string, doc: unknown, error: z.ZodError): never {
+  const issue = error.issues[0]!;
+  const path = issue.path as PropertyKey[];
+  const found = getAt(doc, path);
+  let expected = issue.message.replace(/^Invalid input: /, '');
+  if (issue.code === 'unrecognized_keys') {
+    expected = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  } else if (found === undefined && issue.code === 'invalid_type') {
+    expected = `missing; ${expected.replace(/, received undefined$/, '')}`;
+  } else if (!/received|got/.test(expected)) {
+    expected = `${expected}, got ${describeValue(found)}`;
+  }
+  throw new ScenarioError(file, formatPath(path), expected);
+}
+
+/** Validate references and geometry that the schema alone cannot. */
+function checkSemantics(s: Scenario, file: string): void {
+  const ids = new Map<string, number>();
+  s.actors.forEach((a, i) => {
+    if (a.id === 'ground') throw new ScenarioError(file, `actors[${i}].id`, '"ground" is reserved for the world\'s ground');
+    if (ids.has(a.id)) throw new ScenarioError(file, `actors[${i}].id`, `duplicate actor id "${a.id}" (also actors[${ids.get(a.id)}])`);
+    ids.set(a.id, i);
+  });
+  for (const sc of s.world.scatter) for (let k = 0; k < sc.count; k++) ids.set(`${sc.idPrefix}-${k}`, -1);
+  const needActor = (path: string, id: string) => {
+    if (!ids.has(id)) throw new ScenarioError(file, path, `no actor with id "${id}"; expected one of ${[...ids.keys()].slice(0, 12).map((x) => `"${x}"`).join(', ')}`);
+  };
+
+  const [gcx, gcy] = s.world.ground.centerM;
+  const [gsx, gsy] = s.world.ground.sizeM;
+  const onGround = (x: number, y: number) => Math.abs(x - gcx) <= gsx / 2 && Math.abs(y - gcy) <= gsy / 2;
+
+  s.actors.forEach((a, i) => {
+    const [x, y] = a.pose.position;
+    if (!onGround(x, y)) {
+      throw new ScenarioError(file, `actors[${i}].pose.position`, `[${x}, ${y}] is off the ground (centre [${gcx}, ${gcy}], size [${gsx}, ${gsy}] m)`);
+    }
+    if (a.kind === 'rover') {
+      const names = new Set<string>();
+      a.sensors.forEach((sen, j) => {
+        if (names.has(sen.name)) throw new ScenarioError(file, `actors[${i}].sensors[${j}].name`, `duplicate sensor name "${sen.name}"`);
+        names.add(sen.name);
+        if (sen.type === 'range-ring' && sen.minRangeM !== undefined && sen.maxRangeM !== undefined && sen.minRangeM >= sen.maxRangeM) {
+          throw new ScenarioError(file, `actors[${i}].sensors[${j}].minRangeM`, `must be below maxRangeM (${sen.maxRangeM}), got ${sen.minRangeM}`);
+        }
+      });
+      if (a.agent !== undefined) {
+        const ref = typeof a.agent === 'string' ? { type: a.agent, params: {} } : a.agent;
+        const path = typeof a.agent === 'string' ? `actors[${i}].agent` : `actors[${i}].agent.type`;
+        const entry = AGENTS[ref.type];
+        if (!entry) throw new ScenarioError(file, path, `unknown agent "${ref.type}"; expected ${oneOf(AGENT_NAMES)}`);
+        if (!entry.actorKinds.includes(a.kind)) {
+          throw new ScenarioError(file, path, `agent "${ref.type}" drives ${entry.actorKinds.join(', ')}, not a ${a.kind}`);
+        }
+        const r = entry.params.safeParse(ref.params);
+        if (!r.success) {
+          const iss = r.error.issues[0]!;
+          const p = formatPath(iss.path as PropertyKey[]);
+          throw new ScenarioError(file, `actors[${i}].agent.params${p ? '.' + p : ''}`, iss.message.replace(/^Invalid input: /, ''));
+        }
+        if (ref.type === 'go-to-goal' && !a.mission) throw new ScenarioError(file, `actors[${i}].mission`, 'missing; agent "go-to-goal" needs a mission with a goal');
+      }
+    }
+  });
+
+  s.events.forEach((e, i) => {
+    needActor(`events[${i}].actor`, e.actor);
+    if (e.at > s.duration) throw new ScenarioError(file, `events[${i}].at`, `${e.at} s is after the end of the run (duration ${s.duration} s)`);
+    if (e.type === 'sensor-fault') {
+      const idx = ids.get(e.actor)!;
+      const a = idx >= 0 ? s.actors[idx] : undefined;
+      const sensors = a && a.kind === 'rover' ? a.sensors.map((x) => x.name) : [];
+      if (!sensors.includes(e.sensor)) throw new ScenarioError(file, `events[${i}].sensor`, `actor "${e.actor}" has no sensor "${e.sensor}"; it has ${sensors.length ? oneOf(sensors) : 'none'}`);
+      if (e.restoreAt !== undefined && e.restoreAt <= e.at) throw new ScenarioError(file, `events[${i}].restoreAt`, `must be after at (${e.at} s), got ${e.restoreAt}`);
+    }
+    if (e.type === 'set-motion') {
+      const idx = ids.get(e.actor)!;
+      const a = idx >= 0 ? s.actors[idx] : undefined;
+      if (!a || a.kind !== 'obstacle' || !a.motion) throw new ScenarioError(file, `events[${i}].actor`, `"${e.actor}" is not a moving obstacle (set-motion needs an obstacle with motion)`);
+    }
+  });
+
+  const names = new Set<string>();
+  s.criteria.forEach((c, i) => {
+    const name = c.name ?? c.type;
+    if (names.has(name)) throw new ScenarioError(file, `criteria[${i}].name`, `duplicate criterion name "${name}"; give each a distinct name`);
+    names.add(name);
+    if ('actor' in c && c.actor !== undefined) needActor(`criteria[${i}].actor`, c.actor);
+    if (c.type === 'min-clearance') c.others?.forEach((o, j) => needActor(`criteria[${i}].others[${j}]`, o));
+  });
+
+  s.world.scatter.forEach((sc, i) => {
+    const { min, max } = sc.region;
+    if (!(min[0] < max[0] && min[1] < max[1])) throw new ScenarioError(file, `world.scatter[${i}].region`, `min must be below max on both axes, got min [${min}] max [${max}]`);
+    if (!onGround(min[0], min[1]) || !onGround(max[0], max[1])) throw new ScenarioError(file, `world.scatter[${i}].region`, 'must lie on the ground');
+    const [lo, hi] = sc.shape.type === 'cylinder' ? sc.shape.radiusM : sc.shape.sideM;
+    if (lo > hi) throw new ScenarioError(file, `world.scatter[${i}].shape`, `range [${lo}, ${hi}] has min above max`);
+  });
+}
+
+function validate(doc: unknown, file: string): Scenario {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new ScenarioError(file, '', `expected a mapping of scenario fields (name, description, seed, duration, world, actors, criteria), got ${describeValue(doc)}`);
+  }
+  checkDiscriminators(doc as Record<string, unknown>, file);
+  const r = scenarioSchema.safeParse(doc);
+  if (!r.success) zodFail(file, doc, r.error);
+  checkSemantics(r.data, file);
+  return r.data;
+}
+
+/** Parse and validate a scenario's text. Throws `ScenarioError`. */
+export function loadScenarioText(text: string, file: string): LoadedScenario {
+  const raw = parseDocument(text, file);
+  const scenario = validate(raw, file);
+  // Check every vary path now, so a bad path fails at load, not mid-sweep.
+  scenario.vary.forEach((v, i) => resolvePath(structuredClone(raw), v.path, file, `vary[${i}].path`));
+  return { file, raw, scenario };
+}
+
+function resolvePath(root: unknown, dotted: string, file: string, field: string): { parent: Record<string | number, unknown>; key: string | number } {
+  const segs = dotted.split('.');
+  let cur: unknown = root;
+  const walked: Path = [];
+  for (let i = 0; i < segs.length; i++) {
+    const seg = segs[i]!;
+    let key: string | number = seg;
+    if (Array.isArray(cur)) {
+      if (/^\d+$/.test(seg)) key = Number(seg);
+      else {
+        const idx = cur.findIndex((x) => x && typeof x === 'object' && ((x as Record<string, unknown>).id === seg || (x as Record<string, unknown>).name === seg));
+        if (idx < 0) throw new ScenarioError(file, field, `"${dotted}": no item with id "${seg}" in ${formatPath(walked) || 'the document'}`);
+        key = idx;
+      }
+    }
+    if (cur === null || typeof cur !== 'object' || !(key in (cur as object))) {
+      throw new ScenarioError(file, field, `"${dotted}": ${formatPath([...walked, key])} does not exist`);
+    }
+    if (i === segs.length - 1) return { parent: cur as Record<string | number, unknown>, key };
+    walked.push(key);
+    cur = (cur as Record<string | number, unknown>)[key];
+  }
+  throw new ScenarioError(file, field, 'empty path');
+}
+
+function draw(v: VarySpec, rng: Rng): unknown {
+  if ('uniform' in v) return rng.uniform(v.uniform[0], v.uniform[1]);
+  if ('normal' in v) return rng.normal(v.normal.mean, v.normal.sd);
+  return v.choice[rng.int(v.choice.length)];
+}
+
+/**
+ * The concrete scenario for one seed: each `vary` entry is drawn from the
+ * seed's "vary" stream, in file order, then the result is validated again.
+ */
+export function instantiate(loaded: LoadedScenario, seed: number): Scenario {
+  if (loaded.scenario.vary.length === 0) return loaded.scenario;
+  const doc = structuredClone(loaded.raw) as Record<string, unknown>;
+  const rng = Rng.stream(seed, 'vary');
+  loaded.scenario.vary.forEach((v, i) => {
+    const { parent, key } = resolvePath(doc, v.path, loaded.file, `vary[${i}].path`);
+    parent[key] = draw(v, rng);
+  });
+  try {
+    return validate(doc, loaded.file);
+  } catch (err) {
+    if (err instanceof ScenarioError) throw new ScenarioError(err.file, err.fieldPath, `${err.expected} (value drawn by vary for seed ${seed})`);
+    throw err;
+  }
+}

@@ -1,0 +1,37 @@
+/** The outcome of one run, and the report shape other tools parse. */
+import type { CriterionResult } from './criteria/criterion.ts';
+
+export type Verdict = 'pass' | 'fail' | 'error';
+
+export interface RunResult {
+  scenario: string;
+  file: string;
+  seed: number;
+  backend: string;
+  verdict: Verdict;
+  criteria: CriterionResult[];
+  /** Simulated seconds at the end of the run. */
+  simTime: number;
+  /** Wall-clock seconds the run took (not deterministic; excluded from comparisons). */
+  wallTime: number;
+  /** Hash of the final ground truth; equal for equal (scenario, seed, backend) on one machine. */
+  stateHash: string;
+  steps: number;
+  /** Why the run ended: "duration", "goal reached", "<criterion> failed: ...", or the error. */
+  endReason: string;
+  /** For verdict "error": what went wrong. */
+  error?: string;
+}
+
+export interface Report {
+  skylane: string;
+  runs: RunResult[];
+  summary: { runs: number; passed: number; failed: number; errors: number; passRate: number };
+}
+
+export function summarise(runs: RunResult[]): Report['summary'] {
+  const passed = runs.filter((r) => r.verdict === 'pass').length;
+  const failed = runs.filter((r) => r.verdict === 'fail').length;
+  const errors = runs.filter((r) => r.verdict === 'error').length;
+  return { runs: runs.length, passed, failed, errors, passRate: runs.length ? passed / runs.length : 0 };
+}

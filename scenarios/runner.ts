@@ -1,0 +1,156 @@
+/**
+ * The runner: builds a World from a scenario for one seed and backend, hooks
+ * the criteria to its streams, steps it to the end (or to an early stop) and
+ * returns a `RunResult`. The CLI, the worker pool and the browser all use
+ * `startRun`; the CLI loops `step` to the end, the browser steps it per frame.
+ */
+import { hashSnapshot } from '../sim/hash.ts';
+import type { BackendId } from '../sim/physics/backend.ts';
+import { createBackend } from '../sim/physics/create.ts';
+import type { World } from '../sim/world.ts';
+import { buildWorld } from './build.ts';
+import type { Criterion, CriterionResult } from './criteria/criterion.ts';
+import { buildCriterion } from './criteria/index.ts';
+import { instantiate, type LoadedScenario } from './loader.ts';
+import type { RunResult, Verdict } from './result.ts';
+import type { Scenario } from './schema.ts';
+
+export interface RunOptions {
+  /** Default: the scenario file's seed. */
+  seed?: number;
+  backend?: BackendId;
+  /**
+   * Wall clock in seconds, only for the report's `wallTime`. Injected by the
+   * CLI and the web app so that the simulation path never reads a clock; without
+   * it `wallTime` is 0.
+   */
+  clock?: () => number;
+}
+
+const noClock = () => 0;
+
+export class Run {
+  readonly criteria: Criterion[];
+  private errorMessage: string | null = null;
+  private ended = false;
+  private readonly started: number;
+  private readonly endsRun: Criterion[];
+  private finalResult: RunResult | null = null;
+
+  constructor(
+    readonly loaded: LoadedScenario,
+    readonly scenario: Scenario,
+    readonly world: World,
+    readonly seed: number,
+    readonly backend: string,
+    private readonly clock: () => number,
+  ) {
+    this.started = clock();
+    this.criteria = scenario.criteria.map(buildCriterion);
+    for (const c of this.criteria) c.attach(world);
+    world.tick$.subscribe((snap) => {
+      for (const c of this.criteria) c.observe(snap);
+    });
+    world.events$.subscribe((e) => {
+      for (const c of this.criteria) c.onEvent(e);
+      if (e.type === 'agent-error') this.errorMessage ??= `agent of '${e.actor}' failed at t=${e.time.toFixed(2)} s: ${e.detail}`;
+    });
+    this.endsRun = this.criteria.filter((c) => c.endsRun);
+  }
+
+  get done(): boolean {
+    return this.ended;
+  }
+
+  get time(): number {
+    return this.world.time;
+  }
+
+  /** Advance up to `n` steps; returns true while the run goes on. */
+  step(n = 1): boolean {
+    for (let i = 0; i < n && !this.ended; i++) {
+      try {
+        this.world.step();
+      } catch (err) {
+        this.errorMessage ??= `t=${this.world.time.toFixed(2)} s: ${err instanceof Error ? err.message : String(err)}`;
+        this.world.stop(`error: ${this.errorMessage}`);
+      }
+      if (!this.world.stopped && this.endsRun.length > 0 && this.endsRun.every((c) => c.status === 'passed')) {
+        this.world.stop('goal reached');
+      }
+      if (this.world.stopped || this.world.time >= this.scenario.duration - 1e-9) this.ended = true;
+    }
+    return !this.ended;
+  }
+
+  /** Run to the end and return the result. */
+  runToEnd(): RunResult {
+    while (this.step(1000));
+    return this.result();
+  }
+
+  /** Live criterion values (mid-run they are provisional). */
+  liveCriteria(): CriterionResult[] {
+    return this.criteria.map((c) => c.result());
+  }
+
+  /** The final result; ends the run if it is still going. Idempotent. */
+  result(): RunResult {
+    if (this.finalResult) return this.finalResult;
+    this.ended = true;
+    const endTime = this.world.time;
+    for (const c of this.criteria) c.finish(endTime);
+    const criteria = this.criteria.map((c) => c.result());
+    const verdict: Verdict = this.errorMessage ? 'error' : criteria.every((c) => c.passed) ? 'pass' : 'fail';
+    this.finalResult = {
+      scenario: this.scenario.name,
+      file: this.loaded.file,
+      seed: this.seed,
+      backend: this.backend,
+      verdict,
+      criteria,
+      simTime: round(endTime, 9),
+      wallTime: round(this.clock() - this.started, 3),
+      stateHash: hashSnapshot(this.world.snapshot),
+      steps: this.world.stepCount,
+      endReason: this.world.stoppedBecause ?? 'duration',
+      ...(this.errorMessage ? { error: this.errorMessage } : {}),
+    };
+    return this.finalResult;
+  }
+
+  dispose(): void {
+    this.world.dispose();
+  }
+}
+
+function round(x: number, digits: number): number {
+  const k = 10 ** digits;
+  return Math.round(x * k) / k;
+}
+
+/** Build the world for one (scenario, seed, backend). Throws ScenarioError on impossible input. */
+export async function startRun(loaded: LoadedScenario, opts: RunOptions = {}): Promise<Run> {
+  const seed = opts.seed ?? loaded.scenario.seed;
+  const backendId = opts.backend ?? 'rapier';
+  const scenario = instantiate(loaded, seed);
+  const physics = await createBackend(backendId);
+  let world: World;
+  try {
+    world = buildWorld(scenario, physics, seed, loaded.file);
+  } catch (err) {
+    physics.free();
+    throw err;
+  }
+  return new Run(loaded, scenario, world, seed, backendId, opts.clock ?? noClock);
+}
+
+/** Run one scenario to its verdict and free the world. */
+export async function runScenario(loaded: LoadedScenario, opts: RunOptions = {}): Promise<RunResult> {
+  const run = await startRun(loaded, opts);
+  try {
+    return run.runToEnd();
+  } finally {
+    run.dispose();
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Ground-truth clearance between actors, exact for vertical prisms: each
+ * part becomes its footprint in the ground plane (a yawed rectangle for a
+ * box, a disc for a cylinder or sphere) extruded between its lowest and
+ * highest z. The distance between two such prisms is
+ * sqrt(horizontal gap^2 + vertical gap^2). Roll and pitch are ignored, which
+ * is exact for the upright bodies of ground scenarios and documented as an
+ * approximation for tilted ones.
+ */
+import type { ActorPart } from '../actor.ts';
+import { rotateVec, yawOf, type Quat, type Vec3 } from '../math.ts';
+
+export interface Prism {
+  circle: boolean;
+  /** Circle: centre in xs[0], ys[0], radius r. Rectangle: 4 corners, counter-clockwise. */
+  xs: Float64Array;
+  ys: Float64Array;
+  r: number;
+  zMin: number;
+  zMax: number;
+}
+
+export function newPrism(): Prism {
+  return { circle: false, xs: new Float64Array(4), ys: new Float64Array(4), r: 0, zMin: 0, zMax: 0 };
+}
+
+const _off: Vec3 = [0, 0, 0];
+
+/** Write the prism of `part` on an actor at `position`/`rotation` into `out`. */
+export function prismOf(part: ActorPart, position: Readonly<Vec3>, rotation: Readonly<Quat>, out: Prism): Prism {
+  rotateVec(rotation, part.offset.position, _off);
+  const cx = position[0] + _off[0], cy = position[1] + _off[1], cz = position[2] + _off[2];
+  const s = part.shape;
+  if (s.type === 'box') {
+    const yaw = yawOf(rotation) + yawOf(part.offset.rotation);
+    const c = Math.cos(yaw), sn = Math.sin(yaw);
+    const [hx, hy, hz] = s.halfExtents;
+    const corners = [[hx, hy], [-hx, hy], [-hx, -hy], [hx, -hy]] as const;
+    // counter-clockwise order: (+,+) (-,+) (-,-) (+,-)
+    for (let i = 0; i < 4; i++) {
+      const [px, py] = corners[i]!;
+      out.xs[i] = cx + c * px - sn * py;
+      out.ys[i] = cy + sn * px + c * py;
+    }
+    out.circle = false;
+    out.zMin = cz - hz;
+    out.zMax = cz + hz;
+  } else {
+    out.circle = true;
+    out.xs[0] = cx;
+    out.ys[0] = cy;
+    out.r = s.radius;
+    const hz = s.type === 'cylinder' ? s.halfHeight : s.radius;
+    out.zMin = cz - hz;
+    out.zMax = cz + hz;
+  }
+  return out;
+}
+
+function pointSegDist(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
+  const dx = bx - ax, dy = by - ay;
+  const len2 = dx * dx + dy * dy;
+  let t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0;
+  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  return Math.hypot(px - (ax + t * dx), py - (ay + t * dy));
+}
+
+function pointInRect(p: Prism, x: number, y: number): boolean {
+  for (let i = 0; i < 4; i++) {
+    const j = (i + 1) & 3;
+    const ex = p.xs[j]! - p.xs[i]!, ey = p.ys[j]! - p.ys[i]!;
+    if (ex * (y - p.ys[i]!) - ey * (x - p.xs[i]!) < 0) return false;
+  }
+  return true;
+}
+
+function pointRectDist(p: Prism, x: number, y: number): number {
+  if (pointInRect(p, x, y)) return 0;
+  let d = Infinity;
+  for (let i = 0; i < 4; i++) {
+    const j = (i + 1) & 3;
+    d = Math.min(d, pointSegDist(x, y, p.xs[i]!, p.ys[i]!, p.xs[j]!, p.ys[j]!));
+  }
+  return d;
+}
+
+/** Separating-axis test for two convex quads. */
+function rectsOverlap(a: Prism, b: Prism): boolean {
+  for (const poly of [a, b]) {
+    for (let i = 0; i < 4; i++) {
+      const j = (i + 1) & 3;
+      const nx = -(poly.ys[j]! - poly.ys[i]!), ny = poly.xs[j]! - poly.xs[i]!;
+      let aMin = Infinity, aMax = -Infinity, bMin = Infinity, bMax = -Infinity;
+      for (let k = 0; k < 4; k++) {
+        const pa = a.xs[k]! * nx + a.ys[k]! * ny;
+        const pb = b.xs[k]! * nx + b.ys[k]! * ny;
+        if (pa < aMin) aMin = pa;
+        if (pa > aMax) aMax = pa;
+        if (pb < bMin) bMin = pb;
+        if (pb > bMax) bMax = pb;
+      }
+      if (aMax < bMin || bMax < aMin) return false;
+    }
+  }
+  return true;
+}
+
+/** Horizontal distance between the footprints; 0 when they overlap. */
+export function footprintDistance(a: Prism, b: Prism): number {
+  if (a.circle && b.circle) return Math.max(0, Math.hypot(a.xs[0]! - b.xs[0]!, a.ys[0]! - b.ys[0]!) - a.r - b.r);
+  if (a.circle || b.circle) {
+    const c = a.circle ? a : b, r = a.circle ? b : a;
+    return Math.max(0, pointRectDist(r, c.xs[0]!, c.ys[0]!) - c.r);
+  }
+  if (rectsOverlap(a, b)) return 0;
+  // Disjoint convex polygons: the closest pair includes a vertex of one of them.
+  let d = Infinity;
+  for (let k = 0; k < 4; k++) {
+    d = Math.min(d, pointRectDist(b, a.xs[k]!, a.ys[k]!), pointRectDist(a, b.xs[k]!, b.ys[k]!));
+  }
+  return d;
+}
+
+/** Distance between two vertical prisms, metres (0 when they intersect). */
+export function prismDistance(a: Prism, b: Prism): number {
+  const h = footprintDistance(a, b);
+  const v = Math.max(0, a.zMin - b.zMax, b.zMin - a.zMax);
+  return Math.hypot(h, v);
+}

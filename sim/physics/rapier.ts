@@ -1,0 +1,559 @@
+/**
+ * `PhysicsBackend` on Rapier (3D). One class serves both the default
+ * `@dimforge/rapier3d-compat` build and `@dimforge/rapier3d-deterministic-compat`
+ * (same API): the caller passes the already-initialised module, so nothing in
+ * this file loads an engine by itself (type-only imports below).
+ *
+ * Normalisations done here (see also cannon.ts, which mirrors them):
+ * - Cylinders are z-aligned: Rapier's y-aligned cylinder is rotated +90° about x.
+ * - Densities default to 1000 kg/m^3 (Rapier's default is 1); a `mass` override
+ *   rescales the collider densities so inertia keeps its shape-derived distribution.
+ * - Friction and restitution combine by multiplication (cannon-es's rule);
+ *   defaults are friction 0.5, restitution 0 on both engines.
+ * - Forces/torques added with `addForce`/`addTorque` persist in Rapier until
+ *   reset; they are reset after each `step` so they act for one step only.
+ * - Sleeping is disabled (cannon-es never sleeps in our setup), so a resting
+ *   body responds to forces and setters the same way on both engines.
+ * - Contact events are per body pair (Rapier reports per collider pair): a
+ *   pair "starts" when its first collider pair touches and "stops" when the
+ *   last one separates. Removing a body reports `started: false` for every
+ *   pair it was touching, at the next drain.
+ * - Ray casts (ours and the vehicles' suspension rays) ignore sensor colliders.
+ * - Vehicles: engine force sign and the per-kg suspension stiffness are
+ *   normalised so that a positive engine force drives towards body +x and a
+ *   positive steering angle turns left, whatever the axle sign. Brake force
+ *   (N) becomes Rapier's brake impulse (N s) = brake * dt.
+ */
+import type {
+  Collider,
+  ColliderDesc as RColliderDesc,
+  DynamicRayCastVehicleController,
+  EventQueue,
+  RigidBody,
+  World,
+} from '@dimforge/rapier3d-compat';
+import type { Pose, Vec3 } from '../math.ts';
+import type {
+  BodyDesc,
+  BodyHandle,
+  ColliderDesc,
+  ContactEvent,
+  PhysicsBackend,
+  PhysicsWorldOptions,
+  RayHit,
+  ShapeDesc,
+  VehicleHandle,
+  WheelDesc,
+  WheelState,
+} from './backend.ts';
+
+export type RapierModule = typeof import('@dimforge/rapier3d-compat');
+
+const DEFAULT_DENSITY = 1000;
+const DEFAULT_FRICTION = 0.5;
+const DEFAULT_RESTITUTION = 0;
+/** "Unlimited" suspension force, finite in f32. */
+const DEFAULT_MAX_SUSPENSION_FORCE = 1e30;
+const HALF_SQRT2 = Math.SQRT1_2;
+
+interface BodyRec {
+  body: RigidBody;
+  type: BodyDesc['type'];
+  colliders: Collider[];
+}
+
+interface WheelRec {
+  desc: WheelDesc;
+  /** Multiplies our engine force (+ = body +x) into Rapier's convention for this wheel's axle. */
+  engineSign: number;
+  /** Multiplies the forward rolling rate into a rate about this wheel's axle. */
+  spinSign: number;
+  direction: Vec3;
+  engine: number;
+  brake: number;
+  steering: number;
+  spin: number;
+}
+
+interface VehicleRec {
+  ctrl: DynamicRayCastVehicleController;
+  chassis: BodyHandle;
+  wheels: WheelRec[];
+}
+
+function shapeVolume(s: ShapeDesc): number {
+  switch (s.type) {
+    case 'box':
+      return 8 * s.halfExtents[0] * s.halfExtents[1] * s.halfExtents[2];
+    case 'sphere':
+      return (4 / 3) * Math.PI * s.radius ** 3;
+    case 'cylinder':
+      return Math.PI * s.radius * s.radius * 2 * s.halfHeight;
+  }
+}
+
+/**
+ * Densities after applying an optional mass override: the shape-derived mass
+ * distribution is kept and scaled to the requested total.
+ */
+function colliderDensities(desc: BodyDesc): number[] {
+  const dens = desc.colliders.map((c) => c.density ?? DEFAULT_DENSITY);
+  if (desc.mass === undefined || desc.type !== 'dynamic') return dens;
+  const vols = desc.colliders.map((c) => shapeVolume(c.shape));
+  let total = 0;
+  let volume = 0;
+  for (let i = 0; i < dens.length; i++) {
+    total += dens[i]! * vols[i]!;
+    volume += vols[i]!;
+  }
+  if (total > 0) {
+    const k = desc.mass / total;
+    return dens.map((d) => d * k);
+  }
+  return dens.map(() => (volume > 0 ? desc.mass! / volume : 0));
+}
+
+function cross(a: Readonly<Vec3>, b: Readonly<Vec3>): Vec3 {
+  return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+}
+
+function pairKey(a: BodyHandle, b: BodyHandle): string {
+  return a < b ? `${a},${b}` : `${b},${a}`;
+}
+
+export class RapierBackend implements PhysicsBackend {
+  readonly name: string;
+  private readonly R: RapierModule;
+  private world: World;
+  private events: EventQueue;
+  private readonly bodies = new Map<BodyHandle, BodyRec>();
+  private readonly colliderToBody = new Map<number, BodyHandle>();
+  private readonly vehicles = new Map<VehicleHandle, VehicleRec>();
+  /** Bodies with user forces/torques to reset after the next step (insertion-ordered). */
+  private readonly forced = new Set<BodyHandle>();
+  /** Number of touching collider pairs per body pair. */
+  private readonly pairCounts = new Map<string, { a: BodyHandle; b: BodyHandle; n: number }>();
+  private pending: ContactEvent[] = [];
+  private nextBody = 1;
+  private nextVehicle = 1;
+  private freed = false;
+
+  constructor(R: RapierModule, opts: PhysicsWorldOptions = {}, name = 'rapier') {
+    this.R = R;
+    this.name = name;
+    const g = opts.gravity ?? [0, 0, -9.81];
+    this.world = new R.World({ x: g[0], y: g[1], z: g[2] });
+    this.events = new R.EventQueue(true);
+  }
+
+  // ---------------------------------------------------------------- bodies
+
+  addBody(desc: BodyDesc): BodyHandle {
+    this.assertLive();
+    const R = this.R;
+    let rb =
+      desc.type === 'dynamic'
+        ? R.RigidBodyDesc.dynamic()
+        : desc.type === 'static'
+          ? R.RigidBodyDesc.fixed()
+          : R.RigidBodyDesc.kinematicVelocityBased();
+    const [px, py, pz] = desc.position;
+    rb = rb.setTranslation(px, py, pz);
+    if (desc.rotation) {
+      const [x, y, z, w] = desc.rotation;
+      rb = rb.setRotation({ x, y, z, w });
+    }
+    if (desc.type !== 'static') {
+      rb = rb.setCanSleep(false);
+      if (desc.linearVelocity) rb = rb.setLinvel(...desc.linearVelocity);
+      if (desc.angularVelocity) {
+        const [x, y, z] = desc.angularVelocity;
+        rb = rb.setAngvel({ x, y, z });
+      }
+    }
+    rb = rb.setLinearDamping(desc.linearDamping ?? 0).setAngularDamping(desc.angularDamping ?? 0);
+    if (desc.enabledTranslations) rb = rb.enabledTranslations(...desc.enabledTranslations);
+    if (desc.enabledRotations) rb = rb.enabledRotations(...desc.enabledRotations);
+    if (desc.ccd) rb = rb.setCcdEnabled(true);
+    const body = this.world.createRigidBody(rb);
+
+    const h = this.nextBody++;
+    const densities = colliderDensities(desc);
+    const colliders: Collider[] = [];
+    desc.colliders.forEach((c, i) => {
+      const col = this.world.createCollider(this.colliderDesc(c, densities[i]!), body);
+      colliders.push(col);
+      this.colliderToBody.set(col.handle, h);
+    });
+    this.bodies.set(h, { body, type: desc.type, colliders });
+    return h;
+  }
+
+  private colliderDesc(c: ColliderDesc, density: number): RColliderDesc {
+    const R = this.R;
+    const s = c.shape;
+    let d: RColliderDesc;
+    switch (s.type) {
+      case 'box':
+        d = R.ColliderDesc.cuboid(s.halfExtents[0], s.halfExtents[1], s.halfExtents[2]);
+        break;
+      case 'sphere':
+        d = R.ColliderDesc.ball(s.radius);
+        break;
+      case 'cylinder':
+        // Rapier's cylinder axis is local y; +90° about x maps y onto z.
+        d = R.ColliderDesc.cylinder(s.halfHeight, s.radius).setRotation({ x: HALF_SQRT2, y: 0, z: 0, w: HALF_SQRT2 });
+        break;
+    }
+    if (c.offset) d = d.setTranslation(c.offset[0], c.offset[1], c.offset[2]);
+    return d
+      .setDensity(density)
+      .setFriction(c.friction ?? DEFAULT_FRICTION)
+      .setRestitution(c.restitution ?? DEFAULT_RESTITUTION)
+      .setFrictionCombineRule(R.CoefficientCombineRule.Multiply)
+      .setRestitutionCombineRule(R.CoefficientCombineRule.Multiply)
+      .setSensor(c.sensor ?? false)
+      .setActiveEvents(R.ActiveEvents.COLLISION_EVENTS)
+      .setActiveCollisionTypes(
+        R.ActiveCollisionTypes.DEFAULT | R.ActiveCollisionTypes.KINEMATIC_FIXED | R.ActiveCollisionTypes.KINEMATIC_KINEMATIC,
+      );
+  }
+
+  removeBody(h: BodyHandle): void {
+    this.assertLive();
+    const rec = this.bodies.get(h);
+    if (!rec) return;
+    for (const [vh, v] of this.vehicles) if (v.chassis === h) this.removeVehicle(vh);
+    for (const col of rec.colliders) this.colliderToBody.delete(col.handle);
+    // Report the end of every contact this body had; Rapier's own "removed"
+    // events arrive next step with handles we no longer map and are ignored.
+    for (const [key, p] of this.pairCounts) {
+      if (p.a === h || p.b === h) {
+        this.pending.push({ a: p.a, b: p.b, started: false });
+        this.pairCounts.delete(key);
+      }
+    }
+    this.forced.delete(h);
+    this.world.removeRigidBody(rec.body);
+    this.bodies.delete(h);
+  }
+
+  hasBody(h: BodyHandle): boolean {
+    return this.bodies.has(h);
+  }
+
+  private rec(h: BodyHandle): BodyRec {
+    const r = this.bodies.get(h);
+    if (!r) throw new Error(`${this.name}: unknown body handle ${h}`);
+    return r;
+  }
+
+  getPose(h: BodyHandle, out: Pose): Pose {
+    const b = this.rec(h).body;
+    const t = b.translation();
+    const q = b.rotation();
+    out.position[0] = t.x;
+    out.position[1] = t.y;
+    out.position[2] = t.z;
+    out.rotation[0] = q.x;
+    out.rotation[1] = q.y;
+    out.rotation[2] = q.z;
+    out.rotation[3] = q.w;
+    return out;
+  }
+
+  setPose(h: BodyHandle, pose: Pose): void {
+    const b = this.rec(h).body;
+    const [x, y, z] = pose.position;
+    const [qx, qy, qz, qw] = pose.rotation;
+    b.setTranslation({ x, y, z }, true);
+    b.setRotation({ x: qx, y: qy, z: qz, w: qw }, true);
+  }
+
+  getLinearVelocity(h: BodyHandle, out: Vec3): Vec3 {
+    const v = this.rec(h).body.linvel();
+    out[0] = v.x;
+    out[1] = v.y;
+    out[2] = v.z;
+    return out;
+  }
+
+  getAngularVelocity(h: BodyHandle, out: Vec3): Vec3 {
+    const w = this.rec(h).body.angvel();
+    out[0] = w.x;
+    out[1] = w.y;
+    out[2] = w.z;
+    return out;
+  }
+
+  setLinearVelocity(h: BodyHandle, v: Vec3): void {
+    const r = this.rec(h);
+    if (r.type === 'static') return;
+    r.body.setLinvel({ x: v[0], y: v[1], z: v[2] }, true);
+  }
+
+  setAngularVelocity(h: BodyHandle, w: Vec3): void {
+    const r = this.rec(h);
+    if (r.type === 'static') return;
+    r.body.setAngvel({ x: w[0], y: w[1], z: w[2] }, true);
+  }
+
+  /** Mass in kg; 0 for static and kinematic bodies (as in cannon-es). */
+  getMass(h: BodyHandle): number {
+    const r = this.rec(h);
+    return r.type === 'dynamic' ? r.body.mass() : 0;
+  }
+
+  applyForce(h: BodyHandle, force: Vec3, worldPoint?: Vec3): void {
+    const r = this.rec(h);
+    if (r.type !== 'dynamic') return;
+    const f = { x: force[0], y: force[1], z: force[2] };
+    if (worldPoint) r.body.addForceAtPoint(f, { x: worldPoint[0], y: worldPoint[1], z: worldPoint[2] }, true);
+    else r.body.addForce(f, true);
+    this.forced.add(h);
+  }
+
+  applyTorque(h: BodyHandle, torque: Vec3): void {
+    const r = this.rec(h);
+    if (r.type !== 'dynamic') return;
+    r.body.addTorque({ x: torque[0], y: torque[1], z: torque[2] }, true);
+    this.forced.add(h);
+  }
+
+  applyImpulse(h: BodyHandle, impulse: Vec3): void {
+    const r = this.rec(h);
+    if (r.type !== 'dynamic') return;
+    r.body.applyImpulse({ x: impulse[0], y: impulse[1], z: impulse[2] }, true);
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  castRay(origin: Vec3, direction: Vec3, maxDistance: number, exclude?: BodyHandle): RayHit | null {
+    this.assertLive();
+    const R = this.R;
+    const ray = new R.Ray(
+      { x: origin[0], y: origin[1], z: origin[2] },
+      { x: direction[0], y: direction[1], z: direction[2] },
+    );
+    const excluded = exclude !== undefined ? this.bodies.get(exclude)?.body : undefined;
+    const hit = this.world.castRayAndGetNormal(
+      ray,
+      maxDistance,
+      true,
+      R.QueryFilterFlags.EXCLUDE_SENSORS,
+      undefined,
+      undefined,
+      excluded,
+    );
+    if (!hit) return null;
+    const body = this.colliderToBody.get(hit.collider.handle);
+    if (body === undefined) return null;
+    const t = hit.timeOfImpact;
+    return {
+      body,
+      distance: t,
+      point: [origin[0] + direction[0] * t, origin[1] + direction[1] * t, origin[2] + direction[2] * t],
+      normal: [hit.normal.x, hit.normal.y, hit.normal.z],
+    };
+  }
+
+  // ---------------------------------------------------------------- vehicles
+
+  addVehicle(chassis: BodyHandle, wheels: WheelDesc[]): VehicleHandle {
+    const r = this.rec(chassis);
+    if (r.type !== 'dynamic') throw new Error(`${this.name}: vehicle chassis ${chassis} must be dynamic`);
+    const ctrl = this.world.createVehicleController(r.body);
+    ctrl.indexUpAxis = 2;
+    // The d.ts names this setter `setIndexForwardAxis` (sic).
+    ctrl.setIndexForwardAxis = 0;
+    const recs: WheelRec[] = wheels.map((w, i) => {
+      const direction: Vec3 = w.direction ?? [0, 0, -1];
+      const axle: Vec3 = w.axle ?? [0, 1, 0];
+      const [cx, cy, cz] = w.connectionPoint;
+      ctrl.addWheel(
+        { x: cx, y: cy, z: cz },
+        { x: direction[0], y: direction[1], z: direction[2] },
+        { x: axle[0], y: axle[1], z: axle[2] },
+        w.suspensionRestLength,
+        w.radius,
+      );
+      // Bullet-style controllers push along (up x axle), up = -direction: for
+      // the usual axle +y (left) that is body -x, so the sign is flipped.
+      const up: Vec3 = [-direction[0], -direction[1], -direction[2]];
+      const fwd = cross(up, axle)[0];
+      // Both spin-rate conventions are about body +y when rolling forward.
+      ctrl.setWheelSuspensionStiffness(i, w.suspensionStiffness);
+      ctrl.setWheelSuspensionCompression(i, w.suspensionCompression);
+      ctrl.setWheelSuspensionRelaxation(i, w.suspensionRelaxation);
+      ctrl.setWheelMaxSuspensionTravel(i, w.maxSuspensionTravel);
+      ctrl.setWheelFrictionSlip(i, w.frictionSlip);
+      ctrl.setWheelMaxSuspensionForce(i, w.maxSuspensionForce ?? DEFAULT_MAX_SUSPENSION_FORCE);
+      ctrl.setWheelSideFrictionStiffness(i, 1);
+      return {
+        desc: w,
+        engineSign: fwd < 0 ? -1 : 1,
+        spinSign: axle[1] < 0 ? -1 : 1,
+        direction,
+        engine: 0,
+        brake: 0,
+        steering: 0,
+        spin: 0,
+      };
+    });
+    const vh = this.nextVehicle++;
+    this.vehicles.set(vh, { ctrl, chassis, wheels: recs });
+    return vh;
+  }
+
+  removeVehicle(v: VehicleHandle): void {
+    const rec = this.vehicles.get(v);
+    if (!rec) return;
+    this.world.removeVehicleController(rec.ctrl);
+    this.vehicles.delete(v);
+  }
+
+  private vehicle(v: VehicleHandle): VehicleRec {
+    const r = this.vehicles.get(v);
+    if (!r) throw new Error(`${this.name}: unknown vehicle handle ${v}`);
+    return r;
+  }
+
+  private wheel(v: VehicleRec, i: number): WheelRec {
+    const w = v.wheels[i];
+    if (!w) throw new Error(`${this.name}: vehicle has no wheel ${i}`);
+    return w;
+  }
+
+  setWheelInput(v: VehicleHandle, wheel: number, engineForce: number, brake: number, steeringRad: number): void {
+    const w = this.wheel(this.vehicle(v), wheel);
+    w.engine = engineForce;
+    w.brake = Math.max(0, brake);
+    w.steering = steeringRad;
+  }
+
+  getWheelState(v: VehicleHandle, wheel: number, out: WheelState): WheelState {
+    const rec = this.vehicle(v);
+    const w = this.wheel(rec, wheel);
+    out.inContact = rec.ctrl.wheelIsInContact(wheel);
+    out.suspensionLength = rec.ctrl.wheelSuspensionLength(wheel) ?? w.desc.suspensionRestLength;
+    out.spinRadPerS = w.spin;
+    out.steeringRad = w.steering;
+    return out;
+  }
+
+  // ---------------------------------------------------------------- stepping
+
+  step(dt: number): void {
+    this.assertLive();
+    const R = this.R;
+    for (const v of this.vehicles.values()) {
+      v.wheels.forEach((w, i) => {
+        v.ctrl.setWheelEngineForce(i, w.engine * w.engineSign);
+        v.ctrl.setWheelBrake(i, w.brake * dt);
+        v.ctrl.setWheelSteering(i, w.steering);
+      });
+      v.ctrl.updateVehicle(dt, R.QueryFilterFlags.EXCLUDE_SENSORS);
+    }
+
+    this.world.timestep = dt;
+    this.world.step(this.events);
+
+    for (const h of this.forced) {
+      const r = this.bodies.get(h);
+      if (!r) continue;
+      r.body.resetForces(false);
+      r.body.resetTorques(false);
+    }
+    this.forced.clear();
+
+    this.events.drainCollisionEvents((c1, c2, started) => this.onCollision(c1, c2, started));
+    for (const v of this.vehicles.values()) this.updateSpin(v);
+  }
+
+  private onCollision(c1: number, c2: number, started: boolean): void {
+    const a = this.colliderToBody.get(c1);
+    const b = this.colliderToBody.get(c2);
+    if (a === undefined || b === undefined || a === b) return;
+    const key = pairKey(a, b);
+    const p = this.pairCounts.get(key);
+    if (started) {
+      if (p) p.n++;
+      else {
+        this.pairCounts.set(key, { a: Math.min(a, b), b: Math.max(a, b), n: 1 });
+        this.pending.push({ a: Math.min(a, b), b: Math.max(a, b), started: true });
+      }
+    } else if (p) {
+      p.n--;
+      if (p.n <= 0) {
+        this.pairCounts.delete(key);
+        this.pending.push({ a: p.a, b: p.b, started: false });
+      }
+    }
+  }
+
+  /**
+   * Rolling rate about the axle, computed identically in both wrappers: the
+   * chassis velocity at the wheel's hard point along the chassis forward axis
+   * projected on the ground plane, over the radius (what both engines integrate
+   * into their wheel rotation); decays by 1 % per step when airborne.
+   */
+  private updateSpin(v: VehicleRec): void {
+    const body = this.rec(v.chassis).body;
+    const q = body.rotation();
+    const t = body.translation();
+    const rot = (x: number, y: number, z: number): Vec3 => {
+      // rotate (x,y,z) by q
+      const tx = 2 * (q.y * z - q.z * y);
+      const ty = 2 * (q.z * x - q.x * z);
+      const tz = 2 * (q.x * y - q.y * x);
+      return [
+        x + q.w * tx + (q.y * tz - q.z * ty),
+        y + q.w * ty + (q.z * tx - q.x * tz),
+        z + q.w * tz + (q.x * ty - q.y * tx),
+      ];
+    };
+    v.wheels.forEach((w, i) => {
+      if (!v.ctrl.wheelIsInContact(i)) {
+        w.spin *= 0.99;
+        return;
+      }
+      const n = v.ctrl.wheelContactNormal(i);
+      const fwd = rot(1, 0, 0);
+      if (n) {
+        const p = fwd[0] * n.x + fwd[1] * n.y + fwd[2] * n.z;
+        fwd[0] -= n.x * p;
+        fwd[1] -= n.y * p;
+        fwd[2] -= n.z * p;
+      }
+      const c = w.desc.connectionPoint;
+      const r = rot(c[0], c[1], c[2]);
+      const vel = body.velocityAtPoint({ x: t.x + r[0], y: t.y + r[1], z: t.z + r[2] });
+      w.spin = (w.spinSign * (fwd[0] * vel.x + fwd[1] * vel.y + fwd[2] * vel.z)) / w.desc.radius;
+    });
+  }
+
+  drainContacts(): ContactEvent[] {
+    const out = this.pending;
+    this.pending = [];
+    out.sort((x, y) => x.a - y.a || x.b - y.b || Number(x.started) - Number(y.started));
+    return out;
+  }
+
+  free(): void {
+    if (this.freed) return;
+    this.freed = true;
+    for (const v of this.vehicles.values()) this.world.removeVehicleController(v.ctrl);
+    this.vehicles.clear();
+    this.bodies.clear();
+    this.colliderToBody.clear();
+    this.pairCounts.clear();
+    this.forced.clear();
+    this.pending = [];
+    this.events.free();
+    this.world.free();
+  }
+
+  private assertLive(): void {
+    if (this.freed) throw new Error(`${this.name}: backend used after free()`);
+  }
+}

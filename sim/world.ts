@@ -1,0 +1,320 @@
+/**
+ * The World: a fixed-step clock over a physics backend, the actors in it,
+ * their sensors and agents, and a timeline. One `step()` is the tick of
+ * ARCHITECTURE.md: timeline, sense, decide, act, physics, publish. Judging
+ * happens in subscribers of `tick$`/`events$` (rxjs Subjects are synchronous,
+ * so the order is fixed and runs are deterministic).
+ */
+import { Subject } from 'rxjs';
+import type { Actor } from './actor.ts';
+import type { Agent, Observation } from './agent.ts';
+import type { BodyHandle, PhysicsBackend } from './physics/backend.ts';
+import { Rng } from './rng.ts';
+import type { Reading, SenseContext, Sensor } from './sensor.ts';
+import type { ActorState, SimEvent, TickSnapshot } from './snapshot.ts';
+
+export interface WorldOptions {
+  physics: PhysicsBackend;
+  /** Fixed physics step, seconds. */
+  dt: number;
+  seed: number;
+}
+
+export interface AttachOptions {
+  agent?: Agent;
+  sensors?: Sensor[];
+  mission?: Record<string, unknown>;
+  agentParams?: Record<string, unknown>;
+}
+
+interface SensorSlot {
+  sensor: Sensor;
+  periodSteps: number;
+  rng: Rng;
+  failed: boolean;
+}
+
+interface ActorSlot {
+  actor: Actor;
+  state: ActorState;
+  present: boolean;
+  agent: Agent | undefined;
+  agentPeriodSteps: number;
+  command: unknown;
+  sensors: SensorSlot[];
+  readings: Record<string, Reading | undefined>;
+  observation: Observation;
+  senseCtx: { physics: PhysicsBackend; self: ActorState; selfBody: number; time: number };
+}
+
+interface TimelineEntry {
+  at: number;
+  name: string;
+  order: number;
+  fire: (world: World) => void;
+}
+
+/** Steps between samples for a rate: rates quantise to the physics step. */
+export function periodInSteps(rateHz: number, dt: number): number {
+  if (!(rateHz > 0)) throw new RangeError(`rate must be > 0 Hz, got ${rateHz}`);
+  return Math.max(1, Math.round(1 / (rateHz * dt)));
+}
+
+export class World {
+  readonly physics: PhysicsBackend;
+  readonly dt: number;
+  readonly seed: number;
+  readonly tick$ = new Subject<TickSnapshot>();
+  readonly events$ = new Subject<SimEvent>();
+
+  private stepIndex = 0;
+  private readonly slots: ActorSlot[] = [];
+  private readonly byId = new Map<string, ActorSlot>();
+  private readonly bodyOwner = new Map<BodyHandle, ActorSlot>();
+  private readonly timeline: TimelineEntry[] = [];
+  private timelineCursor = 0;
+  private timelineOrder = 0;
+  private readonly snap: TickSnapshot = { step: 0, time: 0, actors: [] };
+  private stopReason: string | null = null;
+  private disposed = false;
+
+  constructor(opts: WorldOptions) {
+    if (!(opts.dt > 0) || !Number.isFinite(opts.dt)) throw new RangeError(`dt must be a positive number of seconds, got ${opts.dt}`);
+    this.physics = opts.physics;
+    this.dt = opts.dt;
+    this.seed = opts.seed;
+  }
+
+  /** Steps taken so far. */
+  get stepCount(): number {
+    return this.stepIndex;
+  }
+
+  /** Simulation time, seconds (step count times dt: no accumulated rounding). */
+  get time(): number {
+    return this.stepIndex * this.dt;
+  }
+
+  get stopped(): boolean {
+    return this.stopReason !== null;
+  }
+
+  get stoppedBecause(): string | null {
+    return this.stopReason;
+  }
+
+  /** The latest snapshot (reused between ticks; see snapshot.ts). */
+  get snapshot(): TickSnapshot {
+    return this.snap;
+  }
+
+  /** A named random stream under the world's seed. */
+  rng(stream: string): Rng {
+    return Rng.stream(this.seed, stream);
+  }
+
+  addActor(actor: Actor, opts: AttachOptions = {}): void {
+    if (this.byId.has(actor.id)) throw new Error(`duplicate actor id '${actor.id}'`);
+    const state: ActorState = {
+      id: actor.id,
+      kind: actor.kind,
+      position: [0, 0, 0],
+      rotation: [0, 0, 0, 1],
+      linearVelocity: [0, 0, 0],
+      angularVelocity: [0, 0, 0],
+      present: true,
+    };
+    actor.groundTruth(this.physics, state);
+    const readings: Record<string, Reading | undefined> = {};
+    const sensors = (opts.sensors ?? []).map((sensor) => {
+      if (sensor.name in readings) throw new Error(`actor '${actor.id}' has two sensors named '${sensor.name}'`);
+      readings[sensor.name] = undefined;
+      return {
+        sensor,
+        periodSteps: periodInSteps(sensor.rateHz, this.dt),
+        rng: this.rng(`sensor/${actor.id}/${sensor.name}`),
+        failed: false,
+      };
+    });
+    const slot: ActorSlot = {
+      actor,
+      state,
+      present: true,
+      agent: opts.agent,
+      agentPeriodSteps: opts.agent ? periodInSteps(opts.agent.rateHz, this.dt) : 1,
+      command: undefined,
+      sensors,
+      readings,
+      observation: { time: 0, sensors: readings, v2x: [] },
+      senseCtx: { physics: this.physics, self: state, selfBody: actor.body, time: 0 },
+    };
+    this.slots.push(slot);
+    this.byId.set(actor.id, slot);
+    for (const b of actor.bodies) this.bodyOwner.set(b, slot);
+    this.snap.actors.push(state);
+    opts.agent?.reset({
+      actorId: actor.id,
+      actorKind: actor.kind,
+      mission: opts.mission ?? {},
+      params: opts.agentParams ?? {},
+      rng: this.rng(`agent/${actor.id}`),
+    });
+  }
+
+  /** Remove an actor's bodies; it stays in snapshots with `present: false` at its last pose. */
+  removeActor(id: string): void {
+    const slot = this.slotOf(id);
+    if (!slot.present) return;
+    slot.actor.destroy(this.physics);
+    slot.present = false;
+    slot.state.present = false;
+    slot.state.linearVelocity.fill(0);
+    slot.state.angularVelocity.fill(0);
+  }
+
+  hasActor(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  actor(id: string): Actor {
+    return this.slotOf(id).actor;
+  }
+
+  /** Ids of actors driven by an agent, in insertion order. */
+  agentDriven(): string[] {
+    return this.slots.filter((s) => s.agent).map((s) => s.actor.id);
+  }
+
+  actors(): Actor[] {
+    return this.slots.map((s) => s.actor);
+  }
+
+  /** Ground truth of one actor (the live object; copy it to keep it). */
+  stateOf(id: string): ActorState {
+    return this.slotOf(id).state;
+  }
+
+  /** Mark a sensor failed (it stops producing samples) or restored. */
+  setSensorFailed(actorId: string, sensorName: string, failed: boolean): void {
+    const slot = this.slotOf(actorId);
+    const s = slot.sensors.find((x) => x.sensor.name === sensorName);
+    if (!s) throw new Error(`actor '${actorId}' has no sensor '${sensorName}'`);
+    s.failed = failed;
+    const r = slot.readings[sensorName];
+    if (r) r.healthy = !failed;
+    this.emit({ type: 'fault', time: this.time, actor: actorId, target: sensorName, detail: failed ? 'sensor failed' : 'sensor restored' });
+  }
+
+  /** Schedule `fire` at simulation time `at` (seconds); same-time entries fire in scheduling order. */
+  schedule(at: number, name: string, fire: (world: World) => void): void {
+    if (!(at >= 0) || !Number.isFinite(at)) throw new RangeError(`timeline time must be >= 0 s, got ${at}`);
+    this.timeline.push({ at, name, order: this.timelineOrder++, fire });
+    this.timeline.sort((a, b) => a.at - b.at || a.order - b.order);
+  }
+
+  /** End the run after the current tick. The first reason wins. */
+  stop(reason: string): void {
+    if (this.stopReason !== null) return;
+    this.stopReason = reason;
+    this.emit({ type: 'stop', time: this.time, reason });
+  }
+
+  emit(e: SimEvent): void {
+    this.events$.next(e);
+  }
+
+  /** Advance one fixed step. */
+  step(): void {
+    if (this.disposed) throw new Error('world is disposed');
+    const t = this.time;
+    const k = this.stepIndex;
+
+    // 1. timeline
+    while (this.timelineCursor < this.timeline.length) {
+      const entry = this.timeline[this.timelineCursor]!;
+      if (entry.at > t + 1e-9) break;
+      this.timelineCursor++;
+      entry.fire(this);
+      this.emit({ type: 'timeline', time: t, event: entry.name, detail: '' });
+    }
+
+    const slots = this.slots;
+    // 2. sense
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      if (!slot.present || slot.sensors.length === 0) continue;
+      slot.senseCtx.time = t;
+      for (let j = 0; j < slot.sensors.length; j++) {
+        const s = slot.sensors[j]!;
+        if (s.failed || k % s.periodSteps !== 0) continue;
+        const value = s.sensor.sample(slot.senseCtx as SenseContext, s.rng);
+        const r = slot.readings[s.sensor.name];
+        if (r) {
+          r.time = t;
+          r.value = value;
+          r.healthy = true;
+        } else {
+          slot.readings[s.sensor.name] = { time: t, value, healthy: true };
+        }
+      }
+    }
+
+    // 3. decide
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      if (!slot.present || !slot.agent || k % slot.agentPeriodSteps !== 0) continue;
+      slot.observation.time = t;
+      try {
+        slot.command = slot.agent.act(slot.observation, t);
+      } catch (err) {
+        const detail = err instanceof Error ? err.message : String(err);
+        this.emit({ type: 'agent-error', time: t, actor: slot.actor.id, detail });
+        this.stop(`agent of '${slot.actor.id}' threw: ${detail}`);
+        slot.command = undefined;
+      }
+    }
+
+    // 4. act
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      if (slot.present && !slot.actor.descriptor.isStatic) slot.actor.applyCommand(this.physics, slot.command, this.dt);
+    }
+
+    // 5. physics
+    this.physics.step(this.dt);
+    this.stepIndex = k + 1;
+    const now = this.time;
+
+    // 6. publish: ground truth, then the step's contacts, then the snapshot
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      if (slot.present && !slot.actor.descriptor.isStatic) slot.actor.groundTruth(this.physics, slot.state);
+    }
+    const contacts = this.physics.drainContacts();
+    for (let i = 0; i < contacts.length; i++) {
+      const c = contacts[i]!;
+      const a = this.bodyOwner.get(c.a);
+      const b = this.bodyOwner.get(c.b);
+      if (!a || !b || a === b) continue;
+      this.emit({ type: 'collision', time: now, a: a.actor.id, b: b.actor.id, started: c.started });
+    }
+    this.snap.step = this.stepIndex;
+    this.snap.time = now;
+    this.tick$.next(this.snap);
+  }
+
+  /** Free every engine resource and complete the streams. Idempotent. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.tick$.complete();
+    this.events$.complete();
+    this.physics.free();
+  }
+
+  private slotOf(id: string): ActorSlot {
+    const slot = this.byId.get(id);
+    if (!slot) throw new Error(`no actor '${id}' in the world`);
+    return slot;
+  }
+}
