@@ -116,9 +116,22 @@ function checkDiscriminators(doc: Record<string, unknown>, file: string): void {
   });
 }
 
+/** For a union, the most specific issue: the one that got deepest into some branch. */
+function deepestIssue(issue: z.core.$ZodIssue, prefix: PropertyKey[]): { issue: z.core.$ZodIssue; path: PropertyKey[] } {
+  const path = [...prefix, ...(issue.path as PropertyKey[])];
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return { issue, path };
+  let best: { issue: z.core.$ZodIssue; path: PropertyKey[] } = { issue, path };
+  for (const branch of issue.errors) {
+    for (const sub of branch) {
+      const cand = deepestIssue(sub, path);
+      if (cand.path.length > best.path.length) best = cand;
+    }
+  }
+  return best;
+}
+
 function zodFail(file: string, doc: unknown, error: z.ZodError): never {
-  const issue = error.issues[0]!;
-  const path = issue.path as PropertyKey[];
+  const { issue, path } = deepestIssue(error.issues[0]!, []);
   const found = getAt(doc, path);
   let expected = issue.message.replace(/^Invalid input: /, '');
   if (issue.code === 'unrecognized_keys') {

@@ -137,6 +137,12 @@ export class RapierBackend implements PhysicsBackend {
   private nextBody = 1;
   private nextVehicle = 1;
   private freed = false;
+  /**
+   * Rapier's query acceleration structure is only rebuilt by `world.step`:
+   * after bodies are added, removed or teleported, ray casts go through every
+   * collider instead until the next step, so queries always see the current world.
+   */
+  private queryDirty = false;
 
   constructor(R: RapierModule, opts: PhysicsWorldOptions = {}, name = 'rapier') {
     this.R = R;
@@ -186,6 +192,7 @@ export class RapierBackend implements PhysicsBackend {
       this.colliderToBody.set(col.handle, h);
     });
     this.bodies.set(h, { body, type: desc.type, colliders });
+    this.queryDirty = true;
     return h;
   }
 
@@ -236,6 +243,7 @@ export class RapierBackend implements PhysicsBackend {
     this.forced.delete(h);
     this.world.removeRigidBody(rec.body);
     this.bodies.delete(h);
+    this.queryDirty = true;
   }
 
   hasBody(h: BodyHandle): boolean {
@@ -268,6 +276,7 @@ export class RapierBackend implements PhysicsBackend {
     const [qx, qy, qz, qw] = pose.rotation;
     b.setTranslation({ x, y, z }, true);
     b.setRotation({ x: qx, y: qy, z: qz, w: qw }, true);
+    this.queryDirty = true;
   }
 
   getLinearVelocity(h: BodyHandle, out: Vec3): Vec3 {
@@ -335,6 +344,7 @@ export class RapierBackend implements PhysicsBackend {
       { x: origin[0], y: origin[1], z: origin[2] },
       { x: direction[0], y: direction[1], z: direction[2] },
     );
+    if (this.queryDirty) return this.castRayBruteForce(ray, origin, direction, maxDistance, exclude);
     const excluded = exclude !== undefined ? this.bodies.get(exclude)?.body : undefined;
     const hit = this.world.castRayAndGetNormal(
       ray,
@@ -355,6 +365,33 @@ export class RapierBackend implements PhysicsBackend {
       point: [origin[0] + direction[0] * t, origin[1] + direction[1] * t, origin[2] + direction[2] * t],
       normal: [hit.normal.x, hit.normal.y, hit.normal.z],
     };
+  }
+
+  private castRayBruteForce(
+    ray: InstanceType<RapierModule['Ray']>,
+    origin: Vec3,
+    direction: Vec3,
+    maxDistance: number,
+    exclude?: BodyHandle,
+  ): RayHit | null {
+    this.world.propagateModifiedBodyPositionsToColliders();
+    let best: RayHit | null = null;
+    for (const [h, rec] of this.bodies) {
+      if (h === exclude) continue;
+      for (const col of rec.colliders) {
+        if (col.isSensor()) continue;
+        const hit = col.castRayAndGetNormal(ray, best ? best.distance : maxDistance, true);
+        if (!hit || (best && hit.timeOfImpact >= best.distance)) continue;
+        const t = hit.timeOfImpact;
+        best = {
+          body: h,
+          distance: t,
+          point: [origin[0] + direction[0] * t, origin[1] + direction[1] * t, origin[2] + direction[2] * t],
+          normal: [hit.normal.x, hit.normal.y, hit.normal.z],
+        };
+      }
+    }
+    return best;
   }
 
   // ---------------------------------------------------------------- vehicles
@@ -457,6 +494,7 @@ export class RapierBackend implements PhysicsBackend {
 
     this.world.timestep = dt;
     this.world.step(this.events);
+    this.queryDirty = false;
 
     for (const h of this.forced) {
       const r = this.bodies.get(h);

@@ -1,0 +1,118 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../scenarios/result.ts';
+import { FIXTURES, LIBRARY, ROOT } from '../helpers.ts';
+
+const run = promisify(execFile);
+
+/** Run the real `skylane` bin; never throws on a non-zero exit. */
+async function skylane(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [`${ROOT}bin/skylane.js`, ...args], { cwd: ROOT, env: { ...process.env, SKYLANE_DEBUG: '' } });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'skylane-cli-'));
+});
+
+describe('skylane run', () => {
+  it('runs the library: exit 0, one JUnit testcase per run, JSON report shape', async () => {
+    const r = await skylane('run', 'scenarios/library', '--junit', `${dir}/r.xml`, '--json', `${dir}/r.json`, '--workers', '2');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/3 passed, 0 failed \(3 runs, pass rate 100\.0 %\)/);
+    const xml = readFileSync(`${dir}/r.xml`, 'utf8');
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const doc = new XMLParser({ ignoreAttributes: false, isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name) }).parse(xml);
+    const cases = doc.testsuites.testsuite.flatMap((s: { testcase: unknown[] }) => s.testcase);
+    expect(cases).toHaveLength(3);
+    expect(doc.testsuites['@_tests']).toBe('3');
+    expect(doc.testsuites['@_failures']).toBe('0');
+    const report = JSON.parse(readFileSync(`${dir}/r.json`, 'utf8')) as Report;
+    expect(report.runs).toHaveLength(3);
+    for (const x of report.runs) {
+      expect(Object.keys(x)).toEqual(expect.arrayContaining(['scenario', 'file', 'seed', 'backend', 'verdict', 'criteria', 'simTime', 'wallTime', 'stateHash']));
+      expect(x.verdict).toBe('pass');
+      expect(x.stateHash).toMatch(/^[0-9a-f]{32}$/);
+      for (const c of x.criteria) expect(Object.keys(c)).toEqual(expect.arrayContaining(['name', 'value', 'threshold', 'passed', 'reason']));
+    }
+  });
+
+  it('a failing fixture exits 1, names the failed criterion, and JUnit lists it in <failure>', async () => {
+    const r = await skylane('run', `${FIXTURES}/blind-rover-hits-wall.yaml`, '--junit', `${dir}/f.xml`);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL\s+no-collision=1 collisions/);
+    const xml = readFileSync(`${dir}/f.xml`, 'utf8');
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(xml).toMatch(/<failure message="no-collision: 1 collisions \(threshold 0\); reach-goal: none \(threshold 18\)" type="CriteriaFailed">/);
+  });
+
+  it('a malformed file exits 2, names the file and the field, writes no report and runs nothing', async () => {
+    const bad = `${dir}/bad.yaml`;
+    writeFileSync(bad, readFileSync(`${LIBRARY}/rover-crossing.yaml`, 'utf8').replace('duration: 60', 'duration: ten'));
+    const r = await skylane('run', bad, `${LIBRARY}/rover-crossing.yaml`, '--json', `${dir}/never.json`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml: duration: expected number, received string/);
+    expect(r.stderr).toMatch(/nothing was run/);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(() => readFileSync(`${dir}/never.json`)).toThrow();
+  });
+
+  it('usage errors exit 2 with the usage text', async () => {
+    const r = await skylane('run', 'scenarios/library', '--seeds', '5..1');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--seeds expects A <= B/);
+    expect((await skylane('frobnicate')).code).toBe(2);
+    expect((await skylane('run', 'scenarios/library', '--backend', 'bullet')).stderr).toMatch(/--backend expects one of rapier, cannon/);
+  });
+
+  it('a missing file exits 2 naming it', async () => {
+    const r = await skylane('run', 'nope/missing.yaml');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/nope\/missing\.yaml: file or folder not found/);
+  });
+
+  it('--seeds sweeps and --shard splits the run list; merge restores the whole', async () => {
+    const file = `${LIBRARY}/rover-random-field.yaml`;
+    const whole = await skylane('run', file, '--seeds', '1..4', '--json', `${dir}/whole.json`, '--workers', '1');
+    const s1 = await skylane('run', file, '--seeds', '1..4', '--shard', '1/2', '--json', `${dir}/s1.json`, '--workers', '1');
+    const s2 = await skylane('run', file, '--seeds', '1..4', '--shard', '2/2', '--json', `${dir}/s2.json`, '--workers', '1');
+    expect(whole.stdout).toMatch(/\(4 runs, pass rate/);
+    expect(s1.stdout).toMatch(/\(2 runs/);
+    expect(s2.stdout).toMatch(/\(2 runs/);
+    const merged = await skylane('merge', `${dir}/s2.json`, `${dir}/s1.json`, '--json', `${dir}/merged.json`, '--junit', `${dir}/merged.xml`);
+    expect([0, 1]).toContain(merged.code);
+    const strip = (p: string) => (JSON.parse(readFileSync(p, 'utf8')) as Report).runs.map(({ wallTime: _w, ...rest }) => rest);
+    expect(strip(`${dir}/merged.json`)).toEqual(strip(`${dir}/whole.json`));
+    expect(XMLValidator.validate(readFileSync(`${dir}/merged.xml`, 'utf8'))).toBe(true);
+    const dup = await skylane('merge', `${dir}/s1.json`, `${dir}/s1.json`);
+    expect(dup.code).toBe(2);
+  });
+});
+
+describe('skylane validate and list', () => {
+  it('validate accepts the library and exits 0', async () => {
+    const r = await skylane('validate', 'scenarios/library');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/3 scenario file\(s\) valid/);
+  });
+
+  it('list shows scenarios, agents, criteria and where defaults come from', async () => {
+    const r = await skylane('list');
+    expect(r.code).toBe(0);
+    for (const s of ['rover-crossing', 'go-to-goal', 'no-collision', 'min-clearance', 'seeds/miit-2c-avoidance-collisions', 'miit-2c-gimbal-precision']) {
+      expect(r.stdout).toContain(s);
+    }
+  });
+});

@@ -1,0 +1,33 @@
+/**
+ * The scenario library, bundled at build time: every file in
+ * scenarios/library/ is inlined as text and validated with the same loader
+ * the CLI uses. A broken file becomes an entry with its error, not a crash.
+ */
+import { loadScenarioText, type LoadedScenario } from '../scenarios/loader.ts';
+
+export interface LibraryEntry {
+  /** The scenario's `name` (deep-link id), or the file's base name if it failed to load. */
+  id: string;
+  /** Repo-relative path, as the CLI reports it. */
+  file: string;
+  loaded: LoadedScenario | null;
+  /** One readable message when the file does not load. */
+  error: string | null;
+}
+
+const texts = import.meta.glob<string>('../scenarios/library/*.{yaml,yml,json}', { query: '?raw', import: 'default', eager: true });
+
+export function loadLibrary(): LibraryEntry[] {
+  const entries: LibraryEntry[] = [];
+  for (const [path, text] of Object.entries(texts)) {
+    const base = path.slice(path.lastIndexOf('/') + 1);
+    const file = `scenarios/library/${base}`;
+    try {
+      const loaded = loadScenarioText(text, file);
+      entries.push({ id: loaded.scenario.name, file, loaded, error: null });
+    } catch (err) {
+      entries.push({ id: base.replace(/\.(ya?ml|json)$/, ''), file, loaded: null, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return entries.sort((a, b) => a.id.localeCompare(b.id));
+}

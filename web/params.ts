@@ -1,0 +1,67 @@
+/**
+ * Deep links: `?scenario=<name>&seed=<n>&backend=<id>&speed=<x>&autoplay=1&camera=follow`.
+ * Parsing is pure so it can be tested without a browser; a bad value is
+ * reported (shown in the app) and ignored, never silently reinterpreted.
+ */
+import { BACKEND_IDS, type BackendId } from '../sim/physics/backend.ts';
+
+/** Sim seconds per real second offered in the speed select. */
+export const SPEEDS = [0.25, 0.5, 1, 2, 4, 8] as const;
+
+export type CameraMode = 'orbit' | 'follow';
+
+export interface DeepLink {
+  scenario: string | null;
+  seed: number | null;
+  backend: BackendId | null;
+  speed: number | null;
+  autoplay: boolean;
+  camera: CameraMode | null;
+  /** Human-readable problems with the link. */
+  warnings: string[];
+}
+
+export function parseDeepLink(search: string): DeepLink {
+  const q = new URLSearchParams(search);
+  const link: DeepLink = { scenario: null, seed: null, backend: null, speed: null, autoplay: false, camera: null, warnings: [] };
+
+  const scenario = q.get('scenario');
+  if (scenario) link.scenario = scenario;
+
+  const seed = q.get('seed');
+  if (seed !== null) {
+    const n = Number(seed);
+    if (seed.trim() !== '' && Number.isSafeInteger(n) && n >= 0) link.seed = n;
+    else link.warnings.push(`seed=${seed}: expected a whole number >= 0; using the scenario's seed`);
+  }
+
+  const backend = q.get('backend');
+  if (backend !== null) {
+    if ((BACKEND_IDS as readonly string[]).includes(backend)) link.backend = backend as BackendId;
+    else link.warnings.push(`backend=${backend}: expected one of ${BACKEND_IDS.join(', ')}; using rapier`);
+  }
+
+  const speed = q.get('speed');
+  if (speed !== null) {
+    const x = Number(speed);
+    if ((SPEEDS as readonly number[]).includes(x)) link.speed = x;
+    else link.warnings.push(`speed=${speed}: expected one of ${SPEEDS.join(', ')}; using 1`);
+  }
+
+  const autoplay = q.get('autoplay');
+  link.autoplay = autoplay === '1' || autoplay === 'true';
+
+  const camera = q.get('camera');
+  if (camera !== null) {
+    if (camera === 'orbit' || camera === 'follow') link.camera = camera;
+    else link.warnings.push(`camera=${camera}: expected orbit or follow`);
+  }
+  return link;
+}
+
+/** The query string for the current selection (autoplay is never written back). */
+export function formatDeepLink(p: { scenario: string; seed: number; backend: BackendId; speed: number; camera: CameraMode }): string {
+  const q = new URLSearchParams({ scenario: p.scenario, seed: String(p.seed), backend: p.backend, speed: String(p.speed) });
+  if (p.camera !== 'orbit') q.set('camera', p.camera);
+  return `?${q.toString()}`;
+}
