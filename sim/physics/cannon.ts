@@ -57,6 +57,8 @@ const DEFAULT_RESTITUTION = 0;
 const DEFAULT_MAX_SUSPENSION_FORCE = 1e30;
 const CYLINDER_SEGMENTS = 32;
 const SOLVER_ITERATIONS = 20;
+/** Contact and friction equation stiffness (N/m); see the constructor. */
+const CONTACT_STIFFNESS = 1e9;
 /** Rapier's (non-configurable) roll influence. */
 const ROLL_INFLUENCE = 0.1;
 const HALF_SQRT2 = Math.SQRT1_2;
@@ -167,6 +169,21 @@ function massProps(desc: BodyDesc): MassProps {
   return { mass, com, inertia };
 }
 
+/** Divide each friction equation's cap by the number of contact points of its body pair. */
+function shareFrictionCaps(eqs: CANNON.FrictionEquation[]): void {
+  const counts = new Map<string, number>();
+  const key = (e: CANNON.FrictionEquation): string => `${e.bi.id},${e.bj.id}`;
+  for (const e of eqs) counts.set(key(e), (counts.get(key(e)) ?? 0) + 1);
+  for (const e of eqs) {
+    // Two tangent equations per contact point.
+    const points = (counts.get(key(e)) ?? 2) / 2;
+    if (points > 1) {
+      e.minForce /= points;
+      e.maxForce /= points;
+    }
+  }
+}
+
 function v3(v: Readonly<Vec3>): CANNON.Vec3 {
   return new CANNON.Vec3(v[0], v[1], v[2]);
 }
@@ -195,6 +212,8 @@ export class CannonBackend implements PhysicsBackend {
   private nextBody = 1;
   private nextVehicle = 1;
   private freed = false;
+  private readonly gravityNorm: number;
+  private frictionDt = NaN;
   private readonly onBegin = (e: { bodyA?: CANNON.Body | null; bodyB?: CANNON.Body | null }): void =>
     this.onContact(e, true);
   private readonly onEnd = (e: { bodyA?: CANNON.Body | null; bodyB?: CANNON.Body | null }): void =>
@@ -213,9 +232,25 @@ export class CannonBackend implements PhysicsBackend {
       quatNormalizeSkip: 0,
     });
     this.world.broadphase = new CANNON.SAPBroadphase(this.world);
-    // Every shape carries its own material, so these only matter as fallbacks.
-    this.world.defaultContactMaterial.friction = DEFAULT_FRICTION * DEFAULT_FRICTION;
-    this.world.defaultContactMaterial.restitution = DEFAULT_RESTITUTION;
+    // Every shape carries its own material, so friction/restitution here are
+    // only fallbacks; the stiffness is used by every contact. cannon-es's
+    // default 1e7 N/m is soft for our masses (a 1 m cube of water weighs a
+    // tonne): contacts would sink and bounces lose most of their energy.
+    const cm = this.world.defaultContactMaterial;
+    cm.friction = DEFAULT_FRICTION * DEFAULT_FRICTION;
+    cm.restitution = DEFAULT_RESTITUTION;
+    cm.contactEquationStiffness = CONTACT_STIFFNESS;
+    cm.frictionEquationStiffness = CONTACT_STIFFNESS;
+    // cannon-es caps every contact point's friction at the full mu m g, so a
+    // box resting on four points gets four times the Coulomb friction: share
+    // the cap between the points of each body pair instead.
+    const np = this.world.narrowphase;
+    const getContacts = np.getContacts.bind(np);
+    np.getContacts = (p1, p2, world, result, oldcontacts, frictionResult, frictionPool) => {
+      getContacts(p1, p2, world, result, oldcontacts, frictionResult, frictionPool);
+      shareFrictionCaps(frictionResult);
+    };
+    this.gravityNorm = Math.hypot(g[0], g[1], g[2]);
     this.world.addEventListener('beginContact', this.onBegin);
     this.world.addEventListener('endContact', this.onEnd);
   }
@@ -575,6 +610,13 @@ export class CannonBackend implements PhysicsBackend {
       this.maskVelocity(r);
     }
 
+    if (dt !== this.frictionDt) {
+      // cannon-es caps each friction impulse (N s) at mu * |frictionGravity| *
+      // reduced mass, a force (N): with |g| dt the cap is the Coulomb impulse
+      // mu m g dt of one step instead of being 1/dt times too large.
+      this.world.frictionGravity = new CANNON.Vec3(0, 0, this.gravityNorm * dt);
+      this.frictionDt = dt;
+    }
     this.world.step(dt);
 
     for (const r of this.bodies.values()) if (r.linLock || r.angLock) this.maskVelocity(r);
