@@ -1,0 +1,381 @@
+/**
+ * The 3D view: a three.js scene built purely from the world's actor
+ * descriptors (shape, offset, colour) and posed from its ground-truth
+ * snapshot each frame. World frame is ENU with z up, as in the simulation;
+ * nothing here knows what a rover or an obstacle is beyond its descriptor.
+ */
+import * as THREE from 'three';
+import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import type { Scenario } from '../scenarios/schema.ts';
+import type { ActorDescriptor, ActorPart } from '../sim/actor.ts';
+import type { TickSnapshot } from '../sim/snapshot.ts';
+import type { World } from '../sim/world.ts';
+import type { CameraMode } from './params.ts';
+
+const BACKGROUND = '#0e131a';
+const DEFAULT_COLOR = '#8a8f98';
+const GOAL_COLOR = '#3ecf8e';
+const TRAIL_POINTS = 4096;
+
+interface ActorView {
+  id: string;
+  group: THREE.Group;
+  isStatic: boolean;
+  /** Index of the actor's state in the snapshot. */
+  index: number;
+  trail: Trail | null;
+}
+
+/** A polyline of where an agent-driven actor has been, on the ground. */
+class Trail {
+  readonly line: THREE.Line;
+  private readonly positions = new Float32Array(TRAIL_POINTS * 3);
+  private count = 0;
+  private lastX = NaN;
+  private lastY = NaN;
+
+  constructor(color: string) {
+    const geometry = new THREE.BufferGeometry();
+    geometry.setAttribute('position', new THREE.BufferAttribute(this.positions, 3).setUsage(THREE.DynamicDrawUsage));
+    geometry.setDrawRange(0, 0);
+    this.line = new THREE.Line(geometry, new THREE.LineBasicMaterial({ color, transparent: true, opacity: 0.85 }));
+    this.line.frustumCulled = false;
+  }
+
+  add(x: number, y: number): void {
+    if (this.count > 0 && Math.hypot(x - this.lastX, y - this.lastY) < 0.05) return;
+    if (this.count >= TRAIL_POINTS) return;
+    const i = this.count * 3;
+    this.positions[i] = x;
+    this.positions[i + 1] = y;
+    this.positions[i + 2] = 0.02;
+    this.count++;
+    this.lastX = x;
+    this.lastY = y;
+    const attr = this.line.geometry.getAttribute('position') as THREE.BufferAttribute;
+    attr.needsUpdate = true;
+    this.line.geometry.setDrawRange(0, this.count);
+    this.line.geometry.computeBoundingSphere();
+  }
+}
+
+function geometryOf(part: ActorPart): THREE.BufferGeometry {
+  const s = part.shape;
+  switch (s.type) {
+    case 'box':
+      return new THREE.BoxGeometry(2 * s.halfExtents[0], 2 * s.halfExtents[1], 2 * s.halfExtents[2]);
+    case 'cylinder':
+      // Our cylinders are z-aligned; three's are y-aligned: +90 deg about x maps y onto z.
+      return new THREE.CylinderGeometry(s.radius, s.radius, 2 * s.halfHeight, 40).rotateX(Math.PI / 2);
+    case 'sphere':
+      return new THREE.SphereGeometry(s.radius, 32, 16);
+  }
+}
+
+function placePart(obj: THREE.Object3D, part: ActorPart): void {
+  const p = part.offset.position;
+  const q = part.offset.rotation;
+  obj.position.set(p[0], p[1], p[2]);
+  obj.quaternion.set(q[0], q[1], q[2], q[3]);
+}
+
+/** 1 m and 5 m grid lines on the top face of a terrain box, in the actor frame. */
+function terrainGrid(part: ActorPart): THREE.Object3D | null {
+  if (part.shape.type !== 'box') return null;
+  const [hx, hy, hz] = part.shape.halfExtents;
+  const minor: number[] = [];
+  const major: number[] = [];
+  const z = hz + 0.004;
+  for (let x = Math.ceil(-hx); x <= Math.floor(hx); x++) (x % 5 === 0 ? major : minor).push(x, -hy, z, x, hy, z);
+  for (let y = Math.ceil(-hy); y <= Math.floor(hy); y++) (y % 5 === 0 ? major : minor).push(-hx, y, z, hx, y, z);
+  const group = new THREE.Group();
+  const lines = (coords: number[], opacity: number) => {
+    const g = new THREE.BufferGeometry();
+    g.setAttribute('position', new THREE.Float32BufferAttribute(coords, 3));
+    return new THREE.LineSegments(g, new THREE.LineBasicMaterial({ color: '#ffffff', transparent: true, opacity, depthWrite: false }));
+  };
+  group.add(lines(minor, 0.07), lines(major, 0.16));
+  placePart(group, part);
+  return group;
+}
+
+export class SceneView {
+  readonly canvas: HTMLCanvasElement;
+  private readonly renderer: THREE.WebGLRenderer;
+  private readonly scene = new THREE.Scene();
+  private readonly camera = new THREE.PerspectiveCamera(42, 1, 0.05, 2000);
+  private readonly controls: OrbitControls;
+  private readonly sun = new THREE.DirectionalLight('#ffffff', 2.4);
+  private readonly content = new THREE.Group();
+  private views: ActorView[] = [];
+  private followId: string | null = null;
+  private mode: CameraMode = 'orbit';
+  private dirty = true;
+  private followSnap = true;
+  private readonly tmpV = new THREE.Vector3();
+  private readonly tmpFwd = new THREE.Vector3();
+  private readonly tmpQ = new THREE.Quaternion();
+
+  /** Throws if WebGL is unavailable; the caller shows that and runs without a view. */
+  constructor(private readonly container: HTMLElement) {
+    this.renderer = new THREE.WebGLRenderer({ antialias: true, powerPreference: 'high-performance' });
+    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
+    this.renderer.shadowMap.enabled = true;
+    this.renderer.shadowMap.type = THREE.PCFSoftShadowMap;
+    this.renderer.toneMapping = THREE.ACESFilmicToneMapping;
+    this.renderer.toneMappingExposure = 1.05;
+    this.canvas = this.renderer.domElement;
+    this.canvas.className = 'scene-canvas';
+    container.prepend(this.canvas);
+
+    this.camera.up.set(0, 0, 1);
+    this.camera.position.set(-10, -28, 18);
+    this.controls = new OrbitControls(this.camera, this.canvas);
+    this.controls.enableDamping = true;
+    this.controls.dampingFactor = 0.12;
+    this.controls.maxPolarAngle = Math.PI / 2 - 0.03;
+    this.controls.minDistance = 1.5;
+    this.controls.maxDistance = 400;
+    this.controls.addEventListener('change', () => (this.dirty = true));
+
+    this.scene.background = new THREE.Color(BACKGROUND);
+    this.scene.fog = new THREE.Fog(BACKGROUND, 80, 260);
+    const hemi = new THREE.HemisphereLight('#d6e2f5', '#2a2f38', 1.6);
+    hemi.position.set(0, 0, 1);
+    this.scene.add(hemi);
+    this.sun.castShadow = true;
+    this.sun.shadow.mapSize.set(2048, 2048);
+    this.sun.shadow.bias = -0.0004;
+    this.sun.shadow.normalBias = 0.02;
+    this.scene.add(this.sun, this.sun.target);
+
+    // A faint endless floor grid beyond the scenario's ground, for scale.
+    const floor = new THREE.GridHelper(600, 150, '#1d2531', '#161d27');
+    floor.rotation.x = Math.PI / 2;
+    floor.position.z = -0.03;
+    this.scene.add(floor);
+    this.scene.add(this.content);
+
+    new ResizeObserver(() => this.resize()).observe(container);
+    this.resize();
+  }
+
+  /** Replace the scene's content with the actors of `world`. */
+  setWorld(world: World, scenario: Scenario): void {
+    this.clear();
+    const snap = world.snapshot;
+    const indexOf = new Map(snap.actors.map((s, i) => [s.id, i]));
+    const driven = new Set(world.agentDriven());
+    for (const actor of world.actors()) {
+      const d = actor.descriptor;
+      const index = indexOf.get(d.id);
+      if (index === undefined) continue;
+      const group = this.buildActor(d, driven.has(d.id));
+      const view: ActorView = { id: d.id, group, isStatic: d.isStatic, index, trail: null };
+      if (driven.has(d.id)) {
+        view.trail = new Trail(d.color ?? DEFAULT_COLOR);
+        this.content.add(view.trail.line);
+      }
+      this.content.add(group);
+      this.views.push(view);
+      this.pose(view, snap);
+    }
+    for (const c of scenario.criteria) {
+      if (c.type === 'reach-goal') this.content.add(this.goalMarker(c.region.center, c.region.radiusM));
+    }
+    this.followId = world.agentDriven()[0] ?? this.views.find((v) => !v.isStatic)?.id ?? null;
+    this.frame(world);
+    this.followSnap = true;
+    this.dirty = true;
+  }
+
+  clear(): void {
+    this.content.traverse((o) => {
+      if (o instanceof THREE.Mesh || o instanceof THREE.Line) {
+        o.geometry.dispose();
+        const m = o.material as THREE.Material | THREE.Material[];
+        for (const mat of Array.isArray(m) ? m : [m]) mat.dispose();
+      }
+    });
+    this.content.clear();
+    this.views = [];
+    this.followId = null;
+    this.dirty = true;
+  }
+
+  /** Pose every moving actor from the latest snapshot. */
+  update(snap: TickSnapshot): void {
+    for (const v of this.views) {
+      if (v.isStatic) continue;
+      this.pose(v, snap);
+    }
+    this.dirty = true;
+  }
+
+  get canFollow(): boolean {
+    return this.followId !== null;
+  }
+
+  setCameraMode(mode: CameraMode): void {
+    if (mode === this.mode) return;
+    this.mode = mode;
+    this.controls.enabled = mode === 'orbit';
+    if (mode === 'orbit') {
+      // Hand over smoothly: orbit around where the followed actor is now.
+      const v = this.views.find((x) => x.id === this.followId);
+      if (v) this.controls.target.copy(v.group.position).setZ(0);
+      this.controls.update();
+    } else {
+      this.followSnap = false;
+    }
+    this.dirty = true;
+  }
+
+  /** Draw a frame if anything changed; `dt` is real seconds since the last call. */
+  render(dt: number): void {
+    if (this.mode === 'follow') this.chase(dt);
+    else this.controls.update(dt);
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.renderer.render(this.scene, this.camera);
+  }
+
+  private buildActor(d: ActorDescriptor, driven: boolean): THREE.Group {
+    const group = new THREE.Group();
+    group.name = d.id;
+    const color = new THREE.Color(d.color ?? DEFAULT_COLOR);
+    for (const part of d.parts) {
+      const geometry = geometryOf(part);
+      const material = new THREE.MeshStandardMaterial({ color, roughness: d.isTerrain ? 0.95 : 0.7, metalness: d.isTerrain ? 0 : 0.05 });
+      const mesh = new THREE.Mesh(geometry, material);
+      placePart(mesh, part);
+      mesh.receiveShadow = true;
+      mesh.castShadow = !d.isTerrain;
+      group.add(mesh);
+      if (d.isTerrain) {
+        const grid = terrainGrid(part);
+        if (grid) group.add(grid);
+      } else {
+        const edges = new THREE.LineSegments(
+          new THREE.EdgesGeometry(geometry, 30),
+          new THREE.LineBasicMaterial({ color: '#05070a', transparent: true, opacity: 0.35 }),
+        );
+        placePart(edges, part);
+        group.add(edges);
+      }
+    }
+    if (driven) this.addHeadingMark(group);
+    return group;
+  }
+
+  /** A flat arrow on top of an agent-driven actor pointing along body +x (its heading). */
+  private addHeadingMark(group: THREE.Group): void {
+    const box = new THREE.Box3().setFromObject(group);
+    if (box.isEmpty()) return;
+    const len = box.max.x - box.min.x;
+    const wid = box.max.y - box.min.y;
+    const cy = (box.max.y + box.min.y) / 2;
+    const shape = new THREE.Shape();
+    shape.moveTo(box.max.x - 0.1 * len, cy);
+    shape.lineTo(box.min.x + 0.35 * len, cy + 0.3 * wid);
+    shape.lineTo(box.min.x + 0.45 * len, cy);
+    shape.lineTo(box.min.x + 0.35 * len, cy - 0.3 * wid);
+    shape.closePath();
+    const mark = new THREE.Mesh(new THREE.ShapeGeometry(shape), new THREE.MeshBasicMaterial({ color: '#12161c' }));
+    mark.position.z = box.max.z + 0.003;
+    group.add(mark);
+  }
+
+  private goalMarker(center: readonly number[], radius: number): THREE.Object3D {
+    const [x = 0, y = 0] = center;
+    const g = new THREE.Group();
+    g.name = 'goal';
+    g.position.set(x, y, 0);
+    const disc = new THREE.Mesh(
+      new THREE.CircleGeometry(radius, 64),
+      new THREE.MeshBasicMaterial({ color: GOAL_COLOR, transparent: true, opacity: 0.14, depthWrite: false }),
+    );
+    disc.position.z = 0.008;
+    const ring = new THREE.Mesh(
+      new THREE.RingGeometry(Math.max(radius - 0.07, 0), radius, 96),
+      new THREE.MeshBasicMaterial({ color: GOAL_COLOR, transparent: true, opacity: 0.9, depthWrite: false }),
+    );
+    ring.position.z = 0.01;
+    const pole = new THREE.Mesh(
+      new THREE.CylinderGeometry(0.03, 0.03, 1.6, 12).rotateX(Math.PI / 2),
+      new THREE.MeshBasicMaterial({ color: GOAL_COLOR, transparent: true, opacity: 0.7 }),
+    );
+    pole.position.z = 0.8;
+    g.add(disc, ring, pole);
+    return g;
+  }
+
+  private pose(v: ActorView, snap: TickSnapshot): void {
+    const s = snap.actors[v.index];
+    if (!s) return;
+    v.group.visible = s.present;
+    v.group.position.set(s.position[0], s.position[1], s.position[2]);
+    v.group.quaternion.set(s.rotation[0], s.rotation[1], s.rotation[2], s.rotation[3]);
+    if (v.trail && s.present) v.trail.add(s.position[0], s.position[1]);
+  }
+
+  /** Orbit camera framing the ground (terrain actors), or everything if there is none. */
+  private frame(world: World): void {
+    const terrainIds = new Set(world.actors().filter((a) => a.descriptor.isTerrain).map((a) => a.id));
+    const box = new THREE.Box3();
+    for (const v of this.views) if (terrainIds.has(v.id)) box.expandByObject(v.group);
+    if (box.isEmpty()) for (const v of this.views) box.expandByObject(v.group);
+    if (box.isEmpty()) box.set(new THREE.Vector3(-10, -10, 0), new THREE.Vector3(10, 10, 1));
+    const c = box.getCenter(new THREE.Vector3());
+    const size = box.getSize(new THREE.Vector3());
+    const s = Math.max(size.x, size.y, 8);
+    this.controls.target.set(c.x, c.y, 0);
+    this.camera.position.set(c.x - 0.12 * s, c.y - 0.72 * s, 0.5 * s);
+    this.camera.far = Math.max(2000, 20 * s);
+    this.camera.updateProjectionMatrix();
+    this.controls.update();
+    this.scene.fog = new THREE.Fog(BACKGROUND, 2.2 * s, 7 * s);
+    // Sun from the south-east, high; the shadow box covers the ground.
+    this.sun.position.set(c.x + 0.35 * s, c.y - 0.45 * s, 0.9 * s);
+    this.sun.target.position.set(c.x, c.y, 0);
+    const cam = this.sun.shadow.camera;
+    const half = 0.62 * s;
+    cam.left = -half;
+    cam.right = half;
+    cam.top = half;
+    cam.bottom = -half;
+    cam.near = 0.1;
+    cam.far = 3 * s;
+    cam.updateProjectionMatrix();
+  }
+
+  private chase(dt: number): void {
+    const v = this.views.find((x) => x.id === this.followId);
+    if (!v) return;
+    const p = v.group.position;
+    // Heading in the ground plane from the actor's rotation (body x forward).
+    const fwd = this.tmpFwd.set(1, 0, 0).applyQuaternion(this.tmpQ.copy(v.group.quaternion));
+    fwd.z = 0;
+    if (fwd.lengthSq() < 1e-6) fwd.set(1, 0, 0);
+    fwd.normalize();
+    const desired = this.tmpV.copy(p).addScaledVector(fwd, -6.5);
+    desired.z = p.z + 3.4;
+    if (this.followSnap) {
+      this.camera.position.copy(desired);
+      this.followSnap = false;
+    } else {
+      this.camera.position.lerp(desired, 1 - Math.exp(-4 * Math.min(dt, 0.1)));
+    }
+    this.camera.lookAt(p.x + 2 * fwd.x, p.y + 2 * fwd.y, p.z + 0.2);
+    this.dirty = true;
+  }
+
+  private resize(): void {
+    const w = Math.max(1, this.container.clientWidth);
+    const h = Math.max(1, this.container.clientHeight);
+    this.renderer.setSize(w, h, false);
+    this.camera.aspect = w / h;
+    this.camera.updateProjectionMatrix();
+    this.dirty = true;
+  }
+}
