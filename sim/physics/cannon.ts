@@ -17,24 +17,36 @@
  *   cannon-es's (1 - d)^dt is re-parameterised from c for the step's dt.
  * - Friction/restitution: one `Material` per shape, combined by multiplication;
  *   defaults friction 0.5, restitution 0.
+ * - Friction magnitude: cannon-es clamps each friction *impulse* with a
+ *   *force* (mu |g| m), i.e. 1/dt times too much, and gives every contact
+ *   point the whole cap (a box on 4 points: 4x). `frictionGravity` is set to
+ *   |g| dt and the cap is shared between a pair's contact points, which gives
+ *   Coulomb sliding (checked against Rapier in the conformance suite).
+ * - Contact stiffness 1e9 N/m instead of 1e7 (soft for tonne-scale bodies).
  * - Translation/rotation locks use linearFactor/angularFactor, and locked
  *   velocity components are zeroed (cannon-es would still integrate them).
+ * - Ray casts skip sensors; a ray starting inside a collider hits it at
+ *   distance 0 with normal -direction (Rapier's solid casts; cannon-es alone
+ *   would skip the collider's back faces).
  * - Velocity setters are ignored on static bodies; forces, torques and
  *   impulses only act on dynamic bodies (same as Rapier).
+ * - `ccd` is ignored: cannon-es has no continuous collision detection.
  * - Stepping is `world.step(dt)` with one argument: exactly one internal step
  *   of dt, no interpolation; forces are cleared by cannon-es after each step.
  * - Vehicles: `RaycastVehicle` with right/up/forward axes 1/2/0, updated by us
  *   right before each step (not via the world's preStep event). Its forward
  *   direction is up x right = -x, so the engine force is negated. Brake force
- *   (N) becomes a brake impulse (N s) = brake * dt and, as in Rapier, is ignored
- *   while the wheel has a non-zero engine force. Roll influence is 0.1
- *   (Rapier's fixed value).
+ *   (N) becomes a brake impulse (N s) = brake * dt. Roll influence is 0.1
+ *   (Rapier's fixed value). Its friction step is replaced by a copy whose
+ *   brake/rolling impulse follows Rapier's (see updateVehicleFriction).
  *
  * Known remaining differences (documented, not normalisable from outside the
  * engine): cannon-es caps contact friction with mu * |gravity| * reduced mass
- * (so no friction in zero gravity), and its vehicle side-friction impulse omits
- * the rotational term that Rapier's includes; resting penetration differs by
- * a few millimetres.
+ * instead of mu * normal force (so no friction in zero gravity, and a stacked
+ * load does not increase the friction under it); its restitution loses more
+ * energy (discrete, soft contacts); its vehicle side-friction impulse omits
+ * the rotational term of Rapier's and is also applied to a dynamic ground
+ * (Rapier applies none); resting penetration differs by a fraction of a mm.
  */
 import * as CANNON from 'cannon-es';
 import type { Pose, Quat, Vec3 } from '../math.ts';
@@ -180,6 +192,133 @@ function shareFrictionCaps(eqs: CANNON.FrictionEquation[]): void {
     if (points > 1) {
       e.minForce /= points;
       e.maxForce /= points;
+    }
+  }
+}
+
+// ------------------------------------------------------------------ vehicle friction
+
+const AXES = [new CANNON.Vec3(1, 0, 0), new CANNON.Vec3(0, 1, 0), new CANNON.Vec3(0, 0, 1)] as const;
+
+function impulseDenominator(body: CANNON.Body, pos: CANNON.Vec3, normal: CANNON.Vec3): number {
+  const r0 = pos.vsub(body.position);
+  const c0 = r0.cross(normal);
+  const m = body.invInertiaWorld.vmult(c0);
+  return body.invMass + normal.dot(m.cross(r0));
+}
+
+/** cannon-es's resolveSingleBilateral (velocity-based side impulse, contact damping 0.2). */
+function sideImpulse(chassis: CANNON.Body, pos: CANNON.Vec3, ground: CANNON.Body, axle: CANNON.Vec3): number {
+  if (axle.lengthSquared() > 1.1) return 0;
+  const v1 = new CANNON.Vec3();
+  const v2 = new CANNON.Vec3();
+  chassis.getVelocityAtWorldPoint(pos, v1);
+  ground.getVelocityAtWorldPoint(pos, v2);
+  const relVel = axle.dot(v1.vsub(v2));
+  return (-0.2 * relVel) / (chassis.invMass + ground.invMass);
+}
+
+/**
+ * Replacement for `RaycastVehicle.updateFriction`, identical to cannon-es's
+ * except for the rolling/brake impulse, which follows Rapier's controller:
+ * an engine force overrides the brake, and the impulse that would stop the
+ * wheel's contact point is shared between the wheels on the ground before
+ * being clamped to the brake impulse. cannon-es gives every wheel the whole
+ * stopping impulse, which overshoots (n wheels -> n times) and leaves a braked
+ * car rocking back and forth at standstill.
+ */
+function updateVehicleFriction(vehicle: CANNON.RaycastVehicle, timeStep: number): void {
+  const wheels = vehicle.wheelInfos;
+  const chassis = vehicle.chassisBody;
+  const n = wheels.length;
+  const forwardWS: CANNON.Vec3[] = [];
+  const axle: CANNON.Vec3[] = [];
+  let onGround = 0;
+  for (const w of wheels) {
+    if (w.raycastResult.body) onGround++;
+    w.sideImpulse = 0;
+    w.forwardImpulse = 0;
+  }
+  vehicle.numWheelsOnGround = onGround;
+
+  for (let i = 0; i < n; i++) {
+    const w = wheels[i]!;
+    const fwd = new CANNON.Vec3();
+    const ax = new CANNON.Vec3();
+    forwardWS.push(fwd);
+    axle.push(ax);
+    const ground = w.raycastResult.body;
+    if (!ground) continue;
+    w.worldTransform.vectorToWorldFrame(AXES[vehicle.indexRightAxis]!, ax);
+    const normal = w.raycastResult.hitNormalWorld;
+    ax.vsub(normal.scale(ax.dot(normal)), ax);
+    ax.normalize();
+    normal.cross(ax, fwd);
+    fwd.normalize();
+    w.sideImpulse = sideImpulse(chassis, w.raycastResult.hitPointWorld, ground, ax);
+  }
+
+  const fwdFactor = 0.5;
+  vehicle.sliding = false;
+  for (let i = 0; i < n; i++) {
+    const w = wheels[i]!;
+    const ground = w.raycastResult.body;
+    w.slipInfo = 1;
+    w.skidInfo = 1;
+    w.forwardImpulse = 0;
+    if (!ground) continue;
+    let rolling: number;
+    if (w.engineForce !== 0) {
+      rolling = w.engineForce * timeStep;
+    } else {
+      const p = w.raycastResult.hitPointWorld;
+      const v1 = new CANNON.Vec3();
+      const v2 = new CANNON.Vec3();
+      chassis.getVelocityAtWorldPoint(p, v1);
+      ground.getVelocityAtWorldPoint(p, v2);
+      const vrel = forwardWS[i]!.dot(v1.vsub(v2));
+      const jacInv = 1 / (impulseDenominator(chassis, p, forwardWS[i]!) + impulseDenominator(ground, p, forwardWS[i]!));
+      const maxImpulse = w.brake;
+      rolling = Math.min(maxImpulse, Math.max(-maxImpulse, (-vrel * jacInv) / onGround));
+    }
+    const maxImp = w.suspensionForce * timeStep * w.frictionSlip;
+    w.forwardImpulse = rolling;
+    const x = (rolling * fwdFactor) / w.forwardAcceleration;
+    const y = w.sideImpulse / w.sideAcceleration;
+    const sq = x * x + y * y;
+    w.sliding = false;
+    if (sq > maxImp * maxImp) {
+      vehicle.sliding = true;
+      w.sliding = true;
+      w.skidInfo *= maxImp / Math.sqrt(sq);
+    }
+  }
+  if (vehicle.sliding) {
+    for (const w of wheels) {
+      if (w.sideImpulse !== 0 && w.skidInfo < 1) {
+        w.forwardImpulse *= w.skidInfo;
+        w.sideImpulse *= w.skidInfo;
+      }
+    }
+  }
+
+  for (let i = 0; i < n; i++) {
+    const w = wheels[i]!;
+    const relPos = w.raycastResult.hitPointWorld.vsub(chassis.position);
+    if (w.forwardImpulse !== 0) chassis.applyImpulse(forwardWS[i]!.scale(w.forwardImpulse), relPos);
+    if (w.sideImpulse !== 0) {
+      const ground = w.raycastResult.body!;
+      const relPos2 = w.raycastResult.hitPointWorld.vsub(ground.position);
+      const sideImp = axle[i]!.scale(w.sideImpulse);
+      // Roll influence: the side impulse acts at a height scaled towards the centre of mass.
+      chassis.vectorToLocalFrame(relPos, relPos);
+      const up = vehicle.indexUpAxis;
+      if (up === 0) relPos.x *= w.rollInfluence;
+      else if (up === 1) relPos.y *= w.rollInfluence;
+      else relPos.z *= w.rollInfluence;
+      chassis.vectorToWorldFrame(relPos, relPos);
+      chassis.applyImpulse(sideImp, relPos);
+      ground.applyImpulse(sideImp.negate(), relPos2);
     }
   }
 }
@@ -493,12 +632,51 @@ export class CannonBackend implements PhysicsBackend {
     } finally {
       if (excluded) excluded.collisionResponse = old!;
     }
+    // Rapier semantics for a ray starting inside a collider: a hit at distance 0
+    // (cannon-es would skip that collider's back faces and report the next one).
+    const inside = this.bodyContaining(from, excluded);
+    if (inside !== undefined) {
+      return { body: inside, distance: 0, point: [origin[0], origin[1], origin[2]], normal: [-direction[0], -direction[1], -direction[2]] };
+    }
     if (!result.hasHit || !result.body) return null;
     const body = this.handleOf.get(result.body);
     if (body === undefined || result.distance > maxDistance) return null;
     const p = result.hitPointWorld;
     const n = result.hitNormalWorld;
     return { body, distance: result.distance, point: [p.x, p.y, p.z], normal: [n.x, n.y, n.z] };
+  }
+
+  /** Lowest handle of a ray-visible body whose collider interior contains `p`. */
+  private bodyContaining(p: CANNON.Vec3, excluded?: CANNON.Body): BodyHandle | undefined {
+    const aabb = new CANNON.AABB({ lowerBound: p.clone(), upperBound: p.clone() });
+    let best: BodyHandle | undefined;
+    for (const b of this.world.broadphase.aabbQuery(this.world, aabb, [])) {
+      if (b === excluded || !b.collisionResponse) continue;
+      const h = this.handleOf.get(b);
+      if (h === undefined || (best !== undefined && h >= best)) continue;
+      for (let i = 0; i < b.shapes.length; i++) {
+        const shape = b.shapes[i]!;
+        if (!shape.collisionResponse) continue;
+        const q = b.quaternion.mult(b.shapeOrientations[i]!);
+        const c = b.position.vadd(b.quaternion.vmult(b.shapeOffsets[i]!));
+        const l = q.conjugate().vmult(p.vsub(c));
+        let inside = false;
+        if (shape instanceof CANNON.Box) {
+          const e = shape.halfExtents;
+          inside = Math.abs(l.x) < e.x && Math.abs(l.y) < e.y && Math.abs(l.z) < e.z;
+        } else if (shape instanceof CANNON.Sphere) {
+          inside = l.lengthSquared() < shape.radius * shape.radius;
+        } else if (shape instanceof CANNON.Cylinder) {
+          // Exact cylinder (as Rapier), axis = local y.
+          inside = Math.abs(l.y) < shape.height / 2 && l.x * l.x + l.z * l.z < shape.radiusTop * shape.radiusTop;
+        }
+        if (inside) {
+          best = h;
+          break;
+        }
+      }
+    }
+    return best;
   }
 
   // ---------------------------------------------------------------- vehicles
@@ -547,6 +725,7 @@ export class CannonBackend implements PhysicsBackend {
     // Not addToWorld(): that re-adds the chassis and hooks preStep; we update
     // the vehicle ourselves before each step and only need its ray caster.
     vehicle.world = this.world;
+    vehicle.updateFriction = (dt: number): void => updateVehicleFriction(vehicle, dt);
     const vh = this.nextVehicle++;
     this.vehicles.set(vh, { vehicle, chassis, wheels: recs });
     return vh;
@@ -596,8 +775,7 @@ export class CannonBackend implements PhysicsBackend {
     for (const v of this.vehicles.values()) {
       v.wheels.forEach((w, i) => {
         v.vehicle.applyEngineForce(w.engine * w.engineSign, i);
-        // Rapier ignores the brake while an engine force is applied; match it.
-        v.vehicle.setBrake(w.engine !== 0 ? 0 : w.brake * dt, i);
+        v.vehicle.setBrake(w.brake * dt, i);
         v.vehicle.setSteeringValue(w.steering, i);
       });
       v.vehicle.updateVehicle(dt);

@@ -19,10 +19,25 @@
  *   last one separates. Removing a body reports `started: false` for every
  *   pair it was touching, at the next drain.
  * - Ray casts (ours and the vehicles' suspension rays) ignore sensor colliders.
- * - Vehicles: engine force sign and the per-kg suspension stiffness are
- *   normalised so that a positive engine force drives towards body +x and a
- *   positive steering angle turns left, whatever the axle sign. Brake force
- *   (N) becomes Rapier's brake impulse (N s) = brake * dt.
+ *   A ray starting inside a collider hits it at distance 0, normal -direction.
+ * - Ray casts see bodies added, removed or moved by `setPose` immediately (a
+ *   brute-force cast until the next step rebuilds Rapier's query tree).
+ * - Velocity setters are ignored on static bodies; forces, torques and
+ *   impulses only act on dynamic bodies; `getMass` is 0 unless dynamic.
+ * - Vehicles: Rapier's controller pushes along (up x axle), i.e. body -x for
+ *   the usual +y axle, so the engine force sign is flipped per wheel; positive
+ *   steering turns left. Suspension stiffness needs no conversion: Rapier and
+ *   cannon-es both multiply it by the chassis mass (N/m per kg). Brake force
+ *   (N) becomes Rapier's brake impulse (N s) = brake * dt; as in Rapier, a
+ *   wheel with an engine force ignores its brake (cannon.ts matches this).
+ *   Wheel spin is computed here, identically for both engines.
+ *
+ * Rapier quirks left as they are: the vehicle controller applies its
+ * suspension impulse once per step while gravity is integrated over the
+ * solver's substeps, so a chassis standing still reports a vertical velocity
+ * of -(3/8) g dt after each step (its pose does not move) and sags ~5 mm less
+ * than the static g / (4 k); the suspension rays use the query tree of the
+ * previous step, so they miss ground added (or teleported) since then.
  */
 import type {
   Collider,
@@ -115,6 +130,26 @@ function colliderDensities(desc: BodyDesc): number[] {
 
 function cross(a: Readonly<Vec3>, b: Readonly<Vec3>): Vec3 {
   return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+}
+
+/**
+ * A ray starting inside a (solid) collider hits it at distance 0; Rapier then
+ * returns a zero, arbitrary or NaN normal depending on the shape, so report
+ * -direction instead (cannon.ts does the same).
+ */
+function rayHit(
+  body: BodyHandle,
+  t: number,
+  n: { x: number; y: number; z: number },
+  origin: Vec3,
+  direction: Vec3,
+): RayHit {
+  return {
+    body,
+    distance: t,
+    point: [origin[0] + direction[0] * t, origin[1] + direction[1] * t, origin[2] + direction[2] * t],
+    normal: t === 0 ? [-direction[0], -direction[1], -direction[2]] : [n.x, n.y, n.z],
+  };
 }
 
 function pairKey(a: BodyHandle, b: BodyHandle): string {
@@ -358,13 +393,7 @@ export class RapierBackend implements PhysicsBackend {
     if (!hit) return null;
     const body = this.colliderToBody.get(hit.collider.handle);
     if (body === undefined) return null;
-    const t = hit.timeOfImpact;
-    return {
-      body,
-      distance: t,
-      point: [origin[0] + direction[0] * t, origin[1] + direction[1] * t, origin[2] + direction[2] * t],
-      normal: [hit.normal.x, hit.normal.y, hit.normal.z],
-    };
+    return rayHit(body, hit.timeOfImpact, hit.normal, origin, direction);
   }
 
   private castRayBruteForce(
@@ -382,13 +411,7 @@ export class RapierBackend implements PhysicsBackend {
         if (col.isSensor()) continue;
         const hit = col.castRayAndGetNormal(ray, best ? best.distance : maxDistance, true);
         if (!hit || (best && hit.timeOfImpact >= best.distance)) continue;
-        const t = hit.timeOfImpact;
-        best = {
-          body: h,
-          distance: t,
-          point: [origin[0] + direction[0] * t, origin[1] + direction[1] * t, origin[2] + direction[2] * t],
-          normal: [hit.normal.x, hit.normal.y, hit.normal.z],
-        };
+        best = rayHit(h, hit.timeOfImpact, hit.normal, origin, direction);
       }
     }
     return best;
