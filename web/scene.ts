@@ -24,6 +24,10 @@ interface ActorView {
   /** Index of the actor's state in the snapshot. */
   index: number;
   trail: Trail | null;
+  /** A name tag over agent-driven actors (HTML, positioned each frame). */
+  label: HTMLElement | null;
+  /** Height of the label's anchor above the actor's origin, m. */
+  labelZ: number;
 }
 
 /** A polyline of where an agent-driven actor has been, on the ground. */
@@ -105,8 +109,9 @@ export class SceneView {
   private readonly scene = new THREE.Scene();
   private readonly camera = new THREE.PerspectiveCamera(42, 1, 0.05, 2000);
   private readonly controls: OrbitControls;
-  private readonly sun = new THREE.DirectionalLight('#ffffff', 2.4);
+  private readonly sun = new THREE.DirectionalLight('#ffffff', 2.2);
   private readonly content = new THREE.Group();
+  private readonly labels: HTMLElement;
   private views: ActorView[] = [];
   private followId: string | null = null;
   private mode: CameraMode = 'orbit';
@@ -121,12 +126,15 @@ export class SceneView {
     this.renderer = new THREE.WebGLRenderer({ antialias: true, powerPreference: 'high-performance' });
     this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
     this.renderer.shadowMap.enabled = true;
-    this.renderer.shadowMap.type = THREE.PCFSoftShadowMap;
+    this.renderer.shadowMap.type = THREE.PCFShadowMap;
     this.renderer.toneMapping = THREE.ACESFilmicToneMapping;
     this.renderer.toneMappingExposure = 1.05;
     this.canvas = this.renderer.domElement;
     this.canvas.className = 'scene-canvas';
     container.prepend(this.canvas);
+    this.labels = document.createElement('div');
+    this.labels.className = 'scene-labels';
+    this.canvas.after(this.labels);
 
     this.camera.up.set(0, 0, 1);
     this.camera.position.set(-10, -28, 18);
@@ -140,7 +148,7 @@ export class SceneView {
 
     this.scene.background = new THREE.Color(BACKGROUND);
     this.scene.fog = new THREE.Fog(BACKGROUND, 80, 260);
-    const hemi = new THREE.HemisphereLight('#d6e2f5', '#2a2f38', 1.6);
+    const hemi = new THREE.HemisphereLight('#d6e2f5', '#2a2f38', 1.35);
     hemi.position.set(0, 0, 1);
     this.scene.add(hemi);
     this.sun.castShadow = true;
@@ -171,10 +179,16 @@ export class SceneView {
       const index = indexOf.get(d.id);
       if (index === undefined) continue;
       const group = this.buildActor(d, driven.has(d.id));
-      const view: ActorView = { id: d.id, group, isStatic: d.isStatic, index, trail: null };
+      const view: ActorView = { id: d.id, group, isStatic: d.isStatic, index, trail: null, label: null, labelZ: 0 };
       if (driven.has(d.id)) {
         view.trail = new Trail(d.color ?? DEFAULT_COLOR);
         this.content.add(view.trail.line);
+        view.label = document.createElement('div');
+        view.label.className = 'scene-label';
+        view.label.textContent = d.id;
+        if (d.color) view.label.style.borderColor = d.color;
+        this.labels.append(view.label);
+        view.labelZ = new THREE.Box3().setFromObject(group).max.z + 0.25;
       }
       this.content.add(group);
       this.views.push(view);
@@ -198,6 +212,7 @@ export class SceneView {
       }
     });
     this.content.clear();
+    this.labels.replaceChildren();
     this.views = [];
     this.followId = null;
     this.dirty = true;
@@ -238,6 +253,21 @@ export class SceneView {
     if (!this.dirty) return;
     this.dirty = false;
     this.renderer.render(this.scene, this.camera);
+    this.placeLabels();
+  }
+
+  private placeLabels(): void {
+    const w = this.canvas.clientWidth;
+    const h = this.canvas.clientHeight;
+    for (const v of this.views) {
+      if (!v.label) continue;
+      const p = this.tmpV.copy(v.group.position);
+      p.z += v.labelZ;
+      p.project(this.camera);
+      const on = v.group.visible && p.z < 1 && Math.abs(p.x) <= 1 && Math.abs(p.y) <= 1;
+      v.label.hidden = !on;
+      if (on) v.label.style.transform = `translate(${((p.x + 1) / 2) * w}px, ${((1 - p.y) / 2) * h}px) translate(-50%, -100%)`;
+    }
   }
 
   private buildActor(d: ActorDescriptor, driven: boolean): THREE.Group {
@@ -319,25 +349,58 @@ export class SceneView {
     if (v.trail && s.present) v.trail.add(s.position[0], s.position[1]);
   }
 
-  /** Orbit camera framing the ground (terrain actors), or everything if there is none. */
+  /**
+   * Orbit camera framing where things happen: the non-terrain actors and the
+   * goal regions, padded by 2 m (the ground if there is nothing else). The
+   * sun's shadow box and the fog cover the whole ground.
+   */
   private frame(world: World): void {
     const terrainIds = new Set(world.actors().filter((a) => a.descriptor.isTerrain).map((a) => a.id));
-    const box = new THREE.Box3();
-    for (const v of this.views) if (terrainIds.has(v.id)) box.expandByObject(v.group);
-    if (box.isEmpty()) for (const v of this.views) box.expandByObject(v.group);
-    if (box.isEmpty()) box.set(new THREE.Vector3(-10, -10, 0), new THREE.Vector3(10, 10, 1));
-    const c = box.getCenter(new THREE.Vector3());
-    const size = box.getSize(new THREE.Vector3());
-    const s = Math.max(size.x, size.y, 8);
+    const ground = new THREE.Box3();
+    for (const v of this.views) if (terrainIds.has(v.id)) ground.expandByObject(v.group);
+    const focus = new THREE.Box3();
+    for (const v of this.views) if (!terrainIds.has(v.id)) focus.expandByObject(v.group);
+    for (const o of this.content.children) if (o.name === 'goal') focus.expandByObject(o);
+    if (!focus.isEmpty()) {
+      focus.expandByVector(new THREE.Vector3(2, 2, 0));
+      focus.min.z = Math.min(focus.min.z, 0);
+    } else {
+      focus.copy(ground);
+    }
+    if (focus.isEmpty()) focus.set(new THREE.Vector3(-10, -10, 0), new THREE.Vector3(10, 10, 1));
+    if (ground.isEmpty()) ground.copy(focus);
+
+    const c = focus.getCenter(new THREE.Vector3());
+    const size = focus.getSize(new THREE.Vector3());
+    // Look from the south, a little west, ~40 deg down; back off until every
+    // corner of the focus box projects inside the view with a margin.
+    const dir = new THREE.Vector3(-0.12, -0.76, 0.64).normalize();
+    const corners: THREE.Vector3[] = [];
+    for (const x of [focus.min.x, focus.max.x]) for (const y of [focus.min.y, focus.max.y]) for (const z of [focus.min.z, focus.max.z]) corners.push(new THREE.Vector3(x, y, z));
     this.controls.target.set(c.x, c.y, 0);
-    this.camera.position.set(c.x - 0.12 * s, c.y - 0.72 * s, 0.5 * s);
+    const p = new THREE.Vector3();
+    let d = 0.25 * Math.max(size.x, size.y, 4);
+    for (let i = 0; i < 120; i++, d *= 1.03) {
+      this.camera.position.set(c.x + dir.x * d, c.y + dir.y * d, dir.z * d);
+      this.camera.lookAt(this.controls.target);
+      this.camera.updateMatrixWorld();
+      const fits = corners.every((k) => {
+        p.copy(k).project(this.camera);
+        return Math.abs(p.x) < 0.94 && Math.abs(p.y) < 0.84 && p.z < 1;
+      });
+      if (fits) break;
+    }
+
+    const gc = ground.getCenter(new THREE.Vector3());
+    const gs = ground.getSize(new THREE.Vector3());
+    const s = Math.max(gs.x, gs.y, 8);
     this.camera.far = Math.max(2000, 20 * s);
     this.camera.updateProjectionMatrix();
     this.controls.update();
-    this.scene.fog = new THREE.Fog(BACKGROUND, 2.2 * s, 7 * s);
+    this.scene.fog = new THREE.Fog(BACKGROUND, d + s, d + 5 * s);
     // Sun from the south-east, high; the shadow box covers the ground.
-    this.sun.position.set(c.x + 0.35 * s, c.y - 0.45 * s, 0.9 * s);
-    this.sun.target.position.set(c.x, c.y, 0);
+    this.sun.position.set(gc.x + 0.35 * s, gc.y - 0.45 * s, 0.9 * s);
+    this.sun.target.position.set(gc.x, gc.y, 0);
     const cam = this.sun.shadow.camera;
     const half = 0.62 * s;
     cam.left = -half;

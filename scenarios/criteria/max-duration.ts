@@ -4,7 +4,7 @@ import { Criterion, type CriterionResult } from './criterion.ts';
 
 export class MaxDuration extends Criterion {
   readonly type = 'max-duration';
-  private endTime = 0;
+  private endTime: number | null = null;
 
   constructor(name: string, private readonly thresholdS: number) {
     super(name, true);
@@ -21,12 +21,14 @@ export class MaxDuration extends Criterion {
 
   result(): CriterionResult {
     const passed = this.status !== 'failed';
+    const ended = this.endTime !== null;
+    const t = this.endTime ?? this.world.time;
     return this.record({
-      value: this.endTime,
+      value: t,
       threshold: this.thresholdS,
       unit: 's',
       passed,
-      reason: passed ? `run ended at ${this.endTime.toFixed(2)} s, within ${this.thresholdS} s` : this.failureReason,
+      reason: !passed ? this.failureReason : ended ? `run ended at ${t.toFixed(2)} s, within ${this.thresholdS} s` : `running at ${t.toFixed(2)} s, limit ${this.thresholdS} s`,
       thresholdSource: 'scenario',
     });
   }

@@ -1,0 +1,158 @@
+/**
+ * End-to-end test of the browser app: build it with Vite, serve web/dist
+ * from a throwaway static server, open a library scenario through a deep link
+ * in headless Chromium, let it run to its verdict, and check the verdict, the
+ * scenario list and that the page logged no errors. The same run in Node must
+ * end in the same state (hash): the browser uses the CLI's runner unchanged.
+ *
+ * Chromium is never downloaded: it is taken from /usr/bin/chromium (or
+ * SKYLANE_CHROMIUM). Without it the test is skipped locally and fails in CI.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadScenarioText } from '../../scenarios/loader.ts';
+import { runScenario } from '../../scenarios/runner.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const WEB = join(ROOT, 'web');
+const DIST = join(WEB, 'dist');
+const LIBRARY = join(ROOT, 'scenarios', 'library');
+const ARTIFACTS = join(ROOT, 'tests', 'artifacts');
+const CHROMIUM = process.env.SKYLANE_CHROMIUM ?? '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const IN_CI = Boolean(process.env.CI);
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.wasm': 'application/wasm',
+  '.map': 'application/json',
+};
+
+/** A minimal static file server for web/dist on 127.0.0.1 and a free port. */
+async function serve(dir: string): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let file = normalize(join(dir, path));
+    if (file !== dir && !file.startsWith(dir + sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!existsSync(file)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', ok);
+  });
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}/` };
+}
+
+function libraryNames(): string[] {
+  return readdirSync(LIBRARY)
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .map((f) => loadScenarioText(readFileSync(join(LIBRARY, f), 'utf8'), `scenarios/library/${f}`).scenario.name)
+    .sort();
+}
+
+describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
+  let server: Server | undefined;
+  let baseUrl = '';
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    if (!HAVE_CHROMIUM) {
+      throw new Error(`Chromium not found at ${CHROMIUM}: CI must install it (e.g. apt-get install chromium) or point SKYLANE_CHROMIUM at it. The web e2e test never downloads a browser.`);
+    }
+    const { build } = await import('vite');
+    await build({ root: WEB, configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
+    expect(existsSync(join(DIST, 'index.html'))).toBe(true);
+    ({ server, url: baseUrl } = await serve(resolve(DIST)));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless=new',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--use-angle=swiftshader',
+        '--enable-unsafe-swiftshader',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  }, 150_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
+  });
+
+  it('runs rover-crossing from a deep link to a PASS verdict, without page errors', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
+    });
+    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText ?? '?'})`));
+    page.on('response', (r) => {
+      if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+    });
+
+    await page.goto(`${baseUrl}?scenario=rover-crossing&speed=8&autoplay=1`);
+
+    // The sidebar lists the whole library.
+    const items = page.locator('[data-testid=scenario-item]');
+    await expect.poll(() => items.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    const listed = (await items.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.scenario ?? ''))).sort();
+    expect(listed).toEqual(libraryNames());
+    expect(listed).toEqual(expect.arrayContaining(['rover-crossing', 'rover-moving-obstacle', 'rover-random-field']));
+    expect(await page.locator('[data-testid=scenario-item].selected').getAttribute('data-scenario')).toBe('rover-crossing');
+
+    // Run to the verdict.
+    const verdict = page.locator('[data-testid=verdict]');
+    await page.waitForFunction(() => (document.querySelector('[data-testid=verdict]')?.textContent ?? '') !== '', null, { timeout: 90_000, polling: 250 });
+    expect(await verdict.textContent()).toBe('pass');
+
+    const simTime = Number(await page.locator('[data-testid=sim-time]').textContent());
+    expect(simTime).toBeGreaterThan(5);
+    const statuses = await page.locator('[data-testid=criterion-status]').allTextContents();
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.every((s) => s === 'pass')).toBe(true);
+    expect(await page.locator('[data-testid=notice-error]').count()).toBe(0);
+
+    // Same (scenario, seed, backend) in Node: same end state.
+    const hash = (await page.locator('[data-testid=state-hash]').textContent())?.trim() ?? '';
+    const file = join(LIBRARY, 'rover-crossing.yaml');
+    const node = await runScenario(loadScenarioText(readFileSync(file, 'utf8'), 'scenarios/library/rover-crossing.yaml'), { backend: 'rapier' });
+    expect(node.verdict).toBe('pass');
+    expect(hash).toBe(node.stateHash);
+
+    // Let the last frame paint, then keep a picture of it.
+    await page.waitForTimeout(400);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'web-verdict.png') });
+
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 180_000);
+});
