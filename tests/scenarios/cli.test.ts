@@ -69,6 +69,16 @@ describe('skylane run', () => {
     expect(() => readFileSync(`${dir}/never.json`)).toThrow();
   });
 
+  it('impossible geometry found while building exits 2 with the scatter named, and no report', async () => {
+    const bad = `${dir}/crowded.yaml`;
+    const text = readFileSync(`${LIBRARY}/rover-random-field.yaml`, 'utf8').replace('count: 14', 'count: 400');
+    writeFileSync(bad, text);
+    const r = await skylane('run', bad, '--json', `${dir}/crowded.json`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/crowded\.yaml: world\.scatter\[0\]: impossible geometry: placed only \d+ of 400 obstacles/);
+    expect(() => readFileSync(`${dir}/crowded.json`)).toThrow();
+  });
+
   it('usage errors exit 2 with the usage text', async () => {
     const r = await skylane('run', 'scenarios/library', '--seeds', '5..1');
     expect(r.code).toBe(2);
