@@ -7,19 +7,24 @@
  * It performs `--runs` consecutive short runs of rover-crossing in this one
  * process (startRun, `--steps` steps, result, dispose; seed = run number so the
  * trajectories differ) and samples process.memoryUsage() before the first run
- * and after every `--every` runs, after a forced GC when `--expose-gc` is on.
+ * after the engine is initialised, after runs 1 and 10 and every `--every`
+ * runs, after a forced GC when `--expose-gc` is on. Rapier's WebAssembly
+ * linear memory is reported too (captured at instantiation).
  * The samples go to stdout as one line `BENCH_MEMORY_JSON {...}`.
  */
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BACKEND_IDS, type BackendId } from '../sim/physics/backend.ts';
+import { createBackend } from '../sim/physics/create.ts';
 import { loadScenarioFile } from '../scenarios/node-io.ts';
 import { startRun } from '../scenarios/runner.ts';
 
 export interface MemorySample {
-  /** Runs completed when the sample was taken. */
+  /** Runs completed when the sample was taken; -1 for "backend initialised, no run yet". */
   runs: number;
+  /** Total byteLength of the WebAssembly linear memories instantiated so far (Rapier's), or null if none was seen. */
+  wasmMemory: number | null;
   rss: number;
   heapUsed: number;
   heapTotal: number;
@@ -40,13 +45,33 @@ export interface MemoryReport {
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * Rapier's linear memory is not visible through process.memoryUsage(); catch
+ * the Memory objects its module exports as it is instantiated (Rapier is
+ * loaded lazily by the first createBackend, after this runs).
+ */
+const wasmMemories: WebAssembly.Memory[] = [];
+function watchWasmInstantiation(): void {
+  const orig = WebAssembly.instantiate.bind(WebAssembly) as (...a: unknown[]) => Promise<unknown>;
+  const grab = (inst: unknown) => {
+    if (!(inst instanceof WebAssembly.Instance)) return;
+    for (const v of Object.values(inst.exports)) if (v instanceof WebAssembly.Memory) wasmMemories.push(v);
+  };
+  (WebAssembly as unknown as { instantiate: (...a: unknown[]) => Promise<unknown> }).instantiate = async (...a: unknown[]) => {
+    const r = await orig(...a);
+    grab(r instanceof WebAssembly.Instance ? r : (r as { instance?: unknown }).instance);
+    return r;
+  };
+}
+
 function sample(runs: number, gc: (() => void) | undefined): MemorySample {
   if (gc) {
     gc();
     gc();
   }
   const m = process.memoryUsage();
-  return { runs, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers };
+  const wasmMemory = wasmMemories.length ? wasmMemories.reduce((s, x) => s + x.buffer.byteLength, 0) : null;
+  return { runs, wasmMemory, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers };
 }
 
 async function main(): Promise<void> {
@@ -64,9 +89,13 @@ async function main(): Promise<void> {
   const backend = values.backend as BackendId;
   if (!BACKEND_IDS.includes(backend)) throw new Error(`--backend must be one of ${BACKEND_IDS.join(', ')}`);
   const gc = (globalThis as { gc?: () => void }).gc;
+  watchWasmInstantiation();
   const loaded = loadScenarioFile(values.scenario);
 
   const samples: MemorySample[] = [sample(0, gc)];
+  // Load and initialise the engine (for Rapier: instantiate the WASM module) with one empty world.
+  (await createBackend(backend)).free();
+  samples.push(sample(-1, gc));
   let totalSteps = 0;
   const t0 = performance.now();
   for (let i = 1; i <= runs; i++) {
@@ -77,7 +106,7 @@ async function main(): Promise<void> {
     } finally {
       run.dispose();
     }
-    if (i % every === 0 || i === runs) samples.push(sample(i, gc));
+    if (i === 1 || i === 10 || i % every === 0 || i === runs) samples.push(sample(i, gc));
   }
   const report: MemoryReport = {
     backend,

@@ -1,0 +1,1253 @@
+/**
+ * `npm run bench`: Skylane's performance figures on this machine.
+ *
+ *   1. rover-crossing on each backend: steps per wall second, real-time factor.
+ *   2. Framework overhead: the Skylane step against the bare backend step for
+ *      the same bodies on the same trajectory, and where the Skylane step goes.
+ *   3. Ray casting: rays per second through PhysicsBackend.castRay for the
+ *      range-ring pattern of rover-crossing.
+ *   4. Worker scaling: a batch of runs through runJobs with 1 and N workers
+ *      (each in a fresh process, scripts/bench-pool.ts), and whether the
+ *      results are identical.
+ *   5. Memory: RSS and heap over 500 consecutive short runs in one process
+ *      (a child process, scripts/bench-memory.ts).
+ *
+ * Figures are medians over trials; the compared measurements of a section are
+ * interleaved inside each trial (alternating order) so they see the same noise.
+ * Options: --trials N (default 5), --quick (3 trials, shorter memory soak),
+ * --only 1,2,... (run some sections only). Progress goes to stderr, results to stdout.
+ */
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { buildWorld } from '../scenarios/build.ts';
+import { executeJob, type JobOutcome } from '../scenarios/cli/execute.ts';
+import type { Job } from '../scenarios/jobs.ts';
+import { instantiate, type LoadedScenario } from '../scenarios/loader.ts';
+import { loadScenarioFile } from '../scenarios/node-io.ts';
+import { startRun } from '../scenarios/runner.ts';
+import type { Agent } from '../sim/agent.ts';
+import { quatFromYaw, rotateVec, type Pose, type Quat, type Vec3 } from '../sim/math.ts';
+import type { BackendId, BodyHandle, PhysicsBackend, RayHit } from '../sim/physics/backend.ts';
+import { createBackend } from '../sim/physics/create.ts';
+import type { Sensor } from '../sim/sensor.ts';
+import { World, type AttachOptions } from '../sim/world.ts';
+import type { MemoryReport } from './bench-memory.ts';
+import type { PoolReport } from './bench-pool.ts';
+
+// ------------------------------------------------------------------ setup
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const LIBRARY = resolve(ROOT, 'scenarios/library');
+const CROSSING = resolve(LIBRARY, 'rover-crossing.yaml');
+const LIBRARY_FILES = ['rover-crossing.yaml', 'rover-moving-obstacle.yaml', 'rover-random-field.yaml'].map((f) => resolve(LIBRARY, f));
+const BACKENDS: BackendId[] = ['rapier', 'cannon'];
+const EGO = 'ego';
+
+const USAGE = 'usage: npm run bench -- [--trials N] [--quick] [--only 1,2,3,4,5]';
+let argv: { trials?: string; quick?: boolean; only?: string; help?: boolean };
+try {
+  argv = parseArgs({
+    options: {
+      trials: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  }).values;
+} catch (err) {
+  process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
+  process.exit(2);
+}
+if (argv.help) {
+  process.stdout.write(USAGE + '\n');
+  process.exit(0);
+}
+const TRIALS = argv.trials !== undefined ? Number(argv.trials) : argv.quick ? 3 : 5;
+if (!(Number.isSafeInteger(TRIALS) && TRIALS >= 1)) {
+  process.stderr.write(`bench: --trials expects a positive integer, got "${argv.trials}"\n`);
+  process.exit(2);
+}
+const ONLY = new Set((argv.only ?? '1,2,3,4,5').split(',').map((s) => Number(s.trim())));
+if ([...ONLY].some((n) => !(Number.isInteger(n) && n >= 1 && n <= 5))) {
+  process.stderr.write(`bench: --only expects section numbers 1-5, got "${argv.only}"\n${USAGE}\n`);
+  process.exit(2);
+}
+const MEMORY_RUNS = argv.quick ? 200 : 500;
+const MEMORY_EVERY = 50;
+const MEMORY_STEPS = 300;
+const SCALING_SEEDS = 6;
+/** The larger worker-scaling batch: 3 scenarios x seeds 1..LARGE_SEEDS. */
+const LARGE_SEEDS = 20;
+/** Skylane/raw run pairs per trial in sections 1-2 (summed): longer measurements, same interleaving. */
+const REPEAT = 3;
+
+/**
+ * Source files' modification times when the bench starts. Worker threads and
+ * the memory child load the code afresh, so an edit made while the bench runs
+ * (other people work in this tree) can make their results differ: it is reported.
+ */
+const SOURCE_DIRS = ['sim', 'scenarios', 'agents', 'vehicles', 'uav', 'seeds'];
+function sourceTimes(): Map<string, number> {
+  const times = new Map<string, number>();
+  const walk = (dir: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const p = join(dir, name);
+      try {
+        const st = statSync(p);
+        if (st.isDirectory()) walk(p);
+        else if (/\.(ts|js|ya?ml|json)$/.test(name)) times.set(relative(ROOT, p), st.mtimeMs);
+      } catch {
+        times.set(relative(ROOT, p), -1);
+      }
+    }
+  };
+  for (const d of SOURCE_DIRS) walk(resolve(ROOT, d));
+  return times;
+}
+const SOURCES_AT_START = sourceTimes();
+function changedSources(): string[] {
+  const nowTimes = sourceTimes();
+  const changed = new Set<string>();
+  for (const [f, t] of nowTimes) if (SOURCES_AT_START.get(f) !== t) changed.add(f);
+  for (const f of SOURCES_AT_START.keys()) if (!nowTimes.has(f)) changed.add(f);
+  return [...changed].sort();
+}
+
+const now = () => performance.now();
+const progress = (s: string) => process.stderr.write(`  … ${s}\n`);
+const out = (s = '') => process.stdout.write(s + '\n');
+
+// ------------------------------------------------------------------ formatting
+
+function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Half the min-max range relative to the median, as "±x %". */
+function spread(xs: readonly number[]): string {
+  if (xs.length < 2) return '';
+  const m = median(xs);
+  return `±${((50 * (Math.max(...xs) - Math.min(...xs))) / m).toFixed(0)} %`;
+}
+
+function num(x: number, digits = 0): string {
+  if (!Number.isFinite(x)) return String(x);
+  return x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function loadavg(): string {
+  const [a, b, c] = os.loadavg();
+  return `load average ${num(a ?? 0, 2)} / ${num(b ?? 0, 2)} / ${num(c ?? 0, 2)} (1/5/15 min)`;
+}
+
+function mib(bytes: number): string {
+  return num(bytes / 2 ** 20, 1);
+}
+
+function signedMib(bytes: number): string {
+  const s = mib(bytes);
+  return bytes >= 0 ? `+${s}` : s;
+}
+
+/** Aligned plain-text table: columns of numbers (with an optional unit such as x or %) right-aligned. */
+function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const numeric = (c: string) => /^[-+±~]?[\d,.]+ ?(x|×|%)?$/.test(c);
+  const neutral = (c: string) => c === '' || c === 'n/a';
+  const right = head.map((_, i) => rows.some((r) => numeric(r[i] ?? '')) && rows.every((r) => numeric(r[i] ?? '') || neutral(r[i] ?? '')));
+  const line = (cells: string[]) =>
+    '  ' +
+    cells
+      .map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('   ')
+      .trimEnd();
+  return [line(head), '  ' + widths.map((w) => '-'.repeat(w)).join('   '), ...rows.map(line)].join('\n');
+}
+
+function mdTable(head: string[], rows: string[][]): string {
+  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+function heading(s: string): void {
+  out();
+  out(s);
+  out('='.repeat(s.length));
+}
+
+function note(s: string): void {
+  // Wrap at ~100 columns with a hanging indent.
+  const words = s.split(/\s+/);
+  let line = '  note:';
+  for (const w of words) {
+    if (line.length + 1 + w.length > 100) {
+      out(line);
+      line = '       ' + w;
+    } else line += ' ' + w;
+  }
+  out(line);
+}
+
+// ------------------------------------------------------------------ the recorded trajectory
+
+/**
+ * One force/velocity operation the Skylane run applied to the physics world
+ * in a given step (the "act" phase): replaying them in the bare loop drives
+ * the bodies along exactly the same trajectory.
+ */
+type OpKind = 0 | 1 | 2 | 3 | 4;
+const OP_FORCE = 0, OP_FORCE_AT = 1, OP_TORQUE = 2, OP_LINVEL = 3, OP_ANGVEL = 4;
+const OP_WIDTH = 9; // step, kind, handle, x, y, z, px, py, pz
+
+interface Recording {
+  backend: BackendId;
+  steps: number;
+  simTime: number;
+  stateHash: string;
+  verdict: string;
+  endReason: string;
+  ops: Float64Array;
+  opCount: number;
+  roverBody: BodyHandle;
+  /** The rover's pose after every step (for ray origins along the route). */
+  route: Pose[];
+  finalPosition: Vec3;
+  finalRotation: Quat;
+}
+
+async function record(loaded: LoadedScenario, backend: BackendId): Promise<Recording> {
+  const run = await startRun(loaded, { backend });
+  try {
+    const world = run.world;
+    const physics = world.physics;
+    const ops: number[] = [];
+    const push = (kind: OpKind, h: BodyHandle, v: Vec3, p?: Vec3) =>
+      ops.push(world.stepCount, kind, h, v[0], v[1], v[2], p ? p[0] : NaN, p ? p[1] : NaN, p ? p[2] : NaN);
+    // Instance-level wrappers on this run's backend only (the recording run is never timed).
+    const wrap = <K extends 'applyForce' | 'applyTorque' | 'setLinearVelocity' | 'setAngularVelocity'>(key: K, log: (...a: Parameters<PhysicsBackend[K]>) => void) => {
+      const orig = physics[key].bind(physics) as (...a: Parameters<PhysicsBackend[K]>) => void;
+      (physics as unknown as Record<string, unknown>)[key] = (...a: Parameters<PhysicsBackend[K]>) => {
+        log(...a);
+        orig(...a);
+      };
+    };
+    wrap('applyForce', (h, f, p) => push(p ? OP_FORCE_AT : OP_FORCE, h, f, p));
+    wrap('applyTorque', (h, t) => push(OP_TORQUE, h, t));
+    wrap('setLinearVelocity', (h, v) => push(OP_LINVEL, h, v));
+    wrap('setAngularVelocity', (h, w) => push(OP_ANGVEL, h, w));
+    (physics as unknown as Record<string, unknown>).applyImpulse = () => {
+      throw new Error('bench: applyImpulse is not recorded; the raw loop cannot replay this scenario');
+    };
+    (physics as unknown as Record<string, unknown>).setPose = () => {
+      throw new Error('bench: setPose is not recorded; the raw loop cannot replay this scenario');
+    };
+    const ego = world.stateOf(EGO);
+    const route: Pose[] = [];
+    while (!run.done) {
+      run.step(1);
+      route.push({ position: [...ego.position], rotation: [...ego.rotation] });
+    }
+    const res = run.result();
+    if (res.verdict === 'error') throw new Error(`recording run failed: ${res.error ?? res.endReason}`);
+    return {
+      backend,
+      steps: res.steps,
+      simTime: res.simTime,
+      stateHash: res.stateHash,
+      verdict: res.verdict,
+      endReason: res.endReason,
+      ops: Float64Array.from(ops),
+      opCount: ops.length / OP_WIDTH,
+      roverBody: world.actor(EGO).body,
+      route,
+      finalPosition: [...ego.position],
+      finalRotation: [...ego.rotation],
+    };
+  } finally {
+    run.dispose();
+  }
+}
+
+// ------------------------------------------------------------------ section 1/2 measurements
+
+interface FullTiming {
+  buildMs: number;
+  stepMs: number;
+  steps: number;
+  simTime: number;
+  stateHash: string;
+}
+
+/** The Skylane run as the CLI does it: startRun, step to the end, result. Only the stepping is timed. */
+async function timeSkylane(loaded: LoadedScenario, backend: BackendId): Promise<FullTiming> {
+  const t0 = now();
+  const run = await startRun(loaded, { backend });
+  const t1 = now();
+  try {
+    while (run.step(1000));
+    const t2 = now();
+    const res = run.result();
+    if (res.verdict === 'error') throw new Error(`run errored: ${res.error ?? res.endReason}`);
+    return { buildMs: t1 - t0, stepMs: t2 - t1, steps: res.steps, simTime: res.simTime, stateHash: res.stateHash };
+  } finally {
+    run.dispose();
+  }
+}
+
+interface RawTiming {
+  stepMs: number;
+  steps: number;
+  /** The rover's final pose equals the Skylane run's, bit for bit. */
+  sameTrajectory: boolean;
+  /** With `instrument`: time inside physics.step alone (same wrapper as the breakdown). */
+  physicsMs: number;
+}
+
+/**
+ * The bare loop: the same world built by buildWorld (identical bodies), then
+ * only the recorded per-step forces/velocities and `physics.step(dt)`. No
+ * sensors, agents, criteria, ground-truth read-back, events or snapshots.
+ */
+async function timeRaw(loaded: LoadedScenario, rec: Recording, instrument = false): Promise<RawTiming> {
+  const scenario = instantiate(loaded, loaded.scenario.seed);
+  const physics = await createBackend(rec.backend);
+  let world: World;
+  try {
+    world = buildWorld(scenario, physics, loaded.scenario.seed, loaded.file);
+  } catch (err) {
+    physics.free();
+    throw err;
+  }
+  try {
+    const dt = world.dt;
+    const ops = rec.ops;
+    const n = rec.opCount;
+    const v: Vec3 = [0, 0, 0];
+    const p: Vec3 = [0, 0, 0];
+    const phys: Acc = { t: 0, n: 0 };
+    if (instrument) wrapTimed(physics, 'step', phys);
+    const t0 = now();
+    let j = 0;
+    for (let k = 0; k < rec.steps; k++) {
+      while (j < n && ops[j * OP_WIDTH] === k) {
+        const o = j * OP_WIDTH;
+        const h = ops[o + 2]!;
+        v[0] = ops[o + 3]!;
+        v[1] = ops[o + 4]!;
+        v[2] = ops[o + 5]!;
+        switch (ops[o + 1]) {
+          case OP_FORCE:
+            physics.applyForce(h, v);
+            break;
+          case OP_FORCE_AT:
+            p[0] = ops[o + 6]!;
+            p[1] = ops[o + 7]!;
+            p[2] = ops[o + 8]!;
+            physics.applyForce(h, v, p);
+            break;
+          case OP_TORQUE:
+            physics.applyTorque(h, v);
+            break;
+          case OP_LINVEL:
+            physics.setLinearVelocity(h, v);
+            break;
+          case OP_ANGVEL:
+            physics.setAngularVelocity(h, v);
+            break;
+        }
+        j++;
+      }
+      physics.step(dt);
+    }
+    const t1 = now();
+    const pose = physics.getPose(rec.roverBody, { position: [0, 0, 0], rotation: [0, 0, 0, 1] });
+    const same = pose.position.every((x, i) => x === rec.finalPosition[i]) && pose.rotation.every((x, i) => x === rec.finalRotation[i]);
+    return { stepMs: t1 - t0, steps: rec.steps, sameTrajectory: same, physicsMs: phys.t };
+  } finally {
+    world.dispose();
+  }
+}
+
+// ------------------------------------------------------------------ section 2 breakdown (instrumented run)
+
+interface Acc {
+  t: number;
+  n: number;
+}
+
+function wrapTimed(obj: object, key: string, acc: Acc): void {
+  const target = obj as Record<string, unknown>;
+  const f = target[key] as (...a: unknown[]) => unknown;
+  target[key] = function (this: unknown, ...args: unknown[]): unknown {
+    const t0 = performance.now();
+    try {
+      return f.apply(this, args);
+    } finally {
+      acc.t += performance.now() - t0;
+      acc.n++;
+    }
+  };
+}
+
+/** Cost of the timing wrapper itself, ms per call: measured inside the wrapper, and in total. */
+function calibrateWrapper(): { inside: number; total: number } {
+  const N = 200_000;
+  const make = () => ({ f: (x: number) => (x * 7) % 13 });
+  const bench = (o: { f: (x: number) => number }) => {
+    let s = 0;
+    const t0 = now();
+    for (let i = 0; i < N; i++) s += o.f(i);
+    const t = now() - t0;
+    if (s === -1) out('');
+    return t;
+  };
+  const insides: number[] = [], totals: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const plain = make();
+    const wrapped = make();
+    const acc: Acc = { t: 0, n: 0 };
+    wrapTimed(wrapped, 'f', acc);
+    bench(plain);
+    bench(wrapped);
+    acc.t = 0;
+    acc.n = 0;
+    const tp = bench(plain);
+    const tw = bench(wrapped);
+    insides.push(acc.t / acc.n);
+    totals.push(Math.max(0, tw - tp) / N);
+  }
+  return { inside: median(insides), total: median(totals) };
+}
+
+type PhaseKey = string;
+interface Breakdown {
+  steps: number;
+  totalMs: number;
+  phases: Map<PhaseKey, Acc>;
+  rays: number;
+}
+
+/**
+ * A Skylane run with every phase timed from outside: sensors, agents and the
+ * actuator/ground-truth methods of moving actors (captured through
+ * World.addActor while the run is built), the criteria's observe/onEvent, and
+ * the backend's step. Nothing in the repository is modified; the wrappers are
+ * own properties of this run's objects.
+ */
+async function timeInstrumented(loaded: LoadedScenario, backend: BackendId): Promise<Breakdown> {
+  const phases = new Map<PhaseKey, Acc>();
+  const acc = (k: PhaseKey): Acc => {
+    let a = phases.get(k);
+    if (!a) phases.set(k, (a = { t: 0, n: 0 }));
+    return a;
+  };
+  const captured: { sensors: Sensor[]; agent: Agent | undefined }[] = [];
+  const addActor = World.prototype.addActor;
+  World.prototype.addActor = function (this: World, actor, opts: AttachOptions = {}) {
+    captured.push({ sensors: opts.sensors ?? [], agent: opts.agent });
+    return addActor.call(this, actor, opts);
+  };
+  let run;
+  try {
+    run = await startRun(loaded, { backend });
+  } finally {
+    World.prototype.addActor = addActor;
+  }
+  try {
+    const world = run.world;
+    let beams = 0;
+    for (const c of captured) {
+      for (const s of c.sensors) {
+        wrapTimed(s, 'sample', acc(`sense: ${s.type}`));
+        if (s.type === 'range-ring') beams = (s as unknown as { angles: Float64Array }).angles.length;
+      }
+      if (c.agent) wrapTimed(c.agent, 'act', acc('agent'));
+    }
+    for (const a of world.actors()) {
+      if (a.descriptor.isStatic) continue;
+      wrapTimed(a, 'applyCommand', acc('act'));
+      wrapTimed(a, 'groundTruth', acc('ground truth'));
+    }
+    for (const c of run.criteria) {
+      wrapTimed(c, 'observe', acc(`criteria: ${c.type}`));
+      wrapTimed(c, 'onEvent', acc(`criteria: ${c.type}`));
+    }
+    wrapTimed(world.physics, 'step', acc('physics'));
+    const t0 = now();
+    while (run.step(1000));
+    const totalMs = now() - t0;
+    const res = run.result();
+    if (res.verdict === 'error') throw new Error(`instrumented run errored: ${res.error ?? res.endReason}`);
+    return { steps: res.steps, totalMs, phases, rays: (phases.get('sense: range-ring')?.n ?? 0) * beams };
+  } finally {
+    run.dispose();
+  }
+}
+
+// ------------------------------------------------------------------ section 3 rays
+
+interface RayCaster {
+  /** Row label; a later custom caster goes beside "backend castRay". */
+  label: string;
+  cast(origin: Vec3, dir: Vec3, maxDistance: number, exclude: BodyHandle): RayHit | null;
+}
+
+interface RayWorkload {
+  origins: Vec3[];
+  dirs: Vec3[][];
+  maxRangeM: number;
+  exclude: BodyHandle;
+}
+
+/** 90 beams of the scenario's range ring from `poses` rover poses evenly spaced along the recorded route. */
+function rayWorkload(loaded: LoadedScenario, rec: Recording, poses: number): RayWorkload {
+  const actor = loaded.scenario.actors.find((a) => a.id === EGO);
+  const ring = actor && actor.kind === 'rover' ? actor.sensors.find((s) => s.type === 'range-ring') : undefined;
+  if (!ring || ring.type !== 'range-ring') throw new Error(`${EGO} has no range-ring sensor in ${loaded.file}`);
+  const full = ring.fovDeg >= 360 - 1e-9;
+  const fov = (ring.fovDeg * Math.PI) / 180;
+  const stepRad = full ? fov / ring.beams : ring.beams > 1 ? fov / (ring.beams - 1) : 0;
+  const start = full ? 0 : -fov / 2;
+  const mountQ = quatFromYaw((ring.mount.yawDeg * Math.PI) / 180);
+  const origins: Vec3[] = [], dirs: Vec3[][] = [];
+  for (let i = 0; i < poses; i++) {
+    const pose = rec.route[Math.min(rec.route.length - 1, Math.floor(((i + 0.5) * rec.route.length) / poses))]!;
+    const o = rotateVec(pose.rotation, ring.mount.position as Vec3, [0, 0, 0]);
+    origins.push([o[0] + pose.position[0], o[1] + pose.position[1], o[2] + pose.position[2]]);
+    const ds: Vec3[] = [];
+    for (let b = 0; b < ring.beams; b++) {
+      const a = start + b * stepRad;
+      const body = rotateVec(mountQ, [Math.cos(a), Math.sin(a), 0], [0, 0, 0]);
+      ds.push(rotateVec(pose.rotation, body, [0, 0, 0]));
+    }
+    dirs.push(ds);
+  }
+  return { origins, dirs, maxRangeM: ring.maxRangeM ?? 12, exclude: rec.roverBody };
+}
+
+interface RayTiming {
+  rays: number;
+  hits: number;
+  ms: number;
+}
+
+function timeRays(caster: RayCaster, w: RayWorkload, reps: number): RayTiming {
+  let rays = 0, hits = 0;
+  const t0 = now();
+  for (let r = 0; r < reps; r++) {
+    for (let i = 0; i < w.origins.length; i++) {
+      const o = w.origins[i]!, ds = w.dirs[i]!;
+      for (let b = 0; b < ds.length; b++) {
+        if (caster.cast(o, ds[b]!, w.maxRangeM, w.exclude)) hits++;
+        rays++;
+      }
+    }
+  }
+  return { rays, hits, ms: now() - t0 };
+}
+
+/** The rover-crossing world, built by buildWorld and stepped once so the backend's query structures are current. */
+async function rayWorld(loaded: LoadedScenario, backend: BackendId): Promise<World> {
+  const scenario = instantiate(loaded, loaded.scenario.seed);
+  const physics = await createBackend(backend);
+  let world: World;
+  try {
+    world = buildWorld(scenario, physics, loaded.scenario.seed, loaded.file);
+  } catch (err) {
+    physics.free();
+    throw err;
+  }
+  physics.step(world.dt);
+  return world;
+}
+
+// ------------------------------------------------------------------ section 4 workers
+
+/** Run a scripts/ child with tsx and return the JSON it prints after `marker`. */
+function runChild<T>(script: string, args: string[], marker: string, nodeFlags: string[] = []): Promise<T> {
+  const full = [...nodeFlags, '--import', 'tsx', resolve(ROOT, 'scripts', script), ...args];
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, full, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = stdout.split('\n').find((l) => l.startsWith(marker + ' '));
+      if (code !== 0 || !line) {
+        reject(new Error(`child (node ${full.map((a) => relative(ROOT, a) || a).join(' ')}) exited with ${code}:\n${stderr.trim().split('\n').slice(-15).join('\n')}`));
+        return;
+      }
+      try {
+        resolvePromise(JSON.parse(line.slice(marker.length + 1)) as T);
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+  });
+}
+
+/** One batch through runJobs in a fresh process (both worker counts start cold, as a CLI invocation does). */
+async function timeBatch(files: string[], seeds: string, workers: number): Promise<PoolReport> {
+  return runChild<PoolReport>('bench-pool.ts', ['--workers', String(workers), '--seeds', seeds, '--backend', 'rapier', ...files], 'BENCH_POOL_JSON');
+}
+
+/**
+ * How much CPU throughput k busy threads get at this moment, relative to one:
+ * a pure-JS loop in k plain worker threads for `ms`. On an idle 2-core machine
+ * 2 threads give ~2x; other processes or SMT siblings lower it. This bounds
+ * what any worker pool can gain here, independently of Skylane.
+ */
+async function cpuCapacity(k: number, ms: number): Promise<number> {
+  const code =
+    "const { parentPort } = require('node:worker_threads');" +
+    'parentPort.on("message", (ms) => { const t0 = performance.now(); let n = 0, x = 0;' +
+    ' while (performance.now() - t0 < ms) { for (let i = 0; i < 10000; i++) x += Math.sqrt(i ^ n); n++; }' +
+    ' parentPort.postMessage(x > -1 ? n : 0); });';
+  const run = async (threads: number): Promise<number> => {
+    const ws = Array.from({ length: threads }, () => new Worker(code, { eval: true }));
+    try {
+      const ask = (w: Worker, t: number) =>
+        new Promise<number>((res, rej) => {
+          w.once('message', res);
+          w.once('error', rej);
+          w.postMessage(t);
+        });
+      await Promise.all(ws.map((w) => ask(w, 50)));
+      const counts = await Promise.all(ws.map((w) => ask(w, ms)));
+      return counts.reduce((a, b) => a + b, 0);
+    } finally {
+      await Promise.all(ws.map((w) => w.terminate()));
+    }
+  };
+  const one = await run(1);
+  const many = await run(k);
+  return many / one;
+}
+
+/**
+ * `runs` jobs one after the other in one brand-new pool worker
+ * (scenarios/cli/worker-entry.js, the pool's own entry): the time to its first
+ * reply minus that run, and each run's own wallTime (they show the warm-up).
+ */
+async function timeFreshWorker(job: Job, runs: number): Promise<{ startMs: number; runMs: number[] }> {
+  const t0 = now();
+  const w = new Worker(new URL('../scenarios/cli/worker-entry.js', import.meta.url));
+  try {
+    const runMs: number[] = [];
+    let startMs = 0;
+    for (let i = 0; i < runs; i++) {
+      const reply = await new Promise<unknown>((res, rej) => {
+        const onError = (err: Error) => rej(err);
+        w.once('error', onError);
+        w.once('message', (m) => {
+          w.off('error', onError);
+          res(m);
+        });
+        w.postMessage(job);
+      });
+      const r = reply as { ok?: boolean; outcome?: JobOutcome; message?: string };
+      if (!r.ok || !r.outcome || !('result' in r.outcome)) throw new Error(`worker reply: ${r.message ?? JSON.stringify(r).slice(0, 200)}`);
+      runMs.push(r.outcome.result.wallTime * 1000);
+      if (i === 0) startMs = now() - t0 - runMs[0]!;
+    }
+    return { startMs, runMs };
+  } finally {
+    await w.terminate();
+  }
+}
+
+// ------------------------------------------------------------------ section 5 memory (child process)
+
+function runMemoryChild(): Promise<MemoryReport> {
+  const args = ['--runs', String(MEMORY_RUNS), '--steps', String(MEMORY_STEPS), '--every', String(MEMORY_EVERY), '--backend', 'rapier'];
+  return runChild<MemoryReport>('bench-memory.ts', args, 'BENCH_MEMORY_JSON', ['--expose-gc']);
+}
+
+// ------------------------------------------------------------------ main
+
+interface ReadmeParts {
+  s1?: string;
+  s2?: string;
+  s3?: string;
+  s4?: string;
+  s5?: string;
+}
+
+async function main(): Promise<number> {
+  const started = now();
+  const cpus = os.cpus();
+  const cores = os.availableParallelism();
+  const machine = `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cores} core${cores === 1 ? '' : 's'} (${cpus.length} logical CPUs), ${num(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${os.type()} ${os.release()} ${os.arch()}, Node ${process.version}`;
+  out('Skylane benchmark');
+  out('=================');
+  out(`  machine:  ${machine}`);
+  out(`  method:   median of ${TRIALS} trials after a warm-up; compared measurements interleaved in each trial (order alternates)`);
+  out(`  timing:   performance.now(), stepping only; no forced GC between measurements (a forced GC shrinks V8's young generation and slows the next one)`);
+  out(`  scenario: ${relative(ROOT, CROSSING)} (seed 1, to its end)`);
+  out(`  load:     ${loadavg().replace('load average ', '')} at start (other processes share these cores; compare with the load at the end)`);
+
+  const failures: string[] = [];
+  const readme: ReadmeParts = {};
+  const section = async (n: number, name: string, body: () => Promise<void>) => {
+    if (!ONLY.has(n)) return;
+    progress(`section ${n}: ${name}`);
+    try {
+      await body();
+    } catch (err) {
+      const msg = err instanceof Error ? err.stack ?? err.message : String(err);
+      failures.push(`section ${n} (${name}): ${err instanceof Error ? err.message : String(err)}`);
+      out();
+      out(`  !! section ${n} (${name}) failed:`);
+      for (const l of msg.split('\n').slice(0, 12)) out(`  !!   ${l}`);
+    }
+  };
+
+  const loaded = loadScenarioFile(CROSSING);
+  const recordings = new Map<BackendId, Recording>();
+  const getRecording = async (b: BackendId) => {
+    let r = recordings.get(b);
+    if (!r) recordings.set(b, (r = await record(loaded, b)));
+    return r;
+  };
+
+  // ---------------- sections 1 and 2: one interleaved set of trials
+  const skylane = new Map<BackendId, FullTiming[]>();
+  const raw = new Map<BackendId, RawTiming[]>();
+  const wantFull = ONLY.has(1) || ONLY.has(2);
+  let fullError: unknown = null;
+  if (wantFull) {
+    try {
+      progress('recording the reference trajectories and warming up');
+      for (const b of BACKENDS) {
+        const rec = await getRecording(b);
+        skylane.set(b, []);
+        raw.set(b, []);
+        await timeSkylane(loaded, b);
+        await timeRaw(loaded, rec);
+      }
+      for (let t = 0; t < TRIALS; t++) {
+        progress(`sections 1-2: trial ${t + 1}/${TRIALS}`);
+        const order = t % 2 === 0 ? BACKENDS : [...BACKENDS].reverse();
+        for (const b of order) {
+          const rec = recordings.get(b)!;
+          // REPEAT Skylane/raw pairs back to back (alternating which goes first), summed into one trial figure.
+          const s: FullTiming[] = [], r: RawTiming[] = [];
+          for (let i = 0; i < REPEAT; i++) {
+            for (const which of (t + i) % 2 === 0 ? ['skylane', 'raw'] : ['raw', 'skylane']) {
+              if (which === 'skylane') {
+                const x = await timeSkylane(loaded, b);
+                if (x.stateHash !== rec.stateHash) throw new Error(`${b}: the timed run's stateHash ${x.stateHash} differs from the recording's ${rec.stateHash} (non-deterministic?)`);
+                s.push(x);
+              } else r.push(await timeRaw(loaded, rec));
+            }
+          }
+          const sum = (xs: number[]) => xs.reduce((a, x) => a + x, 0);
+          skylane.get(b)!.push({
+            buildMs: median(s.map((x) => x.buildMs)),
+            stepMs: sum(s.map((x) => x.stepMs)),
+            steps: sum(s.map((x) => x.steps)),
+            simTime: sum(s.map((x) => x.simTime)),
+            stateHash: rec.stateHash,
+          });
+          raw.get(b)!.push({ stepMs: sum(r.map((x) => x.stepMs)), steps: sum(r.map((x) => x.steps)), sameTrajectory: r.every((x) => x.sameTrajectory), physicsMs: 0 });
+        }
+      }
+    } catch (err) {
+      fullError = err;
+    }
+  }
+
+  await section(1, 'scenario step rate', async () => {
+    if (fullError) throw fullError;
+    heading('1. Scenario step rate: rover-crossing, full Skylane run (sensors, agent, criteria)');
+    const rows: string[][] = [];
+    const md: string[][] = [];
+    for (const b of BACKENDS) {
+      const ts = skylane.get(b)!;
+      const rec = recordings.get(b)!;
+      const rates = ts.map((x) => x.steps / (x.stepMs / 1000));
+      const rtfs = ts.map((x) => x.simTime / (x.stepMs / 1000));
+      const usPerStep = median(ts.map((x) => (1000 * x.stepMs) / x.steps));
+      rows.push([
+        b,
+        num(rec.steps),
+        num(rec.simTime, 2),
+        `${rec.verdict} (${rec.endReason})`,
+        num(median(ts.map((x) => (x.stepMs * rec.steps) / x.steps)), 0),
+        num(median(rates)),
+        spread(rates),
+        num(usPerStep, 1),
+        `${num(median(rtfs), 1)}x`,
+        num(median(ts.map((x) => x.buildMs)), 1),
+      ]);
+      md.push([b, num(median(rates)), `${num(median(rtfs), 0)}×`, num(usPerStep, 0), num(median(ts.map((x) => x.buildMs)), 1)]);
+    }
+    out(table(['backend', 'steps', 'sim s', 'verdict', 'wall ms/run', 'steps/s', 'spread', 'us/step', 'real-time', 'build ms'], rows));
+    note(
+      `Stepping only (Run.step to the end, at 100 Hz physics), ${REPEAT} runs per trial interleaved with section 2's bare loop; "build ms" is startRun ` +
+        '(instantiate, backend, buildWorld, criteria) timed separately. ' +
+        'real-time = simulated seconds per wall second. spread = half the min-max range over trials.',
+    );
+    readme.s1 = mdTable(['backend', 'steps/s', 'real-time factor', 'µs/step', 'build (ms)'], md);
+  });
+
+  await section(2, 'framework overhead', async () => {
+    if (fullError) throw fullError;
+    heading('2. Framework overhead: Skylane step vs bare backend step, same bodies, same trajectory');
+    const rows: string[][] = [];
+    const md: string[][] = [];
+    const ratios = new Map<BackendId, number>();
+    const skylaneUs = new Map<BackendId, number>();
+    const rawUs = new Map<BackendId, number>();
+    for (const b of BACKENDS) {
+      const ts = skylane.get(b)!;
+      const rs = raw.get(b)!;
+      // Per-trial ratios (the pair ran back to back) and their median.
+      const r = ts.map((x, i) => x.stepMs / x.steps / (rs[i]!.stepMs / rs[i]!.steps));
+      const sUs = median(ts.map((x) => (1000 * x.stepMs) / x.steps));
+      const rUs = median(rs.map((x) => (1000 * x.stepMs) / x.steps));
+      ratios.set(b, median(r));
+      skylaneUs.set(b, sUs);
+      rawUs.set(b, rUs);
+      const same = rs.every((x) => x.sameTrajectory);
+      rows.push([b, num(recordings.get(b)!.steps), num(sUs, 1), num(rUs, 1), num(sUs - rUs, 1), `${num(median(r), 2)}x`, spread(r), same ? 'yes, bit-identical' : 'NO']);
+      md.push([b, num(sUs, 0), num(rUs, 0), `${num(median(r), 2)}×`]);
+    }
+    out(table(['backend', 'steps', 'Skylane us/step', 'raw us/step', 'overhead us', 'ratio', 'spread', 'same final pose'], rows));
+    out(`  goal: ratio <= 1.25x`);
+    note(
+      'raw = the same world built by buildWorld (identical bodies), then a loop of only physics.step(dt) with the force and torque ' +
+        'that the rover actuator applied in each step of a recorded Skylane run re-applied through applyForce/applyTorque, so the rover drives ' +
+        'the same route with the same contacts (checked: its final pose equals the Skylane run\'s bit for bit). The ratio therefore charges to ' +
+        'Skylane everything the tick adds around the engine: sensing (range ring of 90 castRay beams at 10 Hz, GNSS), the agent, the rover ' +
+        'actuator model, ground-truth read-back, contact draining and collision events, the rxjs tick$/events$ publication, the criteria, and ' +
+        'Run.step bookkeeping. World construction and the final state hash are excluded.',
+    );
+
+    // Breakdown
+    progress('section 2: instrumented breakdown');
+    const cal = calibrateWrapper();
+    const perBackend = new Map<BackendId, Breakdown[]>();
+    // The bare loop with the same wrapper on physics.step: the engine's own step time outside Skylane.
+    const rawPhysics = new Map<BackendId, number[]>();
+    // Plain Skylane runs in the same trials: checks that the instrumented sum (timers removed) matches.
+    const plain = new Map<BackendId, number[]>();
+    for (const b of BACKENDS) {
+      perBackend.set(b, []);
+      rawPhysics.set(b, []);
+      plain.set(b, []);
+      await timeInstrumented(loaded, b); // warm-up
+      await timeRaw(loaded, recordings.get(b)!, true);
+    }
+    for (let t = 0; t < TRIALS; t++) {
+      const order = t % 2 === 0 ? BACKENDS : [...BACKENDS].reverse();
+      for (const b of order) {
+        const rec = recordings.get(b)!;
+        for (let i = 0; i < 3; i++) {
+          const which = (t + i) % 3;
+          if (which === 0) perBackend.get(b)!.push(await timeInstrumented(loaded, b));
+          else if (which === 1) {
+            const r = await timeRaw(loaded, rec, true);
+            rawPhysics.get(b)!.push((1000 * (r.physicsMs - r.steps * cal.inside)) / r.steps);
+          } else {
+            const r = await timeSkylane(loaded, b);
+            plain.get(b)!.push((1000 * r.stepMs) / r.steps);
+          }
+        }
+      }
+    }
+    // Phase order for display.
+    const keys: string[] = [];
+    for (const list of perBackend.values()) for (const k of list[0]!.phases.keys()) if (!keys.includes(k)) keys.push(k);
+    const order = ['physics', 'sense: range-ring', 'sense: gnss', 'agent', 'act', 'ground truth'];
+    keys.sort((a, b) => {
+      const ia = order.indexOf(a), ib = order.indexOf(b);
+      return (ia < 0 ? 100 : ia) - (ib < 0 ? 100 : ib) || a.localeCompare(b);
+    });
+    // Per trial: corrected µs/step per phase, plus "other".
+    const table2: Map<BackendId, Map<string, number>> = new Map();
+    const extra = new Map<BackendId, { rays: number; estimateUs: number }>();
+    for (const b of BACKENDS) {
+      const list = perBackend.get(b)!;
+      const perPhase = new Map<string, number[]>();
+      const others: number[] = [], estimates: number[] = [];
+      for (const bd of list) {
+        let sum = 0, calls = 0;
+        for (const k of keys) {
+          const a = bd.phases.get(k) ?? { t: 0, n: 0 };
+          const corrected = Math.max(0, a.t - a.n * cal.inside);
+          sum += corrected;
+          calls += a.n;
+          const arr = perPhase.get(k) ?? [];
+          arr.push((1000 * corrected) / bd.steps);
+          perPhase.set(k, arr);
+        }
+        const estimate = bd.totalMs - calls * cal.total;
+        others.push((1000 * Math.max(0, estimate - sum)) / bd.steps);
+        estimates.push((1000 * estimate) / bd.steps);
+      }
+      const m = new Map<string, number>();
+      for (const k of keys) m.set(k, median(perPhase.get(k) ?? [0]));
+      m.set('other', median(others));
+      table2.set(b, m);
+      extra.set(b, { rays: list[0]!.rays / list[0]!.steps, estimateUs: median(estimates) });
+    }
+    const label: Record<string, string> = {
+      physics: 'physics (backend step)',
+      'sense: range-ring': 'sensing: range ring (90 beams, 10 Hz)',
+      'sense: gnss': 'sensing: GNSS (10 Hz)',
+      agent: 'agent: go-to-goal (10 Hz)',
+      act: 'act: rover actuator model',
+      'ground truth': 'ground-truth read-back',
+      other: 'other: timeline, contacts/events, rxjs, Run.step',
+    };
+    const allKeys = [...keys, 'other'];
+    const brows: string[][] = [];
+    for (const k of allKeys) {
+      const row = [label[k] ?? k];
+      for (const b of BACKENDS) {
+        const m = table2.get(b)!;
+        const total = [...m.values()].reduce((s, x) => s + x, 0);
+        const v = m.get(k) ?? 0;
+        row.push(num(v, 1), `${num((100 * v) / total, 1)} %`);
+      }
+      brows.push(row);
+    }
+    const totalRow = ['sum (timer overhead removed)'];
+    for (const b of BACKENDS) {
+      const m = table2.get(b)!;
+      totalRow.push(num([...m.values()].reduce((s, x) => s + x, 0), 1), '100.0 %');
+    }
+    brows.push(totalRow);
+    out();
+    out('  Where the Skylane step goes (instrumented run, us per step averaged over the whole run):');
+    out(table(['phase', ...BACKENDS.flatMap((b) => [`${b} us`, 'share'])], brows));
+    const crows: string[][] = [];
+    const erows: string[][] = [];
+    const without = new Map<BackendId, [number, number, number]>();
+    for (const b of BACKENDS) {
+      const m = table2.get(b)!;
+      const total = [...m.values()].reduce((s, x) => s + x, 0);
+      const share = (pred: (k: string) => boolean) => [...m.entries()].filter(([k]) => pred(k)).reduce((s, [, v]) => s + v, 0) / total;
+      const fSense = share((k) => k.startsWith('sense:'));
+      const fCrit = share((k) => k.startsWith('criteria:'));
+      const fAgent = share((k) => k === 'agent');
+      // The shares come from the instrumented runs; applied to the headline (interleaved, uninstrumented) ratio.
+      const ratio = ratios.get(b)!;
+      const e = extra.get(b)!;
+      without.set(b, [ratio * (1 - fSense), ratio * (1 - fSense - fCrit), ratio * (1 - fSense - fCrit - fAgent)]);
+      crows.push([
+        b,
+        `${num(ratio, 2)}x`,
+        `${num(ratio * (1 - fSense), 2)}x`,
+        `${num(ratio * (1 - fSense - fCrit), 2)}x`,
+        `${num(ratio * (1 - fSense - fCrit - fAgent), 2)}x`,
+        num(e.rays, 1),
+        num(e.estimateUs, 1),
+        num(median(plain.get(b)!), 1),
+      ]);
+      const bare = median(rawPhysics.get(b)!);
+      const inside = m.get('physics') ?? NaN;
+      erows.push([b, num(bare, 1), num(inside, 1), `${inside - bare >= 0 ? '+' : ''}${num(inside - bare, 1)}`]);
+    }
+    out();
+    out(table(['backend', 'ratio', 'w/o sensing', '... and criteria', '... and agent', 'rays/step', 'instrumented us (timers removed)', 'uninstrumented us (same trials)'], crows));
+    out();
+    out('  The engine step itself (physics.step, same wrapper), us per step:');
+    out(table(['backend', 'in the bare loop', 'inside the Skylane loop', 'difference'], erows));
+    note(
+      `Phases are timed by wrapping this run's own objects (sensor.sample, agent.act, actor.applyCommand/groundTruth, each criterion's ` +
+        `observe/onEvent, backend.step) with performance.now(); the wrapper's cost (${num(cal.inside * 1e6, 0)} ns inside, ` +
+        `${num(cal.total * 1e6, 0)} ns in total per call, calibrated) is subtracted. "other" is the rest of World.step and Run.step. ` +
+        `The "w/o" ratios remove the sensing share (then also criteria, then also the agent) of the instrumented step from the headline ratio; ` +
+        `the last one is Skylane's plumbing alone (tick loop, actuator, ground truth, events, rxjs). ` +
+        `"act" includes the rover's applyForce/applyTorque, which the bare loop also pays. A positive engine-step difference is ` +
+        `time the engine itself loses when Skylane's work runs between its steps (caches, GC), counted in the overhead too.`,
+    );
+    const r = table2.get('rapier')!;
+    const rt = [...r.values()].reduce((s, x) => s + x, 0);
+    readme.s2 =
+      mdTable(['backend', 'Skylane µs/step', 'bare backend µs/step', 'ratio (goal ≤ 1.25×)'], md) +
+      '\n\nWithout the range-ring sensing the ratio would be ' +
+      BACKENDS.map((b) => `${num(without.get(b)![0], 2)}× (${b})`).join(', ') +
+      '; without sensing and criteria ' +
+      BACKENDS.map((b) => `${num(without.get(b)![1], 2)}×`).join(', ') +
+      '; Skylane\'s plumbing alone (no sensing, criteria or agent) ' +
+      BACKENDS.map((b) => `${num(without.get(b)![2], 2)}×`).join(', ') +
+      '.' +
+      '\n\nWhere a rover-crossing step goes on Rapier:\n\n' +
+      mdTable(
+        ['phase', 'µs/step', 'share'],
+        allKeys.map((k) => [label[k] ?? k, num(r.get(k) ?? 0, 1), `${num((100 * (r.get(k) ?? 0)) / rt, 0)} %`]),
+      );
+  });
+
+  await section(3, 'ray casting', async () => {
+    heading('3. Ray casting: range-ring pattern in the rover-crossing world');
+    const casters: { backend: BackendId; caster: RayCaster; world: World; workload: RayWorkload }[] = [];
+    const POSES = 12;
+    try {
+      for (const b of BACKENDS) {
+        const rec = await getRecording(b);
+        const world = await rayWorld(loaded, b);
+        const physics = world.physics;
+        casters.push({
+          backend: b,
+          world,
+          workload: rayWorkload(loaded, rec, POSES),
+          caster: { label: 'backend castRay', cast: (o, d, m, e) => physics.castRay(o, d, m, e) },
+        });
+      }
+      // Warm-up and calibration: pick reps so one measurement takes ~250 ms.
+      const reps = new Map<BackendId, number>();
+      for (const c of casters) {
+        timeRays(c.caster, c.workload, 2);
+        const probe = timeRays(c.caster, c.workload, 5);
+        reps.set(c.backend, Math.max(1, Math.round((250 / probe.ms) * 5)));
+      }
+      const res = new Map<BackendId, RayTiming[]>();
+      for (const c of casters) res.set(c.backend, []);
+      for (let t = 0; t < TRIALS; t++) {
+        const order = t % 2 === 0 ? casters : [...casters].reverse();
+        for (const c of order) res.get(c.backend)!.push(timeRays(c.caster, c.workload, reps.get(c.backend)!));
+      }
+      const rows: string[][] = [];
+      const md: string[][] = [];
+      for (const c of casters) {
+        const ts = res.get(c.backend)!;
+        const rates = ts.map((x) => x.rays / (x.ms / 1000));
+        const rate = median(rates);
+        const hitPct = (100 * ts[0]!.hits) / ts[0]!.rays;
+        rows.push([`${c.caster.label} (${c.backend})`, num(rate), spread(rates), num((1e6 * c.workload.dirs[0]!.length) / rate, 1), num((100 * 10 * c.workload.dirs[0]!.length) / rate, 2) + ' %', `${num(hitPct, 0)} %`]);
+        md.push([`backend castRay (${c.backend})`, num(rate), num((1e6 * c.workload.dirs[0]!.length) / rate, 0)]);
+      }
+      out(table(['ray caster', 'rays/s', 'spread', 'us/90-beam scan', 'of 1 core at 10 Hz', 'hit rate'], rows));
+      note(
+        `Rays: the scenario's range ring (90 beams, 360 deg, max range 12 m, mount z = 0.2 m) cast from ${POSES} rover poses evenly ` +
+          'spaced along the recorded route, excluding the rover\'s body, through PhysicsBackend.castRay (closest hit with normal) in a world ' +
+          'built by buildWorld and stepped once (so Rapier\'s query structure is current). There is no Skylane ray caster yet; a custom ' +
+          'caster will be listed beside "backend castRay". "of 1 core at 10 Hz" is the CPU share one 10 Hz ring costs in real time.',
+      );
+      readme.s3 = mdTable(['ray caster', 'rays/s', 'µs per 90-beam scan'], md);
+    } finally {
+      for (const c of casters) c.world.dispose();
+    }
+  });
+
+  await section(4, 'worker scaling', async () => {
+    heading(`4. Worker scaling: runJobs, 3 library scenarios x seeds on rapier, 1 vs ${cores} workers`);
+    const files = LIBRARY_FILES.map((f) => relative(ROOT, f));
+    // The brief's batch (18 runs), and a larger one that amortises the workers' warm-up.
+    const batches = [
+      { seeds: `1..${SCALING_SEEDS}`, runs: files.length * SCALING_SEEDS },
+      { seeds: `1..${LARGE_SEEDS}`, runs: files.length * LARGE_SEEDS },
+    ];
+    const N = cores;
+    const modes = N > 1 ? [1, N] : [1];
+    const trials = Math.min(TRIALS, 3);
+    let identical = true;
+    const diffs: string[] = [];
+    const capacity: number[] = [];
+    const rows: string[][] = [];
+    const md: string[][] = [];
+    for (const batch of batches) {
+      const res = new Map<number, PoolReport[]>();
+      for (const w of modes) res.set(w, []);
+      let reference: string[] | null = null;
+      for (let t = 0; t < trials; t++) {
+        progress(`section 4: ${batch.runs} runs, trial ${t + 1}/${trials}`);
+        if (N > 1) capacity.push(await cpuCapacity(N, 400));
+        const order = t % 2 === 0 ? modes : [...modes].reverse();
+        for (const w of order) {
+          const r = await timeBatch(files, batch.seeds, w);
+          reference ??= r.results;
+          r.results.forEach((h, i) => {
+            if (h !== reference![i]) {
+              identical = false;
+              if (diffs.length < 5) diffs.push(`    run ${i} of seeds ${batch.seeds}, ${w} worker(s): ${h} vs ${reference![i]}`);
+            }
+          });
+          res.get(w)!.push(r);
+        }
+      }
+      const base = median(res.get(1)!.map((x) => x.ms));
+      for (const w of modes) {
+        const ts = res.get(w)!;
+        const ms = median(ts.map((x) => x.ms));
+        const rps = ts.map((x) => batch.runs / (x.ms / 1000));
+        rows.push([
+          `${batch.runs} runs (seeds ${batch.seeds})`,
+          String(w),
+          num(ms / 1000, 2),
+          num(median(rps), 2),
+          spread(rps),
+          `${num(base / ms, 2)}x`,
+          num(median(ts.map((x) => x.cpuS)), 2),
+          num(median(ts.map((x) => x.cpuS / (x.ms / 1000))), 2),
+          num(median(ts.map((x) => x.busyS)), 2),
+        ]);
+        md.push([`${batch.runs}`, String(w), num(median(rps), 2), `${num(base / ms, 2)}×`]);
+      }
+    }
+    out(table(['batch', 'workers', 'wall s', 'runs/s', 'spread', 'speed-up', 'CPU s', 'cores used', 'sum of run wall s'], rows));
+    out(
+      `  stateHash (and steps, verdict) per run identical between 1 and ${N} workers, every trial of both batches: ` +
+        (identical ? `yes (${batches.map((b) => b.runs).join(' + ')} runs)` : 'NO'),
+    );
+    for (const d of diffs) out(d);
+    if (capacity.length) {
+      out(
+        `  machine capacity in the same trials: ${N} busy threads got ${num(median(capacity), 2)}x the CPU throughput of 1 ` +
+          `(pure-JS probe; min ${num(Math.min(...capacity), 2)}x, max ${num(Math.max(...capacity), 2)}x; ${N}x = ${N} free cores)`,
+      );
+    }
+    // What a fresh worker costs: start-up, then slow first runs until the JIT and Rapier's WASM tiers are warm.
+    let warmup = '';
+    try {
+      progress('section 4: worker warm-up');
+      const job: Job = { index: 0, file: files[0]!, seed: 1, backend: 'rapier' };
+      const K = 8;
+      const warm: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const t0 = now();
+        const o = await executeJob(job);
+        if (!('result' in o)) throw new Error(o.inputError);
+        warm.push(now() - t0);
+      }
+      const fresh = await timeFreshWorker(job, K);
+      const warmMs = median(warm.slice(-5));
+      const extra = fresh.startMs + fresh.runMs.reduce((a, x) => a + Math.max(0, x - warmMs), 0);
+      warmup = `${num(extra / 1000, 1)} s`;
+      out(
+        `  a fresh worker: ${num(fresh.startMs, 0)} ms to start (thread, tsx, modules, Rapier init); its first ${K} runs of ` +
+          `${files[0]} take ${fresh.runMs.map((x) => num(x, 0)).join(', ')} ms vs ${num(warmMs, 0)} ms warm: ` +
+          `~${num(extra / 1000, 1)} s of warm-up per worker`,
+      );
+    } catch (err) {
+      out(`  (worker warm-up not measured: ${err instanceof Error ? err.message : String(err)})`);
+    }
+    note(
+      `Each measurement is a fresh process (scripts/bench-pool.ts) timing one runJobs call, so both sides start cold as a ` +
+        `\`skylane run --workers K\` does: with 1 worker the jobs run in that process's main thread, with ${N} in ${N} new worker threads, ` +
+        `each paying its own start-up and JIT/WASM warm-up. Median of ${trials} trials (at most 3 here, to stay short); the worker ` +
+        `counts alternate within each trial. "CPU s" is the process's CPU time (all threads) during the call and "cores used" = CPU s / wall s: ` +
+        `with ${N} workers it can reach ${N} only if the machine gives the process ${N} cores. "sum of run wall s" adds up the runs' own wallTime: ` +
+        `it rises when threads share cores and with every cold thread. The speed-up is bounded by the capacity probe and needs batches long ` +
+        `enough to amortise each worker's warm-up.` +
+        (N <= 1 ? ' This machine reports 1 core: only the 1-worker row is measured.' : ''),
+    );
+    readme.s4 =
+      mdTable(['runs', 'workers', 'runs/s', 'speed-up'], md) +
+      `\n\nResults (stateHash per run) identical between 1 and ${N} workers: ${identical ? 'yes' : 'NO'}.` +
+      (capacity.length ? ` During these trials ${N} busy threads got ${num(median(capacity), 2)}× the CPU throughput of one (other load on the machine).` : '') +
+      (warmup ? ` Each fresh worker spends ~${warmup} starting and warming up.` : '');
+    if (!identical) {
+      const changed = changedSources();
+      if (changed.length) {
+        out(`  !! source files changed while the bench ran (${changed.slice(0, 6).join(', ')}${changed.length > 6 ? ', ...' : ''}):`);
+        out('  !! every measurement loads the code afresh, so this mismatch may come from the edit; re-run on a quiet tree.');
+      }
+      throw new Error(`results differ between 1 and ${N} workers (see above)${changed.length ? '; sources changed during the bench' : ''}`);
+    }
+  });
+
+  await section(5, 'memory', async () => {
+    heading(`5. Memory: ${MEMORY_RUNS} consecutive rover-crossing runs (${MEMORY_STEPS} steps each, rapier) in one process`);
+    progress(`section 5: ${MEMORY_RUNS} runs in a child process`);
+    const rep = await runMemoryChild();
+    const s0 = rep.samples[0]!;
+    const label = (n: number) => (n === 0 ? 'start (modules loaded)' : n === -1 ? 'engine initialised' : `after run ${num(n)}`);
+    const wasm = (x: number | null) => (x === null ? 'n/a' : mib(x));
+    const rows = rep.samples.map((s) => [
+      label(s.runs),
+      mib(s.rss),
+      signedMib(s.rss - s0.rss),
+      mib(s.heapUsed),
+      mib(s.heapTotal),
+      mib(s.external),
+      wasm(s.wasmMemory),
+    ]);
+    out(table(['sample', 'RSS MiB', 'RSS vs start', 'heapUsed MiB', 'heapTotal MiB', 'external MiB', 'Rapier WASM memory MiB'], rows));
+    const at = (n: number) => rep.samples.find((s) => s.runs === n);
+    const s100 = at(100), sEnd = rep.samples[rep.samples.length - 1]!;
+    let growth = '';
+    if (s100 && sEnd.runs > 100) {
+      const runs = sEnd.runs - 100;
+      growth =
+        `RSS ${signedMib(sEnd.rss - s100.rss)} MiB (${num((sEnd.rss - s100.rss) / runs / 1024, 1)} KiB/run), ` +
+        `heapUsed ${signedMib(sEnd.heapUsed - s100.heapUsed)} MiB (${num((sEnd.heapUsed - s100.heapUsed) / runs / 1024, 1)} KiB/run), ` +
+        `Rapier WASM memory ${s100.wasmMemory === null || sEnd.wasmMemory === null ? 'n/a' : `${signedMib(sEnd.wasmMemory - s100.wasmMemory)} MiB`}`;
+      out(`  growth from run 100 to run ${sEnd.runs}: ${growth}`);
+    }
+    out(`  ${num(rep.runs)} runs, ${num(rep.totalSteps)} steps in ${num(rep.wallS, 1)} s; samples taken after a forced GC: ${rep.gcForced ? 'yes' : 'no'}`);
+    note(
+      `Fresh child process (scripts/bench-memory.ts); each run is startRun (seed = run number), up to ${MEMORY_STEPS} steps, result(), dispose(). ` +
+        '"Rapier WASM memory" is the engine\'s linear memory (captured when the module is instantiated; not part of external/arrayBuffers): ' +
+        'it grows on demand and never shrinks, so it must plateau, which it does when world.dispose() frees the Rapier objects. ' +
+        'The one-time RSS rise during the first run is neither JS heap nor Rapier\'s linear memory: it comes with code warm-up (V8 compiling ' +
+        'Rapier\'s WebAssembly and the JS, and the allocator keeping the compilers\' memory). A steady per-run rise after run 100 would be a leak.',
+    );
+    if (s100) {
+      readme.s5 =
+        mdTable(
+          ['sample', 'RSS (MiB)', 'heapUsed (MiB)', 'Rapier WASM memory (MiB)'],
+          rep.samples
+            .filter((s) => s.runs <= 1 || s.runs === 100 || s.runs === sEnd.runs)
+            .map((s) => [label(s.runs), mib(s.rss), mib(s.heapUsed), wasm(s.wasmMemory)]),
+        ) + `\n\nGrowth from run 100 to run ${sEnd.runs}: ${growth}.`;
+    }
+  });
+
+  // ---------------- README block
+  out();
+  out('--- README figures (markdown) ---');
+  out(`Measured with \`npm run bench\` on ${machine} (medians of ${TRIALS} trials).`);
+  const parts: [keyof ReadmeParts, string][] = [
+    ['s1', '**Step rate**, rover-crossing to its goal (sensors, agent and criteria included):'],
+    ['s2', '**Framework overhead**, the same bodies on the same trajectory, Skylane step vs bare `physics.step`:'],
+    ['s3', '**Ray casting**, the 90-beam range ring in the rover-crossing world:'],
+    ['s4', `**Worker scaling**, the 3 library scenarios × ${SCALING_SEEDS} and × ${LARGE_SEEDS} seeds on Rapier through the worker pool (\`runJobs\` in a fresh process, workers' start-up and warm-up included):`],
+    ['s5', `**Memory**, ${MEMORY_RUNS} short runs in one process (Rapier):`],
+  ];
+  for (const [k, title] of parts) {
+    const body = readme[k];
+    if (!body) continue;
+    out();
+    out(title);
+    out();
+    out(body);
+  }
+  out('--- end README figures ---');
+  out();
+  out(`load average at the end: ${loadavg()}`);
+  const changed = changedSources();
+  if (changed.length) {
+    out(`warning: source files changed while the bench ran (${changed.slice(0, 6).join(', ')}${changed.length > 6 ? ', ...' : ''}); ` +
+      'worker threads and the memory child load the code afresh, so their figures may mix versions.');
+  }
+  out(`bench finished in ${num((now() - started) / 1000, 1)} s${failures.length ? `; ${failures.length} section(s) failed:` : ''}`);
+  for (const f of failures) out(`  - ${f}`);
+  return failures.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`bench: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);
