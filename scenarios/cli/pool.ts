@@ -15,13 +15,18 @@ export interface PoolOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+export const MIN_RUNS_PER_WORKER = 4;
+
 type Reply = { ok: true; outcome: JobOutcome } | { ok: false; index: number; message: string };
 
 export async function runJobs(jobs: Job[], opts: PoolOptions): Promise<JobOutcome[]> {
   const total = jobs.length;
   const out: JobOutcome[] = new Array(total);
   let done = 0;
-  const workers = Math.max(1, Math.min(opts.workers, total));
+  // A worker thread costs ~0.5 s to start and ~0.7 s to warm up (tsx, Rapier's WASM, the JIT; see
+  // npm run bench), so a small batch is not split below MIN_RUNS_PER_WORKER runs per thread.
+  // Results do not depend on this: every run is independent and reports come back in job order.
+  const workers = Math.max(1, Math.min(opts.workers, Math.ceil(total / MIN_RUNS_PER_WORKER)));
   if (workers === 1) {
     for (let i = 0; i < total; i++) {
       out[i] = await executeJob(jobs[i]!);

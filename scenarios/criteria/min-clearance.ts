@@ -3,7 +3,7 @@
  * the others over the run (exact prism distance, see sim/geometry/clearance.ts).
  * Passes when it stays at or above the threshold.
  */
-import { newPrism, prismDistance, prismOf, type Prism } from '../../sim/geometry/clearance.ts';
+import { newPrism, prismDistance, prismLowerBound, prismOf, type Prism } from '../../sim/geometry/clearance.ts';
 import type { World } from '../../sim/world.ts';
 import type { ActorPart } from '../../sim/actor.ts';
 import type { ActorState, TickSnapshot } from '../../sim/snapshot.ts';
@@ -55,6 +55,8 @@ export class MinClearance extends Criterion {
       if (!o.isStatic) this.updatePrisms(o);
       for (const a of this.self.prisms) {
         for (const b of o.prisms) {
+          // The running minimum only decreases: a pair whose lower bound is already above it cannot lower it.
+          if (prismLowerBound(a, b) >= this.min) continue;
           const d = prismDistance(a, b);
           if (d < this.min) {
             this.min = d;

@@ -12,6 +12,10 @@ import { rotateVec, yawOf, type Quat, type Vec3 } from '../math.ts';
 
 export interface Prism {
   circle: boolean;
+  /** Centre and circumradius of the footprint: a cheap lower bound for distances. */
+  cx: number;
+  cy: number;
+  bound: number;
   /** Circle: centre in xs[0], ys[0], radius r. Rectangle: 4 corners, counter-clockwise. */
   xs: Float64Array;
   ys: Float64Array;
@@ -21,28 +25,32 @@ export interface Prism {
 }
 
 export function newPrism(): Prism {
-  return { circle: false, xs: new Float64Array(4), ys: new Float64Array(4), r: 0, zMin: 0, zMax: 0 };
+  return { circle: false, cx: 0, cy: 0, bound: 0, xs: new Float64Array(4), ys: new Float64Array(4), r: 0, zMin: 0, zMax: 0 };
 }
 
 const _off: Vec3 = [0, 0, 0];
+/** Corner signs of a rectangle, counter-clockwise: (+,+) (-,+) (-,-) (+,-). */
+const CORNER_X = [1, -1, -1, 1] as const;
+const CORNER_Y = [1, 1, -1, -1] as const;
 
 /** Write the prism of `part` on an actor at `position`/`rotation` into `out`. */
 export function prismOf(part: ActorPart, position: Readonly<Vec3>, rotation: Readonly<Quat>, out: Prism): Prism {
   rotateVec(rotation, part.offset.position, _off);
   const cx = position[0] + _off[0], cy = position[1] + _off[1], cz = position[2] + _off[2];
   const s = part.shape;
+  out.cx = cx;
+  out.cy = cy;
   if (s.type === 'box') {
     const yaw = yawOf(rotation) + yawOf(part.offset.rotation);
     const c = Math.cos(yaw), sn = Math.sin(yaw);
-    const [hx, hy, hz] = s.halfExtents;
-    const corners = [[hx, hy], [-hx, hy], [-hx, -hy], [hx, -hy]] as const;
-    // counter-clockwise order: (+,+) (-,+) (-,-) (+,-)
+    const hx = s.halfExtents[0], hy = s.halfExtents[1], hz = s.halfExtents[2];
     for (let i = 0; i < 4; i++) {
-      const [px, py] = corners[i]!;
+      const px = CORNER_X[i]! * hx, py = CORNER_Y[i]! * hy;
       out.xs[i] = cx + c * px - sn * py;
       out.ys[i] = cy + sn * px + c * py;
     }
     out.circle = false;
+    out.bound = Math.sqrt(hx * hx + hy * hy);
     out.zMin = cz - hz;
     out.zMax = cz + hz;
   } else {
@@ -50,6 +58,7 @@ export function prismOf(part: ActorPart, position: Readonly<Vec3>, rotation: Rea
     out.xs[0] = cx;
     out.ys[0] = cy;
     out.r = s.radius;
+    out.bound = s.radius;
     const hz = s.type === 'cylinder' ? s.halfHeight : s.radius;
     out.zMin = cz - hz;
     out.zMax = cz + hz;
@@ -62,7 +71,8 @@ function pointSegDist(px: number, py: number, ax: number, ay: number, bx: number
   const len2 = dx * dx + dy * dy;
   let t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0;
   t = t < 0 ? 0 : t > 1 ? 1 : t;
-  return Math.hypot(px - (ax + t * dx), py - (ay + t * dy));
+  const ex = px - (ax + t * dx), ey = py - (ay + t * dy);
+  return Math.sqrt(ex * ex + ey * ey);
 }
 
 function pointInRect(p: Prism, x: number, y: number): boolean {
@@ -86,28 +96,34 @@ function pointRectDist(p: Prism, x: number, y: number): number {
 
 /** Separating-axis test for two convex quads. */
 function rectsOverlap(a: Prism, b: Prism): boolean {
-  for (const poly of [a, b]) {
-    for (let i = 0; i < 4; i++) {
-      const j = (i + 1) & 3;
-      const nx = -(poly.ys[j]! - poly.ys[i]!), ny = poly.xs[j]! - poly.xs[i]!;
-      let aMin = Infinity, aMax = -Infinity, bMin = Infinity, bMax = -Infinity;
-      for (let k = 0; k < 4; k++) {
-        const pa = a.xs[k]! * nx + a.ys[k]! * ny;
-        const pb = b.xs[k]! * nx + b.ys[k]! * ny;
-        if (pa < aMin) aMin = pa;
-        if (pa > aMax) aMax = pa;
-        if (pb < bMin) bMin = pb;
-        if (pb > bMax) bMax = pb;
-      }
-      if (aMax < bMin || bMax < aMin) return false;
+  return !separatedByEdgesOf(a, a, b) && !separatedByEdgesOf(b, a, b);
+}
+
+/** True when an edge normal of `poly` separates the projections of `a` and `b`. */
+function separatedByEdgesOf(poly: Prism, a: Prism, b: Prism): boolean {
+  for (let i = 0; i < 4; i++) {
+    const j = (i + 1) & 3;
+    const nx = -(poly.ys[j]! - poly.ys[i]!), ny = poly.xs[j]! - poly.xs[i]!;
+    let aMin = Infinity, aMax = -Infinity, bMin = Infinity, bMax = -Infinity;
+    for (let k = 0; k < 4; k++) {
+      const pa = a.xs[k]! * nx + a.ys[k]! * ny;
+      const pb = b.xs[k]! * nx + b.ys[k]! * ny;
+      if (pa < aMin) aMin = pa;
+      if (pa > aMax) aMax = pa;
+      if (pb < bMin) bMin = pb;
+      if (pb > bMax) bMax = pb;
     }
+    if (aMax < bMin || bMax < aMin) return true;
   }
-  return true;
+  return false;
 }
 
 /** Horizontal distance between the footprints; 0 when they overlap. */
 export function footprintDistance(a: Prism, b: Prism): number {
-  if (a.circle && b.circle) return Math.max(0, Math.hypot(a.xs[0]! - b.xs[0]!, a.ys[0]! - b.ys[0]!) - a.r - b.r);
+  if (a.circle && b.circle) {
+    const dx = a.xs[0]! - b.xs[0]!, dy = a.ys[0]! - b.ys[0]!;
+    return Math.max(0, Math.sqrt(dx * dx + dy * dy) - a.r - b.r);
+  }
   if (a.circle || b.circle) {
     const c = a.circle ? a : b, r = a.circle ? b : a;
     return Math.max(0, pointRectDist(r, c.xs[0]!, c.ys[0]!) - c.r);
@@ -121,9 +137,20 @@ export function footprintDistance(a: Prism, b: Prism): number {
   return d;
 }
 
+/**
+ * A lower bound on `prismDistance` from centres and circumradii alone; callers
+ * tracking a running minimum skip the exact test when the bound is already larger.
+ */
+export function prismLowerBound(a: Prism, b: Prism): number {
+  const dx = a.cx - b.cx, dy = a.cy - b.cy;
+  const h = Math.max(0, Math.sqrt(dx * dx + dy * dy) - a.bound - b.bound);
+  const v = Math.max(0, a.zMin - b.zMax, b.zMin - a.zMax);
+  return Math.sqrt(h * h + v * v);
+}
+
 /** Distance between two vertical prisms, metres (0 when they intersect). */
 export function prismDistance(a: Prism, b: Prism): number {
   const h = footprintDistance(a, b);
   const v = Math.max(0, a.zMin - b.zMax, b.zMin - a.zMax);
-  return Math.hypot(h, v);
+  return Math.sqrt(h * h + v * v);
 }

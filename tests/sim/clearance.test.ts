@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ActorPart } from '../../sim/actor.ts';
-import { newPrism, prismDistance, prismOf } from '../../sim/geometry/clearance.ts';
+import { newPrism, prismDistance, prismLowerBound, prismOf } from '../../sim/geometry/clearance.ts';
+import { Rng } from '../../sim/rng.ts';
 import { quatFromYaw, type Vec3 } from '../../sim/math.ts';
 
 const at = (part: ActorPart, p: Vec3, yawRad = 0) => prismOf(part, p, quatFromYaw(yawRad), newPrism());
@@ -34,5 +35,16 @@ describe('prism clearance', () => {
   it('vertical gap combines with the horizontal one', () => {
     // Box top at z = 2, cylinder bottom at z = 5; horizontal gap 4.
     expect(prismDistance(at(box(1, 1, 1), [0, 0, 1]), at(cyl(1, 1), [6, 0, 6]))).toBeCloseTo(5, 12);
+  });
+
+  it('the cheap lower bound never exceeds the exact distance (it only prunes)', () => {
+    const rng = Rng.stream(9, 'bound');
+    for (let i = 0; i < 2000; i++) {
+      const pa = rng.next() < 0.5 ? box(rng.uniform(0.1, 1), rng.uniform(0.1, 1), 0.5) : cyl(rng.uniform(0.1, 1), 0.5);
+      const pb = rng.next() < 0.5 ? box(rng.uniform(0.1, 1), rng.uniform(0.1, 1), 0.5) : cyl(rng.uniform(0.1, 1), 0.5);
+      const a = at(pa, [rng.uniform(-3, 3), rng.uniform(-3, 3), rng.uniform(0, 2)], rng.uniform(-3, 3));
+      const b = at(pb, [rng.uniform(-3, 3), rng.uniform(-3, 3), rng.uniform(0, 2)], rng.uniform(-3, 3));
+      expect(prismLowerBound(a, b)).toBeLessThanOrEqual(prismDistance(a, b) + 1e-12);
+    }
   });
 });
