@@ -36,9 +36,10 @@ export interface Actor<Cmd = unknown> {
   /**
    * Called every physics step with the agent's latest command (held between
    * agent ticks), or `undefined` if the actor has no agent or it has not
-   * acted yet.
+   * acted yet. `state` is the actor's ground truth as of the end of the last
+   * step (the world keeps it current), so actuators need not query the engine.
    */
-  applyCommand(physics: PhysicsBackend, cmd: Cmd | undefined, dt: number): void;
+  applyCommand(physics: PhysicsBackend, cmd: Cmd | undefined, dt: number, state: Readonly<ActorState>): void;
   /** Write the ground-truth state into `out`. */
   groundTruth(physics: PhysicsBackend, out: ActorState): void;
   /** Remove the actor's bodies from the physics world. */

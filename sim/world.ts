@@ -277,7 +277,7 @@ export class World {
     // 4. act
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i]!;
-      if (slot.present && !slot.actor.descriptor.isStatic) slot.actor.applyCommand(this.physics, slot.command, this.dt);
+      if (slot.present && !slot.actor.descriptor.isStatic) slot.actor.applyCommand(this.physics, slot.command, this.dt, slot.state);
     }
 
     // 5. physics

@@ -27,7 +27,6 @@ export interface PropSpec {
   color?: string;
 }
 
-const _pose: Pose = { position: [0, 0, 0], rotation: [0, 0, 0, 1] };
 const _vel: Vec3 = [0, 0, 0];
 const ZERO: Vec3 = [0, 0, 0];
 
@@ -71,16 +70,16 @@ export class Prop implements Actor<undefined> {
     this.target = 0;
   }
 
-  applyCommand(physics: PhysicsBackend, _cmd: undefined, dt: number): void {
+  applyCommand(physics: PhysicsBackend, _cmd: undefined, dt: number, state: Readonly<ActorState>): void {
     const m = this.motion;
     if (!m) return;
-    physics.getPose(this.body, _pose);
+    const pos = state.position;
     const wps = m.waypoints;
     // Advance past every waypoint we would reach within this step.
     for (let guard = 0; guard < wps.length; guard++) {
       if (this.target >= wps.length) break;
       const [tx, ty] = wps[this.target]!;
-      if (Math.hypot(tx - _pose.position[0], ty - _pose.position[1]) > m.speedMps * dt) break;
+      if (Math.hypot(tx - pos[0], ty - pos[1]) > m.speedMps * dt) break;
       this.target++;
       if (this.target >= wps.length && m.loop) this.target = 0;
     }
@@ -89,7 +88,7 @@ export class Prop implements Actor<undefined> {
       return;
     }
     const [tx, ty] = wps[this.target]!;
-    const dx = tx - _pose.position[0], dy = ty - _pose.position[1];
+    const dx = tx - pos[0], dy = ty - pos[1];
     const d = Math.hypot(dx, dy);
     _vel[0] = d > 0 ? (dx / d) * m.speedMps : 0;
     _vel[1] = d > 0 ? (dy / d) * m.speedMps : 0;

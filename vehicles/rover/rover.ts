@@ -18,7 +18,7 @@
  *   e.g. Wong, Theory of Ground Vehicles, 4th ed., table 1.4: 0.5-0.9).
  */
 import { readBodyState, type Actor, type ActorDescriptor } from '../../sim/actor.ts';
-import { quatFromYaw, rotateVec, type Pose, type Vec3 } from '../../sim/math.ts';
+import { quatFromYaw, rotateVec, type Vec3 } from '../../sim/math.ts';
 import type { BodyHandle, PhysicsBackend } from '../../sim/physics/backend.ts';
 import type { ActorState } from '../../sim/snapshot.ts';
 
@@ -42,9 +42,6 @@ export const JACKAL = {
 export type RoverParams = typeof JACKAL;
 
 const G = 9.81;
-const _pose: Pose = { position: [0, 0, 0], rotation: [0, 0, 0, 1] };
-const _v: Vec3 = [0, 0, 0];
-const _w: Vec3 = [0, 0, 0];
 const _f: Vec3 = [0, 0, 0];
 const _tau: Vec3 = [0, 0, 0];
 const _fwd: Vec3 = [1, 0, 0];
@@ -89,7 +86,7 @@ export class Rover implements Actor<RoverCommand> {
     };
   }
 
-  applyCommand(physics: PhysicsBackend, cmd: RoverCommand | undefined, _dt: number): void {
+  applyCommand(physics: PhysicsBackend, cmd: RoverCommand | undefined, _dt: number, state: Readonly<ActorState>): void {
     const p = this.params;
     let vCmd = 0, wCmd = 0;
     if (cmd) {
@@ -99,11 +96,9 @@ export class Rover implements Actor<RoverCommand> {
       vCmd = clamp(cmd.speedMps, p.maxSpeedMps);
       wCmd = clamp(cmd.yawRateRadPerS, p.maxYawRateRadPerS);
     }
-    physics.getPose(this.body, _pose);
-    physics.getLinearVelocity(this.body, _v);
-    physics.getAngularVelocity(this.body, _w);
-    rotateVec(_pose.rotation, _fwd, _fwdW);
-    rotateVec(_pose.rotation, _left, _leftW);
+    const _v = state.linearVelocity, _w = state.angularVelocity;
+    rotateVec(state.rotation, _fwd, _fwdW);
+    rotateVec(state.rotation, _left, _leftW);
     const vFwd = _v[0] * _fwdW[0] + _v[1] * _fwdW[1];
     const vLat = _v[0] * _leftW[0] + _v[1] * _leftW[1];
     const m = p.massKg;
