@@ -473,7 +473,25 @@ export class GoToGoalAgent implements Agent<RoverCommand> {
     return cost;
   }
 
+  /** Body-frame x, y of each beam's return, computed once per scan (NaN: no return). */
+  private beamX = new Float64Array(0);
+  private beamY = new Float64Array(0);
+
+  private beamPoints(scan: RangeScan): void {
+    const n = scan.ranges.length;
+    if (this.beamX.length !== n) {
+      this.beamX = new Float64Array(n);
+      this.beamY = new Float64Array(n);
+    }
+    for (let i = 0; i < n; i++) {
+      const r = scan.ranges[i]!, a = scan.angles[i]!;
+      this.beamX[i] = Number.isFinite(r) ? r * Math.cos(a) : NaN;
+      this.beamY[i] = Number.isFinite(r) ? r * Math.sin(a) : NaN;
+    }
+  }
+
   private corridors(scan: RangeScan, look: number): void {
+    this.beamPoints(scan);
     for (let c = 0; c < CANDIDATES; c++) {
       this.free[c] = this.corridorFree(scan, headingOf(c), look);
     }
@@ -488,15 +506,14 @@ export class GoToGoalAgent implements Agent<RoverCommand> {
     const ch = Math.cos(heading), sh = Math.sin(heading);
     const w = this.p.halfWidthM + this.p.marginM;
     let free = look;
-    const { angles, ranges } = scan;
+    const n = scan.ranges.length;
+    const bx = this.beamX, by = this.beamY;
     const mover = this.tracker.moverBeam;
-    const skipMovers = mover.length >= ranges.length;
-    for (let i = 0; i < ranges.length; i++) {
-      const r = ranges[i]!;
-      if (!Number.isFinite(r)) continue;
+    const skipMovers = mover.length >= n;
+    for (let i = 0; i < n; i++) {
+      const px = bx[i]!, py = by[i]!;
+      if (Number.isNaN(px)) continue;
       if (skipMovers && mover[i] === 1) continue;
-      const a = angles[i]!;
-      const px = r * Math.cos(a), py = r * Math.sin(a);
       const along = px * ch + py * sh;
       // Points beside the rover count too: turning into them is as bad as driving at them.
       if (along <= -this.p.halfLengthM) continue;
