@@ -185,7 +185,11 @@ export class RapierBackend implements PhysicsBackend {
     const g = opts.gravity ?? [0, 0, -9.81];
     this.world = new R.World({ x: g[0], y: g[1], z: g[2] });
     this.events = new R.EventQueue(true);
+    this.ray = new R.Ray({ x: 0, y: 0, z: 0 }, { x: 1, y: 0, z: 0 });
   }
+
+  /** One reusable query ray (a plain JS object in Rapier's API): range rings cast thousands per second. */
+  private readonly ray: InstanceType<RapierModule['Ray']>;
 
   // ---------------------------------------------------------------- bodies
 
@@ -375,10 +379,9 @@ export class RapierBackend implements PhysicsBackend {
   castRay(origin: Vec3, direction: Vec3, maxDistance: number, exclude?: BodyHandle): RayHit | null {
     this.assertLive();
     const R = this.R;
-    const ray = new R.Ray(
-      { x: origin[0], y: origin[1], z: origin[2] },
-      { x: direction[0], y: direction[1], z: direction[2] },
-    );
+    const ray = this.ray;
+    ray.origin.x = origin[0]; ray.origin.y = origin[1]; ray.origin.z = origin[2];
+    ray.dir.x = direction[0]; ray.dir.y = direction[1]; ray.dir.z = direction[2];
     if (this.queryDirty) return this.castRayBruteForce(ray, origin, direction, maxDistance, exclude);
     const excluded = exclude !== undefined ? this.bodies.get(exclude)?.body : undefined;
     const hit = this.world.castRayAndGetNormal(
