@@ -129,19 +129,27 @@ function round(x: number, digits: number): number {
   return Math.round(x * k) / k;
 }
 
-/** Build the world for one (scenario, seed, backend). Throws ScenarioError on impossible input. */
-export async function startRun(loaded: LoadedScenario, opts: RunOptions = {}): Promise<Run> {
-  const seed = opts.seed ?? loaded.scenario.seed;
-  const backendId = opts.backend ?? 'rapier';
+/**
+ * The concrete scenario and its World for one (scenario, seed, backend), with
+ * no criteria attached. Throws ScenarioError on impossible input; the engine is
+ * freed if building fails.
+ */
+export async function createWorld(loaded: LoadedScenario, seed: number, backend: BackendId): Promise<{ scenario: Scenario; world: World }> {
   const scenario = instantiate(loaded, seed);
-  const physics = await createBackend(backendId);
-  let world: World;
+  const physics = await createBackend(backend);
   try {
-    world = buildWorld(scenario, physics, seed, loaded.file);
+    return { scenario, world: buildWorld(scenario, physics, seed, loaded.file) };
   } catch (err) {
     physics.free();
     throw err;
   }
+}
+
+/** Build the world for one (scenario, seed, backend) and attach its criteria. */
+export async function startRun(loaded: LoadedScenario, opts: RunOptions = {}): Promise<Run> {
+  const seed = opts.seed ?? loaded.scenario.seed;
+  const backendId = opts.backend ?? 'rapier';
+  const { scenario, world } = await createWorld(loaded, seed, backendId);
   return new Run(loaded, scenario, world, seed, backendId, opts.clock ?? noClock);
 }
 

@@ -24,16 +24,14 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { buildWorld } from '../scenarios/build.ts';
 import { executeJob, type JobOutcome } from '../scenarios/cli/execute.ts';
 import type { Job } from '../scenarios/jobs.ts';
-import { instantiate, type LoadedScenario } from '../scenarios/loader.ts';
+import type { LoadedScenario } from '../scenarios/loader.ts';
 import { loadScenarioFile } from '../scenarios/node-io.ts';
-import { startRun } from '../scenarios/runner.ts';
+import { createWorld, startRun } from '../scenarios/runner.ts';
 import type { Agent } from '../sim/agent.ts';
 import { quatFromYaw, rotateVec, type Pose, type Quat, type Vec3 } from '../sim/math.ts';
 import type { BackendId, BodyHandle, PhysicsBackend, RayHit } from '../sim/physics/backend.ts';
-import { createBackend } from '../sim/physics/create.ts';
 import type { Sensor } from '../sim/sensor.ts';
 import { World, type AttachOptions } from '../sim/world.ts';
 import type { MemoryReport } from './bench-memory.ts';
@@ -322,15 +320,8 @@ interface RawTiming {
  * sensors, agents, criteria, ground-truth read-back, events or snapshots.
  */
 async function timeRaw(loaded: LoadedScenario, rec: Recording, instrument = false): Promise<RawTiming> {
-  const scenario = instantiate(loaded, loaded.scenario.seed);
-  const physics = await createBackend(rec.backend);
-  let world: World;
-  try {
-    world = buildWorld(scenario, physics, loaded.scenario.seed, loaded.file);
-  } catch (err) {
-    physics.free();
-    throw err;
-  }
+  const { world } = await createWorld(loaded, loaded.scenario.seed, rec.backend);
+  const physics = world.physics;
   try {
     const dt = world.dt;
     const ops = rec.ops;
@@ -561,16 +552,8 @@ function timeRays(caster: RayCaster, w: RayWorkload, reps: number): RayTiming {
 
 /** The rover-crossing world, built by buildWorld and stepped once so the backend's query structures are current. */
 async function rayWorld(loaded: LoadedScenario, backend: BackendId): Promise<World> {
-  const scenario = instantiate(loaded, loaded.scenario.seed);
-  const physics = await createBackend(backend);
-  let world: World;
-  try {
-    world = buildWorld(scenario, physics, loaded.scenario.seed, loaded.file);
-  } catch (err) {
-    physics.free();
-    throw err;
-  }
-  physics.step(world.dt);
+  const { world } = await createWorld(loaded, loaded.scenario.seed, backend);
+  world.physics.step(world.dt);
   return world;
 }
 
