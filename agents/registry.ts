@@ -13,6 +13,11 @@ export interface AgentEntry {
   /** Actor kinds it can drive. */
   actorKinds: readonly string[];
   params: z.ZodType;
+  /**
+   * Sensors the agent reads, by name and type, given its parsed params:
+   * `required` ones must exist on the actor; optional ones, if present, must have that type.
+   */
+  sensors(params: unknown): { name: string; type: string; required: boolean }[];
   create(params: unknown): Agent;
 }
 
@@ -22,13 +27,22 @@ export const AGENTS: Readonly<Record<string, AgentEntry>> = {
     description: 'rover: drive to the mission goal around obstacles seen by the range ring (GNSS + lidar only)',
     actorKinds: ['rover'],
     params: goToGoalParams,
+    sensors: (p) => {
+      const q = goToGoalParams.parse(p);
+      // Without a range ring it drives blind (a baseline the failing fixtures use); without GNSS it cannot drive at all.
+      return [
+        { name: q.gnss, type: 'gnss', required: true },
+        { name: q.lidar, type: 'range-ring', required: false },
+      ];
+    },
     create: (p) => new GoToGoalAgent(goToGoalParams.parse(p)),
   },
   idle: {
     name: 'idle',
-    description: 'any actor: commands nothing (the actor holds still); a baseline',
+    description: 'rover: commands nothing (it holds still); a baseline',
     actorKinds: ['rover'],
     params: idleParams,
+    sensors: () => [],
     create: (p) => new IdleAgent(idleParams.parse(p)),
   },
 };

@@ -8,6 +8,8 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { AGENTS, AGENT_NAMES } from '../agents/registry.ts';
 import { Rng } from '../sim/rng.ts';
+import { RPLIDAR_A2M8 } from '../sim/sensors/range-ring.ts';
+import { REQUIREMENTS } from '../seeds/requirements.ts';
 import {
   ACTOR_KINDS,
   CRITERION_TYPES,
@@ -152,7 +154,17 @@ function checkSemantics(s: Scenario, file: string): void {
     if (ids.has(a.id)) throw new ScenarioError(file, `actors[${i}].id`, `duplicate actor id "${a.id}" (also actors[${ids.get(a.id)}])`);
     ids.set(a.id, i);
   });
-  for (const sc of s.world.scatter) for (let k = 0; k < sc.count; k++) ids.set(`${sc.idPrefix}-${k}`, -1);
+  s.world.scatter.forEach((sc, i) => {
+    for (let k = 0; k < sc.count; k++) {
+      const id = `${sc.idPrefix}-${k}`;
+      if (ids.has(id)) {
+        const other = ids.get(id)!;
+        throw new ScenarioError(file, `world.scatter[${i}].idPrefix`, `scattered obstacle id "${id}" is already taken by ${other >= 0 ? `actors[${other}]` : 'another scatter'}; give each scatter its own idPrefix`);
+      }
+      ids.set(id, -1);
+    }
+  });
+  const agentDriven = new Set(s.actors.filter((a) => a.kind === 'rover' && a.agent !== undefined).map((a) => a.id));
   const needActor = (path: string, id: string) => {
     if (!ids.has(id)) throw new ScenarioError(file, path, `no actor with id "${id}"; expected one of ${[...ids.keys()].slice(0, 12).map((x) => `"${x}"`).join(', ')}`);
   };
@@ -171,8 +183,9 @@ function checkSemantics(s: Scenario, file: string): void {
       a.sensors.forEach((sen, j) => {
         if (names.has(sen.name)) throw new ScenarioError(file, `actors[${i}].sensors[${j}].name`, `duplicate sensor name "${sen.name}"`);
         names.add(sen.name);
-        if (sen.type === 'range-ring' && sen.minRangeM !== undefined && sen.maxRangeM !== undefined && sen.minRangeM >= sen.maxRangeM) {
-          throw new ScenarioError(file, `actors[${i}].sensors[${j}].minRangeM`, `must be below maxRangeM (${sen.maxRangeM}), got ${sen.minRangeM}`);
+        if (sen.type === 'range-ring') {
+          const lo = sen.minRangeM ?? RPLIDAR_A2M8.minRangeM, hi = sen.maxRangeM ?? RPLIDAR_A2M8.maxRangeM;
+          if (lo >= hi) throw new ScenarioError(file, `actors[${i}].sensors[${j}].minRangeM`, `must be below maxRangeM (${hi}${sen.maxRangeM === undefined ? ', the default' : ''}), got ${lo}`);
         }
       });
       if (a.agent !== undefined) {
@@ -190,19 +203,31 @@ function checkSemantics(s: Scenario, file: string): void {
           throw new ScenarioError(file, `actors[${i}].agent.params${p ? '.' + p : ''}`, iss.message.replace(/^Invalid input: /, ''));
         }
         if (ref.type === 'go-to-goal' && !a.mission) throw new ScenarioError(file, `actors[${i}].mission`, 'missing; agent "go-to-goal" needs a mission with a goal');
+        for (const need of entry.sensors(r.data)) {
+          const j = a.sensors.findIndex((x) => x.name === need.name);
+          const have = a.sensors[j];
+          if (!have && need.required) {
+            throw new ScenarioError(file, `actors[${i}].sensors`, `agent "${ref.type}" reads a ${need.type} sensor named "${need.name}", and the actor has none`);
+          }
+          if (have && have.type !== need.type) {
+            throw new ScenarioError(file, `actors[${i}].sensors[${j}].type`, `agent "${ref.type}" reads "${need.name}" as a ${need.type} sensor, but it is a ${have.type}`);
+          }
+        }
       }
     }
   });
 
   s.events.forEach((e, i) => {
     needActor(`events[${i}].actor`, e.actor);
-    if (e.at > s.duration) throw new ScenarioError(file, `events[${i}].at`, `${e.at} s is after the end of the run (duration ${s.duration} s)`);
+    if (e.at >= s.duration) throw new ScenarioError(file, `events[${i}].at`, `${e.at} s is not before the end of the run (duration ${s.duration} s), so it would never fire`);
     if (e.type === 'sensor-fault') {
       const idx = ids.get(e.actor)!;
       const a = idx >= 0 ? s.actors[idx] : undefined;
       const sensors = a && a.kind === 'rover' ? a.sensors.map((x) => x.name) : [];
       if (!sensors.includes(e.sensor)) throw new ScenarioError(file, `events[${i}].sensor`, `actor "${e.actor}" has no sensor "${e.sensor}"; it has ${sensors.length ? oneOf(sensors) : 'none'}`);
-      if (e.restoreAt !== undefined && e.restoreAt <= e.at) throw new ScenarioError(file, `events[${i}].restoreAt`, `must be after at (${e.at} s), got ${e.restoreAt}`);
+      if (e.restoreAt !== undefined && !(e.restoreAt > e.at && e.restoreAt < s.duration)) {
+        throw new ScenarioError(file, `events[${i}].restoreAt`, `must be after at (${e.at} s) and before the end of the run (${s.duration} s), got ${e.restoreAt}`);
+      }
     }
     if (e.type === 'set-motion') {
       const idx = ids.get(e.actor)!;
@@ -216,9 +241,39 @@ function checkSemantics(s: Scenario, file: string): void {
     const name = c.name ?? c.type;
     if (names.has(name)) throw new ScenarioError(file, `criteria[${i}].name`, `duplicate criterion name "${name}"; give each a distinct name`);
     names.add(name);
-    if ('actor' in c && c.actor !== undefined) needActor(`criteria[${i}].actor`, c.actor);
-    if (c.type === 'min-clearance') c.others?.forEach((o, j) => needActor(`criteria[${i}].others[${j}]`, o));
+    if ('actor' in c && c.actor !== undefined) {
+      needActor(`criteria[${i}].actor`, c.actor);
+      // Judging something no agent drives measures the scenario's script, not an agent.
+      if (!agentDriven.has(c.actor)) throw new ScenarioError(file, `criteria[${i}].actor`, `"${c.actor}" is not driven by an agent; ${c.type} judges an agent-driven actor (${agentDriven.size ? oneOf([...agentDriven]) : 'there is none'})`);
+    }
+    if (c.type === 'no-collision' && c.actor === undefined && agentDriven.size === 0) {
+      throw new ScenarioError(file, `criteria[${i}]`, 'no-collision judges every agent-driven actor by default, and no actor has an agent: it would pass without judging anything');
+    }
+    if (c.type === 'min-clearance') {
+      c.others?.forEach((o, j) => {
+        needActor(`criteria[${i}].others[${j}]`, o);
+        if (o === c.actor) throw new ScenarioError(file, `criteria[${i}].others[${j}]`, `"${o}" is the judged actor itself`);
+      });
+      const count = c.others ? c.others.length : ids.size - 1;
+      if (count === 0) throw new ScenarioError(file, `criteria[${i}].others`, 'nothing to measure the clearance against: it would pass without measuring anything');
+    }
+    if (c.type === 'max-duration' && c.thresholdS >= s.duration && !s.criteria.some((x) => x.type === 'reach-goal' && x.endsRun)) {
+      throw new ScenarioError(file, `criteria[${i}].thresholdS`, `${c.thresholdS} s is not below the run's duration (${s.duration} s) and no criterion ends the run early, so it could never fail`);
+    }
   });
+
+  s.requirements.forEach((id, i) => {
+    if (!(id in REQUIREMENTS)) throw new ScenarioError(file, `requirements[${i}]`, `unknown requirement "${id}"; expected one of ${oneOf(Object.keys(REQUIREMENTS))} (seeds/requirements.ts)`);
+  });
+
+  s.vary.forEach((v, i) => {
+    if ('uniform' in v && !(v.uniform[0] <= v.uniform[1])) throw new ScenarioError(file, `vary[${i}].uniform`, `expected [min, max] with min <= max, got [${v.uniform[0]}, ${v.uniform[1]}]`);
+  });
+
+  const steps = s.duration * s.world.physicsHz;
+  if (Math.abs(steps - Math.round(steps)) > 1e-6 * Math.max(1, steps)) {
+    throw new ScenarioError(file, 'duration', `${s.duration} s is not a whole number of physics steps at ${s.world.physicsHz} Hz (${steps.toFixed(3)} steps)`);
+  }
 
   s.world.scatter.forEach((sc, i) => {
     const { min, max } = sc.region;
@@ -245,10 +300,19 @@ export function loadScenarioText(text: string, file: string): LoadedScenario {
   const raw = parseDocument(text, file);
   const scenario = validate(raw, file);
   // Check every vary path now, so a bad path fails at load, not mid-sweep.
-  scenario.vary.forEach((v, i) => resolvePath(structuredClone(raw), v.path, file, `vary[${i}].path`));
+  scenario.vary.forEach((v, i) => varyPaths(v).forEach((path, k) => resolvePath(structuredClone(raw), path, file, varyField(v, i, k))));
   return { file, raw, scenario };
 }
 
+function varyPaths(v: VarySpec): string[] {
+  return typeof v.path === 'string' ? [v.path] : v.path;
+}
+
+function varyField(v: VarySpec, i: number, k: number): string {
+  return typeof v.path === 'string' ? `vary[${i}].path` : `vary[${i}].path[${k}]`;
+}
+
+/** Array items are addressed by index, or by their `id`, `name` or (for criteria) `type`. */
 function resolvePath(root: unknown, dotted: string, file: string, field: string): { parent: Record<string | number, unknown>; key: string | number } {
   const segs = dotted.split('.');
   let cur: unknown = root;
@@ -259,7 +323,11 @@ function resolvePath(root: unknown, dotted: string, file: string, field: string)
     if (Array.isArray(cur)) {
       if (/^\d+$/.test(seg)) key = Number(seg);
       else {
-        const idx = cur.findIndex((x) => x && typeof x === 'object' && ((x as Record<string, unknown>).id === seg || (x as Record<string, unknown>).name === seg));
+        const items: unknown[] = cur;
+        const key_ = (field: string) => items.findIndex((x) => x !== null && typeof x === 'object' && (x as Record<string, unknown>)[field] === seg);
+        let idx = key_('id');
+        if (idx < 0) idx = key_('name');
+        if (idx < 0) idx = key_('type');
         if (idx < 0) throw new ScenarioError(file, field, `"${dotted}": no item with id "${seg}" in ${formatPath(walked) || 'the document'}`);
         key = idx;
       }
@@ -289,8 +357,11 @@ export function instantiate(loaded: LoadedScenario, seed: number): Scenario {
   const doc = structuredClone(loaded.raw) as Record<string, unknown>;
   const rng = Rng.stream(seed, 'vary');
   loaded.scenario.vary.forEach((v, i) => {
-    const { parent, key } = resolvePath(doc, v.path, loaded.file, `vary[${i}].path`);
-    parent[key] = draw(v, rng);
+    const value = draw(v, rng);
+    varyPaths(v).forEach((path, k) => {
+      const { parent, key } = resolvePath(doc, path, loaded.file, varyField(v, i, k));
+      parent[key] = structuredClone(value);
+    });
   });
   try {
     return validate(doc, loaded.file);

@@ -48,14 +48,25 @@ export class Run {
     this.started = clock();
     this.criteria = scenario.criteria.map(buildCriterion);
     for (const c of this.criteria) c.attach(world);
+    // Criteria are called here, each guarded: an exception in a scorer must make the run an
+    // error, not vanish into rxjs's asynchronous error reporting and leave a verdict standing.
     world.tick$.subscribe((snap) => {
-      for (const c of this.criteria) c.observe(snap);
+      for (const c of this.criteria) this.guard(c, () => c.observe(snap));
     });
     world.events$.subscribe((e) => {
-      for (const c of this.criteria) c.onEvent(e);
+      for (const c of this.criteria) this.guard(c, () => c.onEvent(e));
       if (e.type === 'agent-error') this.errorMessage ??= `agent of '${e.actor}' failed at t=${e.time.toFixed(2)} s: ${e.detail}`;
     });
     this.endsRun = this.criteria.filter((c) => c.endsRun);
+  }
+
+  private guard(c: Criterion, f: () => void): void {
+    try {
+      f();
+    } catch (err) {
+      this.errorMessage ??= `criterion ${c.name} threw at t=${this.world.time.toFixed(2)} s: ${err instanceof Error ? err.message : String(err)}`;
+      this.world.stop(`error: ${this.errorMessage}`);
+    }
   }
 
   get done(): boolean {
@@ -99,8 +110,18 @@ export class Run {
     if (this.finalResult) return this.finalResult;
     this.ended = true;
     const endTime = this.world.time;
-    for (const c of this.criteria) c.finish(endTime);
-    const criteria = this.criteria.map((c) => c.result());
+    // Why the run ended, before the criteria's final verdicts (a failure found at the end does not end anything).
+    const endReason = this.world.stoppedBecause ?? 'duration';
+    for (const c of this.criteria) this.guard(c, () => c.finish(endTime));
+    const criteria = this.criteria.map((c): CriterionResult => {
+      try {
+        return c.result();
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        this.errorMessage ??= `criterion ${c.name} threw while reporting: ${why}`;
+        return { name: c.name, type: c.type, value: null, threshold: null, unit: '', passed: false, reason: `threw: ${why}`, thresholdSource: '' };
+      }
+    });
     const verdict: Verdict = this.errorMessage ? 'error' : criteria.every((c) => c.passed) ? 'pass' : 'fail';
     this.finalResult = {
       scenario: this.scenario.name,
@@ -113,7 +134,7 @@ export class Run {
       wallTime: round(this.clock() - this.started, 3),
       stateHash: hashSnapshot(this.world.snapshot),
       steps: this.world.stepCount,
-      endReason: this.world.stoppedBecause ?? 'duration',
+      endReason,
       ...(this.errorMessage ? { error: this.errorMessage } : {}),
     };
     return this.finalResult;

@@ -131,7 +131,7 @@ export const scatterSchema = z
 
 export const worldSchema = z
   .object({
-    physicsHz: positive().max(10000).default(100).describe('fixed physics rate, Hz'),
+    physicsHz: finite().min(10).max(10000).default(100).describe('fixed physics rate, Hz (10 to 10000)'),
     ground: z
       .object({
         centerM: vec2.default([0, 0]),
@@ -195,10 +195,13 @@ export const criterionSchema = z.discriminatedUnion('type', [noCollisionSchema, 
 export const CRITERION_TYPES = ['no-collision', 'reach-goal', 'min-clearance', 'max-duration'] as const;
 
 // ---------- seed-varying parameters ----------
+const varyPath = z
+  .union([z.string(), z.array(z.string()).min(1)])
+  .describe('dotted path, or a list of paths that all take the same drawn value (e.g. a goal and the region that checks it)');
 export const varySchema = z.union([
-  z.object({ path: z.string(), uniform: vec2.describe('[min, max]') }).strict(),
-  z.object({ path: z.string(), normal: z.object({ mean: finite(), sd: finite().nonnegative() }).strict() }).strict(),
-  z.object({ path: z.string(), choice: z.array(z.unknown()).min(1) }).strict(),
+  z.object({ path: varyPath, uniform: vec2.describe('[min, max]') }).strict(),
+  z.object({ path: varyPath, normal: z.object({ mean: finite(), sd: finite().nonnegative() }).strict() }).strict(),
+  z.object({ path: varyPath, choice: z.array(z.unknown()).min(1) }).strict(),
 ]);
 
 export const scenarioSchema = z

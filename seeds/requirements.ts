@@ -57,7 +57,7 @@ export const REQUIREMENTS = {
     unit: 'collisions',
     comparison: '<=',
     threshold: 0,
-    basis: 'Skylane: avoidance means no contact at all; the plan gives no tolerance, so none is allowed',
+    basis: 'Skylane: avoidance means no contact at all; the plan gives no tolerance, so none is allowed. The clause is the UAV one; ground robots are held to it by analogy',
   },
   'miit-2c-avoidance-clearance': {
     id: 'miit-2c-avoidance-clearance',
@@ -67,7 +67,7 @@ export const REQUIREMENTS = {
     unit: 'm',
     comparison: '>=',
     threshold: 0.2,
-    basis: 'Skylane: the plan gives no distance; 0.2 m is about twice the 2-sigma error of the demo rover\'s range sensor at 5 m (RPLIDAR A2M8, 2 % of range), so a pass is not luck of the noise',
+    basis: 'Skylane: the plan gives no distance; 0.2 m is twice the 1-sigma range error of the demo rover\'s range sensor at 5 m (RPLIDAR A2M8, 2 % of range = 0.1 m), so a pass is not luck of the noise. The clause is the UAV one; ground robots are held to it by analogy until the car issue adds its own',
   },
   'miit-2c-forced-zone-avoidance': {
     id: 'miit-2c-forced-zone-avoidance',

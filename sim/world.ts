@@ -200,8 +200,9 @@ export class World {
     const s = slot.sensors.find((x) => x.sensor.name === sensorName);
     if (!s) throw new Error(`actor '${actorId}' has no sensor '${sensorName}'`);
     s.failed = failed;
+    // A failed sensor's last reading turns unhealthy; on restore it stays so until a fresh sample.
     const r = slot.readings[sensorName];
-    if (r) r.healthy = !failed;
+    if (r && failed) r.healthy = false;
     this.emit({ type: 'fault', time: this.time, actor: actorId, target: sensorName, detail: failed ? 'sensor failed' : 'sensor restored' });
   }
 

@@ -69,6 +69,10 @@ export class MinClearance extends Criterion {
   }
 
   override finish(): void {
+    if (!Number.isFinite(this.min)) {
+      this.fail(`no clearance was measured: ${this.actor} and the actors it is measured against were never present together`);
+      return;
+    }
     if (this.min < this.threshold.value) this.fail(`${this.actor} came within ${this.min.toFixed(3)} m of ${this.minWith} at t=${this.minAt.toFixed(2)} s (need >= ${this.threshold.value} m)`);
   }
 
@@ -80,9 +84,7 @@ export class MinClearance extends Criterion {
       threshold: this.threshold.value,
       unit: 'm',
       passed,
-      reason: passed
-        ? value === null ? `nothing to measure ${this.actor} against` : `closest approach ${value.toFixed(3)} m to ${this.minWith} at t=${this.minAt.toFixed(2)} s`
-        : this.failureReason,
+      reason: passed ? (value === null ? 'running: nothing measured yet' : `closest approach ${value.toFixed(3)} m to ${this.minWith} at t=${this.minAt.toFixed(2)} s`) : this.failureReason,
       thresholdSource: this.threshold.source,
     });
   }
