@@ -13,7 +13,7 @@ import { Gnss, ZED_F9P } from '../sim/sensors/gnss.ts';
 import { RangeRing, RPLIDAR_A2M8 } from '../sim/sensors/range-ring.ts';
 import { World } from '../sim/world.ts';
 import { Rover } from '../vehicles/rover/rover.ts';
-import { ScenarioError } from './loader.ts';
+import { instantiate, ScenarioError, type LoadedScenario } from './loader.ts';
 import type { ActorSpec, Scenario, ScatterSpec, SensorSpec } from './schema.ts';
 
 type ObstacleSpec = Extract<ActorSpec, { kind: 'obstacle' }>;
@@ -123,6 +123,17 @@ function actorDiscs(s: Scenario): Disc[] {
     const r = sh.type === 'box' ? Math.hypot(sh.sizeM[0], sh.sizeM[1]) / 2 : sh.radiusM;
     return { x, y, r };
   });
+}
+
+/**
+ * Everything about one (scenario, seed) that can be wrong without an engine:
+ * the drawn `vary` values and the scattered obstacles. The CLI calls it for
+ * every run before it runs any, so bad input never costs a sweep.
+ */
+export function preflight(loaded: LoadedScenario, seed: number): void {
+  const s = instantiate(loaded, seed);
+  const discs = actorDiscs(s);
+  s.world.scatter.forEach((sc, i) => scatter(sc, i, seed, loaded.file, discs));
 }
 
 export function buildWorld(s: Scenario, physics: PhysicsBackend, seed: number, file: string): World {

@@ -21,10 +21,21 @@ export interface RunResult {
   endReason: string;
   /** For verdict "error": what went wrong. */
   error?: string;
+  /** Position in the whole (unsharded) run list; set by the CLI. */
+  index?: number;
+}
+
+/** Which slice of which run list a report holds, so `skylane merge` can tell when a shard is missing. */
+export interface SweepInfo {
+  /** Runs in the whole (unsharded) list. */
+  totalRuns: number;
+  /** "K/N", or null for the whole list. */
+  shard: string | null;
 }
 
 export interface Report {
   skylane: string;
+  sweep?: SweepInfo;
   runs: RunResult[];
   summary: { runs: number; passed: number; failed: number; errors: number; passRate: number };
 }

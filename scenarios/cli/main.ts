@@ -4,7 +4,7 @@
  * Exit codes: 0 every run passed; 1 at least one run failed its criteria or
  * errored; 2 bad input or usage (nothing is run and no report is written).
  */
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,10 +15,11 @@ import { BACKEND_IDS, type BackendId } from '../../sim/physics/backend.ts';
 import { CRITERIA } from '../criteria/index.ts';
 import { expandJobs, parseSeeds, parseShard, shardJobs, type Job } from '../jobs.ts';
 import { ScenarioError, type LoadedScenario } from '../loader.ts';
+import { preflight } from '../build.ts';
 import { displayPath, expandScenarioPaths, loadScenarioFile } from '../node-io.ts';
 import { formatValue, toJUnit } from '../reports/junit.ts';
 import { checkReport, toJson } from '../reports/json.ts';
-import type { RunResult } from '../result.ts';
+import type { RunResult, SweepInfo } from '../result.ts';
 import { runJobs } from './pool.ts';
 import { ACTOR_KINDS, SENSOR_TYPES } from '../schema.ts';
 
@@ -32,7 +33,7 @@ const USAGE = `Usage:
                               [--workers N] [--shard K/N] [--json FILE] [--junit FILE] [--quiet]
   skylane validate <files|dirs...>
   skylane list
-  skylane merge <reports.json...> [--json FILE] [--junit FILE]
+  skylane merge <reports.json...> [--json FILE] [--junit FILE] [--allow-partial]
 
 Exit codes: 0 all runs pass, 1 a run fails or errors, 2 bad input or usage.`;
 
@@ -81,6 +82,37 @@ function loadAll(paths: string[], io: Io): LoadedScenario[] | null {
 function writeReport(path: string, text: string): void {
   mkdirSync(dirname(resolve(path)), { recursive: true });
   writeFileSync(path, text);
+}
+
+/** Fail before running anything if a report could not be written. */
+function checkWritable(flag: string, path: string | undefined): void {
+  if (path === undefined) return;
+  const abs = resolve(path);
+  let st;
+  try {
+    st = statSync(abs);
+  } catch {
+    st = null;
+  }
+  if (st?.isDirectory()) throw new UsageError(`${flag} ${path}: is a folder; expected a file path`);
+  // The nearest existing ancestor must be a writable folder (missing folders are created).
+  let dir = dirname(abs);
+  for (;;) {
+    try {
+      if (!statSync(dir).isDirectory()) throw new UsageError(`${flag} ${path}: ${dir} is not a folder`);
+      break;
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+  }
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new UsageError(`${flag} ${path}: cannot write in ${dir}`);
+  }
 }
 
 function pad(s: string, n: number): string {
@@ -176,10 +208,33 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
     }
   }
 
+  checkWritable('--json', values.json);
+  checkWritable('--junit', values.junit);
   const loaded = loadAll(positionals, io);
   if (!loaded) return 2;
   const all = expandJobs(loaded.map((l) => ({ file: l.file, defaultSeed: l.scenario.seed })), seeds, backends);
   const jobs: Job[] = shardJobs(all, shard);
+  // Draw every run's varied values and obstacle field first: bad input must not cost a sweep.
+  const byFile = new Map(loaded.map((l) => [l.file, l]));
+  const checked = new Set<string>();
+  const problems: string[] = [];
+  for (const j of jobs) {
+    const key = `${j.file}\u0000${j.seed}`;
+    if (checked.has(key)) continue;
+    checked.add(key);
+    try {
+      preflight(byFile.get(j.file)!, j.seed);
+    } catch (err) {
+      if (!(err instanceof ScenarioError)) throw err;
+      problems.push(`${err.message} (seed ${j.seed})`);
+    }
+  }
+  if (problems.length > 0) {
+    for (const p of problems.slice(0, 20)) io.err(`error: ${p}`);
+    if (problems.length > 20) io.err(`... and ${problems.length - 20} more`);
+    io.err(`${problems.length} run(s) cannot be built from their scenario; nothing was run.`);
+    return 2;
+  }
   if (shard && !values.quiet) io.err(`shard ${shard.k}/${shard.n}: ${jobs.length} of ${all.length} runs`);
   const outcomes = await runJobs(jobs, { workers, recycleAfter, ...(values.quiet ? {} : { onProgress: progressBar(io) }) });
 
@@ -189,13 +244,14 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
     io.err(`${inputErrors.length} run(s) could not be built from their scenario; no report was written.`);
     return 2;
   }
-  const runs = outcomes.map((o) => (o as { result: RunResult }).result);
+  const runs = outcomes.map((o, i) => ({ ...(o as { result: RunResult }).result, index: jobs[i]!.index }));
+  const sweep: SweepInfo = { totalRuns: all.length, shard: shard ? `${shard.k}/${shard.n}` : null };
   if (!values.quiet) {
     io.out(summaryTable(runs));
     io.out('');
   }
   io.out(summaryLine(runs));
-  if (values.json) writeReport(values.json, toJson(runs));
+  if (values.json) writeReport(values.json, toJson(runs, sweep));
   if (values.junit) writeReport(values.junit, toJUnit(runs));
   return runs.every((r) => r.verdict === 'pass') ? 0 : 1;
 }
@@ -242,9 +298,17 @@ function cmdList(io: Io): number {
 }
 
 function cmdMerge(argv: string[], io: Io): number {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'string' }, junit: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'string' }, junit: { type: 'string' }, 'allow-partial': { type: 'boolean', default: false } },
+  });
   if (positionals.length === 0) throw new UsageError('merge needs one or more JSON reports');
+  checkWritable('--json', values.json);
+  checkWritable('--junit', values.junit);
   const runs: RunResult[] = [];
+  const totals = new Set<number>();
+  let unswept = 0;
   for (const p of positionals) {
     let parsed: unknown;
     try {
@@ -258,9 +322,11 @@ function cmdMerge(argv: string[], io: Io): number {
       io.err(`error: ${displayPath(p)}: ${problem}`);
       return 2;
     }
-    runs.push(...(parsed as { runs: RunResult[] }).runs);
+    const rep = parsed as { runs: RunResult[]; sweep?: SweepInfo };
+    if (rep.sweep) totals.add(rep.sweep.totalRuns);
+    else unswept++;
+    runs.push(...rep.runs);
   }
-  // Restore the unsharded order: file, then seed, then backend.
   const key = (r: RunResult) => `${r.file}\u0000${String(r.seed).padStart(16, '0')}\u0000${r.backend}`;
   const seen = new Set<string>();
   for (const r of runs) {
@@ -270,9 +336,29 @@ function cmdMerge(argv: string[], io: Io): number {
     }
     seen.add(key(r));
   }
-  runs.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  if (totals.size > 1) {
+    io.err(`error: the reports come from different sweeps (${[...totals].join(', ')} runs in all)`);
+    return 2;
+  }
+  const total = totals.size === 1 ? [...totals][0]! : null;
+  if (total !== null && unswept === 0 && runs.every((r) => r.index !== undefined)) {
+    // Shard reports of one sweep: restore the run-list order and check nothing is missing.
+    runs.sort((a, b) => a.index! - b.index!);
+    const missing = total - runs.length;
+    if (missing > 0 && !values['allow-partial']) {
+      io.err(`error: ${missing} of ${total} runs of the sweep are in none of these reports (a shard is missing?); pass --allow-partial to merge anyway`);
+      return 2;
+    }
+  } else {
+    runs.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  }
+  if (runs.length === 0) {
+    io.err('error: the reports hold no runs');
+    return 2;
+  }
+  const sweep: SweepInfo | undefined = total !== null ? { totalRuns: total, shard: null } : undefined;
   io.out(summaryLine(runs));
-  if (values.json) writeReport(values.json, toJson(runs));
+  if (values.json) writeReport(values.json, toJson(runs, sweep));
   if (values.junit) writeReport(values.junit, toJUnit(runs));
   return runs.every((r) => r.verdict === 'pass') ? 0 : 1;
 }

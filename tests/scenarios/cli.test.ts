@@ -75,7 +75,8 @@ describe('skylane run', () => {
     writeFileSync(bad, text);
     const r = await skylane('run', bad, '--json', `${dir}/crowded.json`);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/crowded\.yaml: world\.scatter\[0\]: impossible geometry: placed only \d+ of 400 obstacles/);
+    expect(r.stderr).toMatch(/crowded\.yaml: world\.scatter\[0\]: impossible geometry: placed only \d+ of 400 obstacles.*\(seed 7\)/);
+    expect(r.stderr).toMatch(/nothing was run/);
     expect(() => readFileSync(`${dir}/crowded.json`)).toThrow();
   });
 
@@ -108,6 +109,18 @@ describe('skylane run', () => {
     expect(XMLValidator.validate(readFileSync(`${dir}/merged.xml`, 'utf8'))).toBe(true);
     const dup = await skylane('merge', `${dir}/s1.json`, `${dir}/s1.json`);
     expect(dup.code).toBe(2);
+    const partial = await skylane('merge', `${dir}/s1.json`, '--json', `${dir}/partial.json`);
+    expect(partial.code).toBe(2);
+    expect(partial.stderr).toMatch(/2 of 4 runs of the sweep are in none of these reports/);
+    expect(() => readFileSync(`${dir}/partial.json`)).toThrow();
+    expect((await skylane('merge', `${dir}/s1.json`, '--allow-partial')).stdout).toMatch(/\(2 runs/);
+  });
+
+  it('an unwritable report path exits 2 before anything runs', async () => {
+    const r = await skylane('run', `${LIBRARY}/rover-crossing.yaml`, '--junit', dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--junit .*: is a folder; expected a file path/);
+    expect(r.stdout).toBe('');
   });
 });
 

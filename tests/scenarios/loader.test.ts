@@ -93,7 +93,42 @@ describe('scenario loader errors name the file, the field path and what was expe
   });
 });
 
+describe('the loader rejects scenarios whose checks could not judge anything', () => {
+  const cases: [string, (d: any) => void, string, RegExp][] = [
+    ['no-collision with no agent-driven actor', (d) => delete d.actors[0].agent, 'criteria[0]', /no actor has an agent: it would pass without judging anything/],
+    ['a criterion on an actor no agent drives', (d) => (d.criteria[2].actor = 'pillar-a'), 'criteria[2].actor', /"pillar-a" is not driven by an agent/],
+    ['min-clearance measured against itself', (d) => (d.criteria[1].others = ['ego']), 'criteria[1].others[0]', /is the judged actor itself/],
+    ['min-clearance against nothing', (d) => (d.criteria[1].others = []), 'criteria[1].others', /nothing to measure/],
+    ['max-duration that can never fail', (d) => { d.criteria[3].thresholdS = 60; d.criteria[2].endsRun = false; }, 'criteria[3].thresholdS', /could never fail/],
+    ['an event at the very end', (d) => (d.events = [{ type: 'remove', at: 60, actor: 'pillar-a' }]), 'events[0].at', /would never fire/],
+    ['a duration that is not whole steps', (d) => (d.duration = 5.005), 'duration', /not a whole number of physics steps/],
+    ['go-to-goal without its GNSS', (d) => (d.actors[0].sensors = [{ type: 'range-ring', name: 'lidar' }]), 'actors[0].sensors', /reads a gnss sensor named "gnss", and the actor has none/],
+    ['a GNSS where the agent expects its range ring', (d) => (d.actors[0].sensors = [{ type: 'gnss', name: 'lidar' }, { type: 'gnss', name: 'gnss' }]), 'actors[0].sensors[0].type', /reads "lidar" as a range-ring sensor, but it is a gnss/],
+    ['a range ring whose minimum exceeds the default maximum', (d) => (d.actors[0].sensors[0].minRangeM = 20), 'actors[0].sensors[0].minRangeM', /below maxRangeM \(12, the default\)/],
+    ['a scatter id clashing with an actor', (d) => (d.world.scatter = [{ idPrefix: 'pillar', count: 3, region: { min: [-5, -5], max: [5, 5] }, shape: { type: 'cylinder', radiusM: [0.2, 0.3], heightM: 1 } }, { idPrefix: 'pillar', count: 1, region: { min: [-5, -5], max: [5, 5] }, shape: { type: 'cylinder', radiusM: [0.2, 0.3], heightM: 1 } }]), 'world.scatter[1].idPrefix', /already taken by another scatter/],
+    ['an unknown requirement id', (d) => (d.requirements = ['miit-9z-teleport']), 'requirements[0]', /unknown requirement "miit-9z-teleport"/],
+    ['a vary range with min above max', (d) => (d.vary = [{ path: 'actors.ego.pose.yawDeg', uniform: [5, 1] }]), 'vary[0].uniform', /min <= max/],
+  ];
+  for (const [what, edit, path, message] of cases) {
+    it(what, () => {
+      const e = errorOf(loadEdited(edit));
+      expect(e.fieldPath).toBe(path);
+      expect(e.expected).toMatch(message);
+    });
+  }
+});
+
 describe('seed-varied parameters', () => {
+  it('one draw can set several paths (a goal and the region that checks it)', () => {
+    const loaded = loadScenarioText(readFileSync(`${LIBRARY}/rover-random-field.yaml`, 'utf8'), 'f.yaml');
+    for (const seed of [1, 2, 3]) {
+      const s = instantiate(loaded, seed);
+      const ego = s.actors[0]!;
+      const goal = s.criteria.find((c) => c.type === 'reach-goal')!;
+      expect(ego.kind === 'rover' && goal.type === 'reach-goal' && ego.mission!.goal[1] === goal.region.center[1]).toBe(true);
+    }
+  });
+
   it('draws vary values from the seed, reproducibly, and differently per seed', () => {
     const text = readFileSync(`${LIBRARY}/rover-random-field.yaml`, 'utf8');
     const loaded = loadScenarioText(text, 'f.yaml');

@@ -73,6 +73,19 @@ describe('World tick', () => {
     expect(events.some((e) => e.type === 'fault' && e.target === 'gnss')).toBe(true);
   });
 
+  it('a restored sensor stays unhealthy until it takes a fresh sample', async () => {
+    const health: [number, boolean | undefined][] = [];
+    const w = await roverWorld({ rateHz: 100, reset() {}, act: (o, t) => (health.push([+t.toFixed(2), o.sensors.gnss?.healthy]), { speedMps: 0, yawRateRadPerS: 0 }) });
+    w.schedule(0.03, 'fail', (x) => x.setSensorFailed('ego', 'gnss', true));
+    w.schedule(0.05, 'restore', (x) => x.setSensorFailed('ego', 'gnss', false));
+    for (let i = 0; i < 12; i++) w.step();
+    const at = (t: number) => health.find(([x]) => x === t)![1];
+    expect(at(0.02)).toBe(true);
+    expect(at(0.03)).toBe(false);
+    expect(at(0.06)).toBe(false); // restored, but its last sample is from before the fault
+    expect(at(0.1)).toBe(true); // GNSS samples at 10 Hz: fresh at 0.1 s
+  });
+
   it('an agent that throws stops the world with the reason', async () => {
     const w = await roverWorld({ rateHz: 10, reset() {}, act: () => { throw new Error('boom'); } });
     w.step();
