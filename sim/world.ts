@@ -6,11 +6,12 @@
  * so the order is fixed and runs are deterministic).
  */
 import { Subject } from 'rxjs';
-import type { Actor } from './actor.ts';
+import type { Actor, ActorPart } from './actor.ts';
 import type { Agent, Observation } from './agent.ts';
 import type { BodyHandle, PhysicsBackend } from './physics/backend.ts';
 import { Rng } from './rng.ts';
-import type { Reading, SenseContext, Sensor } from './sensor.ts';
+import type { Vec3 } from './math.ts';
+import type { OtherActor, Reading, SenseContext, Sensor } from './sensor.ts';
 import type { ActorState, SimEvent, TickSnapshot } from './snapshot.ts';
 
 export interface WorldOptions {
@@ -44,7 +45,9 @@ interface ActorSlot {
   sensors: SensorSlot[];
   readings: Record<string, Reading | undefined>;
   observation: Observation;
-  senseCtx: { physics: PhysicsBackend; self: ActorState; selfBody: number; time: number };
+  senseCtx: { physics: PhysicsBackend; self: ActorState; selfBody: number; time: number; others: OtherActor[] };
+  /** This actor as other actors' sensors see it; null for terrain (never an object). */
+  view: OtherActor | null;
 }
 
 interface TimelineEntry {
@@ -52,6 +55,41 @@ interface TimelineEntry {
   name: string;
   order: number;
   fire: (world: World) => void;
+}
+
+/** Build the sensors' view of an actor: its live state, bodies and body-frame bounding box. */
+function actorView(actor: Actor, state: ActorState): OtherActor {
+  const lo: Vec3 = [Infinity, Infinity, Infinity];
+  const hi: Vec3 = [-Infinity, -Infinity, -Infinity];
+  for (const part of actor.descriptor.parts) addPartBounds(part, lo, hi);
+  const boxCenter: Vec3 = [0, 0, 0];
+  const halfExtents: Vec3 = [0, 0, 0];
+  if (Number.isFinite(lo[0])) {
+    for (let i = 0; i < 3; i++) {
+      boxCenter[i] = (lo[i]! + hi[i]!) / 2;
+      halfExtents[i] = (hi[i]! - lo[i]!) / 2;
+    }
+  }
+  return { id: actor.id, kind: actor.kind, state, bodies: actor.bodies, boxCenter, halfExtents };
+}
+
+/** Grow [lo, hi] by one part's axis-aligned bounds in the actor frame (|R| h for a rotated box). */
+function addPartBounds(part: ActorPart, lo: Vec3, hi: Vec3): void {
+  const sh = part.shape;
+  const h: Vec3 = sh.type === 'box' ? sh.halfExtents : sh.type === 'sphere' ? [sh.radius, sh.radius, sh.radius] : [sh.radius, sh.radius, sh.halfHeight];
+  const [x, y, z, w] = part.offset.rotation;
+  // Rotation matrix of the part's quaternion, row by row.
+  const r = [
+    1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
+    2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
+    2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y),
+  ];
+  for (let i = 0; i < 3; i++) {
+    const e = Math.abs(r[3 * i]!) * h[0] + Math.abs(r[3 * i + 1]!) * h[1] + Math.abs(r[3 * i + 2]!) * h[2];
+    const c = part.offset.position[i]!;
+    lo[i] = Math.min(lo[i]!, c - e);
+    hi[i] = Math.max(hi[i]!, c + e);
+  }
 }
 
 /** Steps between samples for a rate: rates quantise to the physics step. */
@@ -136,6 +174,11 @@ export class World {
         failed: false,
       };
     });
+    const view = actor.descriptor.isTerrain ? null : actorView(actor, state);
+    // Only actors with sensors keep a list of the others (O(sensing actors x actors) memory, built here, not per tick).
+    const others: OtherActor[] = [];
+    if (sensors.length > 0) for (const s of this.slots) if (s.present && s.view) others.push(s.view);
+    if (view) for (const s of this.slots) if (s.sensors.length > 0) s.senseCtx.others.push(view);
     const slot: ActorSlot = {
       actor,
       state,
@@ -146,7 +189,8 @@ export class World {
       sensors,
       readings,
       observation: { time: 0, sensors: readings, v2x: [] },
-      senseCtx: { physics: this.physics, self: state, selfBody: actor.body, time: 0 },
+      senseCtx: { physics: this.physics, self: state, selfBody: actor.body, time: 0, others },
+      view,
     };
     this.slots.push(slot);
     this.byId.set(actor.id, slot);
@@ -170,6 +214,13 @@ export class World {
     slot.state.present = false;
     slot.state.linearVelocity.fill(0);
     slot.state.angularVelocity.fill(0);
+    // Its bodies are gone, so no sensor can see it any more.
+    if (slot.view) {
+      for (const s of this.slots) {
+        const i = s.senseCtx.others.indexOf(slot.view);
+        if (i >= 0) s.senseCtx.others.splice(i, 1);
+      }
+    }
   }
 
   hasActor(id: string): boolean {
