@@ -39,8 +39,8 @@ export const AGENTS: Readonly<Record<string, AgentEntry>> = {
   },
   idle: {
     name: 'idle',
-    description: 'rover: commands nothing (it holds still); a baseline',
-    actorKinds: ['rover'],
+    description: 'rover: commands nothing (it holds still); car: pedals released, steering centred (it coasts at its start speed); a baseline',
+    actorKinds: ['rover', 'car'],
     params: idleParams,
     sensors: () => [],
     create: (p) => new IdleAgent(idleParams.parse(p)),
@@ -48,3 +48,4 @@ export const AGENTS: Readonly<Record<string, AgentEntry>> = {
 };
 
 export const AGENT_NAMES = Object.keys(AGENTS);
+

@@ -4,19 +4,58 @@
  * from the seed's named streams.
  */
 import { AGENTS } from '../agents/registry.ts';
+import type { Actor, ActorDescriptor } from '../sim/actor.ts';
 import type { Sensor } from '../sim/sensor.ts';
 import { groundSpec, Prop, type PropSpec } from '../sim/actors/prop.ts';
 import { DEG, quatFromYaw, type Pose, type Vec3 } from '../sim/math.ts';
-import type { PhysicsBackend, ShapeDesc } from '../sim/physics/backend.ts';
+import type { BodyHandle, PhysicsBackend, ShapeDesc } from '../sim/physics/backend.ts';
 import { Rng } from '../sim/rng.ts';
 import { Gnss, ZED_F9P } from '../sim/sensors/gnss.ts';
+import { BMI088, Imu } from '../sim/sensors/imu.ts';
+import { LIDAR_CAMERA_FUSION, ObjectListSensor } from '../sim/sensors/object-list.ts';
+import { ARS_408_21_FAR, Radar } from '../sim/sensors/radar.ts';
 import { RangeRing, RPLIDAR_A2M8 } from '../sim/sensors/range-ring.ts';
-import { World } from '../sim/world.ts';
+import { ABS_48_TOOTH, WheelOdometry } from '../sim/sensors/wheel-odometry.ts';
+import type { ActorState } from '../sim/snapshot.ts';
+import { periodInSteps, World } from '../sim/world.ts';
+import { Car } from '../vehicles/car/car.ts';
+import { KinematicBicycle, type BicycleCommand } from '../vehicles/car/kinematic-bicycle.ts';
+import { BMW_320I } from '../vehicles/car/params.ts';
+import { LaneGraph } from '../vehicles/road/lane-graph.ts';
+import type { RoadNetwork } from '../vehicles/road/road-network.ts';
 import { Rover } from '../vehicles/rover/rover.ts';
-import { instantiate, ScenarioError, type LoadedScenario } from './loader.ts';
-import type { ActorSpec, Scenario, ScatterSpec, SensorSpec } from './schema.ts';
+import { IDM_HIGHWAY } from '../vehicles/traffic/idm.ts';
+import { LaneIndex } from '../vehicles/traffic/lane-index.ts';
+import { MOBIL_DEFAULT } from '../vehicles/traffic/mobil.ts';
+import { constantSpeed, cutIn, cutOut, leadBrake, NpcDriver, type NpcBehaviour, type NpcDriverParams } from '../vehicles/traffic/npc-driver.ts';
+import { carStart, groundOf, instantiate, roadNetworkOf, ScenarioError, type LoadedScenario } from './loader.ts';
+import type { ActorSpec, CarSpec, NpcBehaviourSpec, Scenario, ScatterSpec, SensorSpec } from './schema.ts';
 
 type ObstacleSpec = Extract<ActorSpec, { kind: 'obstacle' }>;
+
+/**
+ * The road side of a built world, for criteria, agents and the web app: the
+ * network (roads, junctions, signal controllers, stop lines, crosswalks), its
+ * lane graph, and the lane index of every car (ground truth, world-side:
+ * NPC drivers read it; agents under test must not). Kept here, on the build
+ * result and on `Run.road`, so that sim/ never imports vehicles/.
+ */
+export interface RoadScene {
+  network: RoadNetwork;
+  graph: LaneGraph;
+  lanes: LaneIndex;
+}
+
+/** What `buildScene` returns: the world and, when the scenario has a road, its road scene. */
+export interface BuiltScene {
+  world: World;
+  road: RoadScene | undefined;
+}
+
+/** Drop undefined values, so that a partial never overwrites a default with undefined. */
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
 
 function mountPose(m: { position: Vec3; yawDeg: number }): Pose {
   return { position: [...m.position], rotation: quatFromYaw(m.yawDeg * DEG) };
@@ -45,6 +84,65 @@ export function buildSensor(spec: SensorSpec): Sensor {
         ...(spec.headingSigmaDeg === null ? {} : { headingSigmaRad: spec.headingSigmaDeg !== undefined ? spec.headingSigmaDeg * DEG : ZED_F9P.headingSigmaRad }),
         mount: mountPose(spec.mount),
       });
+    case 'object-list': {
+      const d = LIDAR_CAMERA_FUSION, k = spec.noiseScale;
+      return new ObjectListSensor({
+        name: spec.name,
+        rateHz: spec.rateHz ?? d.rateHz,
+        mount: mountPose(spec.mount),
+        maxRangeM: spec.maxRangeM ?? d.maxRangeM,
+        fovRad: spec.fovDeg !== undefined ? spec.fovDeg * DEG : d.fovRad,
+        detectionProbability: spec.detectionProbability ?? d.detectionProbability,
+        radialSigmaM: k * (spec.radialSigmaM ?? d.radialSigmaM),
+        bearingSigmaRad: k * (spec.bearingSigmaDeg !== undefined ? spec.bearingSigmaDeg * DEG : d.bearingSigmaRad),
+        velocitySigmaMps: k * (spec.velocitySigmaMps ?? d.velocitySigmaMps),
+        sizeSigmaM: k * (spec.sizeSigmaM ?? d.sizeSigmaM),
+      });
+    }
+    case 'radar': {
+      const d = ARS_408_21_FAR, k = spec.noiseScale;
+      return new Radar({
+        name: spec.name,
+        rateHz: spec.rateHz ?? d.rateHz,
+        mount: mountPose(spec.mount),
+        minRangeM: spec.minRangeM ?? d.minRangeM,
+        maxRangeM: spec.maxRangeM ?? d.maxRangeM,
+        fovRad: spec.fovDeg !== undefined ? spec.fovDeg * DEG : d.fovRad,
+        rays: spec.rays ?? d.rays,
+        rangeSigmaM: k * (spec.rangeSigmaM ?? d.rangeSigmaM),
+        rangeRateSigmaMps: k * (spec.rangeRateSigmaMps ?? d.rangeRateSigmaMps),
+        azimuthSigmaRad: k * (spec.azimuthSigmaDeg !== undefined ? spec.azimuthSigmaDeg * DEG : d.azimuthSigmaRad),
+      });
+    }
+    case 'imu': {
+      const d = BMI088, k = spec.noiseScale;
+      const deg = (x: number | undefined, fallback: number) => k * (x !== undefined ? x * DEG : fallback);
+      return new Imu({
+        name: spec.name,
+        rateHz: spec.rateHz ?? d.rateHz,
+        mount: mountPose(spec.mount),
+        gravityMps2: d.gravityMps2,
+        gyroNoiseDensityRadPerSqrtHz: deg(spec.gyroNoiseDensityDegPerSPerSqrtHz, d.gyroNoiseDensityRadPerSqrtHz),
+        gyroTurnOnBiasSigmaRadPerS: deg(spec.gyroTurnOnBiasSigmaDegPerS, d.gyroTurnOnBiasSigmaRadPerS),
+        gyroBiasInstabilityRadPerS: deg(spec.gyroBiasInstabilityDegPerS, d.gyroBiasInstabilityRadPerS),
+        accelNoiseDensityMps2PerSqrtHz: k * (spec.accelNoiseDensityMps2PerSqrtHz ?? d.accelNoiseDensityMps2PerSqrtHz),
+        accelTurnOnBiasSigmaMps2: k * (spec.accelTurnOnBiasSigmaMps2 ?? d.accelTurnOnBiasSigmaMps2),
+        accelBiasInstabilityMps2: k * (spec.accelBiasInstabilityMps2 ?? d.accelBiasInstabilityMps2),
+        biasCorrelationTimeS: spec.biasCorrelationTimeS ?? d.biasCorrelationTimeS,
+      });
+    }
+    case 'wheel-odometry': {
+      const d = ABS_48_TOOTH;
+      return new WheelOdometry({
+        name: spec.name,
+        rateHz: spec.rateHz ?? d.rateHz,
+        mount: mountPose(spec.mount),
+        wheelRadiusM: spec.wheelRadiusM ?? d.wheelRadiusM,
+        trackWidthM: spec.trackWidthM ?? d.trackWidthM,
+        ticksPerRev: spec.ticksPerRev ?? d.ticksPerRev,
+        scaleErrorSigma: spec.scaleErrorSigma ?? d.scaleErrorSigma,
+      });
+    }
   }
 }
 
@@ -116,7 +214,12 @@ export function scatter(spec: ScatterSpec, index: number, seed: number, file: st
 
 /** Footprint discs of the scenario's own actors, so a scatter never lands on them. */
 function actorDiscs(s: Scenario): Disc[] {
+  const network = s.world.road ? roadNetworkOf(s.world.road) : undefined;
   return s.actors.map((a) => {
+    if (a.kind === 'car') {
+      const p = carStart(a, network);
+      return { x: p.x, y: p.y, r: Math.hypot(BMW_320I.bodyLengthM, BMW_320I.bodyWidthM) / 2 };
+    }
     const [x, y] = a.pose.position;
     if (a.kind === 'rover') return { x, y, r: 0.4 };
     const sh = a.shape;
@@ -136,9 +239,101 @@ export function preflight(loaded: LoadedScenario, seed: number): void {
   s.world.scatter.forEach((sc, i) => scatter(sc, i, seed, loaded.file, discs));
 }
 
+/** The world alone (see `buildScene`). */
 export function buildWorld(s: Scenario, physics: PhysicsBackend, seed: number, file: string): World {
+  return buildScene(s, physics, seed, file).world;
+}
+
+/**
+ * A kinematic-bicycle car with its NPC driver built in. Traffic is part of
+ * the world, not a system under test: the driver runs inside the actor's act
+ * step, at its own rate, from the same ground truth the decide step would
+ * give it (nothing moves between decide and act), and the world never counts
+ * the car as agent-driven, so criteria that judge agents never judge traffic.
+ */
+class NpcCar implements Actor<unknown> {
+  readonly id: string;
+  readonly kind: string;
+  readonly body: BodyHandle;
+  readonly bodies: readonly BodyHandle[];
+  readonly descriptor: ActorDescriptor;
+  private stepIndex = 0;
+  private readonly periodSteps: number;
+  private command: BicycleCommand | undefined;
+  private reported = false;
+
+  constructor(
+    readonly car: KinematicBicycle,
+    readonly driver: NpcDriver,
+    private readonly dt: number,
+    /** Called once, at the decision where a scripted behaviour fires. */
+    private readonly onTrigger: ((timeS: number) => void) | undefined,
+    private readonly behaviour: { readonly triggeredAtS?: number | undefined } | undefined,
+  ) {
+    this.id = car.id;
+    this.kind = car.kind;
+    this.body = car.body;
+    this.bodies = car.bodies;
+    this.descriptor = car.descriptor;
+    this.periodSteps = periodInSteps(driver.rateHz, dt);
+  }
+
+  applyCommand(physics: PhysicsBackend, _cmd: unknown, dt: number, state: Readonly<ActorState>): void {
+    if (this.stepIndex % this.periodSteps === 0) {
+      const t = this.stepIndex * this.dt;
+      this.command = this.driver.step(t);
+      if (!this.reported && this.behaviour?.triggeredAtS !== undefined) {
+        this.reported = true;
+        this.onTrigger?.(this.behaviour.triggeredAtS);
+      }
+    }
+    this.stepIndex++;
+    this.car.applyCommand(physics, this.command, dt, state);
+  }
+
+  groundTruth(physics: PhysicsBackend, out: ActorState): void {
+    this.car.groundTruth(physics, out);
+  }
+
+  destroy(physics: PhysicsBackend): void {
+    this.car.destroy(physics);
+  }
+}
+
+function npcBehaviour(b: NpcBehaviourSpec): NpcBehaviour & { readonly triggeredAtS?: number | undefined } {
+  const { type, ...p } = b;
+  switch (type) {
+    case 'cut-in':
+      return cutIn(defined(p) as Parameters<typeof cutIn>[0]);
+    case 'lead-brake':
+      return leadBrake(defined(p) as Parameters<typeof leadBrake>[0]);
+    case 'cut-out':
+      return cutOut(defined(p) as Parameters<typeof cutOut>[0]);
+    case 'constant-speed':
+      return constantSpeed(defined(p) as Parameters<typeof constantSpeed>[0]);
+  }
+}
+
+function npcParams(a: CarSpec): Partial<NpcDriverParams> {
+  const { idm, mobil, ...rest } = a.driver!.params;
+  return { ...defined(rest), idm: { ...IDM_HIGHWAY, ...defined(idm ?? {}) }, mobil: { ...MOBIL_DEFAULT, ...defined(mobil ?? {}) } };
+}
+
+/**
+ * Scenario -> world, with its road scene when it has a road. Actors are added
+ * in file order; every car is tracked in the lane index in that order (the
+ * tie-breaker of every lane query), and NPC drivers are reset once all cars
+ * are in, so a behaviour may target a car listed after it.
+ */
+export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, file: string): BuiltScene {
   const world = new World({ physics, dt: 1 / s.world.physicsHz, seed });
-  const g = s.world.ground;
+  const network = s.world.road ? roadNetworkOf(s.world.road) : undefined;
+  let road: RoadScene | undefined;
+  if (network) {
+    const graph = new LaneGraph(network);
+    road = { network, graph, lanes: new LaneIndex(graph) };
+  }
+  const g = groundOf(s, network);
   world.addActor(new Prop(physics, groundSpec(g.centerM, g.sizeM, g.friction)));
 
   const discs = actorDiscs(s);
@@ -146,9 +341,31 @@ export function buildWorld(s: Scenario, physics: PhysicsBackend, seed: number, f
     for (const p of scatter(sc, i, seed, file, discs)) world.addActor(new Prop(physics, p));
   });
 
+  const drivers: NpcDriver[] = [];
   for (const a of s.actors) {
     if (a.kind === 'obstacle') {
       world.addActor(new Prop(physics, obstacleProp(a)));
+      continue;
+    }
+    if (a.kind === 'car') {
+      const start = { ...carStart(a, network), speedMps: a.speedMps };
+      const sensors = a.sensors.map(buildSensor);
+      let actor: Actor;
+      if (a.model === 'dynamic') actor = new Car(physics, a.id, start, BMW_320I, a.color);
+      else actor = new KinematicBicycle(physics, a.id, start, BMW_320I, a.color ?? (a.driver ? undefined : '#3d7be8'));
+      if (a.driver) {
+        const car = actor as KinematicBicycle;
+        const behaviour = a.driver.behaviour ? npcBehaviour(a.driver.behaviour) : undefined;
+        const driver = new NpcDriver({ index: road!.lanes, car, truth: world, params: npcParams(a), ...(behaviour ? { behaviour } : {}) });
+        const what = a.driver.behaviour?.type;
+        const onTrigger = what ? (t: number) => world.emit({ type: 'timeline', time: t, event: `${what} ${a.id}`, detail: 'scripted behaviour triggered' }) : undefined;
+        actor = new NpcCar(car, driver, world.dt, onTrigger, behaviour);
+        drivers.push(driver);
+      }
+      const ref = a.agent === undefined ? undefined : typeof a.agent === 'string' ? { type: a.agent, params: {} } : a.agent;
+      const entry = ref ? AGENTS[ref.type] : undefined;
+      world.addActor(actor, { sensors, ...(entry && ref ? { agent: entry.create(ref.params), agentParams: ref.params } : {}) });
+      road?.lanes.track({ id: a.id, state: world.stateOf(a.id), lengthM: BMW_320I.bodyLengthM, widthM: BMW_320I.bodyWidthM });
       continue;
     }
     const [x, y] = a.pose.position;
@@ -176,5 +393,12 @@ export function buildWorld(s: Scenario, physics: PhysicsBackend, seed: number, f
         break;
     }
   }
-  return world;
+  for (const d of drivers) {
+    try {
+      d.reset();
+    } catch (err) {
+      throw new ScenarioError(file, `actors[${s.actors.findIndex((a) => a.id === d.car.id)}]`, err instanceof Error ? err.message : String(err));
+    }
+  }
+  return { world, road };
 }

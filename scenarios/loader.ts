@@ -10,12 +10,24 @@ import { AGENTS, AGENT_NAMES } from '../agents/registry.ts';
 import { Rng } from '../sim/rng.ts';
 import { RPLIDAR_A2M8 } from '../sim/sensors/range-ring.ts';
 import { REQUIREMENTS } from '../seeds/requirements.ts';
+import { BMW_320I } from '../vehicles/car/params.ts';
+import { buildHighway, buildIntersection, buildOnRamp, buildUrbanGrid } from '../vehicles/road/builders.ts';
+import { newRoadPose } from '../vehicles/road/geometry.ts';
+import { newLanePosition } from '../vehicles/road/road.ts';
+import { RoadNetwork, RoadNetworkError } from '../vehicles/road/road-network.ts';
 import {
   ACTOR_KINDS,
+  BEHAVIOUR_TYPES,
   CRITERION_TYPES,
+  DRIVER_TYPES,
   EVENT_TYPES,
+  ROAD_BUILDERS,
   SENSOR_TYPES,
   scenarioSchema,
+  type ActorSpec,
+  type CarSpec,
+  type GroundSpec,
+  type RoadSpec,
   type Scenario,
   type VarySpec,
 } from './schema.ts';
@@ -101,7 +113,33 @@ function checkDiscriminators(doc: Record<string, unknown>, file: string): void {
       }
     });
   };
+  const world = doc.world;
+  if (world !== null && typeof world === 'object' && 'road' in world) {
+    const road = (world as Record<string, unknown>).road;
+    if (road !== null && typeof road === 'object') {
+      const b = (road as Record<string, unknown>).builder;
+      if (b === undefined) throw new ScenarioError(file, 'world.road.builder', `missing; expected a road builder: ${oneOf(ROAD_BUILDERS)}`);
+      if (typeof b !== 'string' || !(ROAD_BUILDERS as readonly string[]).includes(b)) {
+        throw new ScenarioError(file, 'world.road.builder', `unknown road builder ${describeValue(b)}; expected ${oneOf(ROAD_BUILDERS)}`);
+      }
+    }
+  }
   check('actors', 'kind', ACTOR_KINDS, 'actor kind');
+  list('actors').forEach((a, i) => {
+    if (a === null || typeof a !== 'object') return;
+    const driver = (a as Record<string, unknown>).driver;
+    if (driver === null || typeof driver !== 'object') return;
+    const t = (driver as Record<string, unknown>).type;
+    if (typeof t !== 'string' || !(DRIVER_TYPES as readonly string[]).includes(t)) {
+      throw new ScenarioError(file, `actors[${i}].driver.type`, `${t === undefined ? 'missing' : `unknown driver type ${describeValue(t)}`}; expected ${oneOf(DRIVER_TYPES)}`);
+    }
+    const beh = (driver as Record<string, unknown>).behaviour;
+    if (beh === null || typeof beh !== 'object') return;
+    const bt = (beh as Record<string, unknown>).type;
+    if (typeof bt !== 'string' || !(BEHAVIOUR_TYPES as readonly string[]).includes(bt)) {
+      throw new ScenarioError(file, `actors[${i}].driver.behaviour.type`, `${bt === undefined ? 'missing' : `unknown behaviour ${describeValue(bt)}`}; expected ${oneOf(BEHAVIOUR_TYPES)}`);
+    }
+  });
   check('criteria', 'type', CRITERION_TYPES, 'criterion type');
   check('events', 'type', EVENT_TYPES, 'event type');
   list('actors').forEach((a, i) => {
@@ -164,21 +202,45 @@ function checkSemantics(s: Scenario, file: string): void {
       ids.set(id, -1);
     }
   });
-  const agentDriven = new Set(s.actors.filter((a) => a.kind === 'rover' && a.agent !== undefined).map((a) => a.id));
+  // NPC drivers are world-side traffic, not agents: only `agent` makes an actor agent-driven.
+  const agentDriven = new Set(s.actors.filter((a) => (a.kind === 'rover' || a.kind === 'car') && a.agent !== undefined).map((a) => a.id));
   const needActor = (path: string, id: string) => {
     if (!ids.has(id)) throw new ScenarioError(file, path, `no actor with id "${id}"; expected one of ${[...ids.keys()].slice(0, 12).map((x) => `"${x}"`).join(', ')}`);
   };
 
-  const [gcx, gcy] = s.world.ground.centerM;
-  const [gsx, gsy] = s.world.ground.sizeM;
+  let network: RoadNetwork | undefined;
+  if (s.world.road) {
+    try {
+      network = roadNetworkOf(s.world.road);
+    } catch (err) {
+      const why = err instanceof RoadNetworkError ? err.problems.join('; ') : err instanceof Error ? err.message : String(err);
+      throw new ScenarioError(file, 'world.road.params', `the ${s.world.road.builder} builder refused these parameters: ${why}`);
+    }
+  } else if (!s.world.ground) {
+    throw new ScenarioError(file, 'world.ground', 'missing; expected { centerM, sizeM } (it may be omitted only when world.road is given)');
+  }
+  const ground = groundOf(s, network);
+  const [gcx, gcy] = ground.centerM;
+  const [gsx, gsy] = ground.sizeM;
   const onGround = (x: number, y: number) => Math.abs(x - gcx) <= gsx / 2 && Math.abs(y - gcy) <= gsy / 2;
 
+  const cars: { i: number; id: string; x: number; y: number; yaw: number }[] = [];
   s.actors.forEach((a, i) => {
-    const [x, y] = a.pose.position;
-    if (!onGround(x, y)) {
-      throw new ScenarioError(file, `actors[${i}].pose.position`, `[${x}, ${y}] is off the ground (centre [${gcx}, ${gcy}], size [${gsx}, ${gsy}] m)`);
+    let x: number, y: number;
+    let posePath = `actors[${i}].pose.position`;
+    if (a.kind === 'car') {
+      const start = carStartChecked(a, i, network, file);
+      ({ x, y } = start);
+      if (a.lane) posePath = `actors[${i}].lane`;
+      cars.push({ i, id: a.id, x, y, yaw: start.yawRad });
+    } else {
+      [x, y] = a.pose.position;
     }
-    if (a.kind === 'rover') {
+    if (!onGround(x, y)) {
+      throw new ScenarioError(file, posePath, `[${round3(x)}, ${round3(y)}] is off the ground (centre [${round3(gcx)}, ${round3(gcy)}], size [${round3(gsx)}, ${round3(gsy)}] m)`);
+    }
+    if (a.kind === 'car') checkCar(a, i, s, ids, file);
+    if (a.kind === 'rover' || a.kind === 'car') {
       const names = new Set<string>();
       a.sensors.forEach((sen, j) => {
         if (names.has(sen.name)) throw new ScenarioError(file, `actors[${i}].sensors[${j}].name`, `duplicate sensor name "${sen.name}"`);
@@ -202,7 +264,7 @@ function checkSemantics(s: Scenario, file: string): void {
           const p = formatPath(iss.path as PropertyKey[]);
           throw new ScenarioError(file, `actors[${i}].agent.params${p ? '.' + p : ''}`, iss.message.replace(/^Invalid input: /, ''));
         }
-        if (ref.type === 'go-to-goal' && !a.mission) throw new ScenarioError(file, `actors[${i}].mission`, 'missing; agent "go-to-goal" needs a mission with a goal');
+        if (ref.type === 'go-to-goal' && a.kind === 'rover' && !a.mission) throw new ScenarioError(file, `actors[${i}].mission`, 'missing; agent "go-to-goal" needs a mission with a goal');
         for (const need of entry.sensors(r.data)) {
           const j = a.sensors.findIndex((x) => x.name === need.name);
           const have = a.sensors[j];
@@ -217,13 +279,23 @@ function checkSemantics(s: Scenario, file: string): void {
     }
   });
 
+  // Cars overlapping at the start would begin the run in contact.
+  for (let p = 0; p < cars.length; p++) {
+    for (let q = p + 1; q < cars.length; q++) {
+      const a = cars[p]!, b = cars[q]!;
+      if (footprintGap(a, b) < 0) {
+        throw new ScenarioError(file, `actors[${b.i}]`, `car "${b.id}" overlaps car "${a.id}" (actors[${a.i}]) at the start; move one of them (a car is ${BMW_320I.bodyLengthM} x ${BMW_320I.bodyWidthM} m)`);
+      }
+    }
+  }
+
   s.events.forEach((e, i) => {
     needActor(`events[${i}].actor`, e.actor);
     if (e.at >= s.duration) throw new ScenarioError(file, `events[${i}].at`, `${e.at} s is not before the end of the run (duration ${s.duration} s), so it would never fire`);
     if (e.type === 'sensor-fault') {
       const idx = ids.get(e.actor)!;
       const a = idx >= 0 ? s.actors[idx] : undefined;
-      const sensors = a && a.kind === 'rover' ? a.sensors.map((x) => x.name) : [];
+      const sensors = a && (a.kind === 'rover' || a.kind === 'car') ? a.sensors.map((x) => x.name) : [];
       if (!sensors.includes(e.sensor)) throw new ScenarioError(file, `events[${i}].sensor`, `actor "${e.actor}" has no sensor "${e.sensor}"; it has ${sensors.length ? oneOf(sensors) : 'none'}`);
       if (e.restoreAt !== undefined && !(e.restoreAt > e.at && e.restoreAt < s.duration)) {
         throw new ScenarioError(file, `events[${i}].restoreAt`, `must be after at (${e.at} s) and before the end of the run (${s.duration} s), got ${e.restoreAt}`);
@@ -263,7 +335,7 @@ function checkSemantics(s: Scenario, file: string): void {
   });
 
   s.requirements.forEach((id, i) => {
-    if (!(id in REQUIREMENTS)) throw new ScenarioError(file, `requirements[${i}]`, `unknown requirement "${id}"; expected one of ${oneOf(Object.keys(REQUIREMENTS))} (seeds/requirements.ts)`);
+    if (!(id in REQUIREMENTS)) throw new ScenarioError(file, `requirements[${i}]`, `unknown requirement "${id}"; expected ${oneOf(Object.keys(REQUIREMENTS))} (seeds/requirements.ts)`);
   });
 
   s.vary.forEach((v, i) => {
@@ -282,6 +354,205 @@ function checkSemantics(s: Scenario, file: string): void {
     const [lo, hi] = sc.shape.type === 'cylinder' ? sc.shape.radiusM : sc.shape.sideM;
     if (lo > hi) throw new ScenarioError(file, `world.scatter[${i}].shape`, `range [${lo}, ${hi}] has min above max`);
   });
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+// ---------- roads and cars ----------
+
+const DEG_TO_RAD = Math.PI / 180;
+const networks = new WeakMap<RoadSpec, RoadNetwork>();
+
+/**
+ * The road network a scenario's `world.road` describes, built by its
+ * procedural builder (degrees at the file edge become radians here). Cached
+ * per validated spec object, so the loader's checks and the world build share
+ * one immutable network. Throws the builder's RangeError or RoadNetworkError.
+ */
+export function roadNetworkOf(spec: RoadSpec): RoadNetwork {
+  const cached = networks.get(spec);
+  if (cached) return cached;
+  const rad = (deg: number | undefined) => (deg === undefined ? {} : { headingRad: deg * DEG_TO_RAD });
+  let network: RoadNetwork;
+  switch (spec.builder) {
+    case 'highway': {
+      const { headingDeg, curve, ...rest } = spec.params;
+      network = new RoadNetwork(buildHighway({
+        ...rest,
+        ...rad(headingDeg),
+        ...(curve ? { curve: { startS: curve.startS, radiusM: curve.radiusM, angleRad: curve.angleDeg * DEG_TO_RAD, ...(curve.spiralLengthM !== undefined ? { spiralLengthM: curve.spiralLengthM } : {}) } } : {}),
+      }));
+      break;
+    }
+    case 'on-ramp': {
+      const { headingDeg, rampAngleDeg, ...rest } = spec.params;
+      network = new RoadNetwork(buildOnRamp({ ...rest, ...rad(headingDeg), ...(rampAngleDeg !== undefined ? { rampAngleRad: rampAngleDeg * DEG_TO_RAD } : {}) }));
+      break;
+    }
+    case 'intersection':
+      network = new RoadNetwork(buildIntersection(spec.params));
+      break;
+    case 'urban-grid':
+      network = new RoadNetwork(buildUrbanGrid(spec.params));
+      break;
+  }
+  networks.set(spec, network);
+  return network;
+}
+
+/** Axis-aligned bounds of every lane of a network (outer lane borders sampled every <= 5 m), m. */
+export function networkBounds(network: RoadNetwork): { min: [number, number]; max: [number, number] } {
+  const pose = newRoadPose();
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (const road of network.roads) {
+    const n = Math.max(2, Math.ceil(road.lengthM / 5));
+    for (let k = 0; k <= n; k++) {
+      const sAt = (road.lengthM * k) / n;
+      const i = road.sectionIndexAt(sAt);
+      const sec = road.sections[i]!;
+      const off = road.laneOffsetAt(sAt);
+      for (const t of [sec.outerT(sec.left.length, sAt - sec.s, off), sec.outerT(-sec.right.length, sAt - sec.s, off)]) {
+        road.referenceLine.toWorld(sAt, t, pose);
+        x0 = Math.min(x0, pose.x); x1 = Math.max(x1, pose.x);
+        y0 = Math.min(y0, pose.y); y1 = Math.max(y1, pose.y);
+      }
+    }
+  }
+  return { min: [x0, y0], max: [x1, y1] };
+}
+
+/** The world's ground: as written, or (with a road and no ground) the road network's bounds plus `groundMarginM`. */
+export function groundOf(s: Scenario, network?: RoadNetwork): GroundSpec {
+  if (s.world.ground) return s.world.ground;
+  if (!s.world.road) throw new Error('a scenario needs world.ground or world.road');
+  const b = networkBounds(network ?? roadNetworkOf(s.world.road));
+  const m = s.world.road.groundMarginM;
+  return {
+    centerM: [(b.min[0] + b.max[0]) / 2, (b.min[1] + b.max[1]) / 2],
+    sizeM: [b.max[0] - b.min[0] + 2 * m, b.max[1] - b.min[1] + 2 * m],
+    friction: 0.8,
+  };
+}
+
+export interface CarStartPose {
+  x: number;
+  y: number;
+  yawRad: number;
+}
+
+const _lanePose = newRoadPose();
+
+/**
+ * Start pose of a car (its centre of gravity): its `pose`, or the centre line
+ * of its `lane` at road s, heading in the lane's driving direction (towards
+ * -s for left lanes), shifted `offsetM` to the driver's left.
+ */
+export function carStart(a: CarSpec, network: RoadNetwork | undefined): CarStartPose {
+  if (a.pose) return { x: a.pose.position[0], y: a.pose.position[1], yawRad: a.pose.yawDeg * DEG_TO_RAD };
+  const l = a.lane!;
+  const road = network!.road(l.road);
+  road.laneCenterAt(road.sectionIndexAt(l.s), l.lane, l.s, _lanePose);
+  const h = l.lane > 0 ? _lanePose.headingRad + Math.PI : _lanePose.headingRad;
+  return { x: _lanePose.x - l.offsetM * Math.sin(h), y: _lanePose.y + l.offsetM * Math.cos(h), yawRad: Math.atan2(Math.sin(h), Math.cos(h)) };
+}
+
+const _locate = newLanePosition();
+
+/** Drivable lane ids of a road at s, for error messages. */
+function drivableLanes(network: RoadNetwork, roadId: string, sAt: number): number[] {
+  const road = network.road(roadId);
+  const sec = road.sections[road.sectionIndexAt(sAt)]!;
+  return sec.lanes().filter((l) => l.id !== 0 && l.drivable).map((l) => l.id).sort((p, q) => p - q);
+}
+
+/** The car's placement, checked against the road network: exactly one of pose and lane, on the road. */
+function carStartChecked(a: CarSpec, i: number, network: RoadNetwork | undefined, file: string): CarStartPose {
+  const at = `actors[${i}]`;
+  if (a.pose && a.lane) throw new ScenarioError(file, `${at}.lane`, 'give either pose or lane, not both');
+  if (!a.pose && !a.lane) throw new ScenarioError(file, at, 'missing placement; expected pose { position, yawDeg } or lane { road, lane, s }');
+  if (a.lane) {
+    const l = a.lane;
+    if (!network) throw new ScenarioError(file, `${at}.lane`, 'a lane placement needs a road network (world.road)');
+    if (!network.hasRoad(l.road)) {
+      throw new ScenarioError(file, `${at}.lane.road`, `no road "${l.road}" in the network; expected ${oneOf(network.roads.filter((r) => r.junction === undefined).map((r) => r.id).slice(0, 12))}`);
+    }
+    const road = network.road(l.road);
+    if (l.s > road.lengthM) throw new ScenarioError(file, `${at}.lane.s`, `${l.s} m is off road "${l.road}", which is ${round3(road.lengthM)} m long`);
+    const sec = road.sections[road.sectionIndexAt(l.s)]!;
+    const lane = sec.lane(l.lane);
+    if (!lane || !lane.drivable) {
+      const ok = drivableLanes(network, l.road, l.s);
+      throw new ScenarioError(file, `${at}.lane.lane`, `road "${l.road}" has no ${lane ? `drivable lane ${l.lane} (it is a ${lane.type} lane)` : `lane ${l.lane}`} at s=${l.s}; expected one of ${ok.join(', ')}`);
+    }
+    const half = 0.5 * lane.widthAt(l.s - sec.s);
+    if (Math.abs(l.offsetM) > half) throw new ScenarioError(file, `${at}.lane.offsetM`, `${l.offsetM} m puts the car's centre outside its ${round3(2 * half)} m wide lane (expected |offsetM| <= ${round3(half)})`);
+    return carStart(a, network);
+  }
+  const start = carStart(a, network);
+  if (a.driver && network) {
+    // An NPC driver follows lanes: it must start on one.
+    const on = network.roads.some((r) => {
+      r.locate(start.x, start.y, _locate);
+      return _locate.laneId !== undefined && r.sections[_locate.sectionIndex]!.lane(_locate.laneId)!.drivable;
+    });
+    if (!on) throw new ScenarioError(file, `${at}.pose.position`, `[${start.x}, ${start.y}] is off every drivable lane of the road network; an NPC driver needs to start on one (or place it with lane)`);
+  } else if (a.driver) {
+    throw new ScenarioError(file, `${at}.driver`, 'an NPC driver follows lanes, and there is no road network (world.road)');
+  }
+  return start;
+}
+
+/** Driver, agent and behaviour references of one car. */
+function checkCar(a: CarSpec, i: number, s: Scenario, ids: Map<string, number>, file: string): void {
+  const at = `actors[${i}]`;
+  if (a.driver && a.agent !== undefined) throw new ScenarioError(file, `${at}.driver`, 'a car is driven by an NPC driver or by an agent, not both; remove driver or agent');
+  if (!a.driver) return;
+  if (a.model !== 'kinematic') throw new ScenarioError(file, `${at}.model`, `the NPC driver drives the kinematic model; expected model: kinematic, got "${a.model}"`);
+  const b = a.driver.behaviour;
+  const p = a.driver.params;
+  if (p.minLookaheadM !== undefined && p.maxLookaheadM !== undefined && p.maxLookaheadM < p.minLookaheadM) {
+    throw new ScenarioError(file, `${at}.driver.params.maxLookaheadM`, `must be >= minLookaheadM (${p.minLookaheadM}), got ${p.maxLookaheadM}`);
+  }
+  if (!b) return;
+  const bp = `${at}.driver.behaviour`;
+  const needCar = (path: string, target: string) => {
+    const j = ids.get(target);
+    const other: ActorSpec | undefined = j !== undefined && j >= 0 ? s.actors[j] : undefined;
+    if (!other) throw new ScenarioError(file, path, `no actor with id "${target}"; expected ${oneOf(s.actors.filter((x) => x.kind === 'car' && x.id !== a.id).map((x) => x.id).slice(0, 12))}`);
+    if (other.kind !== 'car') throw new ScenarioError(file, path, `"${target}" is a ${other.kind}; NPC behaviours track cars only`);
+    if (target === a.id) throw new ScenarioError(file, path, `"${target}" is this car itself`);
+  };
+  switch (b.type) {
+    case 'cut-in':
+      needCar(`${bp}.targetActor`, b.targetActor);
+      break;
+    case 'lead-brake':
+      if (b.triggerTimeS === undefined && b.triggerGapM === undefined) throw new ScenarioError(file, bp, 'needs triggerTimeS or triggerGapM');
+      if (b.triggerGapM !== undefined && b.targetActor === undefined) throw new ScenarioError(file, `${bp}.targetActor`, 'missing; triggerGapM measures the gap to targetActor (the car behind)');
+      if (b.targetActor !== undefined) needCar(`${bp}.targetActor`, b.targetActor);
+      if (b.triggerTimeS !== undefined && b.triggerTimeS >= s.duration) throw new ScenarioError(file, `${bp}.triggerTimeS`, `${b.triggerTimeS} s is not before the end of the run (duration ${s.duration} s), so it would never fire`);
+      break;
+    case 'cut-out':
+      if (b.triggerTimeS === undefined && b.triggerGapM === undefined) throw new ScenarioError(file, bp, 'needs triggerTimeS or triggerGapM');
+      if (b.triggerTimeS !== undefined && b.triggerTimeS >= s.duration) throw new ScenarioError(file, `${bp}.triggerTimeS`, `${b.triggerTimeS} s is not before the end of the run (duration ${s.duration} s), so it would never fire`);
+      break;
+    case 'constant-speed':
+      break;
+  }
+}
+
+/** Separation of two car footprints (body length x width rectangles), m: negative when they overlap (separating axes). */
+function footprintGap(a: { x: number; y: number; yaw: number }, b: { x: number; y: number; yaw: number }): number {
+  const L = BMW_320I.bodyLengthM / 2, W = BMW_320I.bodyWidthM / 2;
+  const dx = b.x - a.x, dy = b.y - a.y;
+  let best = -Infinity;
+  for (const yaw of [a.yaw, b.yaw]) {
+    for (const [ax, ay] of [[Math.cos(yaw), Math.sin(yaw)], [-Math.sin(yaw), Math.cos(yaw)]] as const) {
+      const ext = (y: number) => L * Math.abs(Math.cos(y) * ax + Math.sin(y) * ay) + W * Math.abs(-Math.sin(y) * ax + Math.cos(y) * ay);
+      best = Math.max(best, Math.abs(dx * ax + dy * ay) - ext(a.yaw) - ext(b.yaw));
+    }
+  }
+  return best;
 }
 
 function validate(doc: unknown, file: string): Scenario {

@@ -8,7 +8,7 @@ import { hashSnapshot } from '../sim/hash.ts';
 import type { BackendId } from '../sim/physics/backend.ts';
 import { createBackend } from '../sim/physics/create.ts';
 import type { World } from '../sim/world.ts';
-import { buildWorld } from './build.ts';
+import { buildScene, type RoadScene } from './build.ts';
 import type { Criterion, CriterionResult } from './criteria/criterion.ts';
 import { buildCriterion } from './criteria/index.ts';
 import { instantiate, type LoadedScenario } from './loader.ts';
@@ -44,6 +44,8 @@ export class Run {
     readonly seed: number,
     readonly backend: string,
     private readonly clock: () => number,
+    /** The road network, lane graph and lane index, when the scenario has a road (see `RoadScene`). */
+    readonly road: RoadScene | undefined = undefined,
   ) {
     this.started = clock();
     this.criteria = scenario.criteria.map(buildCriterion);
@@ -155,11 +157,11 @@ function round(x: number, digits: number): number {
  * no criteria attached. Throws ScenarioError on impossible input; the engine is
  * freed if building fails.
  */
-export async function createWorld(loaded: LoadedScenario, seed: number, backend: BackendId): Promise<{ scenario: Scenario; world: World }> {
+export async function createWorld(loaded: LoadedScenario, seed: number, backend: BackendId): Promise<{ scenario: Scenario; world: World; road: RoadScene | undefined }> {
   const scenario = instantiate(loaded, seed);
   const physics = await createBackend(backend);
   try {
-    return { scenario, world: buildWorld(scenario, physics, seed, loaded.file) };
+    return { scenario, ...buildScene(scenario, physics, seed, loaded.file) };
   } catch (err) {
     physics.free();
     throw err;
@@ -170,8 +172,8 @@ export async function createWorld(loaded: LoadedScenario, seed: number, backend:
 export async function startRun(loaded: LoadedScenario, opts: RunOptions = {}): Promise<Run> {
   const seed = opts.seed ?? loaded.scenario.seed;
   const backendId = opts.backend ?? 'rapier';
-  const { scenario, world } = await createWorld(loaded, seed, backendId);
-  return new Run(loaded, scenario, world, seed, backendId, opts.clock ?? noClock);
+  const { scenario, world, road } = await createWorld(loaded, seed, backendId);
+  return new Run(loaded, scenario, world, seed, backendId, opts.clock ?? noClock, road);
 }
 
 /** Run one scenario to its verdict and free the world. */

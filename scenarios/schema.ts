@@ -56,8 +56,79 @@ export const gnssSensorSchema = z
   })
   .strict();
 
-export const sensorSchema = z.discriminatedUnion('type', [rangeRingSensorSchema, gnssSensorSchema]);
-export const SENSOR_TYPES = ['range-ring', 'gnss'] as const;
+export const objectListSensorSchema = z
+  .object({
+    type: z.literal('object-list'),
+    name: id.default('objects'),
+    rateHz: positive().optional().describe('default: 10 Hz (VLP-16 at 600 rpm)'),
+    maxRangeM: positive().optional().describe('default: 50 m (nuScenes detection range, car class)'),
+    fovDeg: positive().max(360).optional().describe('horizontal field of view centred on the mount x axis; default 70 (nuScenes CAM_FRONT)'),
+    detectionProbability: finite().min(0).max(1).optional().describe('default 0.95 (Skylane assumption)'),
+    radialSigmaM: finite().nonnegative().optional(),
+    bearingSigmaDeg: finite().nonnegative().optional(),
+    velocitySigmaMps: finite().nonnegative().optional(),
+    sizeSigmaM: finite().nonnegative().optional(),
+    noiseScale: finite().nonnegative().default(1).describe('multiplies every noise sigma; 0 for perfect measurements'),
+    mount: mountSchema.default({ position: [0, 0, 1], yawDeg: 0 }).describe('default: on the roof of a car (body origin is the centre of gravity)'),
+  })
+  .strict();
+
+export const radarSensorSchema = z
+  .object({
+    type: z.literal('radar'),
+    name: id.default('radar'),
+    rateHz: positive().optional().describe('default: Continental ARS 408-21, ~13.9 Hz (72 ms cycle)'),
+    minRangeM: finite().nonnegative().optional().describe('default 0.2 m'),
+    maxRangeM: positive().optional().describe('default 250 m (far range)'),
+    fovDeg: positive().max(360).optional().describe('default 18 (far range, -9..+9 deg)'),
+    rays: z.number().int().min(1).max(1024).optional().describe('rays across the field of view; default 19 (1 deg apart)'),
+    rangeSigmaM: finite().nonnegative().optional(),
+    rangeRateSigmaMps: finite().nonnegative().optional(),
+    azimuthSigmaDeg: finite().nonnegative().optional(),
+    noiseScale: finite().nonnegative().default(1).describe('multiplies every noise sigma; 0 for perfect measurements'),
+    mount: mountSchema.default({ position: [2.3, 0, 0], yawDeg: 0 }).describe('default: the front bumper of a car'),
+  })
+  .strict();
+
+export const imuSensorSchema = z
+  .object({
+    type: z.literal('imu'),
+    name: id.default('imu'),
+    rateHz: positive().optional().describe('default 100 Hz'),
+    gyroNoiseDensityDegPerSPerSqrtHz: finite().nonnegative().optional().describe('default: Bosch BMI088, 0.014 deg/s/sqrt(Hz)'),
+    gyroTurnOnBiasSigmaDegPerS: finite().nonnegative().optional().describe('default: BMI088, 1 deg/s'),
+    gyroBiasInstabilityDegPerS: finite().nonnegative().optional().describe('default: BMI088, 2 deg/h'),
+    accelNoiseDensityMps2PerSqrtHz: finite().nonnegative().optional().describe('default: BMI088, 175 ug/sqrt(Hz)'),
+    accelTurnOnBiasSigmaMps2: finite().nonnegative().optional().describe('default: BMI088, 20 mg'),
+    accelBiasInstabilityMps2: finite().nonnegative().optional(),
+    biasCorrelationTimeS: positive().optional().describe('default 1000 s'),
+    noiseScale: finite().nonnegative().default(1).describe('multiplies every noise and bias figure; 0 for a perfect IMU'),
+    mount: mountSchema.default({ position: [0, 0, 0], yawDeg: 0 }),
+  })
+  .strict();
+
+export const wheelOdometrySensorSchema = z
+  .object({
+    type: z.literal('wheel-odometry'),
+    name: id.default('odometry'),
+    rateHz: positive().optional().describe('default 10 Hz'),
+    wheelRadiusM: positive().optional().describe('default: BMW 320i, 0.344 m'),
+    trackWidthM: positive().optional().describe('default: BMW 320i rear track, 1.364 m'),
+    ticksPerRev: z.number().int().min(1).optional().describe('default: 48-tooth ABS ring'),
+    scaleErrorSigma: finite().min(0).lt(0.2).optional().describe('per-wheel rolling-radius error, fraction; default 0.01'),
+    mount: mountSchema.default({ position: [0, 0, 0], yawDeg: 0 }),
+  })
+  .strict();
+
+export const sensorSchema = z.discriminatedUnion('type', [
+  rangeRingSensorSchema,
+  gnssSensorSchema,
+  objectListSensorSchema,
+  radarSensorSchema,
+  imuSensorSchema,
+  wheelOdometrySensorSchema,
+]);
+export const SENSOR_TYPES = ['range-ring', 'gnss', 'object-list', 'radar', 'imu', 'wheel-odometry'] as const;
 
 // ---------- agents ----------
 export const agentRefSchema = z.union([
@@ -108,8 +179,123 @@ export const obstacleActorSchema = z
   })
   .strict();
 
-export const actorSchema = z.discriminatedUnion('kind', [roverActorSchema, obstacleActorSchema]);
-export const ACTOR_KINDS = ['rover', 'obstacle'] as const;
+// ---------- cars and NPC drivers ----------
+export const lanePlacementSchema = z
+  .object({
+    road: z.string().min(1).describe('road id in world.road'),
+    lane: z.number().int().refine((x) => x !== 0, { message: 'expected a lane id other than 0 (the centre lane has no width)' })
+      .describe('OpenDRIVE lane id: -1, -2, ... right of the reference line (driven towards +s), 1, 2, ... left of it (driven towards -s)'),
+    s: finite().nonnegative().describe('road coordinate along the reference line, m'),
+    offsetM: finite().default(0).describe("lateral offset from the lane centre, + to the driver's left, m"),
+  })
+  .strict();
+
+const idmParamsSchema = z
+  .object({
+    desiredSpeedMps: positive().optional().describe('v0; default 120 km/h (capped by each lane\'s speed limit)'),
+    timeHeadwayS: positive().optional(),
+    minGapM: finite().nonnegative().optional(),
+    maxAccelMps2: positive().optional(),
+    comfortDecelMps2: positive().optional(),
+    accelExponent: positive().optional(),
+    maxDecelMps2: positive().optional(),
+  })
+  .strict()
+  .describe('IDM; defaults: Treiber & Kesting 2013, table 11.2, highway');
+
+const mobilParamsSchema = z
+  .object({
+    politeness: finite().min(0).max(1).optional(),
+    thresholdMps2: finite().nonnegative().optional(),
+    safeDecelMps2: positive().optional(),
+    keepRightBiasMps2: finite().nonnegative().optional(),
+  })
+  .strict()
+  .describe("MOBIL; defaults: Treiber's MOBIL parameter table, politeness 0.5");
+
+export const npcDriverParamsSchema = z
+  .object({
+    idm: idmParamsSchema.optional(),
+    mobil: mobilParamsSchema.optional(),
+    lookaheadTimeS: positive().optional(),
+    minLookaheadM: positive().optional(),
+    maxLookaheadM: positive().optional(),
+    laneChangeDurationS: positive().optional(),
+    minTimeBetweenLaneChangesS: finite().nonnegative().optional(),
+    searchHorizonM: positive().optional(),
+    rateHz: positive().optional(),
+    speedHoldGainPerS: positive().optional(),
+  })
+  .strict();
+
+export const npcBehaviourSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('cut-in'),
+      targetActor: id.describe('the car to cut in front of'),
+      gapM: finite().nonnegative().describe("bumper-to-bumper gap ahead of the target's front at which the cut-in starts, m"),
+      lateralSpeedMps: positive(),
+      speedAfterMps: finite().nonnegative().optional().describe("speed held from the trigger on; default the target's speed then"),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('lead-brake'),
+      triggerTimeS: finite().nonnegative().optional().describe('brake at this time, s ...'),
+      triggerGapM: finite().nonnegative().optional().describe('... or when targetActor (behind) closes to this gap, m'),
+      targetActor: id.optional(),
+      decelMps2: positive().describe('deceleration to a standstill, m/s^2'),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('constant-speed'),
+      speedMps: finite().nonnegative(),
+      lateralOffsetM: finite().optional().describe("offset from the lane centre, + to the driver's left, m"),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('cut-out'),
+      triggerGapM: finite().nonnegative().optional().describe('leave when the gap to the leader falls to this, m ...'),
+      triggerTimeS: finite().nonnegative().optional().describe('... or at this time, s'),
+      lateralSpeedMps: positive(),
+      direction: z.enum(['left', 'right']).optional().describe('default left if that lane exists, else right'),
+      speedMps: finite().nonnegative().optional().describe('speed held until the change is done; default the speed at the first tick'),
+    })
+    .strict(),
+]);
+export const BEHAVIOUR_TYPES = ['cut-in', 'lead-brake', 'constant-speed', 'cut-out'] as const;
+
+export const npcDriverSchema = z
+  .object({
+    type: z.literal('npc'),
+    params: npcDriverParamsSchema.default({}).describe('IDM car following, MOBIL lane changes, pure pursuit'),
+    behaviour: npcBehaviourSchema.optional().describe('a scripted test behaviour; none: plain IDM + MOBIL traffic'),
+  })
+  .strict();
+export const DRIVER_TYPES = ['npc'] as const;
+
+export const carActorSchema = z
+  .object({
+    id,
+    kind: z.literal('car'),
+    model: z
+      .enum(['dynamic', 'kinematic'])
+      .default('kinematic')
+      .describe('dynamic: raycast-vehicle chassis (suspension, tyres, actuator lags); kinematic: kinematic bicycle (cheap, for traffic)'),
+    pose: poseSchema.optional().describe('place by pose (x, y, heading); or give lane'),
+    lane: lanePlacementSchema.optional().describe('place on a lane of world.road, heading along its driving direction; or give pose'),
+    speedMps: finite().nonnegative().default(0).describe('initial forward speed, m/s'),
+    driver: npcDriverSchema.optional().describe('world-side NPC driver (reads ground truth; not an agent, never judged as one); needs model: kinematic'),
+    agent: agentRefSchema.optional().describe('the agent under test that drives it; exclusive with driver'),
+    sensors: z.array(sensorSchema).default([]),
+    color: z.string().optional(),
+  })
+  .strict();
+
+export const actorSchema = z.discriminatedUnion('kind', [roverActorSchema, obstacleActorSchema, carActorSchema]);
+export const ACTOR_KINDS = ['rover', 'obstacle', 'car'] as const;
 
 // ---------- world ----------
 export const scatterSchema = z
@@ -129,16 +315,107 @@ export const scatterSchema = z
   })
   .strict();
 
+// ---------- roads ----------
+const origin = vec2.optional().describe('where the builder puts its local origin, m');
+const headingDeg = finite().optional().describe('rotation of the whole network, degrees counter-clockwise from east');
+const highwayParamsSchema = z
+  .object({
+    roadId: id.optional().describe('default "highway"'),
+    lanesPerDirection: z.number().int().min(1).max(8),
+    lengthM: positive(),
+    laneWidthM: positive().optional().describe('default 3.75 m (JTG B01-2014)'),
+    shoulderWidthM: positive().optional().describe('default 3.0 m (JTG B01-2014)'),
+    speedLimitMps: positive().optional().describe('default 120 km/h'),
+    origin,
+    headingDeg,
+    curve: z
+      .object({
+        startS: finite().nonnegative().describe('where the entry spiral begins, m along the road'),
+        radiusM: positive(),
+        angleDeg: finite().describe('total heading change; positive turns left'),
+        spiralLengthM: finite().nonnegative().optional().describe('entry and exit spirals, m; default 0'),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+const onRampParamsSchema = z
+  .object({
+    lanesPerDirection: z.number().int().min(1).max(8),
+    upstreamLengthM: positive().describe('mainline before the merge point, m'),
+    downstreamLengthM: positive().describe('mainline from the merge point on, m (must hold the acceleration lane and taper)'),
+    laneWidthM: positive().optional(),
+    shoulderWidthM: positive().optional(),
+    speedLimitMps: positive().optional(),
+    rampSpeedLimitMps: positive().optional().describe('default 60 km/h'),
+    accelerationLaneLengthM: positive().optional().describe('default 200 m'),
+    taperLengthM: positive().optional().describe('default 80 m'),
+    rampRadiusM: positive().optional().describe('default 150 m'),
+    rampSpiralLengthM: finite().nonnegative().optional().describe('default 40 m'),
+    rampAngleDeg: finite().optional().describe('heading of the ramp approach relative to the mainline; default 28.6 (0.5 rad)'),
+    rampApproachLengthM: positive().optional().describe('default 50 m'),
+    origin,
+    headingDeg,
+  })
+  .strict();
+const urbanRoadParams = {
+  lanesPerDirection: z.number().int().min(1).max(6).optional().describe('default 1'),
+  laneWidthM: positive().optional().describe('default 3.5 m (CJJ 37-2012)'),
+  sidewalkWidthM: positive().optional().describe('default 2.0 m'),
+  speedLimitMps: positive().optional().describe('default 50 km/h'),
+  cornerMarginM: finite().nonnegative().optional().describe('sidewalk edge to junction box edge, m; default 3'),
+  signal: z
+    .object({
+      throughGreenS: positive().optional().describe('default 30 s'),
+      leftGreenS: positive().optional().describe('default 12 s'),
+      yellowS: finite().nonnegative().optional().describe('default 3 s (GB 14886-2016)'),
+      allRedS: finite().nonnegative().optional().describe('default 2 s'),
+      offsetS: finite().optional(),
+    })
+    .strict()
+    .optional()
+    .describe('fixed-time signal plan of every junction'),
+};
+const intersectionParamsSchema = z
+  .object({
+    id: id.optional().describe('junction id, default "x"; arms are <id>/east, <id>/north, <id>/west, <id>/south'),
+    center: vec2.optional(),
+    armLengthM: positive().describe('length of each approach road from the junction box, m'),
+    ...urbanRoadParams,
+  })
+  .strict();
+const urbanGridParamsSchema = z
+  .object({
+    rows: z.number().int().min(1).max(20),
+    cols: z.number().int().min(1).max(20),
+    blockLengthM: positive().describe('distance between neighbouring intersection centres, m'),
+    stubLengthM: positive().optional().describe('open roads out of the grid edge, m; default half a block'),
+    origin,
+    ...urbanRoadParams,
+  })
+  .strict();
+const groundMarginM = finite().nonnegative().default(20).describe('when world.ground is omitted: ground = the network bounds plus this margin, m');
+export const roadSchema = z.discriminatedUnion('builder', [
+  z.object({ builder: z.literal('highway'), params: highwayParamsSchema, groundMarginM }).strict(),
+  z.object({ builder: z.literal('on-ramp'), params: onRampParamsSchema, groundMarginM }).strict(),
+  z.object({ builder: z.literal('intersection'), params: intersectionParamsSchema, groundMarginM }).strict(),
+  z.object({ builder: z.literal('urban-grid'), params: urbanGridParamsSchema, groundMarginM }).strict(),
+]);
+export const ROAD_BUILDERS = ['highway', 'on-ramp', 'intersection', 'urban-grid'] as const;
+
+export const groundSchema = z
+  .object({
+    centerM: vec2.default([0, 0]),
+    sizeM: z.tuple([positive(), positive()]),
+    friction: finite().nonnegative().default(0.8),
+  })
+  .strict();
+
 export const worldSchema = z
   .object({
     physicsHz: finite().min(10).max(10000).default(100).describe('fixed physics rate, Hz (10 to 10000)'),
-    ground: z
-      .object({
-        centerM: vec2.default([0, 0]),
-        sizeM: z.tuple([positive(), positive()]),
-        friction: finite().nonnegative().default(0.8),
-      })
-      .strict(),
+    road: roadSchema.optional().describe('a procedural road network: cars can be placed on its lanes'),
+    ground: groundSchema.optional().describe('required without a road; with one, default: the road network bounds plus groundMarginM'),
     scatter: z.array(scatterSchema).default([]).describe('seeded random obstacle fields'),
   })
   .strict();
@@ -230,4 +507,8 @@ export type CriterionSpec = z.output<typeof criterionSchema>;
 export type EventSpec = z.output<typeof eventSchema>;
 export type VarySpec = z.output<typeof varySchema>;
 export type ScatterSpec = z.output<typeof scatterSchema>;
+export type RoadSpec = z.output<typeof roadSchema>;
+export type GroundSpec = z.output<typeof groundSchema>;
+export type CarSpec = z.output<typeof carActorSchema>;
+export type NpcBehaviourSpec = z.output<typeof npcBehaviourSchema>;
 export { goToGoalParams };

@@ -210,7 +210,7 @@ async function prepare(autoplay: boolean): Promise<void> {
     if (e.type === 'collision' && (state.terrain.has(e.a) || state.terrain.has(e.b))) return;
     eventLog.push(e);
   });
-  scene?.setWorld(run.world, run.scenario);
+  scene?.setWorld(run.world, run.scenario, run.road);
   setCamera(state.camera);
   criteriaView.reset(criteriaRows(run));
   renderTime(run.time, run.scenario.duration);

@@ -6,11 +6,16 @@
  */
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import type { RoadScene } from '../scenarios/build.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import type { ActorDescriptor, ActorPart } from '../sim/actor.ts';
 import type { TickSnapshot } from '../sim/snapshot.ts';
 import type { World } from '../sim/world.ts';
 import type { CameraMode } from './params.ts';
+import { newRoadPose } from '../vehicles/road/geometry.ts';
+import type { RoadMark } from '../vehicles/road/lane.ts';
+import type { Road } from '../vehicles/road/road.ts';
+import type { SignalState } from '../vehicles/road/signal-controller.ts';
 
 const BACKGROUND = '#0e131a';
 const DEFAULT_COLOR = '#8a8f98';
@@ -60,6 +65,202 @@ class Trail {
     attr.needsUpdate = true;
     this.line.geometry.setDrawRange(0, this.count);
     this.line.geometry.computeBoundingSphere();
+  }
+}
+
+// ---------- roads ----------
+
+/** Sample spacing along s for lane surfaces and markings, m. */
+const ROAD_STEP_M = 1;
+const ROAD_Z = 0.01;
+const MARK_Z = 0.02;
+/** Broken lane line: 6 m dash, 9 m gap (GB 5768.3-2009, roads at >= 60 km/h). */
+const DASH_M = 6;
+const DASH_PERIOD_M = 15;
+/** Stop line width, m (GB 5768.3-2009: 20 to 40 cm). */
+const STOP_LINE_WIDTH_M = 0.4;
+/** Zebra stripes: 45 cm lines, 60 cm gaps (GB 5768.3-2009). */
+const ZEBRA_LINE_M = 0.45;
+const ZEBRA_GAP_M = 0.6;
+const LANE_COLORS: Record<string, string> = {
+  driving: '#3b4048', entry: '#3b4048', exit: '#3b4048', onRamp: '#3b4048', offRamp: '#3b4048', connectingRamp: '#3b4048',
+  shoulder: '#4b5058', sidewalk: '#8b8d91', biking: '#5b4a46', parking: '#454a52',
+};
+const MARK_COLORS: Record<string, string> = { white: '#e8e8e2', standard: '#e8e8e2', yellow: '#e8b732', blue: '#3f7fd6', red: '#c94040' };
+const SIGNAL_COLORS: Record<SignalState, string> = { green: '#35d07f', yellow: '#f2c230', red: '#ef4b4b' };
+
+const _rp = newRoadPose();
+
+/** Triangle soup builder: quads from pairs of ground points, grouped by colour. */
+class Quads {
+  readonly byColor = new Map<string, number[]>();
+  add(color: string, a: [number, number], b: [number, number], c: [number, number], d: [number, number], z: number): void {
+    let arr = this.byColor.get(color);
+    if (!arr) this.byColor.set(color, (arr = []));
+    // Triangles (a, b, c) and (a, c, d), wound counter-clockwise seen from above
+    // (front faces up: three flips the normal of a back face, which would draw it dark).
+    const ccw = (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]) >= 0;
+    if (ccw) arr.push(a[0], a[1], z, b[0], b[1], z, c[0], c[1], z, a[0], a[1], z, c[0], c[1], z, d[0], d[1], z);
+    else arr.push(a[0], a[1], z, c[0], c[1], z, b[0], b[1], z, a[0], a[1], z, d[0], d[1], z, c[0], c[1], z);
+  }
+  /**
+   * One mesh per colour. Normals all point up (the quads' windings differ by
+   * lane side). `layer` lifts the surface in depth by polygon offset: a few
+   * centimetres in z are below the depth buffer's resolution at a distance.
+   */
+  meshes(layer: number): THREE.Mesh[] {
+    const out: THREE.Mesh[] = [];
+    for (const [color, arr] of this.byColor) {
+      const g = new THREE.BufferGeometry();
+      g.setAttribute('position', new THREE.Float32BufferAttribute(arr, 3));
+      const normals = new Float32Array(arr.length);
+      for (let i = 2; i < normals.length; i += 3) normals[i] = 1;
+      g.setAttribute('normal', new THREE.BufferAttribute(normals, 3));
+      const material = new THREE.MeshStandardMaterial({
+        color, roughness: 0.92, metalness: 0, side: THREE.DoubleSide,
+        polygonOffset: true, polygonOffsetFactor: -2 * layer, polygonOffsetUnits: -4 * layer,
+      });
+      const m = new THREE.Mesh(g, material);
+      m.receiveShadow = true;
+      m.renderOrder = layer;
+      out.push(m);
+    }
+    return out;
+  }
+}
+
+function roadPoint(road: Road, s: number, t: number): [number, number] {
+  road.referenceLine.toWorld(s, t, _rp);
+  return [_rp.x, _rp.y];
+}
+
+/** s samples over [a, b], at most ROAD_STEP_M apart, both ends included. */
+function samples(a: number, b: number, step = ROAD_STEP_M): number[] {
+  const n = Math.max(1, Math.ceil((b - a) / step));
+  return Array.from({ length: n + 1 }, (_, k) => a + ((b - a) * k) / n);
+}
+
+/** Offsets across a mark's width for its lines: one line, or two 0.15 m apart for double marks. */
+function markLines(m: RoadMark): { offset: number; broken: boolean }[] {
+  const w = m.widthM || 0.15;
+  switch (m.type) {
+    case 'none': return [];
+    case 'solid': return [{ offset: 0, broken: false }];
+    case 'broken': return [{ offset: 0, broken: true }];
+    default: {
+      const [p, q] = m.type.split(' ');
+      return [{ offset: w, broken: p === 'broken' }, { offset: -w, broken: q === 'broken' }];
+    }
+  }
+}
+
+/**
+ * The static road drawing: lane surfaces as strips between their sampled
+ * borders, lane markings (solid, broken, double), stop lines and zebra
+ * crosswalks; plus the traffic lights, whose lamps are recoloured from their
+ * controllers' state at the current simulation time.
+ */
+class RoadView {
+  readonly group = new THREE.Group();
+  private readonly lights: { lamp: THREE.MeshBasicMaterial; controller: { stateAt(g: string, t: number): SignalState }; group: string; state: SignalState | null }[] = [];
+
+  constructor(private readonly road: RoadScene) {
+    this.group.name = 'road';
+    const surfaces = new Quads();
+    const marks = new Quads();
+    for (const r of road.network.roads) {
+      r.sections.forEach((sec, i) => {
+        const a = r.sectionStart(i), b = r.sectionEnd(i);
+        const ss = samples(a, b);
+        for (const lane of sec.lanes()) {
+          const ds = (sAt: number) => sAt - sec.s;
+          if (lane.id !== 0) {
+            const color = LANE_COLORS[lane.type] ?? '#3b4048';
+            for (let k = 0; k + 1 < ss.length; k++) {
+              const s0 = ss[k]!, s1 = ss[k + 1]!;
+              const in0 = sec.innerT(lane.id, ds(s0), r.laneOffsetAt(s0)), out0 = sec.outerT(lane.id, ds(s0), r.laneOffsetAt(s0));
+              const in1 = sec.innerT(lane.id, ds(s1), r.laneOffsetAt(s1)), out1 = sec.outerT(lane.id, ds(s1), r.laneOffsetAt(s1));
+              if (Math.abs(out0 - in0) < 1e-3 && Math.abs(out1 - in1) < 1e-3) continue;
+              surfaces.add(color, roadPoint(r, s0, in0), roadPoint(r, s1, in1), roadPoint(r, s1, out1), roadPoint(r, s0, out0), ROAD_Z);
+            }
+          }
+          // The lane's road mark lies on its outer border (the centre lane's on the centre line).
+          for (let k = 0; k + 1 < ss.length; k++) {
+            const s0 = ss[k]!, s1 = ss[k + 1]!;
+            const m = lane.roadMarkAt(ds(s0));
+            if (!m || m.type === 'none') continue;
+            const color = MARK_COLORS[m.color] ?? MARK_COLORS.white!;
+            const half = (m.widthM || 0.15) / 2;
+            for (const line of markLines(m)) {
+              if (line.broken && (s0 - a) % DASH_PERIOD_M >= DASH_M) continue;
+              const t0 = sec.outerT(lane.id, ds(s0), r.laneOffsetAt(s0)) + line.offset;
+              const t1 = sec.outerT(lane.id, ds(s1), r.laneOffsetAt(s1)) + line.offset;
+              marks.add(color, roadPoint(r, s0, t0 - half), roadPoint(r, s1, t1 - half), roadPoint(r, s1, t1 + half), roadPoint(r, s0, t0 + half), MARK_Z);
+            }
+          }
+        }
+      });
+    }
+    const laneSpan = (r: Road, sAt: number, laneIds: readonly number[]): [number, number] => {
+      const sec = r.sections[r.sectionIndexAt(sAt)]!;
+      let lo = Infinity, hi = -Infinity;
+      for (const id of laneIds) {
+        for (const t of [sec.innerT(id, sAt - sec.s, r.laneOffsetAt(sAt)), sec.outerT(id, sAt - sec.s, r.laneOffsetAt(sAt))]) {
+          lo = Math.min(lo, t);
+          hi = Math.max(hi, t);
+        }
+      }
+      return [lo, hi];
+    };
+    for (const sl of road.network.stopLines) {
+      const r = road.network.road(sl.roadId);
+      const [lo, hi] = laneSpan(r, sl.s, sl.laneIds);
+      const h = STOP_LINE_WIDTH_M / 2;
+      marks.add(MARK_COLORS.white!, roadPoint(r, sl.s - h, lo), roadPoint(r, sl.s + h, lo), roadPoint(r, sl.s + h, hi), roadPoint(r, sl.s - h, hi), MARK_Z);
+    }
+    for (const cw of road.network.crosswalks) {
+      const r = road.network.road(cw.roadId);
+      for (let t = cw.tMin + ZEBRA_GAP_M / 2; t + ZEBRA_LINE_M <= cw.tMax; t += ZEBRA_LINE_M + ZEBRA_GAP_M) {
+        marks.add(MARK_COLORS.white!, roadPoint(r, cw.sStart, t), roadPoint(r, cw.sEnd, t), roadPoint(r, cw.sEnd, t + ZEBRA_LINE_M), roadPoint(r, cw.sStart, t + ZEBRA_LINE_M), MARK_Z);
+      }
+    }
+    this.group.add(...surfaces.meshes(1), ...marks.meshes(2));
+
+    // Traffic lights: an overhead head above the lanes each governs, 5 m up, lamp facing the approach.
+    const housingGeom = new THREE.BoxGeometry(0.4, 0.4, 1.0);
+    const lampGeom = new THREE.SphereGeometry(0.22, 16, 12);
+    const housingMat = new THREE.MeshStandardMaterial({ color: '#1a1d22', roughness: 0.6 });
+    for (const tl of road.network.trafficLights) {
+      const r = road.network.road(tl.roadId);
+      const [lo, hi] = laneSpan(r, tl.s, tl.laneIds);
+      const [x, y] = roadPoint(r, tl.s, (lo + hi) / 2);
+      const head = new THREE.Group();
+      head.position.set(x, y, 5);
+      const housing = new THREE.Mesh(housingGeom, housingMat);
+      housing.castShadow = true;
+      const lamp = new THREE.MeshBasicMaterial({ color: SIGNAL_COLORS.red });
+      const bulb = new THREE.Mesh(lampGeom, lamp);
+      // Face the drivers: towards -s for right lanes (driven towards +s), +s for left lanes.
+      r.referenceLine.poseAt(tl.s, _rp);
+      const dir = tl.laneIds[0]! < 0 ? -1 : 1;
+      bulb.position.set(dir * 0.22 * Math.cos(_rp.headingRad), dir * 0.22 * Math.sin(_rp.headingRad), 0);
+      head.add(housing, bulb);
+      this.group.add(head);
+      this.lights.push({ lamp, controller: road.network.controller(tl.controllerId), group: tl.signalGroup, state: null });
+    }
+  }
+
+  /** Recolour the lamps for simulation time t; true if any changed. */
+  update(t: number): boolean {
+    let changed = false;
+    for (const l of this.lights) {
+      const st = l.controller.stateAt(l.group, t);
+      if (st === l.state) continue;
+      l.state = st;
+      l.lamp.color.set(SIGNAL_COLORS[st]);
+      changed = true;
+    }
+    return changed;
   }
 }
 
@@ -113,6 +314,7 @@ export class SceneView {
   private readonly content = new THREE.Group();
   private readonly labels: HTMLElement;
   private views: ActorView[] = [];
+  private roadView: RoadView | null = null;
   private followId: string | null = null;
   private mode: CameraMode = 'orbit';
   private dirty = true;
@@ -168,10 +370,15 @@ export class SceneView {
     this.resize();
   }
 
-  /** Replace the scene's content with the actors of `world`. */
-  setWorld(world: World, scenario: Scenario): void {
+  /** Replace the scene's content with the actors of `world` (and its road, if it has one). */
+  setWorld(world: World, scenario: Scenario, road?: RoadScene): void {
     this.clear();
     const snap = world.snapshot;
+    if (road) {
+      this.roadView = new RoadView(road);
+      this.roadView.update(snap.time);
+      this.content.add(this.roadView.group);
+    }
     const indexOf = new Map(snap.actors.map((s, i) => [s.id, i]));
     const driven = new Set(world.agentDriven());
     for (const actor of world.actors()) {
@@ -214,6 +421,7 @@ export class SceneView {
     this.content.clear();
     this.labels.replaceChildren();
     this.views = [];
+    this.roadView = null;
     this.followId = null;
     this.dirty = true;
   }
@@ -224,6 +432,7 @@ export class SceneView {
       if (v.isStatic) continue;
       this.pose(v, snap);
     }
+    this.roadView?.update(snap.time);
     this.dirty = true;
   }
 
