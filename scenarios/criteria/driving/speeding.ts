@@ -1,0 +1,85 @@
+/**
+ * `speeding`: the ego's speed against the speed limit of the lane its centre
+ * is in (the lane's record, else the road's; no limit, no judgement). The
+ * value is the largest excess over the limit (0 if never over); the run
+ * fails when it exceeds the tolerance. The time spent above limit +
+ * tolerance is reported too. nuPlan's speed_limit_compliance is the model:
+ * overspeed measured against the lane's limit at the ego's position.
+ */
+import type { TickSnapshot } from '../../../sim/snapshot.ts';
+import type { World } from '../../../sim/world.ts';
+import { DRIVABLE_LANE_TYPES, type Lane } from '../../../vehicles/road/lane.ts';
+import { Criterion, type CriterionResult, type ThresholdChoice } from '../criterion.ts';
+import { speedOf, type DrivingContext } from './context.ts';
+import { NetworkLocator } from './network-locator.ts';
+import { drivingThreshold } from './proposed-seeds.ts';
+
+const drivable = (l: Lane) => DRIVABLE_LANE_TYPES.has(l.type);
+
+export class Speeding extends Criterion {
+  readonly type = 'speeding';
+  private readonly threshold: ThresholdChoice;
+  private readonly locator: NetworkLocator;
+  private maxExcess = 0;
+  private maxAt = 0;
+  private maxLimit = 0;
+  private timeOverS = 0;
+  private lastTime = 0;
+  private judgedTicks = 0;
+
+  constructor(name: string, private readonly ctx: DrivingContext, toleranceMps?: number) {
+    super(name, false);
+    this.threshold = drivingThreshold(toleranceMps, 'miit-2a-speeding-tolerance');
+    this.locator = new NetworkLocator(ctx.network);
+  }
+
+  /** Seconds spent above limit + tolerance. */
+  get secondsOver(): number {
+    return this.timeOverS;
+  }
+
+  override attach(world: World): void {
+    super.attach(world);
+    this.lastTime = world.time;
+  }
+
+  override observe(snap: TickSnapshot): void {
+    const dt = snap.time - this.lastTime;
+    this.lastTime = snap.time;
+    const s = this.world.stateOf(this.ctx.egoId);
+    if (!s.present) return;
+    const hit = this.locator.locate(s.position[0], s.position[1], drivable);
+    if (!hit) return;
+    const limit = hit.road.speedLimitAt(hit.sectionIndex, hit.laneId, hit.s);
+    if (limit === undefined) return;
+    this.judgedTicks++;
+    const excess = speedOf(s) - limit;
+    if (excess > this.maxExcess) {
+      this.maxExcess = excess;
+      this.maxAt = snap.time;
+      this.maxLimit = limit;
+    }
+    if (excess > this.threshold.value) {
+      this.timeOverS += dt;
+      this.fail(`${this.ctx.egoId} at ${speedOf(s).toFixed(2)} m/s on a ${limit.toFixed(2)} m/s lane at t=${snap.time.toFixed(2)} s`);
+    }
+  }
+
+  result(): CriterionResult {
+    const passed = this.status !== 'failed';
+    return this.record({
+      value: this.maxExcess,
+      threshold: this.threshold.value,
+      unit: 'm/s',
+      passed,
+      reason: !passed
+        ? `${this.maxExcess.toFixed(2)} m/s over the ${this.maxLimit.toFixed(2)} m/s limit at t=${this.maxAt.toFixed(2)} s (tolerance ${this.threshold.value} m/s), ${this.timeOverS.toFixed(2)} s beyond it; first: ${this.failureReason}`
+        : this.judgedTicks === 0
+          ? `${this.ctx.egoId} was never on a lane with a speed limit`
+          : this.maxExcess > 0
+            ? `at most ${this.maxExcess.toFixed(2)} m/s over the limit, within the ${this.threshold.value} m/s tolerance`
+            : `${this.ctx.egoId} kept to every speed limit`,
+      thresholdSource: this.threshold.source,
+    });
+  }
+}
