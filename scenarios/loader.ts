@@ -13,21 +13,27 @@ import { REQUIREMENTS } from '../seeds/requirements.ts';
 import { BMW_320I } from '../vehicles/car/params.ts';
 import { buildHighway, buildIntersection, buildOnRamp, buildUrbanGrid } from '../vehicles/road/builders.ts';
 import { newRoadPose } from '../vehicles/road/geometry.ts';
+import { LaneGraph } from '../vehicles/road/lane-graph.ts';
 import { newLanePosition } from '../vehicles/road/road.ts';
 import { RoadNetwork, RoadNetworkError } from '../vehicles/road/road-network.ts';
+import { drivingEgoId, routeEndpoints } from './criteria/index.ts';
 import {
   ACTOR_KINDS,
   BEHAVIOUR_TYPES,
   CRITERION_TYPES,
   DRIVER_TYPES,
+  DRIVING_CRITERION_TYPES,
+  MRM_TRIGGER_KINDS,
   EVENT_TYPES,
   ROAD_BUILDERS,
   SENSOR_TYPES,
   scenarioSchema,
   type ActorSpec,
   type CarSpec,
+  type DrivingCriterionSpec,
   type GroundSpec,
   type RoadSpec,
+  type RoutePointSpec,
   type Scenario,
   type VarySpec,
 } from './schema.ts';
@@ -141,6 +147,15 @@ function checkDiscriminators(doc: Record<string, unknown>, file: string): void {
     }
   });
   check('criteria', 'type', CRITERION_TYPES, 'criterion type');
+  list('criteria').forEach((c, i) => {
+    if (c === null || typeof c !== 'object') return;
+    const trig = (c as Record<string, unknown>).trigger;
+    if ((c as Record<string, unknown>).type !== 'mrm-success' || trig === null || typeof trig !== 'object') return;
+    const k = (trig as Record<string, unknown>).kind;
+    if (typeof k !== 'string' || !(MRM_TRIGGER_KINDS as readonly string[]).includes(k)) {
+      throw new ScenarioError(file, `criteria[${i}].trigger.kind`, `${k === undefined ? 'missing' : `unknown trigger kind ${describeValue(k)}`}; expected ${oneOf(MRM_TRIGGER_KINDS)}`);
+    }
+  });
   check('events', 'type', EVENT_TYPES, 'event type');
   list('actors').forEach((a, i) => {
     if (a === null || typeof a !== 'object') return;
@@ -329,7 +344,8 @@ function checkSemantics(s: Scenario, file: string): void {
       const count = c.others ? c.others.length : ids.size - 1;
       if (count === 0) throw new ScenarioError(file, `criteria[${i}].others`, 'nothing to measure the clearance against: it would pass without measuring anything');
     }
-    if (c.type === 'max-duration' && c.thresholdS >= s.duration && !s.criteria.some((x) => x.type === 'reach-goal' && x.endsRun)) {
+    if (isDriving(c)) checkDriving(c, i, s, network, agentDriven, ids, file);
+    if (c.type === 'max-duration' && c.thresholdS >= s.duration && !s.criteria.some((x) => (x.type === 'reach-goal' || x.type === 'route-completion') && x.endsRun)) {
       throw new ScenarioError(file, `criteria[${i}].thresholdS`, `${c.thresholdS} s is not below the run's duration (${s.duration} s) and no criterion ends the run early, so it could never fail`);
     }
   });
@@ -357,6 +373,116 @@ function checkSemantics(s: Scenario, file: string): void {
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+// ---------- driving criteria ----------
+
+const isDriving = (c: Scenario['criteria'][number]): c is DrivingCriterionSpec => (DRIVING_CRITERION_TYPES as readonly string[]).includes(c.type);
+
+const graphs = new WeakMap<RoadNetwork, LaneGraph>();
+function laneGraphOf(network: RoadNetwork): LaneGraph {
+  let g = graphs.get(network);
+  if (!g) graphs.set(network, (g = new LaneGraph(network)));
+  return g;
+}
+
+/** Collision class of a scenario actor, as the runner classes the built actor (criteria/index.ts `drivingCategoryOfKind`). */
+function categoryOfSpec(a: ActorSpec): 'vehicle' | 'static' {
+  return a.kind === 'car' || a.kind === 'rover' ? 'vehicle' : 'static';
+}
+
+/**
+ * A driving criterion must be able to fail: a road to judge on, an
+ * agent-driven car to judge, a reachable route, lights or stop signs to run,
+ * other actors to collide with or close on, a trigger that fires.
+ */
+function checkDriving(c: DrivingCriterionSpec, i: number, s: Scenario, network: RoadNetwork | undefined, agentDriven: ReadonlySet<string>, ids: ReadonlyMap<string, number>, file: string): void {
+  const at = `criteria[${i}]`;
+  if (!network) throw new ScenarioError(file, at, `${c.type} judges a car on the road network, and the scenario has no world.road: it would judge nothing`);
+  const agentCars = s.actors.filter((a) => a.kind === 'car' && agentDriven.has(a.id)).map((a) => a.id);
+  if (c.ego !== undefined) {
+    const j = ids.get(c.ego);
+    if (j === undefined) throw new ScenarioError(file, `${at}.ego`, `no actor with id "${c.ego}"; expected ${agentCars.length ? oneOf(agentCars) : 'an agent-driven car (there is none)'}`);
+    const a = j >= 0 ? s.actors[j] : undefined;
+    if (a?.kind !== 'car') throw new ScenarioError(file, `${at}.ego`, `"${c.ego}" is ${a ? `${/^[aeiou]/.test(a.kind) ? 'an' : 'a'} ${a.kind}` : 'a scattered obstacle'}; ${c.type} judges a car`);
+    // Judging something no agent drives measures the scenario's script, not an agent.
+    if (!agentDriven.has(c.ego)) throw new ScenarioError(file, `${at}.ego`, `"${c.ego}" is not driven by an agent; ${c.type} judges an agent-driven car (${agentCars.length ? oneOf(agentCars) : 'there is none'})`);
+  } else if (agentCars.length !== 1) {
+    throw new ScenarioError(file, `${at}.ego`, agentCars.length === 0
+      ? `missing; ${c.type} judges an agent-driven car, and no car has an agent`
+      : `missing; there are several agent-driven cars, name the judged one: ${oneOf(agentCars)}`);
+  }
+  const egoId = drivingEgoId(c, s)!;
+  const ego = s.actors[ids.get(egoId)!] as CarSpec;
+
+  if (c.type === 'route-completion' || c.type === 'driving-score') {
+    const { from, to } = routeEndpoints(c, s, egoId);
+    if (!from) throw new ScenarioError(file, `${at}.route.from`, `missing; the ego "${egoId}" is placed by pose, so the route needs a start { road, lane, s } (it defaults only to a lane placement)`);
+    // A defaulted start is the ego's lane placement, already checked with the actor.
+    if (c.route.from) checkRoutePoint(network, from, `${at}.route.from`, file);
+    checkRoutePoint(network, to, `${at}.route.to`, file);
+    const r = laneGraphOf(network).route({ roadId: from.road, laneId: from.lane, s: from.s }, { roadId: to.road, laneId: to.lane, s: to.s });
+    if (!r.found) {
+      throw new ScenarioError(file, `${at}.route`, `unreachable: ${r.reason} over the lane graph (lanes are driven in their direction: right lanes (id < 0) towards +s, left lanes towards -s; changes only across broken markings); expected a route.to downstream of route.from`);
+    }
+  }
+
+  if (c.type === 'red-light' && !network.stopLines.some((l) => l.control.kind === 'traffic-light')) {
+    throw new ScenarioError(file, at, `red-light counts stop lines crossed on red, and the ${s.world.road!.builder} road has no traffic lights: it would pass without judging anything`);
+  }
+  if (c.type === 'stop-sign' && !network.stopLines.some((l) => l.control.kind === 'stop-sign')) {
+    throw new ScenarioError(file, at, `stop-sign counts stop-sign lines run, and the ${s.world.road!.builder} road has no stop-sign lines: it would pass without judging anything`);
+  }
+
+  if (c.type === 'min-ttc' || c.type === 'driving-collisions') {
+    const wanted: readonly string[] = c.categories ?? (c.type === 'min-ttc' ? ['vehicle'] : ['pedestrian', 'vehicle', 'static']);
+    const scattered = s.world.scatter.reduce((n, sc) => n + sc.count, 0);
+    const others = s.actors.filter((a) => a.id !== egoId && wanted.includes(categoryOfSpec(a))).length + (wanted.includes('static') ? scattered : 0);
+    if (others === 0) {
+      throw new ScenarioError(file, c.categories ? `${at}.categories` : at, `${c.type} judges ${egoId} against ${wanted.join(', ')} actors, and the scenario has none: it would pass without judging anything`);
+    }
+  }
+
+  if (c.type === 'mrm-success') {
+    if (ego.model !== 'dynamic') {
+      throw new ScenarioError(file, c.ego !== undefined ? `${at}.ego` : at, `mrm-success needs hazard lights, which only a car with model: dynamic has; "${egoId}" is model: ${ego.model}`);
+    }
+    const t = c.trigger;
+    if (t.kind === 'fault' && !s.events.some((e) => e.type === 'sensor-fault' && e.actor === egoId)) {
+      throw new ScenarioError(file, `${at}.trigger`, `the trigger (kind: fault, the default) waits for a sensor fault on "${egoId}", and events has no sensor-fault on it: it would never fire`);
+    }
+    if (t.kind === 'time' && t.atS >= s.duration) {
+      throw new ScenarioError(file, `${at}.trigger.atS`, `${t.atS} s is not before the end of the run (duration ${s.duration} s), so it would never fire`);
+    }
+    if (t.kind === 'timeline') {
+      const names = timelineNames(s);
+      if (!names.includes(t.event)) throw new ScenarioError(file, `${at}.trigger.event`, `no scheduled event "${t.event}", so it would never fire; expected ${names.length ? oneOf(names.slice(0, 12)) : 'an entry in events (there is none)'}`);
+    }
+  }
+}
+
+/** The names the world's timeline gives the scheduled events (scenarios/build.ts). */
+function timelineNames(s: Scenario): string[] {
+  return s.events.flatMap((e) => {
+    switch (e.type) {
+      case 'remove': return [`remove ${e.actor}`];
+      case 'set-motion': return [`set-motion ${e.actor}`];
+      case 'sensor-fault': return [`sensor-fault ${e.actor}.${e.sensor}`, ...(e.restoreAt !== undefined ? [`sensor-restore ${e.actor}.${e.sensor}`] : [])];
+    }
+  });
+}
+
+/** A route point on a drivable lane of the network. */
+function checkRoutePoint(network: RoadNetwork, p: RoutePointSpec, path: string, file: string): void {
+  if (!network.hasRoad(p.road)) {
+    throw new ScenarioError(file, `${path}.road`, `no road "${p.road}" in the network; expected ${oneOf(network.roads.filter((r) => r.junction === undefined).map((r) => r.id).slice(0, 12))}`);
+  }
+  const road = network.road(p.road);
+  if (p.s > road.lengthM) throw new ScenarioError(file, `${path}.s`, `${p.s} m is off road "${p.road}", which is ${round3(road.lengthM)} m long`);
+  const lane = road.sections[road.sectionIndexAt(p.s)]!.lane(p.lane);
+  if (!lane || !lane.drivable) {
+    throw new ScenarioError(file, `${path}.lane`, `road "${p.road}" has no ${lane ? `drivable lane ${p.lane} (it is a ${lane.type} lane)` : `lane ${p.lane}`} at s=${p.s}; expected one of ${drivableLanes(network, p.road, p.s).join(', ')}`);
+  }
+}
 
 // ---------- roads and cars ----------
 

@@ -10,7 +10,7 @@ import { createBackend } from '../sim/physics/create.ts';
 import type { World } from '../sim/world.ts';
 import { buildScene, type RoadScene } from './build.ts';
 import type { Criterion, CriterionResult } from './criteria/criterion.ts';
-import { buildCriterion } from './criteria/index.ts';
+import { buildCriteria } from './criteria/index.ts';
 import { instantiate, type LoadedScenario } from './loader.ts';
 import type { RunResult, Verdict } from './result.ts';
 import type { Scenario } from './schema.ts';
@@ -48,7 +48,8 @@ export class Run {
     readonly road: RoadScene | undefined = undefined,
   ) {
     this.started = clock();
-    this.criteria = scenario.criteria.map(buildCriterion);
+    // Driving criteria read the road scene; they share one DrivingContext per ego and route.
+    this.criteria = buildCriteria({ scenario, world, road });
     for (const c of this.criteria) c.attach(world);
     // Criteria are called here, each guarded: an exception in a scorer must make the run an
     // error, not vanish into rxjs's asynchronous error reporting and leave a verdict standing.

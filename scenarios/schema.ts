@@ -468,8 +468,149 @@ export const maxDurationSchema = z
     thresholdS: positive().describe('the run must have ended (e.g. goal reached) by this time, s'),
   })
   .strict();
-export const criterionSchema = z.discriminatedUnion('type', [noCollisionSchema, reachGoalSchema, minClearanceSchema, maxDurationSchema]);
-export const CRITERION_TYPES = ['no-collision', 'reach-goal', 'min-clearance', 'max-duration'] as const;
+
+// ---------- driving criteria (issue #3, section 7; scenarios/criteria/driving/) ----------
+// Each judges one agent-driven car (`ego`) on world.road; defaults come from seeds/ (miit-2a-*).
+const drivingBase = {
+  ...criterionBase,
+  ego: id.optional().describe('the judged car: an agent-driven car; default: the only agent-driven car of the scenario'),
+};
+const drivingCategories = z
+  .array(z.enum(['pedestrian', 'vehicle', 'static']))
+  .min(1)
+  .refine((xs) => new Set(xs).size === xs.length, { message: 'expected each category at most once' });
+export const routePointSchema = z
+  .object({
+    road: z.string().min(1).describe('road id in world.road'),
+    lane: z.number().int().refine((x) => x !== 0, { message: 'expected a lane id other than 0 (the centre lane has no width)' })
+      .describe('OpenDRIVE lane id: -1, -2, ... driven towards +s; 1, 2, ... towards -s'),
+    s: finite().nonnegative().describe('road coordinate along the reference line, m'),
+  })
+  .strict();
+export const routeSchema = z
+  .object({
+    from: routePointSchema.optional().describe("the route's start; default: the ego's lane placement (road, lane, s)"),
+    to: routePointSchema.describe("the route's end"),
+  })
+  .strict()
+  .describe('the route the ego is judged on, planned over the lane graph at load (shortest, fewest lane changes); it must be reachable');
+
+export const drivingCollisionsSchema = z
+  .object({
+    ...drivingBase,
+    type: z.literal('driving-collisions'),
+    categories: drivingCategories.optional().describe('collision classes judged; default all three (pedestrian, vehicle, static)'),
+    maxCollisions: z.number().int().nonnegative().optional().describe('default from seeds/ (miit-2a-driving-collisions: 0)'),
+    terminate: z.boolean().default(true).describe('end the run at the first failing collision'),
+  })
+  .strict();
+export const redLightSchema = z
+  .object({
+    ...drivingBase,
+    type: z.literal('red-light'),
+    maxViolations: z.number().int().nonnegative().optional().describe('default from seeds/ (miit-2a-red-light-violations: 0)'),
+  })
+  .strict();
+export const stopSignSchema = z
+  .object({
+    ...drivingBase,
+    type: z.literal('stop-sign'),
+    maxViolations: z.number().int().nonnegative().optional().describe('default from seeds/ (miit-2a-stop-sign-violations: 0)'),
+  })
+  .strict();
+export const laneDepartureSchema = z
+  .object({
+    ...drivingBase,
+    type: z.literal('lane-departure'),
+    maxDepartures: z.number().int().nonnegative().optional().describe('episodes allowed; default from seeds/ (miit-2a-lane-departures: 0)'),
+  })
+  .strict();
+export const offRoadSchema = z
+  .object({
+    ...drivingBase,
+    type: z.literal('off-road'),
+    maxEpisodes: z.number().int().nonnegative().optional().describe('default from seeds/ (miit-2a-off-road: 0)'),
+  })
+  .strict();
+export const speedingSchema = z
+  .object({
+    ...drivingBase,
+    type: z.literal('speeding'),
+    toleranceMps: finite().nonnegative().optional().describe('allowed excess over the lane limit, m/s; default from seeds/ (miit-2a-speeding-tolerance: 0.5)'),
+  })
+  .strict();
+export const routeCompletionSchema = z
+  .object({
+    ...drivingBase,
+    type: z.literal('route-completion'),
+    route: routeSchema,
+    minPercent: finite().min(0).max(100).optional().describe('default from seeds/ (miit-2a-route-completion: 99 %)'),
+    endsRun: z.boolean().default(false).describe('end the run once every endsRun criterion has passed (route complete)'),
+  })
+  .strict();
+export const minTtcSchema = z
+  .object({
+    ...drivingBase,
+    type: z.literal('min-ttc'),
+    minTtcS: finite().nonnegative().optional().describe('default from seeds/ (miit-2a-min-ttc: 0.95 s)'),
+    categories: drivingCategories.optional().describe('actors judged against; default ["vehicle"]'),
+    horizonS: positive().optional().describe("constant-velocity projection horizon, s; default 3 (nuPlan's)"),
+  })
+  .strict();
+const comfortBound = (what: string) => finite().optional().describe(`${what}; default from seeds/`);
+export const comfortSchema = z
+  .object({
+    ...drivingBase,
+    type: z.literal('comfort'),
+    bounds: z
+      .object({
+        maxLonAccel: comfortBound('m/s^2 (nuPlan 2.40)'),
+        minLonAccel: comfortBound('m/s^2 (nuPlan -4.05)'),
+        maxAbsLatAccel: comfortBound('m/s^2 (nuPlan 4.89)'),
+        maxAbsYawRate: comfortBound('rad/s (nuPlan 0.95)'),
+        maxAbsYawAccel: comfortBound('rad/s^2 (nuPlan 1.93)'),
+        maxAbsLonJerk: comfortBound('m/s^3 (nuPlan 4.13)'),
+        maxAbsMagJerk: comfortBound('m/s^3 (nuPlan 8.37)'),
+      })
+      .strict()
+      .default({})
+      .describe("nuPlan's comfort bounds; each omitted one takes its seeds/ default (miit-2a-comfort-*)"),
+  })
+  .strict();
+export const mrmTriggerSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('fault') }).strict().describe("the first sensor-fault event on the ego"),
+  z.object({ kind: z.literal('timeline'), event: z.string().min(1).describe('name of a scheduled timeline event, e.g. "sensor-fault ego.gnss" or "remove npc-1"') }).strict(),
+  z.object({ kind: z.literal('time'), atS: finite().nonnegative().describe('simulation time, s') }).strict(),
+]);
+export const MRM_TRIGGER_KINDS = ['fault', 'timeline', 'time'] as const;
+export const mrmSuccessSchema = z
+  .object({
+    ...drivingBase,
+    type: z.literal('mrm-success'),
+    withinS: positive().describe('time allowed from the trigger to the MRC (stopped, hazard lights on), s'),
+    trigger: mrmTriggerSchema.default({ kind: 'fault' }).describe('what starts the MRM; default: the first sensor fault on the ego'),
+    terminate: z.boolean().default(false).describe('end the run when the criterion fails'),
+  })
+  .strict();
+export const drivingScoreSchema = z
+  .object({
+    ...drivingBase,
+    type: z.literal('driving-score'),
+    route: routeSchema,
+    minScore: finite().min(0).max(100).describe('route completion (%) x CARLA infraction penalties must reach this; no project default'),
+  })
+  .strict();
+
+export const criterionSchema = z.discriminatedUnion('type', [
+  noCollisionSchema, reachGoalSchema, minClearanceSchema, maxDurationSchema,
+  drivingCollisionsSchema, redLightSchema, stopSignSchema, laneDepartureSchema, offRoadSchema, speedingSchema,
+  routeCompletionSchema, minTtcSchema, comfortSchema, mrmSuccessSchema, drivingScoreSchema,
+]);
+export const DRIVING_CRITERION_TYPES = [
+  'driving-collisions', 'red-light', 'stop-sign', 'lane-departure', 'off-road', 'speeding',
+  'route-completion', 'min-ttc', 'comfort', 'mrm-success', 'driving-score',
+] as const;
+export const CRITERION_TYPES = ['no-collision', 'reach-goal', 'min-clearance', 'max-duration', ...DRIVING_CRITERION_TYPES] as const;
 
 // ---------- seed-varying parameters ----------
 const varyPath = z
@@ -504,6 +645,9 @@ export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type ActorSpec = z.output<typeof actorSchema>;
 export type SensorSpec = z.output<typeof sensorSchema>;
 export type CriterionSpec = z.output<typeof criterionSchema>;
+export type DrivingCriterionType = (typeof DRIVING_CRITERION_TYPES)[number];
+export type DrivingCriterionSpec = Extract<CriterionSpec, { type: DrivingCriterionType }>;
+export type RoutePointSpec = z.output<typeof routePointSchema>;
 export type EventSpec = z.output<typeof eventSchema>;
 export type VarySpec = z.output<typeof varySchema>;
 export type ScatterSpec = z.output<typeof scatterSchema>;

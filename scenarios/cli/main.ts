@@ -285,9 +285,10 @@ function cmdList(io: Io): number {
   for (const a of Object.values(AGENTS)) io.out(`  ${pad(a.name, 26)} ${a.description}`);
   io.out('\nCriteria (default threshold and where it comes from):');
   for (const c of CRITERIA) {
-    const req = c.requirement ? REQUIREMENTS[c.requirement] : undefined;
-    const def = req ? `default ${req.comparison} ${req.threshold} ${req.unit} from seeds/${req.id} (plan section ${req.section})` : 'no default: the scenario sets it';
-    io.out(`  ${pad(c.type, 26)} ${c.description}\n  ${pad('', 26)} ${def}`);
+    const reqs = c.requirement ? [REQUIREMENTS[c.requirement]] : (c.requirements ?? []).map((id) => REQUIREMENTS[id]);
+    const defs = reqs.length ? reqs.map((req) => `default ${req.comparison} ${req.threshold} ${req.unit} from seeds/${req.id} (plan section ${req.section})`) : ['no default: the scenario sets it'];
+    io.out(`  ${pad(c.type, 26)} ${c.description}`);
+    for (const def of defs) io.out(`  ${pad('', 26)} ${def}`);
   }
   io.out('\nRequirements (seeds/):');
   for (const r of Object.values(REQUIREMENTS)) io.out(`  ${pad(r.id, 30)} ${r.comparison} ${r.threshold} ${r.unit}: ${r.quantity}`);

@@ -1,6 +1,6 @@
 /**
  * `comfort`: nuPlan's ego_is_comfortable on the ego's ground truth: seven
- * bounds, each a nuPlan default (proposed-seeds.ts), all of which must hold
+ * bounds, each a nuPlan default (seeds/requirements.ts), all of which must hold
  * over the whole run:
  *   longitudinal acceleration in [-4.05, 2.40] m/s^2, |lateral acceleration|
  *   <= 4.89 m/s^2, |yaw rate| <= 0.95 rad/s, |yaw acceleration| <= 1.93
@@ -25,9 +25,9 @@
  */
 import type { TickSnapshot } from '../../../sim/snapshot.ts';
 import type { World } from '../../../sim/world.ts';
-import { Criterion, type CriterionResult } from '../criterion.ts';
+import { Criterion, thresholdFrom, type CriterionResult } from '../criterion.ts';
 import { headingOf, type DrivingContext } from './context.ts';
-import { drivingThreshold, type ProposedRequirementId } from './proposed-seeds.ts';
+import type { RequirementId } from '../../../seeds/requirements.ts';
 import { Delay, SavitzkyGolay } from './savitzky-golay.ts';
 
 export type ComfortMetric = 'maxLonAccel' | 'minLonAccel' | 'maxAbsLatAccel' | 'maxAbsYawRate' | 'maxAbsYawAccel' | 'maxAbsLonJerk' | 'maxAbsMagJerk';
@@ -35,7 +35,7 @@ export type ComfortMetric = 'maxLonAccel' | 'minLonAccel' | 'maxAbsLatAccel' | '
 export type ComfortBounds = Record<ComfortMetric, number>;
 
 interface MetricInfo {
-  seed: ProposedRequirementId;
+  seed: RequirementId;
   unit: string;
   /** 'max': fail above the bound; 'min': fail below it. */
   side: 'max' | 'min';
@@ -84,7 +84,7 @@ export class Comfort extends Criterion {
     const bounds = {} as ComfortBounds;
     this.sources = {} as Record<ComfortMetric, string>;
     for (const k of METRIC_NAMES) {
-      const t = drivingThreshold(given[k], METRICS[k].seed);
+      const t = thresholdFrom(given[k], METRICS[k].seed);
       bounds[k] = t.value;
       this.sources[k] = t.source;
       this.peakOf[k] = { value: NaN, time: 0 };

@@ -8,10 +8,9 @@
  */
 import type { SimEvent } from '../../../sim/snapshot.ts';
 import type { World } from '../../../sim/world.ts';
-import { Criterion, type CriterionResult, type ThresholdChoice } from '../criterion.ts';
+import { Criterion, thresholdFrom, type CriterionResult, type ThresholdChoice } from '../criterion.ts';
 import { CollisionTally } from './collision-tally.ts';
 import { DRIVING_CATEGORIES, type DrivingCategory, type DrivingContext } from './context.ts';
-import { drivingThreshold } from './proposed-seeds.ts';
 
 export interface DrivingCollisionsOptions {
   /** Categories judged; default all three. */
@@ -33,7 +32,7 @@ export class DrivingCollisions extends Criterion {
   constructor(name: string, private readonly ctx: DrivingContext, o: DrivingCollisionsOptions = {}) {
     super(name, o.terminate ?? true);
     this.tally = new CollisionTally(ctx);
-    this.threshold = drivingThreshold(o.maxCollisions, 'miit-2a-driving-collisions');
+    this.threshold = thresholdFrom(o.maxCollisions, 'miit-2a-driving-collisions');
     this.judged = new Set(o.categories ?? DRIVING_CATEGORIES);
     if (this.judged.size === 0) throw new Error(`${name}: needs at least one category`);
   }

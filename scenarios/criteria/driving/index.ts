@@ -1,9 +1,10 @@
 /**
  * The driving criteria of issue #3, section 7, for the scenario builder to
  * register (scenarios/criteria/index.ts). `DRIVING_CRITERIA` is the
- * `skylane list` line of each, with the requirement its default comes from.
+ * `skylane list` line of each, with the requirement its default comes from
+ * (seeds/requirements.ts).
  */
-import type { ProposedRequirementId } from './proposed-seeds.ts';
+import type { RequirementId } from '../../../seeds/requirements.ts';
 
 export { DRIVING_CATEGORIES, footprintOf, routePolyline, type DrivingActor, type DrivingCategory, type DrivingContext, type Footprint, type Polyline } from './context.ts';
 export { DrivingCollisions, type DrivingCollisionsOptions } from './driving-collisions.ts';
@@ -15,13 +16,12 @@ export { MinTimeToCollision, type MinTtcOptions } from './min-ttc.ts';
 export { Comfort, type ComfortBounds, type ComfortMetric } from './comfort.ts';
 export { MrmSuccess, type MrmOptions, type MrmTrigger } from './mrm-success.ts';
 export { CARLA_PENALTIES, DrivingScore, drivingScore, meanDrivingScore, type InfractionCounts } from './driving-score.ts';
-export { drivingThreshold, PROPOSED_REQUIREMENTS, type ProposedRequirementId } from './proposed-seeds.ts';
 
 export interface DrivingCriterionInfo {
   type: string;
   description: string;
-  /** The (proposed) seeds entry its default threshold comes from; none: the scenario sets it. */
-  requirement?: ProposedRequirementId;
+  /** The seeds entry its default threshold comes from; none: the scenario sets it. */
+  requirement?: RequirementId;
 }
 
 export const DRIVING_CRITERIA: readonly DrivingCriterionInfo[] = [

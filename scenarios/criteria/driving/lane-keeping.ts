@@ -19,10 +19,9 @@
 import type { TickSnapshot } from '../../../sim/snapshot.ts';
 import { DRIVABLE_LANE_TYPES, markPermitsLaneChange, type Lane } from '../../../vehicles/road/lane.ts';
 import { newLanePosition } from '../../../vehicles/road/road.ts';
-import { Criterion, type CriterionResult, type ThresholdChoice } from '../criterion.ts';
+import { Criterion, thresholdFrom, type CriterionResult, type ThresholdChoice } from '../criterion.ts';
 import { footprintCorners, headingOf, type DrivingContext } from './context.ts';
 import { NetworkLocator, type NetworkHit } from './network-locator.ts';
-import { drivingThreshold } from './proposed-seeds.ts';
 
 const drivable = (l: Lane) => DRIVABLE_LANE_TYPES.has(l.type);
 const drivableOrShoulder = (l: Lane) => DRIVABLE_LANE_TYPES.has(l.type) || l.type === 'shoulder';
@@ -57,7 +56,7 @@ abstract class FootprintCriterion extends Criterion {
 
   constructor(name: string, protected readonly ctx: DrivingContext, maxEpisodes: number | undefined, seed: 'miit-2a-lane-departures' | 'miit-2a-off-road', private readonly what: string) {
     super(name, false);
-    this.threshold = drivingThreshold(maxEpisodes, seed);
+    this.threshold = thresholdFrom(maxEpisodes, seed);
     this.locator = new NetworkLocator(ctx.network);
     this.cornerLocator = new NetworkLocator(ctx.network);
   }

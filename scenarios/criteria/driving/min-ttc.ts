@@ -21,9 +21,8 @@
  */
 import type { ActorState, TickSnapshot } from '../../../sim/snapshot.ts';
 import type { World } from '../../../sim/world.ts';
-import { Criterion, type CriterionResult, type ThresholdChoice } from '../criterion.ts';
+import { Criterion, thresholdFrom, type CriterionResult, type ThresholdChoice } from '../criterion.ts';
 import { headingOf, rectanglesOverlap, speedOf, type DrivingActor, type DrivingCategory, type DrivingContext } from './context.ts';
-import { drivingThreshold } from './proposed-seeds.ts';
 
 interface Target {
   actor: DrivingActor;
@@ -54,7 +53,7 @@ export class MinTimeToCollision extends Criterion {
 
   constructor(name: string, private readonly ctx: DrivingContext, o: MinTtcOptions = {}) {
     super(name, false);
-    this.threshold = drivingThreshold(o.minTtcS, 'miit-2a-min-ttc');
+    this.threshold = thresholdFrom(o.minTtcS, 'miit-2a-min-ttc');
     this.horizonS = o.horizonS ?? MinTimeToCollision.HORIZON_S;
     this.categories = new Set(o.categories ?? ['vehicle']);
   }

@@ -6,9 +6,8 @@
  */
 import type { TickSnapshot } from '../../../sim/snapshot.ts';
 import type { World } from '../../../sim/world.ts';
-import { Criterion, type CriterionResult, type ThresholdChoice } from '../criterion.ts';
+import { Criterion, thresholdFrom, type CriterionResult, type ThresholdChoice } from '../criterion.ts';
 import type { DrivingContext } from './context.ts';
-import { drivingThreshold } from './proposed-seeds.ts';
 import { RouteProgress } from './route-progress.ts';
 
 export class RouteCompletion extends Criterion {
@@ -21,7 +20,7 @@ export class RouteCompletion extends Criterion {
   constructor(name: string, private readonly ctx: DrivingContext, o: { minPercent?: number; endsRun?: boolean } = {}) {
     super(name, false);
     this.progress = new RouteProgress(ctx);
-    this.threshold = drivingThreshold(o.minPercent, 'miit-2a-route-completion');
+    this.threshold = thresholdFrom(o.minPercent, 'miit-2a-route-completion');
     this.endsRun = o.endsRun ?? false;
   }
 

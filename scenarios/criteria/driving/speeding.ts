@@ -9,10 +9,9 @@
 import type { TickSnapshot } from '../../../sim/snapshot.ts';
 import type { World } from '../../../sim/world.ts';
 import { DRIVABLE_LANE_TYPES, type Lane } from '../../../vehicles/road/lane.ts';
-import { Criterion, type CriterionResult, type ThresholdChoice } from '../criterion.ts';
+import { Criterion, thresholdFrom, type CriterionResult, type ThresholdChoice } from '../criterion.ts';
 import { speedOf, type DrivingContext } from './context.ts';
 import { NetworkLocator } from './network-locator.ts';
-import { drivingThreshold } from './proposed-seeds.ts';
 
 const drivable = (l: Lane) => DRIVABLE_LANE_TYPES.has(l.type);
 
@@ -29,7 +28,7 @@ export class Speeding extends Criterion {
 
   constructor(name: string, private readonly ctx: DrivingContext, toleranceMps?: number) {
     super(name, false);
-    this.threshold = drivingThreshold(toleranceMps, 'miit-2a-speeding-tolerance');
+    this.threshold = thresholdFrom(toleranceMps, 'miit-2a-speeding-tolerance');
     this.locator = new NetworkLocator(ctx.network);
   }
 

@@ -6,9 +6,8 @@
  */
 import type { TickSnapshot } from '../../../sim/snapshot.ts';
 import type { World } from '../../../sim/world.ts';
-import { Criterion, type CriterionResult, type ThresholdChoice } from '../criterion.ts';
+import { Criterion, thresholdFrom, type CriterionResult, type ThresholdChoice } from '../criterion.ts';
 import type { DrivingContext } from './context.ts';
-import { drivingThreshold } from './proposed-seeds.ts';
 import { StopLineMonitor, type StopLineViolation } from './stop-line-monitor.ts';
 
 abstract class StopLineCriterion extends Criterion {
@@ -20,7 +19,7 @@ abstract class StopLineCriterion extends Criterion {
   constructor(name: string, protected readonly ctx: DrivingContext, maxViolations: number | undefined, seed: 'miit-2a-red-light-violations' | 'miit-2a-stop-sign-violations') {
     super(name, false);
     this.monitor = new StopLineMonitor(ctx);
-    this.threshold = drivingThreshold(maxViolations, seed);
+    this.threshold = thresholdFrom(maxViolations, seed);
   }
 
   override attach(world: World): void {

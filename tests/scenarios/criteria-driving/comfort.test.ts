@@ -26,7 +26,7 @@ describe('comfort', () => {
       maxLonAccel: 2.4, minLonAccel: -4.05, maxAbsLatAccel: 4.89, maxAbsYawRate: 0.95,
       maxAbsYawAccel: 1.93, maxAbsLonJerk: 4.13, maxAbsMagJerk: 8.37,
     });
-    expect(res.thresholdSource).toMatch(/^proposed-seeds:miit-2a-comfort-max-lon-accel/);
+    expect(res.thresholdSource).toMatch(/^seeds:miit-2a-comfort-max-lon-accel/);
   });
 
   it('passes a gentle speed change (1 m/s^2 reached over 2 s)', async () => {

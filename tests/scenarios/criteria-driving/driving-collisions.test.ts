@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DrivingCollisions } from '../../../scenarios/criteria/driving/driving-collisions.ts';
-import { PROPOSED_REQUIREMENTS } from '../../../scenarios/criteria/driving/proposed-seeds.ts';
+import { REQUIREMENTS } from '../../../seeds/requirements.ts';
 import { buildHighway } from '../../../vehicles/road/builders.ts';
 import { RoadNetwork } from '../../../vehicles/road/road-network.ts';
 import { disposeRigs, rig, straight } from './harness.ts';
@@ -30,8 +30,8 @@ describe('driving-collisions', () => {
     const res = all.result();
     expect(res.passed).toBe(false);
     expect(res.value).toBe(3);
-    expect(res.threshold).toBe(PROPOSED_REQUIREMENTS['miit-2a-driving-collisions'].threshold);
-    expect(res.thresholdSource).toBe('proposed-seeds:miit-2a-driving-collisions');
+    expect(res.threshold).toBe(REQUIREMENTS['miit-2a-driving-collisions'].threshold);
+    expect(res.thresholdSource).toBe('seeds:miit-2a-driving-collisions');
     expect(res.reason).toMatch(/first: ego hit static cone-1/);
     expect(walkers.result()).toMatchObject({ passed: false, value: 1 });
   });

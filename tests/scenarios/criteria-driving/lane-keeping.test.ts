@@ -25,8 +25,8 @@ describe('lane-departure and off-road', () => {
     const dep = new LaneDeparture('lane-departure', r.ctx);
     const off = new OffRoad('off-road', r.ctx);
     r.run(7, dep, off);
-    expect(dep.result()).toMatchObject({ passed: true, value: 0, thresholdSource: 'proposed-seeds:miit-2a-lane-departures' });
-    expect(off.result()).toMatchObject({ passed: true, value: 0, thresholdSource: 'proposed-seeds:miit-2a-off-road' });
+    expect(dep.result()).toMatchObject({ passed: true, value: 0, thresholdSource: 'seeds:miit-2a-lane-departures' });
+    expect(off.result()).toMatchObject({ passed: true, value: 0, thresholdSource: 'seeds:miit-2a-off-road' });
   });
 
   it('lane-departure fails when the ego drifts over the double yellow into the oncoming lane', async () => {

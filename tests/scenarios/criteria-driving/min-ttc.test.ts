@@ -19,7 +19,7 @@ describe('min-ttc', () => {
     const res = c.result();
     expect(res.passed).toBe(false);
     expect(res.value!).toBeLessThanOrEqual(0.2);
-    expect(res.thresholdSource).toBe('proposed-seeds:miit-2a-min-ttc');
+    expect(res.thresholdSource).toBe('seeds:miit-2a-min-ttc');
     expect(res.threshold).toBe(0.95);
     // Evaluated every 0.1 s. At t = 1.6 s the bumper gap is 9.5 m: contact at 0.95 s, on the 0.1 s grid 1.0 s (a pass);
     // at 1.7 s it is 8.5 m: 0.85 s, on the grid 0.9 s, the first below 0.95 s.

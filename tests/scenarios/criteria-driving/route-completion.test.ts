@@ -26,7 +26,7 @@ describe('route-completion', () => {
     r.run(12, c);
     const res = c.result();
     expect(c.progress.lengthM).toBeCloseTo(200, 6);
-    expect(res).toMatchObject({ passed: true, value: 100, unit: '%', thresholdSource: 'proposed-seeds:miit-2a-route-completion' });
+    expect(res).toMatchObject({ passed: true, value: 100, unit: '%', thresholdSource: 'seeds:miit-2a-route-completion' });
     expect(c.status).toBe('passed');
     // 99 % (198 m) reached at 9.9 s, within 10 m of the end.
     expect(res.reason).toMatch(/route completed at t=9\.9/);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROPOSED_REQUIREMENTS } from '../../../scenarios/criteria/driving/proposed-seeds.ts';
+import { REQUIREMENTS } from '../../../seeds/requirements.ts';
 import { Speeding } from '../../../scenarios/criteria/driving/speeding.ts';
 import { buildHighway, HIGHWAY_LANE_WIDTH_M } from '../../../vehicles/road/builders.ts';
 import { RoadNetwork } from '../../../vehicles/road/road-network.ts';
@@ -21,8 +21,8 @@ describe('speeding', () => {
     const res = c.result();
     expect(res.passed).toBe(false);
     expect(res.value!).toBeCloseTo(5, 2);
-    expect(res.threshold).toBe(PROPOSED_REQUIREMENTS['miit-2a-speeding-tolerance'].threshold);
-    expect(res.thresholdSource).toBe('proposed-seeds:miit-2a-speeding-tolerance');
+    expect(res.threshold).toBe(REQUIREMENTS['miit-2a-speeding-tolerance'].threshold);
+    expect(res.thresholdSource).toBe('seeds:miit-2a-speeding-tolerance');
     expect(c.secondsOver).toBeCloseTo(3, 1);
     expect(res.reason).toMatch(/5\.00 m\/s over the 20\.00 m\/s limit/);
   });

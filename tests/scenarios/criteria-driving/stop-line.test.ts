@@ -23,7 +23,7 @@ describe('red-light', () => {
     const c = new RedLightViolations('red-light', r.ctx);
     r.run(7, c);
     const res = c.result();
-    expect(res).toMatchObject({ passed: false, value: 1, thresholdSource: 'proposed-seeds:miit-2a-red-light-violations' });
+    expect(res).toMatchObject({ passed: false, value: 1, thresholdSource: 'seeds:miit-2a-red-light-violations' });
     // Front bumper (2.25 m ahead of the centre) reaches x = -14.5 m at t = 4.325 s: the tick at 4.33 s.
     expect(res.reason).toMatch(/ego crossed stop line x\/west-stop on red \(x\/west-through-light\) at t=4\.33 s/);
   });
