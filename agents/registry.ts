@@ -4,7 +4,9 @@
  */
 import type { z } from 'zod';
 import type { Agent } from '../sim/agent.ts';
+import type { RoadNetwork } from '../vehicles/road/road-network.ts';
 import { GoToGoalAgent, goToGoalParams } from './go-to-goal.ts';
+import { HaPilotAgent, haPilotParams, type HaPilotEnv } from './ha-pilot.ts';
 import { IdleAgent, idleParams } from './idle.ts';
 
 export interface AgentEntry {
@@ -18,7 +20,15 @@ export interface AgentEntry {
    * `required` ones must exist on the actor; optional ones, if present, must have that type.
    */
   sensors(params: unknown): { name: string; type: string; required: boolean }[];
-  create(params: unknown): Agent;
+  /** True when the agent cannot drive without an HD map (`env.map`): the loader then requires a road. */
+  needsMap?: boolean;
+  /** `env` carries what the scenario gives every agent beyond its params: the HD map of its road, if any. */
+  create(params: unknown, env?: AgentEnv): Agent;
+}
+
+/** Prior knowledge an agent may have (an L4 system's HD map), as opposed to ground truth of the moment. */
+export interface AgentEnv {
+  map?: RoadNetwork;
 }
 
 export const AGENTS: Readonly<Record<string, AgentEntry>> = {
@@ -36,6 +46,25 @@ export const AGENTS: Readonly<Record<string, AgentEntry>> = {
       ];
     },
     create: (p) => new GoToGoalAgent(goToGoalParams.parse(p)),
+  },
+  'ha-pilot': {
+    name: 'ha-pilot',
+    description: 'car: the reference HA (L4) motorway pilot: lane keeping, ACC (IDM), AEB, and a minimal risk manoeuvre on sensor loss (GNSS + object list, radar, IMU, odometry; HD map from params.map)',
+    actorKinds: ['car'],
+    params: haPilotParams,
+    needsMap: true,
+    sensors: (p) => {
+      const q = haPilotParams.parse(p);
+      return [
+        { name: q.gnss, type: 'gnss', required: true },
+        { name: q.objectList, type: 'object-list', required: true },
+        { name: q.radar, type: 'radar', required: false },
+        { name: q.imu, type: 'imu', required: false },
+        { name: q.odometry, type: 'wheel-odometry', required: false },
+      ];
+    },
+    // The scenario's road network is the HD map; params.map (a world.road spec) remains for direct use.
+    create: (p, env?: HaPilotEnv) => new HaPilotAgent(haPilotParams.parse(p), env),
   },
   idle: {
     name: 'idle',

@@ -364,7 +364,7 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
       }
       const ref = a.agent === undefined ? undefined : typeof a.agent === 'string' ? { type: a.agent, params: {} } : a.agent;
       const entry = ref ? AGENTS[ref.type] : undefined;
-      world.addActor(actor, { sensors, ...(entry && ref ? { agent: entry.create(ref.params), agentParams: ref.params } : {}) });
+      world.addActor(actor, { sensors, ...(entry && ref ? { agent: entry.create(ref.params, road ? { map: road.network } : {}), agentParams: ref.params } : {}) });
       road?.lanes.track({ id: a.id, state: world.stateOf(a.id), lengthM: BMW_320I.bodyLengthM, widthM: BMW_320I.bodyWidthM });
       continue;
     }

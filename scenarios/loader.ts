@@ -280,6 +280,9 @@ function checkSemantics(s: Scenario, file: string): void {
           throw new ScenarioError(file, `actors[${i}].agent.params${p ? '.' + p : ''}`, iss.message.replace(/^Invalid input: /, ''));
         }
         if (ref.type === 'go-to-goal' && a.kind === 'rover' && !a.mission) throw new ScenarioError(file, `actors[${i}].mission`, 'missing; agent "go-to-goal" needs a mission with a goal');
+        if (entry.needsMap && !s.world.road && !(r.data as { map?: unknown }).map) {
+          throw new ScenarioError(file, path, `agent "${ref.type}" drives by an HD map, and the scenario has no world.road (nor params.map)`);
+        }
         for (const need of entry.sensors(r.data)) {
           const j = a.sensors.findIndex((x) => x.name === need.name);
           const have = a.sensors[j];
