@@ -1,5 +1,8 @@
 /** Shared test helpers: load scenario files and run them in-process. */
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { ScenarioError } from '../scenarios/loader.ts';
 import { loadScenarioFile } from '../scenarios/node-io.ts';
 import { runScenario, type RunOptions } from '../scenarios/runner.ts';
 import type { RunResult } from '../scenarios/result.ts';
@@ -22,4 +25,30 @@ export function criterion(r: RunResult, name: string) {
 export function withoutWallTime(r: RunResult): Omit<RunResult, 'wallTime'> {
   const { wallTime: _w, ...rest } = r;
   return rest;
+}
+
+/** The ScenarioError that `f` throws; fails the test if it throws something else or nothing. */
+export function scenarioErrorOf(f: () => unknown): ScenarioError {
+  try {
+    f();
+  } catch (err) {
+    if (err instanceof ScenarioError) return err;
+    throw new Error(`expected a ScenarioError, got ${String(err)}`);
+  }
+  throw new Error('expected a ScenarioError, but it loaded');
+}
+
+/** Scenario text after `edit` changes its parsed document. */
+export function editedText(base: string, edit: (doc: any) => void): string {
+  const doc = parseYaml(base);
+  edit(doc);
+  return stringifyYaml(doc);
+}
+
+/** Expect one error line: the file, then the field path, then what was expected. */
+export function expectScenarioError(e: ScenarioError, file: string, fieldPath: string, expected: RegExp): void {
+  expect(e.file).toBe(file);
+  expect(e.fieldPath).toBe(fieldPath);
+  expect(e.expected).toMatch(expected);
+  expect(e.message.startsWith(`${file}: ${fieldPath}: `)).toBe(true);
 }

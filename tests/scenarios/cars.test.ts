@@ -16,32 +16,15 @@ import type { Report } from '../../scenarios/result.ts';
 import { startRun } from '../../scenarios/runner.ts';
 import type { SimEvent } from '../../sim/snapshot.ts';
 import { newLanePosition } from '../../vehicles/road/road.ts';
-import { FIXTURES, ROOT, runFile } from '../helpers.ts';
+import { editedText, expectScenarioError, FIXTURES, ROOT, runFile, scenarioErrorOf } from '../helpers.ts';
 
 const CARS = `${FIXTURES}/cars`;
 const HIGHWAY = readFileSync(`${CARS}/highway-npc.yaml`, 'utf8');
 const CUT_IN = readFileSync(`${CARS}/cut-in.yaml`, 'utf8');
 const FILE = 'cars.yaml';
 
-function errorOf(base: string, edit: (doc: any) => void): ScenarioError {
-  const doc = parse(base);
-  edit(doc);
-  try {
-    loadScenarioText(stringify(doc), FILE);
-  } catch (err) {
-    if (err instanceof ScenarioError) return err;
-    throw new Error(`expected a ScenarioError, got ${String(err)}`);
-  }
-  throw new Error('expected a ScenarioError, but it loaded');
-}
-
-/** Expect one error line: the file, then the field path, then what was expected. */
-function expectError(e: ScenarioError, fieldPath: string, expected: RegExp): void {
-  expect(e.file).toBe(FILE);
-  expect(e.fieldPath).toBe(fieldPath);
-  expect(e.expected).toMatch(expected);
-  expect(e.message.startsWith(`${FILE}: ${fieldPath}: `)).toBe(true);
-}
+const errorOf = (base: string, edit: (doc: any) => void): ScenarioError => scenarioErrorOf(() => loadScenarioText(editedText(base, edit), FILE));
+const expectError = (e: ScenarioError, fieldPath: string, expected: RegExp): void => expectScenarioError(e, FILE, fieldPath, expected);
 
 describe('loader: roads and cars, errors name the file, the field path and what was expected', () => {
   it('an unknown road builder', () => {

@@ -16,7 +16,7 @@ import { loadScenarioText, ScenarioError } from '../../scenarios/loader.ts';
 import { startRun } from '../../scenarios/runner.ts';
 import { CRITERION_TYPES, DRIVING_CRITERION_TYPES } from '../../scenarios/schema.ts';
 import { REQUIREMENTS } from '../../seeds/requirements.ts';
-import { criterion, FIXTURES, ROOT, runFile } from '../helpers.ts';
+import { criterion, expectScenarioError, FIXTURES, ROOT, runFile, scenarioErrorOf } from '../helpers.ts';
 
 const CARS = `${FIXTURES}/cars`;
 const SHORT = readFileSync(`${CARS}/criteria-idle-short-route.yaml`, 'utf8');
@@ -28,23 +28,8 @@ function load(base: string, edit: (doc: any) => void) {
   return loadScenarioText(stringify(doc), FILE);
 }
 
-function errorOf(base: string, edit: (doc: any) => void): ScenarioError {
-  try {
-    load(base, edit);
-  } catch (err) {
-    if (err instanceof ScenarioError) return err;
-    throw new Error(`expected a ScenarioError, got ${String(err)}`);
-  }
-  throw new Error('expected a ScenarioError, but it loaded');
-}
-
-/** Expect one error line: the file, then the field path, then what was expected. */
-function expectError(e: ScenarioError, fieldPath: string, expected: RegExp): void {
-  expect(e.file).toBe(FILE);
-  expect(e.fieldPath).toBe(fieldPath);
-  expect(e.expected).toMatch(expected);
-  expect(e.message.startsWith(`${FILE}: ${fieldPath}: `)).toBe(true);
-}
+const errorOf = (base: string, edit: (doc: any) => void): ScenarioError => scenarioErrorOf(() => load(base, edit));
+const expectError = (e: ScenarioError, fieldPath: string, expected: RegExp): void => expectScenarioError(e, FILE, fieldPath, expected);
 
 /** Replace the criteria with one. */
 const only = (c: Record<string, unknown>) => (d: any) => (d.criteria = [c]);

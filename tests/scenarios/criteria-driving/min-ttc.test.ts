@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MinTimeToCollision } from '../../../scenarios/criteria/driving/min-ttc.ts';
 import { buildHighway, HIGHWAY_LANE_WIDTH_M } from '../../../vehicles/road/builders.ts';
 import { RoadNetwork } from '../../../vehicles/road/road-network.ts';
-import { CAR, disposeRigs, rig, straight } from './harness.ts';
+import { disposeRigs, rig, straight } from './harness.ts';
 
 afterEach(disposeRigs);
 const W = HIGHWAY_LANE_WIDTH_M;
