@@ -11,11 +11,16 @@
  *      results are identical.
  *   5. Memory: RSS and heap over 500 consecutive short runs in one process
  *      (a child process, scripts/bench-memory.ts).
+ *   6. Dense highway (issue #3, section 10): the ego car on full dynamics
+ *      (raycast vehicle, ha-pilot, five sensors) among 36 kinematic IDM/MOBIL
+ *      NPC cars (tests/fixtures/cars/bench-dense-highway.yaml): real-time
+ *      factor against the >= 100x goal, the bare engine step for the same
+ *      bodies on the same trajectory, and where the step goes.
  *
  * Figures are medians over trials; the compared measurements of a section are
  * interleaved inside each trial (alternating order) so they see the same noise.
  * Options: --trials N (default 5), --quick (3 trials, shorter memory soak),
- * --only 1,2,... (run some sections only). Progress goes to stderr, results to stdout.
+ * --only 1,2,... (run some sections only, 1-6). Progress goes to stderr, results to stdout.
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
@@ -31,7 +36,7 @@ import { loadScenarioFile } from '../scenarios/node-io.ts';
 import { createWorld, startRun } from '../scenarios/runner.ts';
 import type { Agent } from '../sim/agent.ts';
 import { quatFromYaw, rotateVec, type Pose, type Quat, type Vec3 } from '../sim/math.ts';
-import type { BackendId, BodyHandle, PhysicsBackend, RayHit } from '../sim/physics/backend.ts';
+import type { BackendId, BodyHandle, PhysicsBackend, RayHit, VehicleHandle } from '../sim/physics/backend.ts';
 import type { Sensor } from '../sim/sensor.ts';
 import { World, type AttachOptions } from '../sim/world.ts';
 import type { MemoryReport } from './bench-memory.ts';
@@ -45,8 +50,11 @@ const CROSSING = resolve(LIBRARY, 'rover-crossing.yaml');
 const LIBRARY_FILES = ['rover-crossing.yaml', 'rover-moving-obstacle.yaml', 'rover-random-field.yaml'].map((f) => resolve(LIBRARY, f));
 const BACKENDS: BackendId[] = ['rapier', 'cannon'];
 const EGO = 'ego';
+const DENSE = resolve(ROOT, 'tests/fixtures/cars/bench-dense-highway.yaml');
+/** Issue #3, section 10: the dense highway's headless real-time factor on one core. */
+const DENSE_RTF_GOAL = 100;
 
-const USAGE = 'usage: npm run bench -- [--trials N] [--quick] [--only 1,2,3,4,5]';
+const USAGE = 'usage: npm run bench -- [--trials N] [--quick] [--only 1,2,3,4,5,6]';
 let argv: { trials?: string; quick?: boolean; only?: string; help?: boolean };
 try {
   argv = parseArgs({
@@ -70,9 +78,9 @@ if (!(Number.isSafeInteger(TRIALS) && TRIALS >= 1)) {
   process.stderr.write(`bench: --trials expects a positive integer, got "${argv.trials}"\n`);
   process.exit(2);
 }
-const ONLY = new Set((argv.only ?? '1,2,3,4,5').split(',').map((s) => Number(s.trim())));
-if ([...ONLY].some((n) => !(Number.isInteger(n) && n >= 1 && n <= 5))) {
-  process.stderr.write(`bench: --only expects section numbers 1-5, got "${argv.only}"\n${USAGE}\n`);
+const ONLY = new Set((argv.only ?? '1,2,3,4,5,6').split(',').map((s) => Number(s.trim())));
+if ([...ONLY].some((n) => !(Number.isInteger(n) && n >= 1 && n <= 6))) {
+  process.stderr.write(`bench: --only expects section numbers 1-6, got "${argv.only}"\n${USAGE}\n`);
   process.exit(2);
 }
 const MEMORY_RUNS = argv.quick ? 200 : 500;
@@ -206,8 +214,10 @@ function note(s: string): void {
  * in a given step (the "act" phase): replaying them in the bare loop drives
  * the bodies along exactly the same trajectory.
  */
-type OpKind = 0 | 1 | 2 | 3 | 4;
+type OpKind = 0 | 1 | 2 | 3 | 4 | 5;
 const OP_FORCE = 0, OP_FORCE_AT = 1, OP_TORQUE = 2, OP_LINVEL = 3, OP_ANGVEL = 4;
+/** setWheelInput(vehicle, wheel, engineForce, brake, steeringRad): handle = vehicle, x = wheel, y = engine force, z = brake, px = steering. */
+const OP_WHEEL = 5;
 const OP_WIDTH = 9; // step, kind, handle, x, y, z, px, py, pz
 
 interface Recording {
@@ -246,6 +256,12 @@ async function record(loaded: LoadedScenario, backend: BackendId): Promise<Recor
     wrap('applyTorque', (h, t) => push(OP_TORQUE, h, t));
     wrap('setLinearVelocity', (h, v) => push(OP_LINVEL, h, v));
     wrap('setAngularVelocity', (h, w) => push(OP_ANGVEL, h, w));
+    // The raycast-vehicle car's actuator (section 6): wheel inputs, consumed by the engine's vehicle update in step().
+    const setWheelInput = physics.setWheelInput.bind(physics);
+    physics.setWheelInput = (veh, wheel, engine, brake, steer) => {
+      ops.push(world.stepCount, OP_WHEEL, veh as number, wheel, engine, brake, steer, NaN, NaN);
+      setWheelInput(veh, wheel, engine, brake, steer);
+    };
     (physics as unknown as Record<string, unknown>).applyImpulse = () => {
       throw new Error('bench: applyImpulse is not recorded; the raw loop cannot replay this scenario');
     };
@@ -358,6 +374,9 @@ async function timeRaw(loaded: LoadedScenario, rec: Recording, instrument = fals
           case OP_ANGVEL:
             physics.setAngularVelocity(h, v);
             break;
+          case OP_WHEEL:
+            physics.setWheelInput(h as VehicleHandle, v[0], v[1], v[2], ops[o + 6]!);
+            break;
         }
         j++;
       }
@@ -469,7 +488,12 @@ async function timeInstrumented(loaded: LoadedScenario, backend: BackendId): Pro
     }
     for (const a of world.actors()) {
       if (a.descriptor.isStatic) continue;
-      wrapTimed(a, 'applyCommand', acc('act'));
+      const npc = a as unknown as { driver?: object; car?: object };
+      if (npc.driver && npc.car && typeof (npc.driver as { step?: unknown }).step === 'function') {
+        // An NPC car (scenarios/build.ts NpcCar): its driver runs inside applyCommand; time the driver and the bicycle model apart.
+        wrapTimed(npc.driver, 'step', acc('npc drivers'));
+        wrapTimed(npc.car, 'applyCommand', acc('act: npc'));
+      } else wrapTimed(a, 'applyCommand', acc('act'));
       wrapTimed(a, 'groundTruth', acc('ground truth'));
     }
     for (const c of run.criteria) {
@@ -668,6 +692,7 @@ interface ReadmeParts {
   s3?: string;
   s4?: string;
   s5?: string;
+  s6?: string;
 }
 
 async function main(): Promise<number> {
@@ -680,7 +705,7 @@ async function main(): Promise<number> {
   out(`  machine:  ${machine}`);
   out(`  method:   median of ${TRIALS} trials after a warm-up; compared measurements interleaved in each trial (order alternates)`);
   out(`  timing:   performance.now(), stepping only; no forced GC between measurements (a forced GC shrinks V8's young generation and slows the next one)`);
-  out(`  scenario: ${relative(ROOT, CROSSING)} (seed 1, to its end)`);
+  if ([1, 2, 3].some((n) => ONLY.has(n))) out(`  scenario: ${relative(ROOT, CROSSING)} (seed 1, to its end)${ONLY.has(6) ? '; section 6: its own (see there)' : ''}`);
   out(`  load:     ${loadavg().replace('load average ', '')} at start (other processes share these cores; compare with the load at the end)`);
 
   const failures: string[] = [];
@@ -1195,6 +1220,198 @@ async function main(): Promise<number> {
     }
   });
 
+  await section(6, 'dense highway', async () => {
+    const dense = loadScenarioFile(DENSE);
+    const sc = dense.scenario;
+    const npcs = sc.actors.filter((a) => a.kind === 'car' && (a as { driver?: unknown }).driver !== undefined).length;
+    heading(`6. Dense highway (issue #3): ego on full dynamics + ${npcs} NPC cars, headless, ${sc.duration} s simulated`);
+    progress('section 6: recording the reference trajectories and warming up');
+    const recs = new Map<BackendId, Recording>();
+    const full = new Map<BackendId, FullTiming[]>();
+    const bare = new Map<BackendId, RawTiming[]>();
+    const inst = new Map<BackendId, Breakdown[]>();
+    /** physics.step alone in the bare loop, µs/step (the bare loop's replayed setters excluded). */
+    const engineOnly = new Map<BackendId, number[]>();
+    const cal = calibrateWrapper();
+    for (const b of BACKENDS) {
+      const rec = await record(dense, b);
+      recs.set(b, rec);
+      full.set(b, []);
+      bare.set(b, []);
+      inst.set(b, []);
+      engineOnly.set(b, []);
+      await timeSkylane(dense, b);
+      await timeRaw(dense, rec);
+      await timeInstrumented(dense, b);
+    }
+    for (let t = 0; t < TRIALS; t++) {
+      progress(`section 6: trial ${t + 1}/${TRIALS}`);
+      const order = t % 2 === 0 ? BACKENDS : [...BACKENDS].reverse();
+      for (const b of order) {
+        const rec = recs.get(b)!;
+        // Skylane run, bare loop, instrumented run and bare loop with physics.step timed, back to back; which goes first rotates with the trial.
+        for (let i = 0; i < 4; i++) {
+          const which = (t + i) % 4;
+          if (which === 0) {
+            const x = await timeSkylane(dense, b);
+            if (x.stateHash !== rec.stateHash) throw new Error(`${b}: the timed run's stateHash ${x.stateHash} differs from the recording's ${rec.stateHash} (non-deterministic?)`);
+            full.get(b)!.push(x);
+          } else if (which === 1) bare.get(b)!.push(await timeRaw(dense, rec));
+          else if (which === 2) inst.get(b)!.push(await timeInstrumented(dense, b));
+          else {
+            const r = await timeRaw(dense, rec, true);
+            engineOnly.get(b)!.push((1000 * (r.physicsMs - r.steps * cal.inside)) / r.steps);
+          }
+        }
+      }
+    }
+    const rows: string[][] = [];
+    const md: string[][] = [];
+    const headline = new Map<BackendId, { rtf: number; us: number; bareUs: number; ratio: number }>();
+    for (const b of BACKENDS) {
+      const rec = recs.get(b)!;
+      const ts = full.get(b)!;
+      const rs = bare.get(b)!;
+      const rates = ts.map((x) => x.steps / (x.stepMs / 1000));
+      const rtfs = ts.map((x) => x.simTime / (x.stepMs / 1000));
+      const us = median(ts.map((x) => (1000 * x.stepMs) / x.steps));
+      const bareUs = median(rs.map((x) => (1000 * x.stepMs) / x.steps));
+      const bareRtf = median(rs.map((x) => (x.steps * rec.simTime) / rec.steps / (x.stepMs / 1000)));
+      const ratios = ts.map((x, i) => x.stepMs / x.steps / (rs[i]!.stepMs / rs[i]!.steps));
+      const rtf = median(rtfs);
+      headline.set(b, { rtf, us, bareUs, ratio: median(ratios) });
+      const same = rs.every((x) => x.sameTrajectory);
+      rows.push([
+        b,
+        num(rec.steps),
+        `${rec.verdict} (${rec.endReason})`,
+        num(median(rates)),
+        spread(rates),
+        num(us, 1),
+        `${num(rtf, 1)}x`,
+        rtf >= DENSE_RTF_GOAL ? 'yes' : 'NO',
+        num(bareUs, 1),
+        `${num(bareRtf, 0)}x`,
+        `${num(median(ratios), 2)}x`,
+        same ? 'yes' : 'NO',
+        num(median(ts.map((x) => x.buildMs)), 1),
+      ]);
+      md.push([b, num(median(rates)), `${num(rtf, 0)}×`, num(us, 0), num(bareUs, 0), `${num(median(ratios), 2)}×`, rtf >= DENSE_RTF_GOAL ? 'yes' : 'no']);
+    }
+    out(table(['backend', 'steps', 'verdict', 'steps/s', 'spread', 'us/step', 'real-time', `>= ${DENSE_RTF_GOAL}x`, 'bare us/step', 'bare real-time', 'ratio', 'same final pose', 'build ms'], rows));
+    out(`  goal (issue #3 section 10): real-time factor >= ${DENSE_RTF_GOAL}x on one core`);
+    note(
+      `${relative(ROOT, DENSE)}, seed ${sc.seed}, ${num(sc.world.physicsHz)} Hz physics, run to its ${sc.duration} s end on one thread: the ego is a ` +
+        `raycast-vehicle car (model: dynamic) driven by ha-pilot with object-list, radar, IMU, wheel odometry and GNSS; ${npcs} NPC cars are ` +
+        'kinematic bicycles driven by IDM/MOBIL (world-side drivers, inside the act phase). "bare" = the same world built by createWorld ' +
+        '(identical bodies), then only physics.step(dt) with the recorded per-step inputs of a Skylane run replayed: each NPC\'s ' +
+        'setLinearVelocity/setAngularVelocity and the ego\'s four setWheelInput calls, so every body moves on the same trajectory (checked: the ' +
+        'ego\'s final pose is bit-identical). ratio = Skylane us/step / bare us/step per trial, median. "bare real-time" is the ceiling the ' +
+        'engine alone allows. build ms (startRun) is not in the step figures.',
+    );
+
+    // Breakdown: corrected µs/step per phase, medians over the instrumented runs.
+    const keys: string[] = [];
+    for (const list of inst.values()) for (const k of list[0]!.phases.keys()) if (!keys.includes(k)) keys.push(k);
+    const order = ['physics', 'sense: object-list', 'sense: radar', 'sense: imu', 'sense: wheel-odometry', 'sense: gnss', 'agent', 'npc drivers', 'act', 'act: npc', 'ground truth'];
+    keys.sort((a, b) => {
+      const ia = order.indexOf(a), ib = order.indexOf(b);
+      return (ia < 0 ? 100 : ia) - (ib < 0 ? 100 : ib) || a.localeCompare(b);
+    });
+    const allKeys = [...keys, 'other'];
+    const perB = new Map<BackendId, Map<string, number>>();
+    const instUs = new Map<BackendId, number>();
+    for (const b of BACKENDS) {
+      const list = inst.get(b)!;
+      const perPhase = new Map<string, number[]>();
+      const others: number[] = [], estimates: number[] = [];
+      for (const bd of list) {
+        let sum = 0, calls = 0;
+        for (const k of keys) {
+          const a = bd.phases.get(k) ?? { t: 0, n: 0 };
+          const corrected = Math.max(0, a.t - a.n * cal.inside);
+          sum += corrected;
+          calls += a.n;
+          const arr = perPhase.get(k) ?? [];
+          arr.push((1000 * corrected) / bd.steps);
+          perPhase.set(k, arr);
+        }
+        const estimate = bd.totalMs - calls * cal.total;
+        others.push((1000 * Math.max(0, estimate - sum)) / bd.steps);
+        estimates.push((1000 * estimate) / bd.steps);
+      }
+      const m = new Map<string, number>();
+      for (const k of keys) m.set(k, median(perPhase.get(k) ?? [0]));
+      m.set('other', median(others));
+      perB.set(b, m);
+      instUs.set(b, median(estimates));
+    }
+    const label: Record<string, string> = {
+      physics: 'physics (backend step: raycast vehicle + bodies)',
+      'sense: object-list': 'sensing: object list (occlusion raycasts)',
+      'sense: radar': 'sensing: radar',
+      'sense: imu': 'sensing: IMU',
+      'sense: wheel-odometry': 'sensing: wheel odometry',
+      'sense: gnss': 'sensing: GNSS',
+      agent: 'agent: ha-pilot',
+      'npc drivers': `NPC drivers: IDM/MOBIL (${npcs} cars)`,
+      act: 'act: ego car actuator (wheel inputs)',
+      'act: npc': `act: NPC kinematic bicycles (${npcs} cars)`,
+      'ground truth': 'ground-truth read-back (all cars)',
+      other: 'other: timeline, contacts/events, rxjs, Run.step',
+    };
+    const total = (m: Map<string, number>) => [...m.values()].reduce((s, x) => s + x, 0);
+    const brows: string[][] = allKeys.map((k) => [label[k] ?? k, ...BACKENDS.flatMap((b) => {
+      const m = perB.get(b)!;
+      const v = m.get(k) ?? 0;
+      return [num(v, 1), `${num((100 * v) / total(m), 1)} %`];
+    })]);
+    brows.push(['sum (timer overhead removed)', ...BACKENDS.flatMap((b) => [num(total(perB.get(b)!), 1), '100.0 %'])]);
+    out();
+    out('  Where the dense-highway step goes (instrumented runs, us per step averaged over the whole run):');
+    out(table(['phase', ...BACKENDS.flatMap((b) => [`${b} us`, 'share'])], brows));
+    const grp = (m: Map<string, number>, pred: (k: string) => boolean) => [...m.entries()].filter(([k]) => pred(k)).reduce((s, [, v]) => s + v, 0);
+    const groups: [string, (k: string) => boolean][] = [
+      ['physics', (k) => k === 'physics'],
+      ['sensing', (k) => k.startsWith('sense:')],
+      ['agent + NPC drivers', (k) => k === 'agent' || k === 'npc drivers'],
+      ['criteria', (k) => k.startsWith('criteria:')],
+      ['act + ground truth + other', (k) => k === 'act' || k === 'act: npc' || k === 'ground truth' || k === 'other'],
+    ];
+    const grows = groups.map(([g, pred]) => [g, ...BACKENDS.flatMap((b) => {
+      const m = perB.get(b)!;
+      const v = grp(m, pred);
+      return [num(v, 1), `${num((100 * v) / total(m), 1)} %`];
+    })]);
+    out();
+    out(table(['group', ...BACKENDS.flatMap((b) => [`${b} us`, 'share'])], grows));
+    out(
+      '  instrumented us/step (timers removed) vs uninstrumented: ' +
+        BACKENDS.map((b) => `${b} ${num(instUs.get(b)!, 1)} vs ${num(headline.get(b)!.us, 1)}`).join(', '),
+    );
+    // What the goal needs: the step budget at 100x, and the biggest shares.
+    const budgetUs = 1e6 / (sc.world.physicsHz * DENSE_RTF_GOAL);
+    for (const b of BACKENDS) {
+      const h = headline.get(b)!;
+      out(
+        `  ${b}: ${num(h.us, 1)} us/step against a budget of ${num(budgetUs, 1)} us/step for ${DENSE_RTF_GOAL}x at ${num(sc.world.physicsHz)} Hz; ` +
+          `the bare loop is ${num(h.bareUs, 1)} us (${num((100 * h.bareUs) / budgetUs, 0)} % of the budget), of which physics.step ` +
+          `${num(median(engineOnly.get(b)!), 1)} us (inside the Skylane loop: ${num(perB.get(b)!.get('physics') ?? NaN, 1)} us); the rest is ` +
+          `the replayed velocity/wheel setters`,
+      );
+    }
+    note(
+      'Same timing wrappers as section 2 (sensor.sample per sensor type, agent.act, each NPC driver\'s step and kinematic-bicycle applyCommand ' +
+        'apart from the ego actuator, groundTruth, each criterion\'s observe/onEvent, backend.step), wrapper cost subtracted. ' +
+        'Sensing is the object list, radar, IMU, wheel odometry and GNSS at their scenario rates.',
+    );
+    const r = perB.get('rapier')!;
+    readme.s6 =
+      mdTable(['backend', 'steps/s', 'real-time factor', 'µs/step', 'bare backend µs/step', 'ratio', `≥ ${DENSE_RTF_GOAL}× (goal)`], md) +
+      `\n\nWhere a dense-highway step goes on Rapier:\n\n` +
+      mdTable(['phase', 'µs/step', 'share'], allKeys.map((k) => [label[k] ?? k, num(r.get(k) ?? 0, 1), `${num((100 * (r.get(k) ?? 0)) / total(r), 0)} %`]));
+  });
+
   // ---------------- README block
   out();
   out('--- README figures (markdown) ---');
@@ -1205,6 +1422,7 @@ async function main(): Promise<number> {
     ['s3', '**Ray casting**, the 90-beam range ring in the rover-crossing world:'],
     ['s4', `**Worker scaling**, the 3 library scenarios × ${SCALING_SEEDS} and × ${LARGE_SEEDS} seeds on Rapier through the worker pool (\`runJobs\` in a fresh process, workers' start-up and warm-up included):`],
     ['s5', `**Memory**, ${MEMORY_RUNS} short runs in one process (Rapier):`],
+    ['s6', `**Dense highway** (issue #3), ${relative(ROOT, DENSE)}: the ego on full dynamics (raycast vehicle, ha-pilot, object list, radar, IMU, wheel odometry, GNSS) among its NPC cars (kinematic, IDM/MOBIL), headless on one core, against the bare engine step for the same bodies on the same trajectory:`],
   ];
   for (const [k, title] of parts) {
     const body = readme[k];
