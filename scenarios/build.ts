@@ -356,7 +356,8 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
       if (a.driver) {
         const car = actor as KinematicBicycle;
         const behaviour = a.driver.behaviour ? npcBehaviour(a.driver.behaviour) : undefined;
-        const driver = new NpcDriver({ index: road!.lanes, car, truth: world, params: npcParams(a), ...(behaviour ? { behaviour } : {}) });
+        // Traffic obeys the road's signal controllers (red, and yellow when it can stop comfortably).
+        const driver = new NpcDriver({ index: road!.lanes, car, truth: world, params: npcParams(a), signals: road!.network, ...(behaviour ? { behaviour } : {}) });
         const what = a.driver.behaviour?.type;
         const onTrigger = what ? (t: number) => world.emit({ type: 'timeline', time: t, event: `${what} ${a.id}`, detail: 'scripted behaviour triggered' }) : undefined;
         actor = new NpcCar(car, driver, world.dt, onTrigger, behaviour);

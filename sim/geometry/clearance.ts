@@ -3,9 +3,20 @@
  * part becomes its footprint in the ground plane (a yawed rectangle for a
  * box, a disc for a cylinder or sphere) extruded between its lowest and
  * highest z. The distance between two such prisms is
- * sqrt(horizontal gap^2 + vertical gap^2). Roll and pitch are ignored, which
- * is exact for the upright bodies of ground scenarios and documented as an
+ * sqrt(horizontal gap^2 + vertical gap^2). Roll and pitch of boxes are
+ * ignored, which is exact for the upright bodies of ground scenarios and an
  * approximation for tilted ones.
+ *
+ * Cylinders use their true axis a (the part's z axis in the world). An
+ * upright one (a vertical) is a disc, exactly. Otherwise, with u the unit
+ * horizontal direction of a, c = |a_xy| and |a_z| = sqrt(1 - c^2), the
+ * cylinder's support half-widths (h |a.d| + r sqrt(1 - (a.d)^2) in direction
+ * d) give a rectangle footprint of half-length h c + r |a_z| along u and
+ * half-width r across it, and a z-range of cz -/+ (h |a_z| + r c). For a
+ * horizontal cylinder (a car wheel: axis along the body's y) this is exact:
+ * a 2h x 2r rectangle between cz - r and cz + r. For any other tilt it is the
+ * bounding box of the rotated cylinder in the frame (u, u-perp, z), which
+ * contains the cylinder, so the distance is a lower bound (conservative).
  */
 import type { ActorPart } from '../actor.ts';
 import { rotateVec, yawOf, type Quat, type Vec3 } from '../math.ts';
@@ -29,6 +40,10 @@ export function newPrism(): Prism {
 }
 
 const _off: Vec3 = [0, 0, 0];
+const _axis: Vec3 = [0, 0, 0];
+const Z_AXIS: Readonly<Vec3> = [0, 0, 1];
+/** Horizontal axis component below which a cylinder counts as upright (a disc). */
+const UPRIGHT_EPS = 1e-9;
 /** Corner signs of a rectangle, counter-clockwise: (+,+) (-,+) (-,-) (+,-). */
 const CORNER_X = [1, -1, -1, 1] as const;
 const CORNER_Y = [1, 1, -1, -1] as const;
@@ -53,6 +68,8 @@ export function prismOf(part: ActorPart, position: Readonly<Vec3>, rotation: Rea
     out.bound = Math.sqrt(hx * hx + hy * hy);
     out.zMin = cz - hz;
     out.zMax = cz + hz;
+  } else if (s.type === 'cylinder' && cylinderRect(s.radius, s.halfHeight, cx, cy, cz, rotation, part.offset.rotation, out)) {
+    // Tilted cylinder: written by cylinderRect.
   } else {
     out.circle = true;
     out.xs[0] = cx;
@@ -64,6 +81,31 @@ export function prismOf(part: ActorPart, position: Readonly<Vec3>, rotation: Rea
     out.zMax = cz + hz;
   }
   return out;
+}
+
+/**
+ * The rectangle prism of a cylinder that is not upright (see the file
+ * comment); false, writing nothing, when its axis is vertical.
+ */
+function cylinderRect(r: number, h: number, cx: number, cy: number, cz: number, rotation: Readonly<Quat>, offsetRotation: Readonly<Quat>, out: Prism): boolean {
+  rotateVec(offsetRotation, Z_AXIS, _axis);
+  rotateVec(rotation, _axis, _axis);
+  const ax = _axis[0], ay = _axis[1], az = Math.abs(_axis[2]);
+  const c = Math.sqrt(ax * ax + ay * ay);
+  if (!(c > UPRIGHT_EPS)) return false;
+  const ux = ax / c, uy = ay / c;
+  const hl = h * c + r * az;
+  for (let i = 0; i < 4; i++) {
+    const pl = CORNER_X[i]! * hl, pw = CORNER_Y[i]! * r;
+    out.xs[i] = cx + ux * pl - uy * pw;
+    out.ys[i] = cy + uy * pl + ux * pw;
+  }
+  out.circle = false;
+  out.bound = Math.sqrt(hl * hl + r * r);
+  const hz = h * az + r * c;
+  out.zMin = cz - hz;
+  out.zMax = cz + hz;
+  return true;
 }
 
 function pointSegDist(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {

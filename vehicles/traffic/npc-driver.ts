@@ -8,7 +8,10 @@
  * - MOBIL lane changes (./mobil.ts), with the IDM accelerations of the car
  *   itself and of its old and new followers, a minimum time between changes
  *   and a lane change of finite duration;
- * - pure-pursuit lateral control towards the target lane's centre line.
+ * - pure-pursuit lateral control towards the target lane's centre line;
+ * - traffic-signal compliance (./signal-compliance.ts) when given the road
+ *   network's signals: on red, or on a yellow it can stop for comfortably,
+ *   the governing stop line becomes its `signalStop`, released on green.
  *
  * It is traffic, part of the world, not a system under test, so it reads
  * ground truth (through the `LaneIndex`), as CARLA's Traffic Manager does. It
@@ -54,6 +57,7 @@ import type { LaneRef } from '../road/lane-graph.ts';
 import { newLanePosition } from '../road/road.ts';
 import { IDM_HIGHWAY, idmAccel, idmDesiredGap, validateIdmParams, type IdmParams } from './idm.ts';
 import { newLaneNeighbor, type LaneIndex } from './lane-index.ts';
+import { signalDecision, SignalMap, signalStateFor, type LaneStopLine, type SignalNetwork } from './signal-compliance.ts';
 import { MOBIL_DEFAULT, mobilDecide, validateMobilParams, type LaneChangeDirection, type MobilAccelerations, type MobilDecision, type MobilParams } from './mobil.ts';
 
 export interface NpcDriverParams {
@@ -139,6 +143,8 @@ export interface NpcDriverOptions {
   /** Preferred lanes at branches (e.g. a `LaneGraph.route` result's steps); otherwise the first successor. */
   route?: readonly LaneRef[];
   behaviour?: NpcBehaviour;
+  /** The road network's signals (a `RoadNetwork`): the driver then stops for red and, when it can, yellow lights. */
+  signals?: SignalNetwork;
 }
 
 /** A scripted behaviour: sets the driver's controls each tick, before it decides. */
@@ -179,12 +185,17 @@ export class NpcDriver implements Agent<BicycleCommand> {
   /** Drive this far left (+) or right (-) of the lane centre, m. */
   lateralOffsetM = 0;
   stopPoint: StopPoint | undefined = undefined;
+  /** The stop line of a red (or yellow) light the driver is stopping for, set and released by the driver itself. */
+  signalStop: StopPoint | undefined = undefined;
 
   private readonly truth: GroundTruthSource;
   private state: Readonly<ActorState> | undefined;
   private self = -1;
   private readonly routeNodes = new Set<number>();
   private readonly routeRefs: readonly LaneRef[];
+  private readonly signals: SignalMap | undefined;
+  /** The stop line the driver chose to go through on a yellow (held until green or passed). */
+  private committedLine: LaneStopLine | undefined = undefined;
   private readonly halfLengthM: number;
   /** Live IDM parameters (v0 capped each tick) for this car and for the others it models. */
   private readonly idm: IdmParams;
@@ -231,6 +242,7 @@ export class NpcDriver implements Agent<BicycleCommand> {
     this.truth = o.truth;
     this.behaviour = o.behaviour;
     this.routeRefs = o.route ?? [];
+    this.signals = o.signals ? SignalMap.of(o.signals) : undefined;
     this.halfLengthM = 0.5 * o.car.params.bodyLengthM;
     this.idm = { ...p.idm };
     this.othersIdm = { ...p.idm };
@@ -299,6 +311,8 @@ export class NpcDriver implements Agent<BicycleCommand> {
     this.s = _loc.s;
     this.target = -1;
     this.lastChangeEndS = -Infinity;
+    this.signalStop = undefined;
+    this.committedLine = undefined;
     this.routeNodes.clear();
     for (const r of this.routeRefs) {
       const rn = this.index.graph.node(r);
@@ -363,7 +377,7 @@ export class NpcDriver implements Agent<BicycleCommand> {
         this.index.leader(this.target, this.targetS, this.halfLengthM, this.self, H, this.targetLeaderNb);
         accel = Math.min(accel, idmAccel(v, this.targetLeaderNb.gapM, v - this.targetLeaderNb.speedMps, this.idm));
       }
-      const dStop = this.distanceToStop(H);
+      const dStop = Math.min(this.distanceToStop(this.stopPoint, H), this.signals ? this.obeySignals(t, v, H) : Infinity);
       // A stop point or a dead end is a standing leader of zero length.
       if (dStop < Infinity) accel = Math.min(accel, idmAccel(v, dStop - this.halfLengthM, v, this.idm));
       if (this.mobilEnabled && this.target < 0 && t - this.lastChangeEndS >= this.params.minTimeBetweenLaneChangesS) {
@@ -501,8 +515,7 @@ export class NpcDriver implements Agent<BicycleCommand> {
    * Distance from the car's centre to the nearest stop point or dead end
    * ahead along its lanes within `horizonM`, m; Infinity if none.
    */
-  private distanceToStop(horizonM: number): number {
-    const sp = this.stopPoint;
+  private distanceToStop(sp: StopPoint | undefined, horizonM: number): number {
     let n = this.node;
     let node = this.index.node(n);
     let covered = node.direction > 0 ? -(this.s - node.sFrom) : -(node.sTo - this.s);
@@ -518,6 +531,56 @@ export class NpcDriver implements Agent<BicycleCommand> {
       node = this.index.node(n);
     }
     return Infinity;
+  }
+
+  /**
+   * Signal compliance: find the first light-governed stop line ahead whose
+   * line the front bumper has not passed, decide stop or go
+   * (`signalDecision`), set or release `signalStop`, and return the distance
+   * from the car's centre to the line when stopping (else Infinity).
+   */
+  private obeySignals(t: number, v: number, horizonM: number): number {
+    const map = this.signals!;
+    let n = this.node;
+    let node = this.index.node(n);
+    let covered = node.direction > 0 ? -(this.s - node.sFrom) : -(node.sTo - this.s);
+    let line: LaneStopLine | undefined;
+    let d = Infinity;
+    let next = -1;
+    for (let hop = 0; hop < 16 && covered < horizonM && !line; hop++) {
+      next = this.nextNode(n);
+      const lines = map.linesOn(node.roadId, node.laneId);
+      if (lines) {
+        for (const l of lines) {
+          if (!(l.s >= node.sFrom - 1e-9 && l.s <= node.sTo + 1e-9)) continue;
+          const dl = covered + (node.direction > 0 ? l.s - node.sFrom : node.sTo - l.s);
+          if (dl - this.halfLengthM >= 0 && dl < d) {
+            d = dl;
+            line = l;
+          }
+        }
+      }
+      if (line || next < 0) break;
+      covered += node.lengthM;
+      n = next;
+      node = this.index.node(n);
+    }
+    if (!line || !(d < horizonM)) {
+      this.signalStop = undefined;
+      this.committedLine = undefined;
+      return Infinity;
+    }
+    if (this.committedLine !== undefined && this.committedLine !== line) this.committedLine = undefined;
+    const state = signalStateFor(line, next >= 0 ? this.index.node(next).roadId : undefined, t);
+    if (state === 'green') this.committedLine = undefined;
+    const decision = signalDecision(state, v, d - this.halfLengthM, this.committedLine === line);
+    if (decision === 'go') {
+      if (state === 'yellow') this.committedLine = line;
+      this.signalStop = undefined;
+      return Infinity;
+    }
+    if (this.signalStop?.roadId !== line.roadId || this.signalStop.s !== line.s) this.signalStop = { roadId: line.roadId, s: line.s, laneIds: [line.laneId] };
+    return d;
   }
 
   /** The lane centre point `dist` ahead of road s on lane chain `n`, shifted `offset` to the driver's left. */
