@@ -121,6 +121,23 @@ export interface HaPilotEnv {
   car?: CarParams;
 }
 
+/**
+ * Which of the pilot's functions run (all by default). The baselines
+ * (agents/baselines.ts) are the pilot with some of them switched off, so
+ * they share its pose, lane frame, tracks and pedal calibration.
+ */
+export interface PilotFeatures {
+  /** Pure-pursuit lane keeping; off: steering held straight. */
+  laneKeeping: boolean;
+  /** IDM following of the in-lane leader (ACC). */
+  following: boolean;
+  /** Emergency braking on the time-to-brake trigger. */
+  aeb: boolean;
+  /** Fault monitor and minimal risk manoeuvre. */
+  mrm: boolean;
+}
+export const ALL_FEATURES: Readonly<PilotFeatures> = { laneKeeping: true, following: true, aeb: true, mrm: true };
+
 export type PilotMode = 'drive' | 'mrm' | 'mrc';
 
 /** Speed below which the car counts as stopped, m/s (CARLA's standstill threshold, as the mrm-success criterion uses). */
@@ -183,8 +200,11 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
   /** Last acceleration asked for, m/s^2. */
   accelDemandMps2 = 0;
 
-  constructor(params: HaPilotParams, env: HaPilotEnv = {}) {
+  readonly features: Readonly<PilotFeatures>;
+
+  constructor(params: HaPilotParams, env: HaPilotEnv = {}, features: Readonly<PilotFeatures> = ALL_FEATURES) {
     this.p = params;
+    this.features = features;
     this.rateHz = params.rateHz;
     this.car = env.car ?? BMW_320I;
     this.injectedMap = env.map;
@@ -227,7 +247,7 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     if (this.monitored.length === 0) {
       this.monitored = [p.gnss, p.objectList, p.radar, p.imu, p.odometry].filter((n, i) => i < 2 || r[n]?.healthy === true);
     }
-    if (this.mode === 'drive') {
+    if (this.mode === 'drive' && this.features.mrm) {
       for (const n of this.monitored) {
         if (!fresh(r[n], t, p.sensorTimeoutS)) {
           this.startMrm(t, `${n} ${r[n] && !r[n]!.healthy ? 'failed' : 'stale or missing'}`);
@@ -242,8 +262,9 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     const lane = this.lane!;
     if (!pose.initialised || (!lane.road && !lane.bind(pose.x, pose.y))) {
       // No pose or off the map: stop straight ahead, hazards on.
-      if (this.mode === 'drive') this.startMrm(t, pose.initialised ? 'off the map' : 'no GNSS fix');
-      return this.command(-p.mrmDecelMps2, 0, pose.speedMps);
+      if (this.mode === 'drive' && this.features.mrm) this.startMrm(t, pose.initialised ? 'off the map' : 'no GNSS fix');
+      // Without an MRM (a baseline) it keeps its pedals released, as a driver-less car would.
+      return this.command(this.features.mrm ? -p.mrmDecelMps2 : 0, 0, pose.speedMps);
     }
     // 2. Lane frame.
     lane.locate(pose.x, pose.y);
@@ -264,10 +285,9 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     let aCruise = SPEED_KP * err + SPEED_KI * this.speedI;
     aCruise = Math.min(Math.max(aCruise, -p.comfortDecelMps2), p.maxAccelMps2);
     let aFollow = Infinity;
-    let closing = 0;
-    if (leader.found) {
+    const closing = leader.found ? v - leader.speedMps : 0;
+    if (leader.found && this.features.following) {
       this.idm.desiredSpeedMps = Math.max(vRef, 1);
-      closing = v - leader.speedMps;
       aFollow = idmAccel(Math.max(v, 0), leader.gapM, closing, this.idm);
     }
     let a = Math.min(aCruise, aFollow);
@@ -276,7 +296,7 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
       this.speedI = Math.min(Math.max(this.speedI + err * dt, -SPEED_I_MAX_MPS), SPEED_I_MAX_MPS);
     }
     // AEB.
-    if (leader.found && closing > 0) {
+    if (this.features.aeb && leader.found && closing > 0) {
       const ttc = leader.gapM / closing;
       const needed = Math.max(p.aebMinTtcS, closing / (2 * this.car.maxBrakeDecelMps2) + BRAKE_DELAY_S + 1 / this.rateHz);
       if (ttc < needed) this.aebActive = true;
@@ -291,7 +311,8 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     }
     this.accelDemandMps2 = a;
 
-    // 6. Lateral: pure pursuit from the rear axle.
+    // 6. Lateral: pure pursuit from the rear axle (a baseline without lane keeping holds the wheel straight).
+    if (!this.features.laneKeeping) return this.command(a, 0, v);
     const L = wheelbaseM(this.car);
     const ld = Math.min(Math.max(p.lookaheadTimeS * Math.abs(v), p.minLookaheadM), p.maxLookaheadM);
     lane.pointAhead(ld, _ahead);

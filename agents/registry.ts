@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { Agent } from '../sim/agent.ts';
 import type { RoadNetwork } from '../vehicles/road/road-network.ts';
+import { idmOnlyAgent, laneKeepOnlyAgent } from './baselines.ts';
 import { GoToGoalAgent, goToGoalParams } from './go-to-goal.ts';
 import { HaPilotAgent, haPilotParams, type HaPilotEnv } from './ha-pilot.ts';
 import { IdleAgent, idleParams } from './idle.ts';
@@ -31,6 +32,26 @@ export interface AgentEnv {
   map?: RoadNetwork;
 }
 
+const HA_PILOT: AgentEntry = {
+  name: 'ha-pilot',
+  description: 'car: the reference HA (L4) motorway pilot: lane keeping, ACC (IDM), AEB, and a minimal risk manoeuvre on sensor loss (GNSS + object list, radar, IMU, odometry; HD map from params.map)',
+  actorKinds: ['car'],
+  params: haPilotParams,
+  needsMap: true,
+  sensors: (p) => {
+    const q = haPilotParams.parse(p);
+    return [
+      { name: q.gnss, type: 'gnss', required: true },
+      { name: q.objectList, type: 'object-list', required: true },
+      { name: q.radar, type: 'radar', required: false },
+      { name: q.imu, type: 'imu', required: false },
+      { name: q.odometry, type: 'wheel-odometry', required: false },
+    ];
+  },
+  // The scenario's road network is the HD map; params.map (a world.road spec) remains for direct use.
+  create: (p, env?: HaPilotEnv) => new HaPilotAgent(haPilotParams.parse(p), env),
+};
+
 export const AGENTS: Readonly<Record<string, AgentEntry>> = {
   'go-to-goal': {
     name: 'go-to-goal',
@@ -47,24 +68,18 @@ export const AGENTS: Readonly<Record<string, AgentEntry>> = {
     },
     create: (p) => new GoToGoalAgent(goToGoalParams.parse(p)),
   },
-  'ha-pilot': {
-    name: 'ha-pilot',
-    description: 'car: the reference HA (L4) motorway pilot: lane keeping, ACC (IDM), AEB, and a minimal risk manoeuvre on sensor loss (GNSS + object list, radar, IMU, odometry; HD map from params.map)',
-    actorKinds: ['car'],
-    params: haPilotParams,
-    needsMap: true,
-    sensors: (p) => {
-      const q = haPilotParams.parse(p);
-      return [
-        { name: q.gnss, type: 'gnss', required: true },
-        { name: q.objectList, type: 'object-list', required: true },
-        { name: q.radar, type: 'radar', required: false },
-        { name: q.imu, type: 'imu', required: false },
-        { name: q.odometry, type: 'wheel-odometry', required: false },
-      ];
-    },
-    // The scenario's road network is the HD map; params.map (a world.road spec) remains for direct use.
-    create: (p, env?: HaPilotEnv) => new HaPilotAgent(haPilotParams.parse(p), env),
+  'ha-pilot': HA_PILOT,
+  'idm-only': {
+    ...HA_PILOT,
+    name: 'idm-only',
+    description: 'car: a baseline: ha-pilot longitudinal control only (cruise to the lane limit, IDM on the nearest in-lane object); steering held straight, no AEB, no MRM (same sensors and params as ha-pilot)',
+    create: (p, env?: HaPilotEnv) => idmOnlyAgent(haPilotParams.parse(p), env),
+  },
+  'lane-keep-only': {
+    ...HA_PILOT,
+    name: 'lane-keep-only',
+    description: 'car: a baseline: ha-pilot lane keeping at the lane speed limit; no following, no AEB, no MRM (same sensors and params as ha-pilot)',
+    create: (p, env?: HaPilotEnv) => laneKeepOnlyAgent(haPilotParams.parse(p), env),
   },
   idle: {
     name: 'idle',

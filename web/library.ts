@@ -1,6 +1,6 @@
 /**
  * The scenario library, bundled at build time: every file in
- * scenarios/library/ is inlined as text and validated with the same loader
+ * scenarios/library/ and its subfolders is inlined as text and validated with the same loader
  * the CLI uses. A broken file becomes an entry with its error, not a crash.
  */
 import { loadScenarioText, type LoadedScenario } from '../scenarios/loader.ts';
@@ -15,13 +15,14 @@ export interface LibraryEntry {
   error: string | null;
 }
 
-const texts = import.meta.glob<string>('../scenarios/library/*.{yaml,yml,json}', { query: '?raw', import: 'default', eager: true });
+const texts = import.meta.glob<string>('../scenarios/library/**/*.{yaml,yml,json}', { query: '?raw', import: 'default', eager: true });
 
 export function loadLibrary(): LibraryEntry[] {
   const entries: LibraryEntry[] = [];
   for (const [path, text] of Object.entries(texts)) {
+    // path is '../scenarios/library/<sub/dirs/>name.yaml'.
+    const file = path.slice(path.indexOf('scenarios/library/'));
     const base = path.slice(path.lastIndexOf('/') + 1);
-    const file = `scenarios/library/${base}`;
     try {
       const loaded = loadScenarioText(text, file);
       entries.push({ id: loaded.scenario.name, file, loaded, error: null });

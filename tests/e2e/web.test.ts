@@ -64,10 +64,11 @@ async function serve(dir: string): Promise<{ server: Server; url: string }> {
   return { server, url: `http://127.0.0.1:${port}/` };
 }
 
+/** Every scenario in the library and its subfolders (the web app's glob is recursive too). */
 function libraryNames(): string[] {
-  return readdirSync(LIBRARY)
+  return readdirSync(LIBRARY, { recursive: true, encoding: 'utf8' })
     .filter((f) => /\.(ya?ml|json)$/.test(f))
-    .map((f) => loadScenarioText(readFileSync(join(LIBRARY, f), 'utf8'), `scenarios/library/${f}`).scenario.name)
+    .map((f) => loadScenarioText(readFileSync(join(LIBRARY, f), 'utf8'), `scenarios/library/${f.split(sep).join('/')}`).scenario.name)
     .sort();
 }
 
