@@ -450,6 +450,48 @@ interface Breakdown {
   rays: number;
 }
 
+/** Every phase seen in `runs`, sorted by `order`, then by name. */
+function phaseKeys(runs: Iterable<readonly Breakdown[]>, order: readonly string[]): string[] {
+  const keys: string[] = [];
+  for (const list of runs) for (const bd of list) for (const k of bd.phases.keys()) if (!keys.includes(k)) keys.push(k);
+  return keys.sort((a, b) => {
+    const ia = order.indexOf(a), ib = order.indexOf(b);
+    return (ia < 0 ? 100 : ia) - (ib < 0 ? 100 : ib) || a.localeCompare(b);
+  });
+}
+
+/**
+ * Medians over instrumented runs: the wrapper-corrected µs/step of each phase
+ * in `keys`, "other" (the rest of the step), and the corrected whole-step estimate.
+ */
+function phaseMedians(
+  runs: readonly Breakdown[],
+  keys: readonly string[],
+  cal: { inside: number; total: number },
+): { perPhase: Map<string, number>; estimateUs: number } {
+  const samples = new Map<string, number[]>();
+  const others: number[] = [], estimates: number[] = [];
+  for (const bd of runs) {
+    let sum = 0, calls = 0;
+    for (const k of keys) {
+      const a = bd.phases.get(k) ?? { t: 0, n: 0 };
+      const corrected = Math.max(0, a.t - a.n * cal.inside);
+      sum += corrected;
+      calls += a.n;
+      const arr = samples.get(k) ?? [];
+      arr.push((1000 * corrected) / bd.steps);
+      samples.set(k, arr);
+    }
+    const estimate = bd.totalMs - calls * cal.total;
+    others.push((1000 * Math.max(0, estimate - sum)) / bd.steps);
+    estimates.push((1000 * estimate) / bd.steps);
+  }
+  const perPhase = new Map<string, number>();
+  for (const k of keys) perPhase.set(k, median(samples.get(k) ?? [0]));
+  perPhase.set('other', median(others));
+  return { perPhase, estimateUs: median(estimates) };
+}
+
 /**
  * A Skylane run with every phase timed from outside: sensors, agents and the
  * actuator/ground-truth methods of moving actors (captured through
@@ -879,40 +921,15 @@ async function main(): Promise<number> {
       }
     }
     // Phase order for display.
-    const keys: string[] = [];
-    for (const list of perBackend.values()) for (const k of list[0]!.phases.keys()) if (!keys.includes(k)) keys.push(k);
     const order = ['physics', 'sense: range-ring', 'sense: gnss', 'agent', 'act', 'ground truth'];
-    keys.sort((a, b) => {
-      const ia = order.indexOf(a), ib = order.indexOf(b);
-      return (ia < 0 ? 100 : ia) - (ib < 0 ? 100 : ib) || a.localeCompare(b);
-    });
-    // Per trial: corrected µs/step per phase, plus "other".
     const table2: Map<BackendId, Map<string, number>> = new Map();
     const extra = new Map<BackendId, { rays: number; estimateUs: number }>();
+    const keys = phaseKeys(perBackend.values(), order);
     for (const b of BACKENDS) {
       const list = perBackend.get(b)!;
-      const perPhase = new Map<string, number[]>();
-      const others: number[] = [], estimates: number[] = [];
-      for (const bd of list) {
-        let sum = 0, calls = 0;
-        for (const k of keys) {
-          const a = bd.phases.get(k) ?? { t: 0, n: 0 };
-          const corrected = Math.max(0, a.t - a.n * cal.inside);
-          sum += corrected;
-          calls += a.n;
-          const arr = perPhase.get(k) ?? [];
-          arr.push((1000 * corrected) / bd.steps);
-          perPhase.set(k, arr);
-        }
-        const estimate = bd.totalMs - calls * cal.total;
-        others.push((1000 * Math.max(0, estimate - sum)) / bd.steps);
-        estimates.push((1000 * estimate) / bd.steps);
-      }
-      const m = new Map<string, number>();
-      for (const k of keys) m.set(k, median(perPhase.get(k) ?? [0]));
-      m.set('other', median(others));
-      table2.set(b, m);
-      extra.set(b, { rays: list[0]!.rays / list[0]!.steps, estimateUs: median(estimates) });
+      const r = phaseMedians(list, keys, cal);
+      table2.set(b, r.perPhase);
+      extra.set(b, { rays: list[0]!.rays / list[0]!.steps, estimateUs: r.estimateUs });
     }
     const label: Record<string, string> = {
       physics: 'physics (backend step)',
@@ -1311,41 +1328,16 @@ async function main(): Promise<number> {
     );
 
     // Breakdown: corrected µs/step per phase, medians over the instrumented runs.
-    const keys: string[] = [];
-    for (const list of inst.values()) for (const k of list[0]!.phases.keys()) if (!keys.includes(k)) keys.push(k);
     const order = ['physics', 'sense: object-list', 'sense: radar', 'sense: imu', 'sense: wheel-odometry', 'sense: gnss', 'agent', 'npc drivers', 'act', 'act: npc', 'ground truth'];
-    keys.sort((a, b) => {
-      const ia = order.indexOf(a), ib = order.indexOf(b);
-      return (ia < 0 ? 100 : ia) - (ib < 0 ? 100 : ib) || a.localeCompare(b);
-    });
-    const allKeys = [...keys, 'other'];
     const perB = new Map<BackendId, Map<string, number>>();
     const instUs = new Map<BackendId, number>();
+    const keys = phaseKeys(inst.values(), order);
     for (const b of BACKENDS) {
-      const list = inst.get(b)!;
-      const perPhase = new Map<string, number[]>();
-      const others: number[] = [], estimates: number[] = [];
-      for (const bd of list) {
-        let sum = 0, calls = 0;
-        for (const k of keys) {
-          const a = bd.phases.get(k) ?? { t: 0, n: 0 };
-          const corrected = Math.max(0, a.t - a.n * cal.inside);
-          sum += corrected;
-          calls += a.n;
-          const arr = perPhase.get(k) ?? [];
-          arr.push((1000 * corrected) / bd.steps);
-          perPhase.set(k, arr);
-        }
-        const estimate = bd.totalMs - calls * cal.total;
-        others.push((1000 * Math.max(0, estimate - sum)) / bd.steps);
-        estimates.push((1000 * estimate) / bd.steps);
-      }
-      const m = new Map<string, number>();
-      for (const k of keys) m.set(k, median(perPhase.get(k) ?? [0]));
-      m.set('other', median(others));
-      perB.set(b, m);
-      instUs.set(b, median(estimates));
+      const r = phaseMedians(inst.get(b)!, keys, cal);
+      perB.set(b, r.perPhase);
+      instUs.set(b, r.estimateUs);
     }
+    const allKeys = [...keys, 'other'];
     const label: Record<string, string> = {
       physics: 'physics (backend step: raycast vehicle + bodies)',
       'sense: object-list': 'sensing: object list (occlusion raycasts)',
