@@ -222,7 +222,7 @@ export class LaneIndex {
     out.found = false;
     out.index = -1;
     out.distanceM = Infinity;
-    this.searchAhead(nodeIndex, s, 0, exclude, horizonM, 0, out);
+    this.search(true, nodeIndex, s, 0, exclude, horizonM, 0, out);
     return this.finish(out, selfHalfLengthM);
   }
 
@@ -231,7 +231,7 @@ export class LaneIndex {
     out.found = false;
     out.index = -1;
     out.distanceM = Infinity;
-    this.searchBehind(nodeIndex, s, 0, exclude, horizonM, 0, out);
+    this.search(false, nodeIndex, s, 0, exclude, horizonM, 0, out);
     return this.finish(out, selfHalfLengthM);
   }
 
@@ -250,33 +250,34 @@ export class LaneIndex {
   }
 
   /**
-   * Nearest occupant of `node` at or ahead of `s` (in its driving direction),
-   * `base` metres already covered; then the successors if none is found.
+   * Nearest occupant of `node` ahead of `s` (in its driving direction; an
+   * occupant level with `s` counts as ahead) or strictly behind it, `base`
+   * metres already covered; then the successors (ahead) or predecessors
+   * (behind) if none is found.
    */
-  private searchAhead(nodeIndex: number, s: number, base: number, exclude: number, horizon: number, hops: number, out: LaneNeighbor): void {
+  private search(ahead: boolean, nodeIndex: number, s: number, base: number, exclude: number, horizon: number, hops: number, out: LaneNeighbor): void {
     const node = this.graph.nodes[nodeIndex]!;
     const items = this.buckets[nodeIndex]!.items;
-    const fwd = node.direction > 0;
-    let best = -1, bestD = Infinity;
-    if (fwd) {
-      for (let k = lowerBound(items, this.occ, s); k < items.length; k++) {
-        const j = items[k]!;
-        if (j === exclude) continue;
-        best = j;
-        bestD = this.occ[j]!.s - s;
-        break;
+    // Scanning towards increasing s means ahead on a +s lane, behind on a -s lane.
+    const increasing = node.direction > 0 === ahead;
+    let best = -1;
+    if (increasing) {
+      for (let k = ahead ? lowerBound(items, this.occ, s) : upperBound(items, this.occ, s); k < items.length; k++) {
+        if (items[k] !== exclude) {
+          best = items[k]!;
+          break;
+        }
       }
     } else {
-      for (let k = upperBound(items, this.occ, s) - 1; k >= 0; k--) {
-        const j = items[k]!;
-        if (j === exclude) continue;
-        best = j;
-        bestD = s - this.occ[j]!.s;
-        break;
+      for (let k = (ahead ? upperBound(items, this.occ, s) : lowerBound(items, this.occ, s)) - 1; k >= 0; k--) {
+        if (items[k] !== exclude) {
+          best = items[k]!;
+          break;
+        }
       }
     }
     if (best >= 0) {
-      const d = base + bestD;
+      const d = base + Math.abs(this.occ[best]!.s - s);
       if (d <= horizon && (d < out.distanceM || (d === out.distanceM && best < out.index))) {
         out.found = true;
         out.index = best;
@@ -284,53 +285,12 @@ export class LaneIndex {
       }
       return;
     }
-    const rest = base + (fwd ? node.sTo - s : s - node.sFrom);
+    const rest = base + (increasing ? node.sTo - s : s - node.sFrom);
     if (rest > horizon || hops >= MAX_HOPS) return;
-    const next = this.succ[nodeIndex]!;
+    const next = (ahead ? this.succ : this.pred)[nodeIndex]!;
     for (let k = 0; k < next.length; k++) {
       const m = this.graph.nodes[next[k]!]!;
-      this.searchAhead(m.index, m.direction > 0 ? m.sFrom : m.sTo, rest, exclude, horizon, hops + 1, out);
-    }
-  }
-
-  private searchBehind(nodeIndex: number, s: number, base: number, exclude: number, horizon: number, hops: number, out: LaneNeighbor): void {
-    const node = this.graph.nodes[nodeIndex]!;
-    const items = this.buckets[nodeIndex]!.items;
-    const fwd = node.direction > 0;
-    let best = -1, bestD = Infinity;
-    // Strictly behind: an occupant level with `s` counts as the leader.
-    if (fwd) {
-      for (let k = lowerBound(items, this.occ, s) - 1; k >= 0; k--) {
-        const j = items[k]!;
-        if (j === exclude) continue;
-        best = j;
-        bestD = s - this.occ[j]!.s;
-        break;
-      }
-    } else {
-      for (let k = upperBound(items, this.occ, s); k < items.length; k++) {
-        const j = items[k]!;
-        if (j === exclude) continue;
-        best = j;
-        bestD = this.occ[j]!.s - s;
-        break;
-      }
-    }
-    if (best >= 0) {
-      const d = base + bestD;
-      if (d <= horizon && (d < out.distanceM || (d === out.distanceM && best < out.index))) {
-        out.found = true;
-        out.index = best;
-        out.distanceM = d;
-      }
-      return;
-    }
-    const rest = base + (fwd ? s - node.sFrom : node.sTo - s);
-    if (rest > horizon || hops >= MAX_HOPS) return;
-    const prev = this.pred[nodeIndex]!;
-    for (let k = 0; k < prev.length; k++) {
-      const m = this.graph.nodes[prev[k]!]!;
-      this.searchBehind(m.index, m.direction > 0 ? m.sTo : m.sFrom, rest, exclude, horizon, hops + 1, out);
+      this.search(ahead, m.index, m.direction > 0 === ahead ? m.sFrom : m.sTo, rest, exclude, horizon, hops + 1, out);
     }
   }
 
