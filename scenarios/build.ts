@@ -29,7 +29,7 @@ import { LaneIndex } from '../vehicles/traffic/lane-index.ts';
 import { MOBIL_DEFAULT } from '../vehicles/traffic/mobil.ts';
 import { constantSpeed, cutIn, cutOut, leadBrake, NpcDriver, type NpcBehaviour, type NpcDriverParams } from '../vehicles/traffic/npc-driver.ts';
 import { carStart, groundOf, instantiate, roadNetworkOf, ScenarioError, type LoadedScenario } from './loader.ts';
-import type { ActorSpec, CarSpec, NpcBehaviourSpec, Scenario, ScatterSpec, SensorSpec } from './schema.ts';
+import type { ActorSpec, CarSpec, EventCondition, NpcBehaviourSpec, Scenario, ScatterSpec, SensorSpec } from './schema.ts';
 
 type ObstacleSpec = Extract<ActorSpec, { kind: 'obstacle' }>;
 
@@ -381,16 +381,20 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
   }
 
   for (const e of s.events) {
+    const schedule = (name: string, fire: (w: World) => void): void => {
+      if (e.at !== undefined) world.schedule(e.at, name, fire);
+      else world.scheduleWhen(name, conditionOf(e.when!), fire);
+    };
     switch (e.type) {
       case 'remove':
-        world.schedule(e.at, `remove ${e.actor}`, (w) => w.removeActor(e.actor));
+        schedule(`remove ${e.actor}`, (w) => w.removeActor(e.actor));
         break;
       case 'sensor-fault':
-        world.schedule(e.at, `sensor-fault ${e.actor}.${e.sensor}`, (w) => w.setSensorFailed(e.actor, e.sensor, true));
+        schedule(`sensor-fault ${e.actor}.${e.sensor}`, (w) => w.setSensorFailed(e.actor, e.sensor, true));
         if (e.restoreAt !== undefined) world.schedule(e.restoreAt, `sensor-restore ${e.actor}.${e.sensor}`, (w) => w.setSensorFailed(e.actor, e.sensor, false));
         break;
       case 'set-motion':
-        world.schedule(e.at, `set-motion ${e.actor}`, (w) => (w.actor(e.actor) as Prop).setMotion(e.motion));
+        schedule(`set-motion ${e.actor}`, (w) => (w.actor(e.actor) as Prop).setMotion(e.motion));
         break;
     }
   }
@@ -402,4 +406,24 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
     }
   }
   return { world, road };
+}
+
+/**
+ * A timeline condition on ground truth: the watched actor's centre within
+ * `withinM` (horizontal distance) of another actor's centre or of a point.
+ */
+function conditionOf(c: EventCondition): (w: World) => boolean {
+  const r2 = c.withinM * c.withinM;
+  return (w) => {
+    const a = w.stateOf(c.actor).position;
+    let x: number, y: number;
+    if (typeof c.of === 'string') {
+      const b = w.stateOf(c.of).position;
+      x = b[0]; y = b[1];
+    } else {
+      x = c.of[0]; y = c.of[1];
+    }
+    const dx = a[0] - x, dy = a[1] - y;
+    return dx * dx + dy * dy <= r2;
+  };
 }

@@ -309,13 +309,24 @@ function checkSemantics(s: Scenario, file: string): void {
 
   s.events.forEach((e, i) => {
     needActor(`events[${i}].actor`, e.actor);
-    if (e.at >= s.duration) throw new ScenarioError(file, `events[${i}].at`, `${e.at} s is not before the end of the run (duration ${s.duration} s), so it would never fire`);
+    if ((e.at === undefined) === (e.when === undefined)) {
+      throw new ScenarioError(file, `events[${i}]`, e.at === undefined ? 'missing a trigger; expected at (a time, s) or when (a condition)' : 'has both at and when; expected exactly one trigger');
+    }
+    if (e.at !== undefined && e.at >= s.duration) throw new ScenarioError(file, `events[${i}].at`, `${e.at} s is not before the end of the run (duration ${s.duration} s), so it would never fire`);
+    if (e.when) {
+      needActor(`events[${i}].when.actor`, e.when.actor);
+      if (typeof e.when.of === 'string') {
+        needActor(`events[${i}].when.of`, e.when.of);
+        if (e.when.of === e.when.actor) throw new ScenarioError(file, `events[${i}].when.of`, `is the watched actor "${e.when.actor}" itself; expected another actor or a point`);
+      }
+      if (e.type === 'sensor-fault' && e.restoreAt !== undefined) throw new ScenarioError(file, `events[${i}].restoreAt`, 'only a timed fault (at) can be restored at a time; a conditional one has no known start');
+    }
     if (e.type === 'sensor-fault') {
       const idx = ids.get(e.actor)!;
       const a = idx >= 0 ? s.actors[idx] : undefined;
       const sensors = a && (a.kind === 'rover' || a.kind === 'car') ? a.sensors.map((x) => x.name) : [];
       if (!sensors.includes(e.sensor)) throw new ScenarioError(file, `events[${i}].sensor`, `actor "${e.actor}" has no sensor "${e.sensor}"; it has ${sensors.length ? oneOf(sensors) : 'none'}`);
-      if (e.restoreAt !== undefined && !(e.restoreAt > e.at && e.restoreAt < s.duration)) {
+      if (e.at !== undefined && e.restoreAt !== undefined && !(e.restoreAt > e.at && e.restoreAt < s.duration)) {
         throw new ScenarioError(file, `events[${i}].restoreAt`, `must be after at (${e.at} s) and before the end of the run (${s.duration} s), got ${e.restoreAt}`);
       }
     }

@@ -421,11 +421,20 @@ export const worldSchema = z
   .strict();
 
 // ---------- timeline ----------
-const at = finite().nonnegative().describe('simulation time, s');
+const at = finite().nonnegative().optional().describe('simulation time the event fires at, s; or give when');
+export const eventConditionSchema = z
+  .object({
+    actor: id.describe('the actor whose ground-truth position is watched'),
+    withinM: positive().describe('fires at the first tick its centre is within this distance of `of`, m'),
+    of: z.union([id, vec2]).describe('another actor (its centre) or a point [x, y], m'),
+  })
+  .strict()
+  .describe('a trigger on a condition instead of a time (e.g. a fault when the ego reaches a place); exclusive with at');
+const when = eventConditionSchema.optional();
 export const eventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('sensor-fault'), at, actor: id, sensor: id, restoreAt: finite().nonnegative().optional() }).strict(),
-  z.object({ type: z.literal('remove'), at, actor: id }).strict(),
-  z.object({ type: z.literal('set-motion'), at, actor: id, motion: motionSchema }).strict(),
+  z.object({ type: z.literal('sensor-fault'), at, when, actor: id, sensor: id, restoreAt: finite().nonnegative().optional().describe('time the sensor comes back, s (timed faults only)') }).strict(),
+  z.object({ type: z.literal('remove'), at, when, actor: id }).strict(),
+  z.object({ type: z.literal('set-motion'), at, when, actor: id, motion: motionSchema }).strict(),
 ]);
 export const EVENT_TYPES = ['sensor-fault', 'remove', 'set-motion'] as const;
 
@@ -649,6 +658,7 @@ export type DrivingCriterionType = (typeof DRIVING_CRITERION_TYPES)[number];
 export type DrivingCriterionSpec = Extract<CriterionSpec, { type: DrivingCriterionType }>;
 export type RoutePointSpec = z.output<typeof routePointSchema>;
 export type EventSpec = z.output<typeof eventSchema>;
+export type EventCondition = z.output<typeof eventConditionSchema>;
 export type VarySpec = z.output<typeof varySchema>;
 export type ScatterSpec = z.output<typeof scatterSchema>;
 export type RoadSpec = z.output<typeof roadSchema>;

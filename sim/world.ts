@@ -57,6 +57,14 @@ interface TimelineEntry {
   fire: (world: World) => void;
 }
 
+/** A timeline entry that fires once, at the first tick its condition holds. */
+interface ConditionalEntry {
+  name: string;
+  when: (world: World) => boolean;
+  fire: (world: World) => void;
+  fired: boolean;
+}
+
 /** Build the sensors' view of an actor: its live state, bodies and body-frame bounding box. */
 function actorView(actor: Actor, state: ActorState): OtherActor {
   const lo: Vec3 = [Infinity, Infinity, Infinity];
@@ -112,6 +120,7 @@ export class World {
   private readonly timeline: TimelineEntry[] = [];
   private timelineCursor = 0;
   private timelineOrder = 0;
+  private readonly conditional: ConditionalEntry[] = [];
   private readonly snap: TickSnapshot = { step: 0, time: 0, actors: [] };
   private stopReason: string | null = null;
   private disposed = false;
@@ -264,6 +273,16 @@ export class World {
     this.timeline.sort((a, b) => a.at - b.at || a.order - b.order);
   }
 
+  /**
+   * Fire `fire` once, at the start of the first tick at which `when` holds
+   * (checked every tick after the timed entries, in scheduling order). The
+   * condition reads the world's ground truth: it is the scenario's trigger,
+   * not an agent's perception.
+   */
+  scheduleWhen(name: string, when: (world: World) => boolean, fire: (world: World) => void): void {
+    this.conditional.push({ name, when, fire, fired: false });
+  }
+
   /** End the run after the current tick. The first reason wins. */
   stop(reason: string): void {
     if (this.stopReason !== null) return;
@@ -288,6 +307,13 @@ export class World {
       this.timelineCursor++;
       entry.fire(this);
       this.emit({ type: 'timeline', time: t, event: entry.name, detail: '' });
+    }
+    for (let i = 0; i < this.conditional.length; i++) {
+      const c = this.conditional[i]!;
+      if (c.fired || !c.when(this)) continue;
+      c.fired = true;
+      c.fire(this);
+      this.emit({ type: 'timeline', time: t, event: c.name, detail: 'condition met' });
     }
 
     const slots = this.slots;
