@@ -85,14 +85,15 @@ export function buildSensor(spec: SensorSpec): Sensor {
         mount: mountPose(spec.mount),
       });
     case 'object-list': {
-      const d = LIDAR_CAMERA_FUSION, k = spec.noiseScale;
+      const d = LIDAR_CAMERA_FUSION, k = spec.groundTruth ? 0 : spec.noiseScale;
       return new ObjectListSensor({
         name: spec.name,
         rateHz: spec.rateHz ?? d.rateHz,
         mount: mountPose(spec.mount),
         maxRangeM: spec.maxRangeM ?? d.maxRangeM,
-        fovRad: spec.fovDeg !== undefined ? spec.fovDeg * DEG : d.fovRad,
-        detectionProbability: spec.detectionProbability ?? d.detectionProbability,
+        fovRad: spec.groundTruth ? 2 * Math.PI : spec.fovDeg !== undefined ? spec.fovDeg * DEG : d.fovRad,
+        detectionProbability: spec.groundTruth ? 1 : (spec.detectionProbability ?? d.detectionProbability),
+        occlusion: !spec.groundTruth,
         radialSigmaM: k * (spec.radialSigmaM ?? d.radialSigmaM),
         bearingSigmaRad: k * (spec.bearingSigmaDeg !== undefined ? spec.bearingSigmaDeg * DEG : d.bearingSigmaRad),
         velocitySigmaMps: k * (spec.velocitySigmaMps ?? d.velocitySigmaMps),

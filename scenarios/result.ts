@@ -19,6 +19,12 @@ export interface RunResult {
   steps: number;
   /** Why the run ended: "duration", "goal reached", "<criterion> failed: ...", or the error. */
   endReason: string;
+  /**
+   * Sensors through which an agent read ground truth because the scenario
+   * granted it (an object list with groundTruth: true, or noiseScale 0), as
+   * "actor.sensor: what"; absent when none did.
+   */
+  groundTruth?: string[];
   /** For verdict "error": what went wrong. */
   error?: string;
   /** Position in the whole (unsharded) run list; set by the CLI. */

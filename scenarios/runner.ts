@@ -9,6 +9,7 @@ import type { BackendId } from '../sim/physics/backend.ts';
 import { createBackend } from '../sim/physics/create.ts';
 import type { World } from '../sim/world.ts';
 import { buildScene, type RoadScene } from './build.ts';
+import { groundTruthGrants } from './ground-truth-grants.ts';
 import type { Criterion, CriterionResult } from './criteria/criterion.ts';
 import { buildCriteria } from './criteria/index.ts';
 import { instantiate, type LoadedScenario } from './loader.ts';
@@ -126,6 +127,7 @@ export class Run {
       }
     });
     const verdict: Verdict = this.errorMessage ? 'error' : criteria.every((c) => c.passed) ? 'pass' : 'fail';
+    const grants = groundTruthGrants(this.scenario);
     this.finalResult = {
       scenario: this.scenario.name,
       file: this.loaded.file,
@@ -138,6 +140,7 @@ export class Run {
       stateHash: hashSnapshot(this.world.snapshot),
       steps: this.world.stepCount,
       endReason,
+      ...(grants.length ? { groundTruth: grants } : {}),
       ...(this.errorMessage ? { error: this.errorMessage } : {}),
     };
     return this.finalResult;

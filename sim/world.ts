@@ -254,6 +254,11 @@ export class World {
     return this.slotOf(id).state;
   }
 
+  /** The latest reading of one of an actor's sensors (what its agent sees; for tests and debugging views). */
+  readingOf(actorId: string, sensorName: string): Reading | undefined {
+    return this.slotOf(actorId).readings[sensorName];
+  }
+
   /** Mark a sensor failed (it stops producing samples) or restored. */
   setSensorFailed(actorId: string, sensorName: string, failed: boolean): void {
     const slot = this.slotOf(actorId);

@@ -135,6 +135,13 @@ export function summaryTable(runs: RunResult[]): string {
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** One line per scenario whose agents were granted ground truth: such a pass is not a perception result. */
+function groundTruthNotes(runs: RunResult[]): string[] {
+  const seen = new Map<string, string[]>();
+  for (const r of runs) if (r.groundTruth && !seen.has(r.scenario)) seen.set(r.scenario, r.groundTruth);
+  return [...seen].map(([name, grants]) => `note: ${name} grants its agents ground truth: ${grants.join('; ')}`);
+}
+
 function summaryLine(runs: RunResult[]): string {
   const passed = runs.filter((r) => r.verdict === 'pass').length;
   const failed = runs.filter((r) => r.verdict === 'fail').length;
@@ -250,6 +257,7 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
     io.out(summaryTable(runs));
     io.out('');
   }
+  for (const note of groundTruthNotes(runs)) io.out(note);
   io.out(summaryLine(runs));
   if (values.json) writeReport(values.json, toJson(runs, sweep));
   if (values.junit) writeReport(values.junit, toJUnit(runs));

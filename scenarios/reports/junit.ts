@@ -45,6 +45,7 @@ export function toJUnit(runs: RunResult[], suiteName = 'skylane'): string {
         ['simTime', String(r.simTime)],
         ['stateHash', r.stateHash],
         ['endReason', r.endReason],
+        ...(r.groundTruth ?? []).map((g, i) => [`groundTruth.${i}`, g]),
         ...r.criteria.map((c) => [`criterion.${c.name}`, `${c.passed ? 'pass' : 'FAIL'}: ${formatValue(c)} (threshold ${c.threshold ?? 'none'} ${c.unit}, ${c.thresholdSource})`]),
       ];
       lines.push('      <properties>');

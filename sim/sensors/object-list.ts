@@ -60,6 +60,8 @@ export interface ObjectListParams {
   velocitySigmaMps: number;
   /** Sigma per box dimension, metres. */
   sizeSigmaM: number;
+  /** Line of sight by raycast (default true); false only for a ground-truth oracle the scenario grants. */
+  occlusion?: boolean;
 }
 
 const DEG = Math.PI / 180;
@@ -219,6 +221,7 @@ export class ObjectListSensor implements Sensor<ObjectList> {
       _dir[1] /= d;
       _dir[2] /= d;
       if (!this.inFov(_dir)) continue;
+      if (p.occlusion === false) return true;
       // A little past the point: the ray must be able to reach the target's surface behind a corner sample.
       const hit = ctx.physics.castRay(_origin, _dir, Math.min(d + 0.05, p.maxRangeM), ctx.selfBody);
       if (hit && ownsBody(o, hit.body)) return true;
