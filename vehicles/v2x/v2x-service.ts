@@ -165,6 +165,8 @@ export class V2xService implements WorldService, V2xInboxSource<Bsm, Spat> {
   private readonly bsmPeriod: number;
   private readonly spatPeriod: number;
   private readonly dt: number;
+  private readonly blockers = new Set<BodyHandle>();
+  private started = false;
   private now = 0;
 
   constructor(
@@ -185,10 +187,8 @@ export class V2xService implements WorldService, V2xInboxSource<Bsm, Spat> {
     };
     let linkCloses: ((a: string, b: string) => boolean) | undefined;
     if (config.lineOfSight) {
-      // Buildings are the world's static actors other than terrain, as they stand when V2X is set up.
-      const blockers = new Set<BodyHandle>();
-      for (const a of world.actors()) if (a.descriptor.isStatic && !a.descriptor.isTerrain) for (const b of a.bodies) blockers.add(b);
-      const los = new LineOfSight(world.physics, blockers, config.lineOfSight.nlosRangeM);
+      // Filled at the first tick, once the builder has added every actor (see collectBlockers).
+      const los = new LineOfSight(world.physics, this.blockers, config.lineOfSight.nlosRangeM);
       this.lineOfSight = los;
       const pa: Vec3 = [0, 0, 0], pb: Vec3 = [0, 0, 0];
       linkCloses = (a, b) => {
@@ -251,6 +251,7 @@ export class V2xService implements WorldService, V2xInboxSource<Bsm, Spat> {
   tick(t: number, k: number): void {
     this.links.length = 0;
     this.now = t;
+    if (!this.started) this.start();
     if (!this.config.enabled) return;
     this.radio.advance(t);
     if (k % this.bsmPeriod === 0) {
@@ -284,6 +285,16 @@ export class V2xService implements WorldService, V2xInboxSource<Bsm, Spat> {
   dispose(): void {
     this.radio.dispose();
     this.links$.complete();
+  }
+
+  /**
+   * At the first tick: buildings are the world's static actors other than
+   * terrain (obstacle boxes, walls, scattered obstacles), as built.
+   */
+  private start(): void {
+    this.started = true;
+    if (!this.config.lineOfSight) return;
+    for (const a of this.world.actors()) if (a.descriptor.isStatic && !a.descriptor.isTerrain) for (const b of a.bodies) this.blockers.add(b);
   }
 
   /** The BSM core data of sender `s` at time t, from its ground truth. */
