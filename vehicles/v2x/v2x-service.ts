@@ -261,7 +261,7 @@ export class V2xService implements WorldService, V2xInboxSource<Bsm, Spat> {
       }
     }
     if (k % this.spatPeriod === 0) for (const r of this.rsuSlots) this.radio.send(r.id, this.spatOf(r, t), t);
-    for (const id of this.muted) this.radio.drain(id, t);
+    if (this.muted.size > 0) for (const id of this.muted) this.radio.drain(id, t);
     for (let i = 0; i < this.senders.length; i++) {
       const s = this.senders[i]!;
       s.prevVel[0] = s.state.linearVelocity[0];
