@@ -30,7 +30,7 @@ import { yawOf } from '../../sim/math.ts';
 import type { BodyHandle } from '../../sim/physics/backend.ts';
 import type { Rng } from '../../sim/rng.ts';
 import type { V2xInbox, V2xInboxSource } from '../../sim/sensors/v2x.ts';
-import type { SimEvent } from '../../sim/snapshot.ts';
+import type { ActorState, SimEvent } from '../../sim/snapshot.ts';
 import { periodInSteps, type World, type WorldService } from '../../sim/world.ts';
 import type { RoadNetwork } from '../road/road-network.ts';
 import type { SignalState } from '../road/signal-controller.ts';
@@ -124,7 +124,8 @@ export interface Rsu {
 
 interface BsmSender {
   id: string;
-  state: { position: Vec3; rotation: [number, number, number, number]; linearVelocity: Vec3; angularVelocity: Vec3; present: boolean };
+  /** Live ground truth (the world keeps it current). */
+  state: Readonly<ActorState>;
   opts: BsmSenderOptions;
   rng: Rng;
   msgCnt: number;
