@@ -51,8 +51,8 @@ afterEach(() => {
   for (const r of runs.splice(0)) r.dispose();
 });
 
-async function start(doc: Doc, seed?: number): Promise<{ run: Run; svc: V2xService }> {
-  const run = await startRun(loadScenarioText(JSON.stringify(doc), 'test.yaml'), seed === undefined ? {} : { seed });
+async function start(doc: Doc, seed?: number, backend: 'rapier' | 'cannon' = 'rapier'): Promise<{ run: Run; svc: V2xService }> {
+  const run = await startRun(loadScenarioText(JSON.stringify(doc), 'test.yaml'), { backend, ...(seed === undefined ? {} : { seed }) });
   runs.push(run);
   const svc = V2xService.of(run.world);
   if (!svc) throw new Error('no V2X service');
@@ -249,8 +249,8 @@ describe('V2X service: loss and determinism', () => {
 
 describe('V2X service: line of sight', () => {
   const building = (x: number, y: number, side = 10) => ({ id: 'building', kind: 'obstacle', shape: { type: 'box', sizeM: [side, side, 10] }, pose: { position: [x, y] } });
-  const count = async (doc: Doc) => {
-    const { run, svc } = await start(doc);
+  const count = async (doc: Doc, backend: 'rapier' | 'cannon' = 'rapier') => {
+    const { run, svc } = await start(doc, undefined, backend);
     const n = collect(run, 200).flatMap((r) => r.value.bsms).length;
     return { n, stats: svc.stats };
   };
@@ -262,11 +262,13 @@ describe('V2X service: line of sight', () => {
     expect(r).toBeLessThan(35);
   });
 
-  it('drops every BSM when a building stands between cars farther apart than the NLOS range', async () => {
-    const blocked = await count(openGround({ latencyS: 0, lineOfSight: true }, [building(0, 0)]));
-    expect(blocked.n).toBe(0);
-    expect(blocked.stats.blocked).toBe(20);
-  });
+  for (const backend of ['rapier', 'cannon'] as const) {
+    it(`drops every BSM when a building stands between cars farther apart than the NLOS range (${backend})`, async () => {
+      const blocked = await count(openGround({ latencyS: 0, lineOfSight: true }, [building(0, 0)]), backend);
+      expect(blocked.n).toBe(0);
+      expect(blocked.stats.blocked).toBe(20);
+    });
+  }
 
   it('delivers them when the building is off the line, or line of sight is not modelled', async () => {
     const aside = await count(openGround({ latencyS: 0, lineOfSight: true }, [building(0, 30)]));
