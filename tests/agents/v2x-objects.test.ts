@@ -118,7 +118,7 @@ describe('v2x-objects on the v2x-bsm fixture', () => {
       run.world.tick$.subscribe((s) => rec(s.time));
       while (run.step(10)) {
         const t = run.time;
-        const r = run.world.reading('ego', 'v2x');
+        const r = run.world.readingOf('ego', 'v2x');
         tracks.update(r, t);
         book.update(r);
         for (const [id, sigma] of [['npc-w1', 1.5], ['npc-e1', 0.5]] as const) {
