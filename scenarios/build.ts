@@ -30,6 +30,8 @@ import { MOBIL_DEFAULT } from '../vehicles/traffic/mobil.ts';
 import { constantSpeed, cutIn, cutOut, leadBrake, NpcDriver, type NpcBehaviour, type NpcDriverParams } from '../vehicles/traffic/npc-driver.ts';
 import { carStart, groundOf, instantiate, roadNetworkOf, ScenarioError, type LoadedScenario } from './loader.ts';
 import type { ActorSpec, CarSpec, EventCondition, NpcBehaviourSpec, Scenario, ScatterSpec, SensorSpec } from './schema.ts';
+import { buildV2x, buildV2xSensor, equipV2x } from './v2x-build.ts';
+import type { V2xService } from '../vehicles/v2x/v2x-service.ts';
 
 type ObstacleSpec = Extract<ActorSpec, { kind: 'obstacle' }>;
 
@@ -144,7 +146,16 @@ export function buildSensor(spec: SensorSpec): Sensor {
         scaleErrorSigma: spec.scaleErrorSigma ?? d.scaleErrorSigma,
       });
     }
+    case 'v2x':
+      throw new Error('a v2x sensor is a receiver of the world\'s radio: build it with buildV2xSensor (scenarios/v2x-build.ts)');
   }
+}
+
+/** Any sensor of actor `actorId`; a v2x sensor is wired to the world's V2X service. */
+function actorSensor(spec: SensorSpec, actorId: string, v2x: V2xService | undefined): Sensor {
+  if (spec.type !== 'v2x') return buildSensor(spec);
+  if (!v2x) throw new Error(`actor '${actorId}': a v2x sensor needs world.v2x`);
+  return buildV2xSensor(spec, actorId, v2x);
 }
 
 function shapeOf(s: ObstacleSpec['shape']): { shape: ShapeDesc; halfHeight: number } {
@@ -336,6 +347,7 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
   }
   const g = groundOf(s, network);
   world.addActor(new Prop(physics, groundSpec(g.centerM, g.sizeM, g.friction)));
+  const v2x = buildV2x(s, world, network);
 
   const discs = actorDiscs(s);
   s.world.scatter.forEach((sc, i) => {
@@ -350,7 +362,7 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
     }
     if (a.kind === 'car') {
       const start = { ...carStart(a, network), speedMps: a.speedMps };
-      const sensors = a.sensors.map(buildSensor);
+      const sensors = a.sensors.map((sp) => actorSensor(sp, a.id, v2x));
       let actor: Actor;
       if (a.model === 'dynamic') actor = new Car(physics, a.id, start, BMW_320I, a.color);
       else actor = new KinematicBicycle(physics, a.id, start, BMW_320I, a.color ?? (a.driver ? undefined : '#3d7be8'));
@@ -367,6 +379,7 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
       const ref = a.agent === undefined ? undefined : typeof a.agent === 'string' ? { type: a.agent, params: {} } : a.agent;
       const entry = ref ? AGENTS[ref.type] : undefined;
       world.addActor(actor, { sensors, ...(entry && ref ? { agent: entry.create(ref.params, road ? { map: road.network } : {}), agentParams: ref.params } : {}) });
+      equipV2x(actor, a.v2x, v2x);
       road?.lanes.track({ id: a.id, state: world.stateOf(a.id), lengthM: BMW_320I.bodyLengthM, widthM: BMW_320I.bodyWidthM });
       continue;
     }
@@ -375,7 +388,7 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
     const ref = a.agent === undefined ? undefined : typeof a.agent === 'string' ? { type: a.agent, params: {} } : a.agent;
     const entry = ref ? AGENTS[ref.type] : undefined;
     world.addActor(rover, {
-      sensors: a.sensors.map(buildSensor),
+      sensors: a.sensors.map((sp) => actorSensor(sp, a.id, v2x)),
       ...(entry && ref ? { agent: entry.create(ref.params), agentParams: ref.params } : {}),
       ...(a.mission ? { mission: a.mission } : {}),
     });

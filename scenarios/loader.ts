@@ -38,6 +38,8 @@ import {
   type VarySpec,
 } from './schema.ts';
 
+import { checkV2x } from './v2x-checks.ts';
+
 export class ScenarioError extends Error {
   constructor(
     readonly file: string,
@@ -383,6 +385,10 @@ function checkSemantics(s: Scenario, file: string): void {
     if (!onGround(min[0], min[1]) || !onGround(max[0], max[1])) throw new ScenarioError(file, `world.scatter[${i}].region`, 'must lie on the ground');
     const [lo, hi] = sc.shape.type === 'cylinder' ? sc.shape.radiusM : sc.shape.sideM;
     if (lo > hi) throw new ScenarioError(file, `world.scatter[${i}].shape`, `range [${lo}, ${hi}] has min above max`);
+  });
+
+  checkV2x(s, network, (path, expected) => {
+    throw new ScenarioError(file, path, expected);
   });
 }
 

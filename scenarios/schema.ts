@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { goToGoalMission, goToGoalParams } from '../agents/go-to-goal.ts';
+import { v2xActorSchema, v2xSensorSchema, v2xWorldSchema } from './v2x-schema.ts';
 
 const finite = () => z.number().refine(Number.isFinite, { message: 'expected a finite number' });
 const vec2 = z.tuple([finite(), finite()]);
@@ -128,8 +129,9 @@ export const sensorSchema = z.discriminatedUnion('type', [
   radarSensorSchema,
   imuSensorSchema,
   wheelOdometrySensorSchema,
+  v2xSensorSchema,
 ]);
-export const SENSOR_TYPES = ['range-ring', 'gnss', 'object-list', 'radar', 'imu', 'wheel-odometry'] as const;
+export const SENSOR_TYPES = ['range-ring', 'gnss', 'object-list', 'radar', 'imu', 'wheel-odometry', 'v2x'] as const;
 
 // ---------- agents ----------
 export const agentRefSchema = z.union([
@@ -292,6 +294,7 @@ export const carActorSchema = z
     agent: agentRefSchema.optional().describe('the agent under test that drives it; exclusive with driver'),
     sensors: z.array(sensorSchema).default([]),
     color: z.string().optional(),
+    v2x: v2xActorSchema.optional().describe('V2X equipment: { bsm: true } broadcasts BSMs at 10 Hz (needs world.v2x)'),
   })
   .strict();
 
@@ -418,6 +421,7 @@ export const worldSchema = z
     road: roadSchema.optional().describe('a procedural road network: cars can be placed on its lanes'),
     ground: groundSchema.optional().describe('required without a road; with one, default: the road network bounds plus groundMarginM'),
     scatter: z.array(scatterSchema).default([]).describe('seeded random obstacle fields'),
+    v2x: v2xWorldSchema.optional().describe('the V2X radio (range, latency, loss, line of sight); with it, signal controllers broadcast SPaT'),
   })
   .strict();
 

@@ -10,7 +10,7 @@ export interface Observation {
   time: number;
   /** Latest reading of each sensor on the actor, by sensor name. */
   sensors: Record<string, Reading | undefined>;
-  /** V2X messages received since the agent's last tick (empty until the radio lands). */
+  /** Unused (always empty): V2X messages reach an agent through a `v2x` sensor (sim/sensors/v2x.ts). */
   v2x: readonly unknown[];
 }
 

@@ -45,6 +45,12 @@ export interface Sensor<Obs = unknown> {
   /** Mount pose in the actor's body frame. */
   readonly mount: Pose;
   sample(ctx: SenseContext, rng: Rng): Obs;
+  /**
+   * Optional: whether the sample just taken is usable (e.g. false for a V2X
+   * receiver in a world whose radio is switched off). The world sets the
+   * reading's `healthy` from it; without it, a fresh sample is healthy.
+   */
+  healthy?(): boolean;
 }
 
 /** What an agent receives from one sensor: its latest sample and when it was taken. */

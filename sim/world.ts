@@ -28,6 +28,18 @@ export interface AttachOptions {
   agentParams?: Record<string, unknown>;
 }
 
+/**
+ * A world-side service stepped with the world: something that is neither an
+ * actor nor a sensor but lives on simulation time (e.g. the V2X radio, which
+ * broadcasts from ground truth and fills receivers' inboxes). `tick` runs
+ * every step after the timeline and before sensing, with the step's start
+ * time; `dispose` runs when the world is disposed.
+ */
+export interface WorldService {
+  tick(time: number, step: number): void;
+  dispose?(): void;
+}
+
 interface SensorSlot {
   sensor: Sensor;
   periodSteps: number;
@@ -124,6 +136,7 @@ export class World {
   private readonly snap: TickSnapshot = { step: 0, time: 0, actors: [] };
   private stopReason: string | null = null;
   private disposed = false;
+  private readonly services: WorldService[] = [];
 
   constructor(opts: WorldOptions) {
     if (!(opts.dt > 0) || !Number.isFinite(opts.dt)) throw new RangeError(`dt must be a positive number of seconds, got ${opts.dt}`);
@@ -271,6 +284,11 @@ export class World {
     this.emit({ type: 'fault', time: this.time, actor: actorId, target: sensorName, detail: failed ? 'sensor failed' : 'sensor restored' });
   }
 
+  /** Step `service` with the world from now on (services tick in the order added). */
+  addService(service: WorldService): void {
+    this.services.push(service);
+  }
+
   /** Schedule `fire` at simulation time `at` (seconds); same-time entries fire in scheduling order. */
   schedule(at: number, name: string, fire: (world: World) => void): void {
     if (!(at >= 0) || !Number.isFinite(at)) throw new RangeError(`timeline time must be >= 0 s, got ${at}`);
@@ -321,6 +339,8 @@ export class World {
       this.emit({ type: 'timeline', time: t, event: c.name, detail: 'condition met' });
     }
 
+    for (let i = 0; i < this.services.length; i++) this.services[i]!.tick(t, k);
+
     const slots = this.slots;
     // 2. sense
     for (let i = 0; i < slots.length; i++) {
@@ -331,13 +351,14 @@ export class World {
         const s = slot.sensors[j]!;
         if (s.failed || k % s.periodSteps !== 0) continue;
         const value = s.sensor.sample(slot.senseCtx as SenseContext, s.rng);
+        const healthy = s.sensor.healthy ? s.sensor.healthy() : true;
         const r = slot.readings[s.sensor.name];
         if (r) {
           r.time = t;
           r.value = value;
-          r.healthy = true;
+          r.healthy = healthy;
         } else {
-          slot.readings[s.sensor.name] = { time: t, value, healthy: true };
+          slot.readings[s.sensor.name] = { time: t, value, healthy };
         }
       }
     }
@@ -390,6 +411,7 @@ export class World {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    for (const s of this.services) s.dispose?.();
     this.tick$.complete();
     this.events$.complete();
     this.physics.free();

@@ -115,6 +115,12 @@ export type MovementPhaseState =
 export interface SignalGroupState {
   /** J2735 signalGroup (SignalGroupID, 1..254): which lanes this phase controls, via the MAP. */
   signalGroup: number;
+  /**
+   * Not in J2735: the road network's name of this signal group (a traffic
+   * light's `signalGroup`). Skylane sends no MAP message, so this is how a
+   * receiver with the scenario's HD map links the number to its lanes.
+   */
+  signalGroupName?: string;
   /** J2735 eventState. */
   eventState: MovementPhaseState;
   /**

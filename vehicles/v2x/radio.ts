@@ -5,9 +5,9 @@
  * sender (a radio does not hear itself), and each receiver's copy runs through
  * the channel operators in this order:
  *
- *   withinRange -> withPacketLoss -> withLatency -> the receiver's inbox
+ *   withinRange -> withLineOfSight (optional) -> withPacketLoss -> withLatency -> the receiver's inbox
  *
- * Range and loss are decided at transmission, where the sender and receiver
+ * Range, blocking and loss are decided at transmission, where the sender and receiver
  * were then; latency last, so a message in flight is never re-judged. An agent
  * drains its inbox once per tick with `drain(receiverId, t)`.
  *
@@ -21,17 +21,19 @@
  * drain: deterministic, set by the order agents run in. With the default
  * latency (longer than a simulation step) the order does not matter.
  */
-import { Subject, filter, map, type Subscription } from 'rxjs';
+import { Subject, filter, identity, map, type Subscription } from 'rxjs';
 import { Rng } from '../../sim/rng.ts';
 import { withinRange } from './channel/within-range.ts';
 import { withPacketLoss, logisticPer } from './channel/with-packet-loss.ts';
 import { withLatency, LATENCY_TIME_EPSILON_S } from './channel/with-latency.ts';
+import { withLineOfSight } from './channel/with-line-of-sight.ts';
 import { linkDistanceM, type Delivery, type PositionOf } from './delivery.ts';
 import type { V2xMessage } from './messages.ts';
 
 export { withinRange } from './channel/within-range.ts';
 export { withPacketLoss, logisticPer } from './channel/with-packet-loss.ts';
 export { withLatency, LATENCY_TIME_EPSILON_S } from './channel/with-latency.ts';
+export { withLineOfSight } from './channel/with-line-of-sight.ts';
 export type { Delivery, PositionOf } from './delivery.ts';
 
 /** Loss as a logistic curve of link distance (see logisticPer). */
@@ -53,6 +55,12 @@ export interface RadioOptions {
   loss?: number | DistanceLoss;
   /** Random stream name under the seed. Default 'v2x/radio'. */
   streamName?: string;
+  /**
+   * Optional obstruction test, evaluated at transmission after the range
+   * check: false drops the copy (counted in `stats.blocked`). Default: every
+   * link in range closes (no obstacles).
+   */
+  linkCloses?: (senderId: string, receiverId: string) => boolean;
 }
 
 export const RADIO_DEFAULTS = Object.freeze({
@@ -76,6 +84,8 @@ export interface RadioStats {
   sent: number;
   /** Receiver copies dropped for range. */
   outOfRange: number;
+  /** Receiver copies dropped because an obstacle blocked the link (see `linkCloses`). */
+  blocked: number;
   /** Receiver copies lost to packet errors. */
   lost: number;
   /** Receiver copies placed in an inbox. */
@@ -90,11 +100,12 @@ interface ReceiverSlot<M> {
 export class Radio<M = V2xMessage> {
   readonly rangeM: number;
   readonly latencyS: number;
-  readonly stats: RadioStats = { sent: 0, outOfRange: 0, lost: 0, delivered: 0 };
+  readonly stats: RadioStats = { sent: 0, outOfRange: 0, blocked: 0, lost: 0, delivered: 0 };
   /** Every copy as it reaches an inbox (e.g. for drawing V2X links); synchronous. */
   readonly delivered$ = new Subject<Delivery<M>>();
 
   private readonly positionOf: PositionOf;
+  private readonly linkCloses: ((senderId: string, receiverId: string) => boolean) | undefined;
   private readonly loss: number | ((d: Delivery<M>) => number);
   private readonly rng: Rng;
   private readonly air$ = new Subject<{ senderId: string; sentAtS: number; message: M }>();
@@ -104,6 +115,7 @@ export class Radio<M = V2xMessage> {
 
   constructor(opts: RadioOptions) {
     this.positionOf = opts.positionOf;
+    this.linkCloses = opts.linkCloses;
     this.rangeM = opts.rangeM ?? RADIO_DEFAULTS.rangeM;
     this.latencyS = opts.latencyS ?? RADIO_DEFAULTS.latencyS;
     if (!(this.rangeM >= 0)) throw new RangeError(`radio rangeM must be non-negative, got ${this.rangeM}`);
@@ -135,11 +147,13 @@ export class Radio<M = V2xMessage> {
   addReceiver(id: string): void {
     if (this.receivers.has(id)) throw new Error(`radio receiver '${id}' already exists`);
     const slot: ReceiverSlot<M> = { inbox: [], subscription: undefined as unknown as Subscription };
+    const closes = this.linkCloses;
     slot.subscription = this.air$
       .pipe(
         filter((tx) => tx.senderId !== id),
         map((tx): Delivery<M> => ({ senderId: tx.senderId, receiverId: id, sentAtS: tx.sentAtS, message: tx.message })),
         withinRange<Delivery<M>>(this.rangeM, this.positionOf, () => this.stats.outOfRange++),
+        closes ? withLineOfSight<Delivery<M>>((d) => closes(d.senderId, d.receiverId), () => this.stats.blocked++) : identity,
         withPacketLoss<Delivery<M>>(this.loss, this.rng.fork(id), () => this.stats.lost++),
         withLatency<Delivery<M>>(this.latencyS, this.clock$),
       )

@@ -5,6 +5,7 @@ import { Rng } from '../../../sim/rng.ts';
 import { logisticPer, withPacketLoss } from '../../../vehicles/v2x/channel/with-packet-loss.ts';
 import { withLatency } from '../../../vehicles/v2x/channel/with-latency.ts';
 import { withinRange } from '../../../vehicles/v2x/channel/within-range.ts';
+import { withLineOfSight } from '../../../vehicles/v2x/channel/with-line-of-sight.ts';
 import type { Delivery } from '../../../vehicles/v2x/delivery.ts';
 
 const msg = (senderId: string, sentAtS: number, message = 0): Delivery<number> => ({ senderId, receiverId: 'rx', sentAtS, message });
@@ -127,5 +128,16 @@ describe('withPacketLoss', () => {
     expect(per(400)).toBeGreaterThan(0.99);
     expect(() => logisticPer(250, 0)).toThrow(RangeError);
     expect(() => withPacketLoss(1.5, Rng.stream(1, 'x'))).toThrow(RangeError);
+  });
+});
+
+describe('withLineOfSight', () => {
+  it('drops the deliveries whose link does not close, counting them, and draws nothing', () => {
+    const src = new Subject<Delivery<number>>();
+    const got: string[] = [], dropped: string[] = [];
+    src.pipe(withLineOfSight((d) => d.senderId !== 'behind-building', (d) => dropped.push(d.senderId))).subscribe((d) => got.push(d.senderId));
+    for (const id of ['open', 'behind-building', 'open-2']) src.next(msg(id, 0));
+    expect(got).toEqual(['open', 'open-2']);
+    expect(dropped).toEqual(['behind-building']);
   });
 });

@@ -86,7 +86,7 @@ describe('Radio', () => {
     expect(radio.drain('car1', 0)).toEqual([]);
     expect(radio.drain('car0', 0).map((d) => d.senderId)).toEqual(['car1']);
     expect(radio.drain('car2', 0).map((d) => d.senderId)).toEqual(['car1']);
-    expect(radio.stats).toEqual({ sent: 1, outOfRange: 0, lost: 0, delivered: 2 });
+    expect(radio.stats).toEqual({ sent: 1, outOfRange: 0, blocked: 0, lost: 0, delivered: 2 });
   });
 
   it('drops receivers out of range and delivers after the latency, in send order, each once', () => {

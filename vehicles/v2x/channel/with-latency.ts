@@ -73,8 +73,13 @@ export function withLatency<T extends { sentAtS: number }>(
           // latency and in-order send times this is an append.
           let i = items.length;
           while (i > head && due[i - 1]! > d) i--;
-          items.splice(i, 0, item);
-          due.splice(i, 0, d);
+          if (i === items.length) {
+            items.push(item);
+            due.push(d);
+          } else {
+            items.splice(i, 0, item);
+            due.splice(i, 0, d);
+          }
           release();
         },
         error: (e: unknown) => subscriber.error(e),
