@@ -26,6 +26,9 @@ const BRAKE_LIT = 0.02;
  */
 const DECEL_LIT_MPS2 = 1;
 
+/** Below this speed a car counts as standing still, m/s. */
+const STANDSTILL_MPS = 0.05;
+
 export function isPedestrian(d: ActorDescriptor): boolean {
   return d.kind === 'pedestrian';
 }
@@ -137,14 +140,17 @@ export class CarLamps {
       const v = Math.hypot(s.linearVelocity[0], s.linearVelocity[1]);
       const dt = t - this.prevTime;
       if (dt > 1e-6) {
-        this.decelLit = (this.prevSpeed - v) / dt > DECEL_LIT_MPS2;
+        const decel = (this.prevSpeed - v) / dt;
+        // Lit while braking, and held through a standstill after braking (as a driver holds the pedal).
+        if (decel > DECEL_LIT_MPS2) this.decelLit = true;
+        else if (v > STANDSTILL_MPS) this.decelLit = false;
         this.prevSpeed = v;
         this.prevTime = t;
       } else if (!(dt >= 0)) {
         this.prevSpeed = v;
         this.prevTime = t;
       }
-      brake = this.decelLit && v > 0.05;
+      brake = this.decelLit;
     }
     const hazard = this.actor.hazardLights === true && Math.floor(t * HAZARD_HZ * 2) % 2 === 0;
     if (brake === this.brakeOn && hazard === this.hazardOn) return false;

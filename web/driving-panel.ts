@@ -147,7 +147,7 @@ export class DrivingPanel {
     if (this.root.hidden) return;
     if (this.scoreC) {
       setText(this.score, this.scoreC.score.toFixed(1));
-      setText(this.scoreDetail, `route ${this.scoreC.route.percent.toFixed(1)} % × penalty ${this.scoreC.penalty.toFixed(2)}`);
+      setText(this.scoreDetail, `route ${this.scoreC.route.percent.toFixed(1)} %\n× penalty ${this.scoreC.penalty.toFixed(2)}`);
     } else if (this.routeC) {
       setText(this.score, `${this.routeC.progress.percent.toFixed(1)} %`);
       setText(this.scoreDetail, 'no driving-score criterion in this scenario');

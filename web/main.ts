@@ -46,6 +46,7 @@ const dom = {
   hudScenario: $('hud-scenario'),
   hudTime: $('hud-time'),
   hudSpeed: $('hud-speed'),
+  hudStats: $('hud-stats'),
   cameraHint: $('camera-hint'),
   follow: $<HTMLSelectElement>('follow'),
   v2x: $<HTMLButtonElement>('btn-v2x'),
@@ -116,6 +117,9 @@ const state = {
   generation: 0,
   lastFrame: 0,
   lastPanel: 0,
+  /** Smoothed per-frame cost of stepping the run and of rendering, ms (shown with `stats=1`). */
+  stepMs: 0,
+  renderMs: 0,
 };
 
 let scene: SceneView | null = null;
@@ -313,6 +317,7 @@ function renderPanels(): void {
   criteriaView.update(criteriaRows(run));
   drivingPanel.update();
   renderV2xLegend();
+  if (link.stats) setText(dom.hudStats, `sim ${state.stepMs.toFixed(1)} ms · render ${state.renderMs.toFixed(1)} ms`);
   eventLog.flush();
 }
 
@@ -399,7 +404,9 @@ function frame(now: number): void {
         state.accumulator -= n * run.world.dt;
       }
       if (n > 0) {
+        const t0 = performance.now();
         run.step(n);
+        state.stepMs += 0.1 * (performance.now() - t0 - state.stepMs);
         scene?.update(run.world.snapshot);
       }
       if (run.done) finish();
@@ -408,7 +415,9 @@ function frame(now: number): void {
         renderPanels();
       }
     }
+    const t1 = performance.now();
     scene?.render(dt);
+    state.renderMs += 0.1 * (performance.now() - t1 - state.renderMs);
   } catch (err) {
     state.playing = false;
     setStatus('error');
@@ -492,6 +501,7 @@ setText(dom.hudScenario, link.scenario ?? '—');
 setStatus('idle');
 setCamera(state.camera);
 setV2x(state.v2x);
+dom.hudStats.hidden = !link.stats;
 requestAnimationFrame(frame);
 
 {

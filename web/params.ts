@@ -25,13 +25,15 @@ export interface DeepLink {
   camera: CameraMode | null;
   /** Draw the V2X overlay. */
   v2x: boolean;
+  /** Show frame timings (sim step and render, ms) in the HUD. */
+  stats: boolean;
   /** Human-readable problems with the link. */
   warnings: string[];
 }
 
 export function parseDeepLink(search: string): DeepLink {
   const q = new URLSearchParams(search);
-  const link: DeepLink = { scenario: null, seed: null, backend: null, speed: null, autoplay: false, camera: null, v2x: false, warnings: [] };
+  const link: DeepLink = { scenario: null, seed: null, backend: null, speed: null, autoplay: false, camera: null, v2x: false, stats: false, warnings: [] };
 
   const scenario = q.get('scenario');
   if (scenario) link.scenario = scenario;
@@ -68,6 +70,8 @@ export function parseDeepLink(search: string): DeepLink {
 
   const v2x = q.get('v2x');
   link.v2x = v2x === '1' || v2x === 'true';
+  const stats = q.get('stats');
+  link.stats = stats === '1' || stats === 'true';
   return link;
 }
 

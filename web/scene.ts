@@ -28,13 +28,17 @@ const TRAIL_POINTS = 4096;
 /** Chase camera: natural frequency of the heading spring, rad/s (settles in ~1.5 s: follows a lane change without swinging). */
 const CHASE_HEADING_OMEGA = 3;
 /** Chase camera distance behind and height above the followed actor, in its lengths, with floors in metres. */
-const CHASE_BACK_LENGTHS = 2.2;
+const CHASE_BACK_LENGTHS = 2.4;
 const CHASE_BACK_MIN_M = 6;
-const CHASE_UP_LENGTHS = 0.85;
+const CHASE_UP_LENGTHS = 0.9;
 const CHASE_UP_MIN_M = 2.6;
+/** Chase camera aim point ahead of the followed actor, in its lengths (+2 m). */
+const CHASE_AHEAD_LENGTHS = 2.5;
 /** Top-down camera height, in the followed actor's lengths, with a floor, m (a car: ~90 m, about 70 m of road in view). */
 const TOP_HEIGHT_LENGTHS = 20;
 const TOP_HEIGHT_MIN_M = 30;
+/** Largest half-size of the sun's shadow box, m; beyond it the box follows the view. */
+const SHADOW_HALF_MAX_M = 90;
 /** Scroll-wheel zoom range of the chase and top cameras (factor on their distance). */
 const ZOOM_MIN = 0.35;
 const ZOOM_MAX = 4;
@@ -67,7 +71,8 @@ class Trail {
   private lastX = NaN;
   private lastY = NaN;
 
-  constructor(color: string) {
+  /** @param spacingM least distance between recorded points (the buffer holds TRAIL_POINTS of them) */
+  constructor(color: string, private readonly spacingM: number) {
     const geometry = new THREE.BufferGeometry();
     geometry.setAttribute('position', new THREE.BufferAttribute(this.positions, 3).setUsage(THREE.DynamicDrawUsage));
     geometry.setDrawRange(0, 0);
@@ -76,7 +81,7 @@ class Trail {
   }
 
   add(x: number, y: number): void {
-    if (this.count > 0 && Math.hypot(x - this.lastX, y - this.lastY) < 0.05) return;
+    if (this.count > 0 && Math.hypot(x - this.lastX, y - this.lastY) < this.spacingM) return;
     if (this.count >= TRAIL_POINTS) return;
     const i = this.count * 3;
     this.positions[i] = x;
@@ -87,8 +92,8 @@ class Trail {
     this.lastY = y;
     const attr = this.line.geometry.getAttribute('position') as THREE.BufferAttribute;
     attr.needsUpdate = true;
+    // No bounding sphere to refresh: the line is never frustum-culled.
     this.line.geometry.setDrawRange(0, this.count);
-    this.line.geometry.computeBoundingSphere();
   }
 }
 
@@ -357,6 +362,9 @@ export class SceneView {
   private readonly tmpFwd = new THREE.Vector3();
   private readonly tmpQ = new THREE.Quaternion();
   private readonly tmpBox = new THREE.Box3();
+  private readonly sunOffset = new THREE.Vector3();
+  private shadowFollows = false;
+  private shadowTexelM = 1;
   private readonly positionOf = (id: string, out: THREE.Vector3): boolean => {
     const v = this.viewById.get(id);
     if (!v || !v.group.visible) return false;
@@ -437,7 +445,8 @@ export class SceneView {
         lengthM: size.isEmpty() ? 1 : size.max.x - size.min.x, labelX: NaN, labelY: NaN,
       };
       if (driven.has(d.id)) {
-        view.trail = new Trail(d.color ?? DEFAULT_COLOR);
+        // A tenth of the actor's length between points: 5 cm for a rover, ~45 cm (1.8 km of trail) for a car.
+        view.trail = new Trail(d.color ?? DEFAULT_COLOR, Math.max(0.05, view.lengthM / 10));
         this.content.add(view.trail.line);
         view.label = document.createElement('div');
         view.label.className = 'scene-label';
@@ -573,6 +582,7 @@ export class SceneView {
     if (this.mode === 'chase') this.chase(dt);
     else if (this.mode === 'top') this.top();
     else this.controls.update(dt);
+    this.moveShadow(this.mode !== 'orbit' && this.followView ? this.followView.group.position : this.controls.target);
     if (this.v2x.visible) {
       this.v2x.update(this.v2xLinks(), this.positionOf, this.tmpA, this.tmpB);
       this.dirty = true;
@@ -738,18 +748,35 @@ export class SceneView {
     this.camera.updateProjectionMatrix();
     this.controls.update();
     this.scene.fog = new THREE.Fog(BACKGROUND, d + s, d + 5 * s);
-    // Sun from the south-east, high; the shadow box covers the ground.
-    this.sun.position.set(gc.x + 0.35 * s, gc.y - 0.45 * s, 0.9 * s);
+    // Sun from the south-east, high; the shadow box covers the ground, or on a
+    // large ground (a 1.4 km motorway) a box around the view that moves with it:
+    // sharper shadows, and only the nearby actors drawn into the shadow map.
+    const half = Math.min(0.62 * s, SHADOW_HALF_MAX_M);
+    this.shadowFollows = half < 0.62 * s;
+    const k = half / 0.62;
+    this.sunOffset.set(0.35 * k, -0.45 * k, 0.9 * k);
     this.sun.target.position.set(gc.x, gc.y, 0);
+    this.sun.position.copy(this.sun.target.position).add(this.sunOffset);
     const cam = this.sun.shadow.camera;
-    const half = 0.62 * s;
     cam.left = -half;
     cam.right = half;
     cam.top = half;
     cam.bottom = -half;
     cam.near = 0.1;
-    cam.far = 3 * s;
+    cam.far = 3 * k;
     cam.updateProjectionMatrix();
+    this.shadowTexelM = (2 * half) / this.sun.shadow.mapSize.x;
+  }
+
+  /** Move a following shadow box over `p`, in whole shadow-map texels (a box sliding by fractions of a texel makes edges shimmer). */
+  private moveShadow(p: THREE.Vector3): void {
+    if (!this.shadowFollows) return;
+    const t = this.shadowTexelM;
+    const x = Math.round(p.x / t) * t, y = Math.round(p.y / t) * t;
+    const st = this.sun.target.position;
+    if (x === st.x && y === st.y) return;
+    st.set(x, y, 0);
+    this.sun.position.copy(st).add(this.sunOffset);
   }
 
   /**
@@ -770,8 +797,9 @@ export class SceneView {
     const back = Math.max(CHASE_BACK_MIN_M, CHASE_BACK_LENGTHS * v.lengthM) * this.zoom;
     const up = Math.max(CHASE_UP_MIN_M, CHASE_UP_LENGTHS * v.lengthM) * this.zoom;
     this.camera.position.set(p.x - back * c, p.y - back * s, p.z + up);
-    const ahead = 0.6 * v.lengthM + 2;
-    this.camera.lookAt(p.x + ahead * c, p.y + ahead * s, p.z + 0.3 * up);
+    // Aim well ahead of the actor, so the traffic it is about to meet is in view, not just its roof.
+    const ahead = CHASE_AHEAD_LENGTHS * v.lengthM + 2;
+    this.camera.lookAt(p.x + ahead * c, p.y + ahead * s, p.z);
     this.dirty = true;
   }
 
