@@ -30,7 +30,7 @@ const CHASE_HEADING_OMEGA = 3;
 /** Chase camera distance behind and height above the followed actor, in its lengths, with floors in metres. */
 const CHASE_BACK_LENGTHS = 2.4;
 const CHASE_BACK_MIN_M = 6;
-const CHASE_UP_LENGTHS = 0.9;
+const CHASE_UP_LENGTHS = 1.1;
 const CHASE_UP_MIN_M = 2.6;
 /** Chase camera aim point ahead of the followed actor, in its lengths (+2 m). */
 const CHASE_AHEAD_LENGTHS = 2.5;
@@ -352,6 +352,9 @@ export class SceneView {
   /** Jump the chase/top camera to its place on the next frame instead of easing there. */
   private followSnap = true;
   private readonly heading = new CriticalSpring(CHASE_HEADING_OMEGA);
+  /** Simulated time since the chase camera last moved, s, and the sim time of the last snapshot. */
+  private chaseDt = 0;
+  private lastSimTime = NaN;
   private zoom = 1;
   private fog: THREE.Fog | null = null;
   private readonly v2x = new V2xOverlay();
@@ -488,6 +491,8 @@ export class SceneView {
     this.roadView = null;
     this.followView = null;
     this.defaultFollowId = null;
+    this.lastSimTime = NaN;
+    this.chaseDt = 0;
     this.v2x.update([], this.positionOf, this.tmpA, this.tmpB);
     this.dirty = true;
   }
@@ -502,6 +507,8 @@ export class SceneView {
       if (v.lamps && s) v.lamps.update(s, snap.time);
     }
     this.roadView?.update(snap.time);
+    if (snap.time > this.lastSimTime) this.chaseDt += snap.time - this.lastSimTime;
+    this.lastSimTime = snap.time;
     this.dirty = true;
   }
 
@@ -567,19 +574,15 @@ export class SceneView {
       }
       this.controls.update();
     } else {
-      // Ease in from the orbit view into the chase (the heading spring starts at the camera's bearing).
-      this.followSnap = from !== 'orbit' || mode === 'top';
-      if (!this.followSnap) {
-        const v = this.followView;
-        if (v) this.heading.reset(Math.atan2(v.group.position.y - this.camera.position.y, v.group.position.x - this.camera.position.x));
-      }
+      // Straight to the new view: the heading spring runs in sim time, so easing in would stall while paused.
+      this.followSnap = true;
     }
     this.dirty = true;
   }
 
   /** Draw a frame if anything changed; `dt` is real seconds since the last call. */
   render(dt: number): void {
-    if (this.mode === 'chase') this.chase(dt);
+    if (this.mode === 'chase') this.chase();
     else if (this.mode === 'top') this.top();
     else this.controls.update(dt);
     this.moveShadow(this.mode !== 'orbit' && this.followView ? this.followView.group.position : this.controls.target);
@@ -780,18 +783,20 @@ export class SceneView {
   }
 
   /**
-   * Chase camera: behind and above the followed actor, looking a little
-   * ahead of it. The camera moves with the actor rigidly and only its bearing
-   * is smoothed (critically damped spring on the heading, in real time): a
-   * spring on the position would lag by 2v/omega, tens of metres at highway
-   * speed and more at 8x playback.
+   * Chase camera: behind and above the followed actor, looking ahead of it.
+   * The camera moves with the actor rigidly and only its bearing is smoothed
+   * (critically damped spring on the heading): a spring on the position would
+   * lag by 2v/omega, tens of metres at highway speed. The spring runs in
+   * simulated time, so it trails a turn by the same angle at any playback
+   * speed or frame rate, and holds still while the run is paused.
    */
-  private chase(dt: number): void {
+  private chase(): void {
     const v = this.followView;
     if (!v) return;
     const p = v.group.position;
     const target = this.headingOf(v);
-    const yaw = this.followSnap ? (this.heading.reset(target), target) : this.heading.updateAngle(target, Math.min(dt, 0.1));
+    const yaw = this.followSnap ? (this.heading.reset(target), target) : this.heading.updateAngle(target, this.chaseDt);
+    this.chaseDt = 0;
     this.followSnap = false;
     const c = Math.cos(yaw), s = Math.sin(yaw);
     const back = Math.max(CHASE_BACK_MIN_M, CHASE_BACK_LENGTHS * v.lengthM) * this.zoom;
