@@ -73,7 +73,7 @@ function speedingFeed(s: Speeding): Feed {
     length: () => s.episodes.length,
     item: (i) => {
       const e = s.episodes[i]!;
-      return { time: e.time, kind: 'speeding', text: `${(e.speedMps * MPS_TO_KMH).toFixed(0)} km/h in a ${(e.limitMps * MPS_TO_KMH).toFixed(0)} km/h lane` };
+      return { time: e.time, kind: 'speeding', text: `${(e.speedMps * MPS_TO_KMH).toFixed(0)} km/h, limit ${(e.limitMps * MPS_TO_KMH).toFixed(0)}` };
     },
     shown: 0,
   };
