@@ -5,6 +5,7 @@
  * (no allocation).
  */
 import * as THREE from 'three';
+import { mergeGeometries } from 'three/examples/jsm/utils/BufferGeometryUtils.js';
 import type { Actor, ActorDescriptor } from '../sim/actor.ts';
 import type { ActorState } from '../sim/snapshot.ts';
 
@@ -115,18 +116,15 @@ export class CarLamps {
     const [ox, oy, oz] = part.offset.position;
     const lamps = new CarLamps(actor as LampSource);
     const z = oz + 0.35 * hz;
-    const brakeGeom = new THREE.BoxGeometry(0.06, Math.min(0.3, 0.35 * hy), 0.12);
-    const hazardGeom = new THREE.BoxGeometry(0.07, 0.12, 0.1);
+    // One mesh per lamp function (2 draw calls a car, not 6: the dense highway has 36 cars).
+    const brakes: THREE.BufferGeometry[] = [];
+    const hazards: THREE.BufferGeometry[] = [];
     for (const side of [-1, 1]) {
-      const brake = new THREE.Mesh(brakeGeom, lamps.brakeMat);
-      brake.position.set(ox - hx - 0.01, oy + side * (hy - 0.38 * hy), z);
-      group.add(brake);
-      for (const end of [-1, 1]) {
-        const hazard = new THREE.Mesh(hazardGeom, lamps.hazardMat);
-        hazard.position.set(ox + end * (hx + 0.01), oy + side * (hy - 0.08), z);
-        group.add(hazard);
-      }
+      brakes.push(new THREE.BoxGeometry(0.06, Math.min(0.3, 0.35 * hy), 0.12).translate(ox - hx - 0.01, oy + side * 0.62 * hy, z));
+      for (const end of [-1, 1]) hazards.push(new THREE.BoxGeometry(0.07, 0.12, 0.1).translate(ox + end * (hx + 0.01), oy + side * (hy - 0.08), z));
     }
+    group.add(new THREE.Mesh(mergeGeometries(brakes), lamps.brakeMat), new THREE.Mesh(mergeGeometries(hazards), lamps.hazardMat));
+    for (const g of [...brakes, ...hazards]) g.dispose();
     return lamps;
   }
 

@@ -627,7 +627,9 @@ export class SceneView {
       return group;
     }
     const color = new THREE.Color(d.color ?? DEFAULT_COLOR);
-    for (const part of d.parts) {
+    // Outline a car's chassis only: its wheels' rims add draw calls (36 cars on the dense highway) and little shape.
+    const outlineParts = isCar(d) ? 1 : d.parts.length;
+    for (const [k, part] of d.parts.entries()) {
       const geometry = geometryOf(part);
       const material = new THREE.MeshStandardMaterial({ color, roughness: d.isTerrain ? 0.95 : 0.7, metalness: d.isTerrain ? 0 : 0.05 });
       const mesh = new THREE.Mesh(geometry, material);
@@ -638,7 +640,7 @@ export class SceneView {
       if (d.isTerrain) {
         const grid = terrainGrid(part);
         if (grid) group.add(grid);
-      } else {
+      } else if (k < outlineParts) {
         const edges = new THREE.LineSegments(
           new THREE.EdgesGeometry(geometry, 30),
           new THREE.LineBasicMaterial({ color: '#05070a', transparent: true, opacity: 0.35 }),

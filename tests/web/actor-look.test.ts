@@ -44,7 +44,7 @@ describe('car lamps', () => {
     const actor = car({ brake: 0, hazardLights: false });
     const g = new THREE.Group();
     const lamps = CarLamps.build(actor, g)!;
-    expect(g.children.length).toBe(6);
+    expect(g.children.length).toBe(2);
     lamps.update(state(20), 0.1);
     const dark = lampColors(g);
     (actor as unknown as { brake: number }).brake = 0.5;
