@@ -196,7 +196,7 @@ function renderV2xLegend(): void {
     dom.v2xLegendText,
     state.run && !state.v2xSource
       ? 'V2X deliveries: this run exposes none'
-      : `V2X deliveries, latest tick: ${drawn}${skipped ? ` (${skipped} to actors not drawn)` : ''}`,
+      : `V2X deliveries (ground truth of the channel), latest tick: ${drawn}${skipped ? ` (${skipped} to actors not drawn)` : ''}`,
   );
 }
 
