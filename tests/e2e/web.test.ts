@@ -220,4 +220,31 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
     expect(problems).toEqual([]);
     await page.close();
   }, 240_000);
+
+  it('plays the dense highway (33 cars) through the top and chase cameras with the V2X overlay on, without errors', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
+    });
+    await page.goto(`${baseUrl}?scenario=cars-highway-dense&speed=4&camera=top&v2x=1&stats=1&autoplay=1`);
+    const simTime = () => Number(document.querySelector('[data-testid=sim-time]')?.textContent);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]')?.textContent) > 3, null, { timeout: 90_000, polling: 100 });
+    expect(await page.locator('[data-camera=top]').getAttribute('aria-checked')).toBe('true');
+    expect(await page.locator('#v2x-legend').isVisible()).toBe(true);
+    // The follow list holds every moving actor, the ego first.
+    const followable = await page.locator('[data-testid=follow] option').allTextContents();
+    expect(followable[0]).toBe('ego');
+    expect(followable.length).toBeGreaterThanOrEqual(33);
+    await page.locator('[data-camera=chase]').click();
+    const t = await page.evaluate(simTime);
+    await page.waitForFunction((t0) => Number(document.querySelector('[data-testid=sim-time]')?.textContent) > t0 + 2, t, { timeout: 90_000, polling: 100 });
+    expect(await page.locator('[data-testid=run-status]').textContent()).toBe('running');
+    expect(await page.locator('[data-testid=hud-stats]').textContent()).toMatch(/sim \d+\.\d ms · render \d+\.\d ms/);
+    expect(Number(await page.locator('[data-testid=driving-speed]').textContent())).toBeGreaterThan(50);
+    expect(await page.locator('[data-testid=notice-error]').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 180_000);
 });
