@@ -97,6 +97,8 @@ export class DrivingPanel {
   private ttcC: MinTimeToCollision | null = null;
   private speedC: Speeding | null = null;
   private ego: ActorState | null = null;
+  /** TTC now below this is shown as a warning: twice the criterion's threshold, s. */
+  private ttcWarnS = 0;
   private feeds: Feed[] = [];
   private total = 0;
 
@@ -110,6 +112,7 @@ export class DrivingPanel {
     this.routeC = find(RouteCompletion);
     this.ttcC = find(MinTimeToCollision);
     this.speedC = find(Speeding);
+    this.ttcWarnS = 2 * (this.ttcC?.result().threshold ?? 0);
     const egoId = (driving[0] as unknown as { egoId: string }).egoId;
     this.ego = run.world.stateOf(egoId);
     setText(this.egoName, egoId);
@@ -165,7 +168,7 @@ export class DrivingPanel {
     if (t) {
       setText(this.ttcNow, Number.isFinite(t.currentTtcS) ? `${t.currentTtcS.toFixed(1)} s · ${t.currentTtcWith}` : `none within ${MinTimeToCollision.HORIZON_S} s`);
       setText(this.ttcMin, Number.isFinite(t.minTtcS) ? `${t.minTtcS.toFixed(1)} s · ${t.minTtcWith} @ ${t.minTtcAtS.toFixed(1)} s` : '—');
-      this.ttcNow.classList.toggle('drv-warn', t.currentTtcS < 2 * (t.result().threshold ?? 0));
+      this.ttcNow.classList.toggle('drv-warn', t.currentTtcS < this.ttcWarnS);
     } else {
       setText(this.ttcNow, 'no min-ttc criterion');
       setText(this.ttcMin, '—');
