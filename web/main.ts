@@ -14,8 +14,10 @@ import { startRun } from '../scenarios/runner.ts';
 import type { RunResult } from '../scenarios/result.ts';
 import { BACKEND_IDS, type BackendId } from '../sim/physics/backend.ts';
 import { loadLibrary, type LibraryEntry } from './library.ts';
-import { formatDeepLink, parseDeepLink, SPEEDS, type CameraMode } from './params.ts';
+import { DrivingPanel } from './driving-panel.ts';
+import { CAMERA_MODES, formatDeepLink, parseDeepLink, SPEEDS, type CameraMode } from './params.ts';
 import { SceneView } from './scene.ts';
+import type { V2xLinks } from './v2x-overlay.ts';
 import { $, CriteriaView, EventLog, markSelected, Notices, renderScenarioList, setText, type CriterionRow } from './ui.ts';
 
 /** At most this many physics steps per animation frame (8x at 100 Hz needs ~14 at 60 fps). */
@@ -44,7 +46,12 @@ const dom = {
   hudScenario: $('hud-scenario'),
   hudTime: $('hud-time'),
   hudSpeed: $('hud-speed'),
+  hudStats: $('hud-stats'),
   cameraHint: $('camera-hint'),
+  follow: $<HTMLSelectElement>('follow'),
+  v2x: $<HTMLButtonElement>('btn-v2x'),
+  v2xLegend: $('v2x-legend'),
+  v2xLegendText: $('v2x-legend-text'),
   banner: $('verdict-banner'),
   verdict: $('verdict'),
   verdictLine: $('verdict-line'),
@@ -68,6 +75,24 @@ const dom = {
 const notices = new Notices($('notices'));
 const criteriaView = new CriteriaView($('criteria'), $('criteria-count'));
 const eventLog = new EventLog($('events'), $('events-count'));
+const drivingPanel = new DrivingPanel();
+
+/** No links: what the overlay draws while the run exposes none. */
+const NO_LINKS: V2xLinks = Object.freeze([]);
+
+/**
+ * The V2X deliveries of the run's latest tick, as [senderId, receiverId], or
+ * null when the run exposes none.
+ *
+ * TODO(v2x): hook up the V2X service's per-tick deliveries when it lands
+ * (vehicles/v2x/, API not final): return e.g. `() => run.v2x.lastTickDeliveries`
+ * (an array the service reuses each tick, so nothing is allocated per frame).
+ * Until then every run returns null and the overlay draws no links; it never
+ * infers links from distances.
+ */
+function v2xLinksOf(_run: Run): (() => V2xLinks) | null {
+  return null;
+}
 
 const link = parseDeepLink(window.location.search);
 for (const w of link.warnings) notices.show('warn', 'Ignored part of the link', w);
@@ -85,11 +110,16 @@ const state = {
   backend: (link.backend ?? 'rapier') as BackendId,
   seed: 0,
   camera: (link.camera ?? 'orbit') as CameraMode,
+  v2x: link.v2x,
+  v2xSource: null as (() => V2xLinks) | null,
   accumulator: 0,
   /** Bumped by every (re)build; a stale async build discards its result. */
   generation: 0,
   lastFrame: 0,
   lastPanel: 0,
+  /** Smoothed per-frame cost of stepping the run and of rendering, ms (shown with `stats=1`). */
+  stepMs: 0,
+  renderMs: 0,
 };
 
 let scene: SceneView | null = null;
@@ -106,7 +136,7 @@ for (const b of BACKEND_IDS) dom.backend.append(new Option(b, b, false, b === st
 
 function updateUrl(): void {
   if (!state.selected) return;
-  const q = formatDeepLink({ scenario: state.selected.id, seed: state.seed, backend: state.backend, speed: state.speed, camera: state.camera });
+  const q = formatDeepLink({ scenario: state.selected.id, seed: state.seed, backend: state.backend, speed: state.speed, camera: state.camera, v2x: state.v2x });
   if (window.location.search !== q) window.history.replaceState(null, '', q);
 }
 
@@ -125,12 +155,49 @@ function setStatus(s: Status): void {
 }
 
 function setCamera(mode: CameraMode): void {
-  if (mode === 'follow' && scene && !scene.canFollow && state.run) mode = 'orbit';
+  if (mode !== 'orbit' && scene && !scene.canFollow && state.run) mode = 'orbit';
   state.camera = mode;
   for (const b of document.querySelectorAll<HTMLButtonElement>('[data-camera]')) b.setAttribute('aria-checked', String(b.dataset.camera === mode));
   scene?.setCameraMode(mode);
-  setText(dom.cameraHint, mode === 'orbit' ? 'Drag to orbit · right-drag to pan · scroll to zoom' : 'Following the first agent-driven actor');
+  renderCameraHint();
   updateUrl();
+}
+
+function renderCameraHint(): void {
+  const who = scene?.followedId || 'the first agent-driven actor';
+  setText(
+    dom.cameraHint,
+    state.camera === 'orbit' ? 'Drag to orbit · right-drag to pan · scroll to zoom'
+      : state.camera === 'chase' ? `Chasing ${who} · scroll to zoom`
+        : `Top-down over ${who}, north up · scroll to zoom`,
+  );
+}
+
+/** Fill the follow select with the run's moving actors (agent-driven first) and select the followed one. */
+function renderFollowList(): void {
+  const ids = scene?.followCandidates() ?? [];
+  dom.follow.replaceChildren(...ids.map((id) => new Option(id, id, false, id === scene?.followedId)));
+  dom.follow.disabled = ids.length === 0;
+}
+
+function setV2x(on: boolean): void {
+  state.v2x = on;
+  dom.v2x.setAttribute('aria-pressed', String(on));
+  if (scene) scene.showV2x = on;
+  dom.v2xLegend.hidden = !on;
+  updateUrl();
+}
+
+/** The legend says what the lines are, and that nothing is connected yet when the run exposes no deliveries. */
+function renderV2xLegend(): void {
+  if (!state.v2x || !scene) return;
+  const { drawn, skipped } = scene.v2xCounts;
+  setText(
+    dom.v2xLegendText,
+    state.run && !state.v2xSource
+      ? 'V2X deliveries: this run exposes none'
+      : `V2X deliveries (ground truth of the channel), latest tick: ${drawn}${skipped ? ` (${skipped} to actors not drawn)` : ''}`,
+  );
 }
 
 function showOverlay(text: string | null, spinner = true): void {
@@ -151,6 +218,8 @@ function teardown(): void {
   state.playing = false;
   state.accumulator = 0;
   scene?.clear();
+  state.v2xSource = null;
+  drivingPanel.clear();
   criteriaView.clear();
   eventLog.clear();
   setText(dom.verdict, '');
@@ -211,7 +280,12 @@ async function prepare(autoplay: boolean): Promise<void> {
     eventLog.push(e);
   });
   scene?.setWorld(run.world, run.scenario, run.road);
+  state.v2xSource = v2xLinksOf(run);
+  scene?.setV2xSource(state.v2xSource ?? (() => NO_LINKS));
+  renderV2xLegend();
+  renderFollowList();
   setCamera(state.camera);
+  drivingPanel.attach(run);
   criteriaView.reset(criteriaRows(run));
   renderTime(run.time, run.scenario.duration);
   setStatus('ready');
@@ -241,6 +315,9 @@ function renderPanels(): void {
   renderTime(run.time, run.scenario.duration);
   setText(dom.factSteps, String(run.world.stepCount));
   criteriaView.update(criteriaRows(run));
+  drivingPanel.update();
+  renderV2xLegend();
+  if (link.stats) setText(dom.hudStats, `sim ${state.stepMs.toFixed(1)} ms · render ${state.renderMs.toFixed(1)} ms`);
   eventLog.flush();
 }
 
@@ -327,7 +404,9 @@ function frame(now: number): void {
         state.accumulator -= n * run.world.dt;
       }
       if (n > 0) {
+        const t0 = performance.now();
         run.step(n);
+        state.stepMs += 0.1 * (performance.now() - t0 - state.stepMs);
         scene?.update(run.world.snapshot);
       }
       if (run.done) finish();
@@ -336,7 +415,9 @@ function frame(now: number): void {
         renderPanels();
       }
     }
+    const t1 = performance.now();
     scene?.render(dt);
+    state.renderMs += 0.1 * (performance.now() - t1 - state.renderMs);
   } catch (err) {
     state.playing = false;
     setStatus('error');
@@ -375,8 +456,18 @@ dom.backend.addEventListener('change', () => {
   void prepare(false);
 });
 for (const b of document.querySelectorAll<HTMLButtonElement>('[data-camera]')) {
-  b.addEventListener('click', () => setCamera(b.dataset.camera === 'follow' ? 'follow' : 'orbit'));
+  b.addEventListener('click', () => setCamera((CAMERA_MODES as readonly string[]).includes(b.dataset.camera ?? '') ? (b.dataset.camera as CameraMode) : 'orbit'));
 }
+dom.follow.addEventListener('change', () => {
+  scene?.follow(dom.follow.value);
+  renderCameraHint();
+  // Following someone means watching them: leave the free camera for the chase.
+  if (state.camera === 'orbit') setCamera('chase');
+});
+dom.v2x.addEventListener('click', () => {
+  setV2x(!state.v2x);
+  renderV2xLegend();
+});
 window.addEventListener('keydown', (e) => {
   const t = e.target as HTMLElement | null;
   if (e.ctrlKey || e.metaKey || e.altKey || (t && /^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName))) return;
@@ -386,7 +477,11 @@ window.addEventListener('keydown', (e) => {
     else play();
   } else if (e.key === 's' || e.key === 'S' || e.key === 'ArrowRight') stepOnce();
   else if (e.key === 'r' || e.key === 'R') void prepare(false);
-  else if (e.key === 'c' || e.key === 'C') setCamera(state.camera === 'orbit' ? 'follow' : 'orbit');
+  else if (e.key === 'c' || e.key === 'C') setCamera(CAMERA_MODES[(CAMERA_MODES.indexOf(state.camera) + 1) % CAMERA_MODES.length]!);
+  else if (e.key === 'v' || e.key === 'V') {
+    setV2x(!state.v2x);
+    renderV2xLegend();
+  }
 });
 window.addEventListener('unhandledrejection', (e) => {
   notices.show('error', 'Unexpected error', e.reason instanceof Error ? e.reason.message : String(e.reason));
@@ -405,6 +500,8 @@ setText(dom.hudSpeed, `${state.speed}×`);
 setText(dom.hudScenario, link.scenario ?? '—');
 setStatus('idle');
 setCamera(state.camera);
+setV2x(state.v2x);
+dom.hudStats.hidden = !link.stats;
 requestAnimationFrame(frame);
 
 {

@@ -1,5 +1,5 @@
 /**
- * Deep links: `?scenario=<name>&seed=<n>&backend=<id>&speed=<x>&autoplay=1&camera=follow`.
+ * Deep links: `?scenario=<name>&seed=<n>&backend=<id>&speed=<x>&autoplay=1&camera=chase&v2x=1`.
  * Parsing is pure so it can be tested without a browser; a bad value is
  * reported (shown in the app) and ignored, never silently reinterpreted.
  */
@@ -8,7 +8,13 @@ import { BACKEND_IDS, type BackendId } from '../sim/physics/backend.ts';
 /** Sim seconds per real second offered in the speed select. */
 export const SPEEDS = [0.25, 0.5, 1, 2, 4, 8] as const;
 
-export type CameraMode = 'orbit' | 'follow';
+/**
+ * orbit: free, mouse-driven; chase: behind and above the followed actor;
+ * top: straight down over it, north up. `follow` is read as `chase` (the
+ * name older links used).
+ */
+export const CAMERA_MODES = ['orbit', 'chase', 'top'] as const;
+export type CameraMode = (typeof CAMERA_MODES)[number];
 
 export interface DeepLink {
   scenario: string | null;
@@ -17,13 +23,17 @@ export interface DeepLink {
   speed: number | null;
   autoplay: boolean;
   camera: CameraMode | null;
+  /** Draw the V2X overlay. */
+  v2x: boolean;
+  /** Show frame timings (sim step and render, ms) in the HUD. */
+  stats: boolean;
   /** Human-readable problems with the link. */
   warnings: string[];
 }
 
 export function parseDeepLink(search: string): DeepLink {
   const q = new URLSearchParams(search);
-  const link: DeepLink = { scenario: null, seed: null, backend: null, speed: null, autoplay: false, camera: null, warnings: [] };
+  const link: DeepLink = { scenario: null, seed: null, backend: null, speed: null, autoplay: false, camera: null, v2x: false, stats: false, warnings: [] };
 
   const scenario = q.get('scenario');
   if (scenario) link.scenario = scenario;
@@ -53,15 +63,22 @@ export function parseDeepLink(search: string): DeepLink {
 
   const camera = q.get('camera');
   if (camera !== null) {
-    if (camera === 'orbit' || camera === 'follow') link.camera = camera;
-    else link.warnings.push(`camera=${camera}: expected orbit or follow`);
+    if ((CAMERA_MODES as readonly string[]).includes(camera)) link.camera = camera as CameraMode;
+    else if (camera === 'follow') link.camera = 'chase';
+    else link.warnings.push(`camera=${camera}: expected ${CAMERA_MODES.join(', ')}`);
   }
+
+  const v2x = q.get('v2x');
+  link.v2x = v2x === '1' || v2x === 'true';
+  const stats = q.get('stats');
+  link.stats = stats === '1' || stats === 'true';
   return link;
 }
 
 /** The query string for the current selection (autoplay is never written back). */
-export function formatDeepLink(p: { scenario: string; seed: number; backend: BackendId; speed: number; camera: CameraMode }): string {
+export function formatDeepLink(p: { scenario: string; seed: number; backend: BackendId; speed: number; camera: CameraMode; v2x?: boolean }): string {
   const q = new URLSearchParams({ scenario: p.scenario, seed: String(p.seed), backend: p.backend, speed: String(p.speed) });
   if (p.camera !== 'orbit') q.set('camera', p.camera);
+  if (p.v2x) q.set('v2x', '1');
   return `?${q.toString()}`;
 }

@@ -8,10 +8,13 @@ import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { RoadScene } from '../scenarios/build.ts';
 import type { Scenario } from '../scenarios/schema.ts';
-import type { ActorDescriptor, ActorPart } from '../sim/actor.ts';
+import type { Actor, ActorDescriptor, ActorPart } from '../sim/actor.ts';
 import type { TickSnapshot } from '../sim/snapshot.ts';
 import type { World } from '../sim/world.ts';
+import { buildPedestrian, CarLamps, isCar, isPedestrian } from './actor-look.ts';
 import type { CameraMode } from './params.ts';
+import { CriticalSpring } from './spring.ts';
+import { V2xOverlay, type V2xLinks } from './v2x-overlay.ts';
 import { newRoadPose } from '../vehicles/road/geometry.ts';
 import type { RoadMark } from '../vehicles/road/lane.ts';
 import type { Road } from '../vehicles/road/road.ts';
@@ -21,6 +24,24 @@ const BACKGROUND = '#0e131a';
 const DEFAULT_COLOR = '#8a8f98';
 const GOAL_COLOR = '#3ecf8e';
 const TRAIL_POINTS = 4096;
+
+/** Chase camera: natural frequency of the heading spring, rad/s (settles in ~1.5 s: follows a lane change without swinging). */
+const CHASE_HEADING_OMEGA = 3;
+/** Chase camera distance behind and height above the followed actor, in its lengths, with floors in metres. */
+const CHASE_BACK_LENGTHS = 2.4;
+const CHASE_BACK_MIN_M = 6;
+const CHASE_UP_LENGTHS = 1.1;
+const CHASE_UP_MIN_M = 2.6;
+/** Chase camera aim point ahead of the followed actor, in its lengths (+2 m). */
+const CHASE_AHEAD_LENGTHS = 2.5;
+/** Top-down camera height, in the followed actor's lengths, with a floor, m (a car: ~90 m, about 70 m of road in view). */
+const TOP_HEIGHT_LENGTHS = 20;
+const TOP_HEIGHT_MIN_M = 30;
+/** Largest half-size of the sun's shadow box, m; beyond it the box follows the view. */
+const SHADOW_HALF_MAX_M = 90;
+/** Scroll-wheel zoom range of the chase and top cameras (factor on their distance). */
+const ZOOM_MIN = 0.35;
+const ZOOM_MAX = 4;
 
 interface ActorView {
   id: string;
@@ -33,6 +54,13 @@ interface ActorView {
   label: HTMLElement | null;
   /** Height of the label's anchor above the actor's origin, m. */
   labelZ: number;
+  /** Brake and hazard lamps (cars only). */
+  lamps: CarLamps | null;
+  /** Length along body x, m (sizes the chase and top cameras). */
+  lengthM: number;
+  /** Last label position written, px (skip the style write when unchanged). */
+  labelX: number;
+  labelY: number;
 }
 
 /** A polyline of where an agent-driven actor has been, on the ground. */
@@ -43,7 +71,8 @@ class Trail {
   private lastX = NaN;
   private lastY = NaN;
 
-  constructor(color: string) {
+  /** @param spacingM least distance between recorded points (the buffer holds TRAIL_POINTS of them) */
+  constructor(color: string, private readonly spacingM: number) {
     const geometry = new THREE.BufferGeometry();
     geometry.setAttribute('position', new THREE.BufferAttribute(this.positions, 3).setUsage(THREE.DynamicDrawUsage));
     geometry.setDrawRange(0, 0);
@@ -52,7 +81,7 @@ class Trail {
   }
 
   add(x: number, y: number): void {
-    if (this.count > 0 && Math.hypot(x - this.lastX, y - this.lastY) < 0.05) return;
+    if (this.count > 0 && Math.hypot(x - this.lastX, y - this.lastY) < this.spacingM) return;
     if (this.count >= TRAIL_POINTS) return;
     const i = this.count * 3;
     this.positions[i] = x;
@@ -63,8 +92,8 @@ class Trail {
     this.lastY = y;
     const attr = this.line.geometry.getAttribute('position') as THREE.BufferAttribute;
     attr.needsUpdate = true;
+    // No bounding sphere to refresh: the line is never frustum-culled.
     this.line.geometry.setDrawRange(0, this.count);
-    this.line.geometry.computeBoundingSphere();
   }
 }
 
@@ -314,14 +343,37 @@ export class SceneView {
   private readonly content = new THREE.Group();
   private readonly labels: HTMLElement;
   private views: ActorView[] = [];
+  private readonly viewById = new Map<string, ActorView>();
   private roadView: RoadView | null = null;
-  private followId: string | null = null;
+  private followView: ActorView | null = null;
+  private defaultFollowId: string | null = null;
   private mode: CameraMode = 'orbit';
   private dirty = true;
+  /** Jump the chase/top camera to its place on the next frame instead of easing there. */
   private followSnap = true;
+  private readonly heading = new CriticalSpring(CHASE_HEADING_OMEGA);
+  /** Simulated time since the chase camera last moved, s, and the sim time of the last snapshot. */
+  private chaseDt = 0;
+  private lastSimTime = NaN;
+  private zoom = 1;
+  private fog: THREE.Fog | null = null;
+  private readonly v2x = new V2xOverlay();
+  private v2xLinks: () => V2xLinks = () => [];
   private readonly tmpV = new THREE.Vector3();
+  private readonly tmpA = new THREE.Vector3();
+  private readonly tmpB = new THREE.Vector3();
   private readonly tmpFwd = new THREE.Vector3();
   private readonly tmpQ = new THREE.Quaternion();
+  private readonly tmpBox = new THREE.Box3();
+  private readonly sunOffset = new THREE.Vector3();
+  private shadowFollows = false;
+  private shadowTexelM = 1;
+  private readonly positionOf = (id: string, out: THREE.Vector3): boolean => {
+    const v = this.viewById.get(id);
+    if (!v || !v.group.visible) return false;
+    out.copy(v.group.position);
+    return true;
+  };
 
   /** Throws if WebGL is unavailable; the caller shows that and runs without a view. */
   constructor(private readonly container: HTMLElement) {
@@ -365,6 +417,9 @@ export class SceneView {
     floor.position.z = -0.03;
     this.scene.add(floor);
     this.scene.add(this.content);
+    // The overlay outlives worlds (content is cleared on each), so it sits on the scene itself.
+    this.scene.add(this.v2x.lines);
+    this.canvas.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
 
     new ResizeObserver(() => this.resize()).observe(container);
     this.resize();
@@ -385,10 +440,16 @@ export class SceneView {
       const d = actor.descriptor;
       const index = indexOf.get(d.id);
       if (index === undefined) continue;
-      const group = this.buildActor(d, driven.has(d.id));
-      const view: ActorView = { id: d.id, group, isStatic: d.isStatic, index, trail: null, label: null, labelZ: 0 };
+      const group = this.buildActor(actor, driven.has(d.id));
+      const size = this.tmpBox.setFromObject(group);
+      const lamps = isCar(d) ? CarLamps.build(actor, group) : null;
+      const view: ActorView = {
+        id: d.id, group, isStatic: d.isStatic, index, trail: null, label: null, labelZ: 0, lamps,
+        lengthM: size.isEmpty() ? 1 : size.max.x - size.min.x, labelX: NaN, labelY: NaN,
+      };
       if (driven.has(d.id)) {
-        view.trail = new Trail(d.color ?? DEFAULT_COLOR);
+        // A tenth of the actor's length between points: 5 cm for a rover, ~45 cm (1.8 km of trail) for a car.
+        view.trail = new Trail(d.color ?? DEFAULT_COLOR, Math.max(0.05, view.lengthM / 10));
         this.content.add(view.trail.line);
         view.label = document.createElement('div');
         view.label.className = 'scene-label';
@@ -399,13 +460,17 @@ export class SceneView {
       }
       this.content.add(group);
       this.views.push(view);
+      this.viewById.set(d.id, view);
       this.pose(view, snap);
     }
     for (const c of scenario.criteria) {
       if (c.type === 'reach-goal') this.content.add(this.goalMarker(c.region.center, c.region.radiusM));
     }
-    this.followId = world.agentDriven()[0] ?? this.views.find((v) => !v.isStatic)?.id ?? null;
+    this.defaultFollowId = world.agentDriven()[0] ?? this.views.find((v) => !v.isStatic)?.id ?? null;
+    this.followView = this.defaultFollowId === null ? null : (this.viewById.get(this.defaultFollowId) ?? null);
     this.frame(world);
+    this.fog = this.scene.fog as THREE.Fog | null;
+    if (this.mode === 'top') this.scene.fog = null;
     this.followSnap = true;
     this.dirty = true;
   }
@@ -418,47 +483,113 @@ export class SceneView {
         for (const mat of Array.isArray(m) ? m : [m]) mat.dispose();
       }
     });
+    for (const v of this.views) v.lamps?.dispose();
     this.content.clear();
     this.labels.replaceChildren();
     this.views = [];
+    this.viewById.clear();
     this.roadView = null;
-    this.followId = null;
+    this.followView = null;
+    this.defaultFollowId = null;
+    this.lastSimTime = NaN;
+    this.chaseDt = 0;
+    this.v2x.update([], this.positionOf, this.tmpA, this.tmpB);
     this.dirty = true;
   }
 
   /** Pose every moving actor from the latest snapshot. */
   update(snap: TickSnapshot): void {
-    for (const v of this.views) {
+    for (let i = 0; i < this.views.length; i++) {
+      const v = this.views[i]!;
       if (v.isStatic) continue;
       this.pose(v, snap);
+      const s = snap.actors[v.index];
+      if (v.lamps && s) v.lamps.update(s, snap.time);
     }
     this.roadView?.update(snap.time);
+    if (snap.time > this.lastSimTime) this.chaseDt += snap.time - this.lastSimTime;
+    this.lastSimTime = snap.time;
     this.dirty = true;
   }
 
   get canFollow(): boolean {
-    return this.followId !== null;
+    return this.followView !== null;
+  }
+
+  /** The actor the chase and top cameras follow ('' if none). */
+  get followedId(): string {
+    return this.followView?.id ?? '';
+  }
+
+  /** Actors the cameras can follow: the moving ones, agent-driven first (as listed by the world). */
+  followCandidates(): string[] {
+    const moving = this.views.filter((v) => !v.isStatic).map((v) => v.id);
+    const first = this.defaultFollowId;
+    return first === null ? moving : [first, ...moving.filter((id) => id !== first)];
+  }
+
+  /** Follow another actor (unknown ids fall back to the default: the first agent-driven actor). */
+  follow(id: string): void {
+    const v = this.viewById.get(id) ?? (this.defaultFollowId === null ? null : this.viewById.get(this.defaultFollowId)) ?? null;
+    if (v === this.followView) return;
+    this.followView = v;
+    this.followSnap = true;
+    this.dirty = true;
+  }
+
+  /**
+   * Where the V2X overlay gets its links each frame. The default draws
+   * nothing: a run that exposes no deliveries shows no links.
+   */
+  setV2xSource(links: () => V2xLinks): void {
+    this.v2xLinks = links;
+  }
+
+  set showV2x(on: boolean) {
+    this.v2x.visible = on;
+    this.dirty = true;
+  }
+
+  /** Links drawn in the last frame with the overlay on, and links that named an actor not drawn. */
+  get v2xCounts(): { drawn: number; skipped: number } {
+    return { drawn: this.v2x.drawn, skipped: this.v2x.skipped };
   }
 
   setCameraMode(mode: CameraMode): void {
     if (mode === this.mode) return;
+    const from = this.mode;
     this.mode = mode;
     this.controls.enabled = mode === 'orbit';
+    // Top-down looks straight down: "up" on screen is north (+y); the others keep z up.
+    this.camera.up.set(0, mode === 'top' ? 1 : 0, mode === 'top' ? 0 : 1);
+    // Fog is tuned for oblique views; from straight above it would grey out the road.
+    this.scene.fog = mode === 'top' ? null : this.fog;
     if (mode === 'orbit') {
-      // Hand over smoothly: orbit around where the followed actor is now.
-      const v = this.views.find((x) => x.id === this.followId);
+      // Hand over smoothly: orbit around where the followed actor is now, from where the camera is.
+      const v = this.followView;
       if (v) this.controls.target.copy(v.group.position).setZ(0);
+      if (from === 'top') {
+        // OrbitControls cannot start from straight above (its up is z): back off to an oblique view.
+        this.camera.position.set(this.controls.target.x - 20, this.controls.target.y - 40, 35);
+      }
       this.controls.update();
     } else {
-      this.followSnap = false;
+      // Straight to the new view: the heading spring runs in sim time, so easing in would stall while paused.
+      this.followSnap = true;
     }
     this.dirty = true;
   }
 
   /** Draw a frame if anything changed; `dt` is real seconds since the last call. */
   render(dt: number): void {
-    if (this.mode === 'follow') this.chase(dt);
+    if (this.mode === 'chase') this.chase();
+    else if (this.mode === 'top') this.top();
     else this.controls.update(dt);
+    this.moveShadow(this.mode !== 'orbit' && this.followView ? this.followView.group.position : this.controls.target);
+    if (this.v2x.visible) {
+      this.v2x.update(this.v2xLinks(), this.positionOf, this.tmpA, this.tmpB);
+      this.dirty = true;
+    }
     if (!this.dirty) return;
     this.dirty = false;
     this.renderer.render(this.scene, this.camera);
@@ -468,22 +599,37 @@ export class SceneView {
   private placeLabels(): void {
     const w = this.canvas.clientWidth;
     const h = this.canvas.clientHeight;
-    for (const v of this.views) {
+    for (let i = 0; i < this.views.length; i++) {
+      const v = this.views[i]!;
       if (!v.label) continue;
       const p = this.tmpV.copy(v.group.position);
       p.z += v.labelZ;
       p.project(this.camera);
       const on = v.group.visible && p.z < 1 && Math.abs(p.x) <= 1 && Math.abs(p.y) <= 1;
-      v.label.hidden = !on;
-      if (on) v.label.style.transform = `translate(${((p.x + 1) / 2) * w}px, ${((1 - p.y) / 2) * h}px) translate(-50%, -100%)`;
+      if (v.label.hidden === on) v.label.hidden = !on;
+      if (!on) continue;
+      // Whole pixels, and only when moved: the style string is the one allocation here.
+      const x = Math.round(((p.x + 1) / 2) * w), y = Math.round(((1 - p.y) / 2) * h);
+      if (x === v.labelX && y === v.labelY) continue;
+      v.labelX = x;
+      v.labelY = y;
+      v.label.style.transform = `translate(${x}px, ${y}px) translate(-50%, -100%)`;
     }
   }
 
-  private buildActor(d: ActorDescriptor, driven: boolean): THREE.Group {
+  private buildActor(actor: Actor, driven: boolean): THREE.Group {
+    const d = actor.descriptor;
     const group = new THREE.Group();
     group.name = d.id;
+    if (isPedestrian(d)) {
+      // A person, not its collision shape: the descriptor's parts give the size.
+      group.add(buildPedestrian(d));
+      return group;
+    }
     const color = new THREE.Color(d.color ?? DEFAULT_COLOR);
-    for (const part of d.parts) {
+    // Outline a car's chassis only: its wheels' rims add draw calls (36 cars on the dense highway) and little shape.
+    const outlineParts = isCar(d) ? 1 : d.parts.length;
+    for (const [k, part] of d.parts.entries()) {
       const geometry = geometryOf(part);
       const material = new THREE.MeshStandardMaterial({ color, roughness: d.isTerrain ? 0.95 : 0.7, metalness: d.isTerrain ? 0 : 0.05 });
       const mesh = new THREE.Mesh(geometry, material);
@@ -494,7 +640,7 @@ export class SceneView {
       if (d.isTerrain) {
         const grid = terrainGrid(part);
         if (grid) group.add(grid);
-      } else {
+      } else if (k < outlineParts) {
         const edges = new THREE.LineSegments(
           new THREE.EdgesGeometry(geometry, 30),
           new THREE.LineBasicMaterial({ color: '#05070a', transparent: true, opacity: 0.35 }),
@@ -607,38 +753,85 @@ export class SceneView {
     this.camera.updateProjectionMatrix();
     this.controls.update();
     this.scene.fog = new THREE.Fog(BACKGROUND, d + s, d + 5 * s);
-    // Sun from the south-east, high; the shadow box covers the ground.
-    this.sun.position.set(gc.x + 0.35 * s, gc.y - 0.45 * s, 0.9 * s);
+    // Sun from the south-east, high; the shadow box covers the ground, or on a
+    // large ground (a 1.4 km motorway) a box around the view that moves with it:
+    // sharper shadows, and only the nearby actors drawn into the shadow map.
+    const half = Math.min(0.62 * s, SHADOW_HALF_MAX_M);
+    this.shadowFollows = half < 0.62 * s;
+    const k = half / 0.62;
+    this.sunOffset.set(0.35 * k, -0.45 * k, 0.9 * k);
     this.sun.target.position.set(gc.x, gc.y, 0);
+    this.sun.position.copy(this.sun.target.position).add(this.sunOffset);
     const cam = this.sun.shadow.camera;
-    const half = 0.62 * s;
     cam.left = -half;
     cam.right = half;
     cam.top = half;
     cam.bottom = -half;
     cam.near = 0.1;
-    cam.far = 3 * s;
+    cam.far = 3 * k;
     cam.updateProjectionMatrix();
+    this.shadowTexelM = (2 * half) / this.sun.shadow.mapSize.x;
   }
 
-  private chase(dt: number): void {
-    const v = this.views.find((x) => x.id === this.followId);
+  /** Move a following shadow box over `p`, in whole shadow-map texels (a box sliding by fractions of a texel makes edges shimmer). */
+  private moveShadow(p: THREE.Vector3): void {
+    if (!this.shadowFollows) return;
+    const t = this.shadowTexelM;
+    const x = Math.round(p.x / t) * t, y = Math.round(p.y / t) * t;
+    const st = this.sun.target.position;
+    if (x === st.x && y === st.y) return;
+    st.set(x, y, 0);
+    this.sun.position.copy(st).add(this.sunOffset);
+  }
+
+  /**
+   * Chase camera: behind and above the followed actor, looking ahead of it.
+   * The camera moves with the actor rigidly and only its bearing is smoothed
+   * (critically damped spring on the heading): a spring on the position would
+   * lag by 2v/omega, tens of metres at highway speed. The spring runs in
+   * simulated time, so it trails a turn by the same angle at any playback
+   * speed or frame rate, and holds still while the run is paused.
+   */
+  private chase(): void {
+    const v = this.followView;
     if (!v) return;
     const p = v.group.position;
-    // Heading in the ground plane from the actor's rotation (body x forward).
+    const target = this.headingOf(v);
+    const yaw = this.followSnap ? (this.heading.reset(target), target) : this.heading.updateAngle(target, this.chaseDt);
+    this.chaseDt = 0;
+    this.followSnap = false;
+    const c = Math.cos(yaw), s = Math.sin(yaw);
+    const back = Math.max(CHASE_BACK_MIN_M, CHASE_BACK_LENGTHS * v.lengthM) * this.zoom;
+    const up = Math.max(CHASE_UP_MIN_M, CHASE_UP_LENGTHS * v.lengthM) * this.zoom;
+    this.camera.position.set(p.x - back * c, p.y - back * s, p.z + up);
+    // Aim well ahead of the actor, so the traffic it is about to meet is in view, not just its roof.
+    const ahead = CHASE_AHEAD_LENGTHS * v.lengthM + 2;
+    this.camera.lookAt(p.x + ahead * c, p.y + ahead * s, p.z);
+    this.dirty = true;
+  }
+
+  /** Top-down camera straight over the followed actor (or the orbit target), north up. */
+  private top(): void {
+    const v = this.followView;
+    const p = v ? v.group.position : this.controls.target;
+    const h = Math.max(TOP_HEIGHT_MIN_M, TOP_HEIGHT_LENGTHS * (v?.lengthM ?? 1)) * this.zoom;
+    this.camera.position.set(p.x, p.y, p.z + h);
+    this.camera.lookAt(p.x, p.y, p.z);
+    this.followSnap = false;
+    this.dirty = true;
+  }
+
+  /** Heading of an actor in the ground plane from its rotation (body x forward), rad. */
+  private headingOf(v: ActorView): number {
     const fwd = this.tmpFwd.set(1, 0, 0).applyQuaternion(this.tmpQ.copy(v.group.quaternion));
-    fwd.z = 0;
-    if (fwd.lengthSq() < 1e-6) fwd.set(1, 0, 0);
-    fwd.normalize();
-    const desired = this.tmpV.copy(p).addScaledVector(fwd, -6.5);
-    desired.z = p.z + 3.4;
-    if (this.followSnap) {
-      this.camera.position.copy(desired);
-      this.followSnap = false;
-    } else {
-      this.camera.position.lerp(desired, 1 - Math.exp(-4 * Math.min(dt, 0.1)));
-    }
-    this.camera.lookAt(p.x + 2 * fwd.x, p.y + 2 * fwd.y, p.z + 0.2);
+    return fwd.x * fwd.x + fwd.y * fwd.y < 1e-6 ? 0 : Math.atan2(fwd.y, fwd.x);
+  }
+
+  /** The scroll wheel zooms the chase and top cameras (orbit has its own zoom). */
+  private onWheel(e: WheelEvent): void {
+    if (this.mode === 'orbit') return;
+    e.preventDefault();
+    this.zoom = Math.min(ZOOM_MAX, Math.max(ZOOM_MIN, this.zoom * Math.exp(e.deltaY * 0.001)));
     this.dirty = true;
   }
 

@@ -4,6 +4,8 @@
  * in headless Chromium, let it run to its verdict, and check the verdict, the
  * scenario list and that the page logged no errors. The same run in Node must
  * end in the same state (hash): the browser uses the CLI's runner unchanged.
+ * A car scenario is watched through the chase camera, with the driving panel
+ * (score, speed, TTC, infractions) read from the running criteria.
  *
  * Chromium is never downloaded: it is taken from /usr/bin/chromium (or
  * SKYLANE_CHROMIUM). Without it the test is skipped locally and fails in CI.
@@ -153,6 +155,95 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'web-verdict.png') });
 
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('chases the ego through cars-cut-in and shows a live driving score and speed to the verdict', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
+    });
+
+    await page.goto(`${baseUrl}?scenario=cars-cut-in&seed=1&speed=4`);
+    await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'ready', null, { timeout: 60_000, polling: 100 });
+
+    // A driving scenario gets the driving panel; the camera starts on orbit and follows the ego when switched.
+    expect(await page.locator('[data-testid=driving-panel]').isVisible()).toBe(true);
+    expect(await page.locator('[data-testid=follow]').inputValue()).toBe('ego');
+    await page.locator('[data-camera=chase]').click();
+    expect(await page.locator('[data-camera=chase]').getAttribute('aria-checked')).toBe('true');
+    expect(new URL(page.url()).searchParams.get('camera')).toBe('chase');
+    expect(await page.locator('#camera-hint').textContent()).toContain('Chasing ego');
+
+    // The V2X overlay toggles; with no V2X service in the run it says so and draws nothing.
+    await page.locator('[data-testid=v2x]').click();
+    expect(await page.locator('[data-testid=v2x]').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator('#v2x-legend-text').textContent()).toContain('exposes none');
+    await page.locator('[data-testid=v2x]').click();
+
+    await page.locator('[data-testid=play]').click();
+
+    // Mid-run: the ego cruises (the scenario draws its speed from the seed) and the panel follows it live.
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]')?.textContent) > 6, null, { timeout: 90_000, polling: 100 });
+    const midSpeed = Number(await page.locator('[data-testid=driving-speed]').textContent());
+    expect(midSpeed).toBeGreaterThan(30);
+    expect(midSpeed).toBeLessThan(150);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'web-cars-chase.png') });
+
+    await page.waitForFunction(() => (document.querySelector('[data-testid=verdict]')?.textContent ?? '') !== '', null, { timeout: 120_000, polling: 250 });
+    const verdict = await page.locator('[data-testid=verdict]').textContent();
+    expect(['pass', 'fail']).toContain(verdict);
+
+    // The panel shows the criterion's own score: the number in the Criteria card, to the panel's one decimal.
+    const score = Number(await page.locator('[data-testid=driving-score]').textContent());
+    expect(Number.isFinite(score)).toBe(true);
+    expect(score).toBeGreaterThanOrEqual(0);
+    expect(score).toBeLessThanOrEqual(100);
+    const criterionValue = await page.locator('[data-testid=criterion][data-name=driving-score] .criterion-value').textContent();
+    expect(Number(criterionValue?.replace(/[^0-9.]/g, ''))).toBeCloseTo(score, 1);
+    const speed = Number(await page.locator('[data-testid=driving-speed]').textContent());
+    expect(Number.isFinite(speed)).toBe(true);
+    expect(speed).toBeGreaterThanOrEqual(0);
+    // TTC fields always say something: a time, or that nothing is in the path.
+    expect((await page.locator('[data-testid=driving-ttc]').textContent())?.trim()).not.toBe('');
+    expect((await page.locator('[data-testid=driving-min-ttc]').textContent())?.trim()).not.toBe('');
+    expect(await page.locator('[data-testid=notice-error]').count()).toBe(0);
+
+    await page.waitForTimeout(400);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'web-cars-verdict.png') });
+
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 240_000);
+
+  it('plays the dense highway (33 cars) through the top and chase cameras with the V2X overlay on, without errors', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
+    });
+    await page.goto(`${baseUrl}?scenario=cars-highway-dense&speed=4&camera=top&v2x=1&stats=1&autoplay=1`);
+    const simTime = () => Number(document.querySelector('[data-testid=sim-time]')?.textContent);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]')?.textContent) > 3, null, { timeout: 90_000, polling: 100 });
+    expect(await page.locator('[data-camera=top]').getAttribute('aria-checked')).toBe('true');
+    expect(await page.locator('#v2x-legend').isVisible()).toBe(true);
+    // The follow list holds every moving actor, the ego first.
+    const followable = await page.locator('[data-testid=follow] option').allTextContents();
+    expect(followable[0]).toBe('ego');
+    expect(followable.length).toBeGreaterThanOrEqual(33);
+    await page.locator('[data-camera=chase]').click();
+    const t = await page.evaluate(simTime);
+    await page.waitForFunction((t0) => Number(document.querySelector('[data-testid=sim-time]')?.textContent) > t0 + 2, t, { timeout: 90_000, polling: 100 });
+    expect(await page.locator('[data-testid=run-status]').textContent()).toBe('running');
+    expect(await page.locator('[data-testid=hud-stats]').textContent()).toMatch(/sim \d+\.\d ms · render \d+\.\d ms/);
+    expect(Number(await page.locator('[data-testid=driving-speed]').textContent())).toBeGreaterThan(50);
+    expect(await page.locator('[data-testid=notice-error]').count()).toBe(0);
     expect(problems).toEqual([]);
     await page.close();
   }, 180_000);

@@ -37,6 +37,10 @@ export class DrivingCollisions extends Criterion {
     if (this.judged.size === 0) throw new Error(`${name}: needs at least one category`);
   }
 
+  get egoId(): string {
+    return this.ctx.egoId;
+  }
+
   get counts(): Readonly<Record<DrivingCategory, number>> {
     return this.tally.counts;
   }

@@ -60,6 +60,15 @@ export class DrivingScore extends Criterion {
     return { pedestrian: c.pedestrian, vehicle: c.vehicle, static: c.static, redLight: this.stopLines.count('red-light'), stopSign: this.stopLines.count('stop-sign') };
   }
 
+  get egoId(): string {
+    return this.ctx.egoId;
+  }
+
+  /** The product of the penalty coefficients so far, 0..1 (the score is route % times this). */
+  get penalty(): number {
+    return drivingScore(1, this.infractions);
+  }
+
   /** The score so far, 0..100. */
   get score(): number {
     return drivingScore(this.route.percent, this.infractions);

@@ -10,7 +10,7 @@ export { DRIVING_CATEGORIES, footprintOf, routePolyline, type DrivingActor, type
 export { DrivingCollisions, type DrivingCollisionsOptions } from './driving-collisions.ts';
 export { RedLightViolations, StopSignViolations } from './stop-line-criteria.ts';
 export { LaneDeparture, OffRoad } from './lane-keeping.ts';
-export { Speeding } from './speeding.ts';
+export { Speeding, type OverspeedEpisode } from './speeding.ts';
 export { RouteCompletion } from './route-completion.ts';
 export { MinTimeToCollision, type MinTtcOptions } from './min-ttc.ts';
 export { Comfort, type ComfortBounds, type ComfortMetric } from './comfort.ts';

@@ -53,6 +53,8 @@ abstract class FootprintCriterion extends Criterion {
   private inside = false;
   private episodes = 0;
   private first = '';
+  /** Start time of each episode, s (live state for viewers; the verdict reads only the count). */
+  readonly episodeTimes: number[] = [];
 
   constructor(name: string, protected readonly ctx: DrivingContext, maxEpisodes: number | undefined, seed: 'miit-2a-lane-departures' | 'miit-2a-off-road', private readonly what: string) {
     super(name, false);
@@ -65,6 +67,10 @@ abstract class FootprintCriterion extends Criterion {
     return this.episodes;
   }
 
+  get egoId(): string {
+    return this.ctx.egoId;
+  }
+
   /** Why the footprint is in the condition now, or null. */
   protected abstract check(corners: Float64Array, x: number, y: number): string | null;
 
@@ -75,6 +81,7 @@ abstract class FootprintCriterion extends Criterion {
     const why = this.check(this.corners, s.position[0], s.position[1]);
     if (why !== null && !this.inside) {
       this.episodes++;
+      this.episodeTimes.push(snap.time);
       if (!this.first) this.first = `${why} at t=${snap.time.toFixed(2)} s`;
       if (this.episodes > this.threshold.value) this.fail(`${this.episodes} ${this.what} episode(s); first: ${this.first}`);
     }

@@ -50,6 +50,9 @@ export class MinTimeToCollision extends Criterion {
   private min = Infinity;
   private minWith = '';
   private minAt = 0;
+  /** The latest evaluation's smallest TTC and its actor: live state for viewers (the web app's driving panel). */
+  private current = Infinity;
+  private currentWith = '';
 
   constructor(name: string, private readonly ctx: DrivingContext, o: MinTtcOptions = {}) {
     super(name, false);
@@ -63,6 +66,39 @@ export class MinTimeToCollision extends Criterion {
     this.ego = world.stateOf(this.ctx.egoId);
     this.targets = this.ctx.others.filter((a) => this.categories.has(a.category)).map((actor) => ({ actor, state: world.stateOf(actor.id) }));
     this.nextEvalS = world.time;
+  }
+
+  /** The judged ego's id. */
+  get egoId(): string {
+    return this.ctx.egoId;
+  }
+
+  /** The smallest TTC so far, s (Infinity: none yet within the horizon). */
+  get minTtcS(): number {
+    return this.min;
+  }
+
+  /** The actor of the smallest TTC so far ('' while there is none). */
+  get minTtcWith(): string {
+    return this.minWith;
+  }
+
+  /** When the smallest TTC so far was taken, s. */
+  get minTtcAtS(): number {
+    return this.minAt;
+  }
+
+  /**
+   * The TTC at the latest evaluation (every STEP_S) to the actor in the ego's
+   * path that it would hit first, s; Infinity when none is within the horizon
+   * or the ego is stopped. `currentTtcWith` names that actor ('' if none).
+   */
+  get currentTtcS(): number {
+    return this.current;
+  }
+
+  get currentTtcWith(): string {
+    return this.currentWith;
   }
 
   /** The constant-velocity TTC of the ego against one actor now, s (Infinity beyond the horizon or out of the path). */
@@ -88,10 +124,16 @@ export class MinTimeToCollision extends Criterion {
   override observe(snap: TickSnapshot): void {
     if (snap.time + 1e-9 < this.nextEvalS) return;
     this.nextEvalS += MinTimeToCollision.STEP_S;
+    this.current = Infinity;
+    this.currentWith = '';
     if (!this.ego.present || speedOf(this.ego) <= MinTimeToCollision.STOPPED_MPS) return;
     for (const t of this.targets) {
       if (!t.state.present) continue;
       const ttc = this.ttcAgainst(t);
+      if (ttc < this.current) {
+        this.current = ttc;
+        this.currentWith = t.actor.id;
+      }
       if (ttc < this.min) {
         this.min = ttc;
         this.minWith = t.actor.id;

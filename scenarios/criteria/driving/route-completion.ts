@@ -24,6 +24,10 @@ export class RouteCompletion extends Criterion {
     this.endsRun = o.endsRun ?? false;
   }
 
+  get egoId(): string {
+    return this.ctx.egoId;
+  }
+
   override attach(world: World): void {
     super.attach(world);
     this.progress.attach(world);

@@ -15,6 +15,13 @@ import { NetworkLocator } from './network-locator.ts';
 
 const drivable = (l: Lane) => DRIVABLE_LANE_TYPES.has(l.type);
 
+/** One stretch above limit + tolerance: when it began and the speed and limit then. */
+export interface OverspeedEpisode {
+  time: number;
+  speedMps: number;
+  limitMps: number;
+}
+
 export class Speeding extends Criterion {
   readonly type = 'speeding';
   private readonly threshold: ThresholdChoice;
@@ -25,11 +32,25 @@ export class Speeding extends Criterion {
   private timeOverS = 0;
   private lastTime = 0;
   private judgedTicks = 0;
+  private over = false;
+  /** Each stretch above limit + tolerance as it begins (live state for viewers; the verdict does not read it). */
+  readonly episodes: OverspeedEpisode[] = [];
+  /** The limit of the ego's lane at the last tick, m/s (NaN: none). */
+  private limitNow = NaN;
 
   constructor(name: string, private readonly ctx: DrivingContext, toleranceMps?: number) {
     super(name, false);
     this.threshold = thresholdFrom(toleranceMps, 'miit-2a-speeding-tolerance');
     this.locator = new NetworkLocator(ctx.network);
+  }
+
+  get egoId(): string {
+    return this.ctx.egoId;
+  }
+
+  /** The speed limit of the ego's lane at the last tick, m/s; NaN when its lane has none. */
+  get currentLimitMps(): number {
+    return this.limitNow;
   }
 
   /** Seconds spent above limit + tolerance. */
@@ -47,10 +68,18 @@ export class Speeding extends Criterion {
     this.lastTime = snap.time;
     const s = this.world.stateOf(this.ctx.egoId);
     if (!s.present) return;
+    this.limitNow = NaN;
     const hit = this.locator.locate(s.position[0], s.position[1], drivable);
-    if (!hit) return;
+    if (!hit) {
+      this.over = false;
+      return;
+    }
     const limit = hit.road.speedLimitAt(hit.sectionIndex, hit.laneId, hit.s);
-    if (limit === undefined) return;
+    if (limit === undefined) {
+      this.over = false;
+      return;
+    }
+    this.limitNow = limit;
     this.judgedTicks++;
     const excess = speedOf(s) - limit;
     if (excess > this.maxExcess) {
@@ -58,7 +87,10 @@ export class Speeding extends Criterion {
       this.maxAt = snap.time;
       this.maxLimit = limit;
     }
-    if (excess > this.threshold.value) {
+    const over = excess > this.threshold.value;
+    if (over && !this.over) this.episodes.push({ time: snap.time, speedMps: speedOf(s), limitMps: limit });
+    this.over = over;
+    if (over) {
       this.timeOverS += dt;
       this.fail(`${this.ctx.egoId} at ${speedOf(s).toFixed(2)} m/s on a ${limit.toFixed(2)} m/s lane at t=${snap.time.toFixed(2)} s`);
     }

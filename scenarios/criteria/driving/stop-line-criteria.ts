@@ -22,6 +22,10 @@ abstract class StopLineCriterion extends Criterion {
     this.threshold = thresholdFrom(maxViolations, seed);
   }
 
+  get egoId(): string {
+    return this.ctx.egoId;
+  }
+
   override attach(world: World): void {
     super.attach(world);
     this.monitor.attach(world);

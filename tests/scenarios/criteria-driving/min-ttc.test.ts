@@ -58,4 +58,19 @@ describe('min-ttc', () => {
     r.run(2, c);
     expect(c.result()).toMatchObject({ passed: true, value: null });
   });
+
+  it('exposes the live TTC to the car it would hit first, and the minimum so far, for viewers', async () => {
+    const r = await rig(highway());
+    r.scripted('ego', 'ego', straight(0, -W / 2, 10));
+    r.fixed('stopped', 'vehicle', 40, -W / 2);
+    r.fixed('next-lane', 'vehicle', 20, -1.5 * W);
+    const c = new MinTimeToCollision('ttc', r.ctx);
+    r.run(1, c);
+    // As in the test above: 2.6 s on the 0.1 s grid at t = 1 s, against the car in the ego's lane only.
+    expect(c.egoId).toBe('ego');
+    expect(c.currentTtcWith).toBe('stopped');
+    expect(c.currentTtcS).toBeCloseTo(2.6, 6);
+    expect(c.minTtcS).toBe(c.result().value);
+    expect(c.minTtcWith).toBe('stopped');
+  });
 });

@@ -46,4 +46,17 @@ describe('speeding', () => {
     expect(c.result()).toMatchObject({ passed: true, value: 0 });
     expect(c.result().reason).toMatch(/never on a lane with a speed limit/);
   });
+
+  it('lists each stretch over limit + tolerance as it begins, with the speed and limit then', async () => {
+    const r = await rig(highway());
+    // 25 m/s for 1 s, 18 m/s for 1 s, 25 m/s again: two stretches over.
+    r.scripted('ego', 'ego', (t) => ({ x: t < 1 ? 25 * t : t < 2 ? 25 + 18 * (t - 1) : 43 + 25 * (t - 2), y: laneY }));
+    const c = new Speeding('speeding', r.ctx);
+    r.run(3, c);
+    expect(c.episodes.length).toBe(2);
+    expect(c.episodes[1]!.time).toBeGreaterThan(2 - 0.05);
+    expect(c.episodes[1]!.limitMps).toBe(LIMIT);
+    expect(c.episodes[1]!.speedMps).toBeCloseTo(25, 1);
+    expect(c.currentLimitMps).toBe(LIMIT);
+  });
 });
