@@ -17,7 +17,9 @@ import { loadLibrary, type LibraryEntry } from './library.ts';
 import { DrivingPanel } from './driving-panel.ts';
 import { CAMERA_MODES, formatDeepLink, parseDeepLink, SPEEDS, type CameraMode } from './params.ts';
 import { SceneView } from './scene.ts';
+import { V2xService } from '../vehicles/v2x/v2x-service.ts';
 import type { V2xLinks } from './v2x-overlay.ts';
+import { RecentV2xLinks } from './v2x-links.ts';
 import { $, CriteriaView, EventLog, markSelected, Notices, renderScenarioList, setText, type CriterionRow } from './ui.ts';
 
 /** At most this many physics steps per animation frame (8x at 100 Hz needs ~14 at 60 fps). */
@@ -81,17 +83,15 @@ const drivingPanel = new DrivingPanel();
 const NO_LINKS: V2xLinks = Object.freeze([]);
 
 /**
- * The V2X deliveries of the run's latest tick, as [senderId, receiverId], or
- * null when the run exposes none.
- *
- * TODO(v2x): hook up the V2X service's per-tick deliveries when it lands
- * (vehicles/v2x/, API not final): return e.g. `() => run.v2x.lastTickDeliveries`
- * (an array the service reuses each tick, so nothing is allocated per frame).
- * Until then every run returns null and the overlay draws no links; it never
- * infers links from distances.
+ * The V2X links to draw for a run, as [senderId, receiverId], held for one
+ * message period (./v2x-links.ts); null when the scenario has no world.v2x.
+ * Roadside units are radios but not actors: their positions come along.
  */
-function v2xLinksOf(_run: Run): (() => V2xLinks) | null {
-  return null;
+function v2xLinksOf(run: Run): { links: () => V2xLinks; rsus: V2xService['rsus']; dispose: () => void } | null {
+  const service = V2xService.of(run.world);
+  if (!service) return null;
+  const recent = new RecentV2xLinks(service);
+  return { links: () => recent.current(run.time), rsus: service.rsus, dispose: () => recent.dispose() };
 }
 
 const link = parseDeepLink(window.location.search);
@@ -111,7 +111,7 @@ const state = {
   seed: 0,
   camera: (link.camera ?? 'orbit') as CameraMode,
   v2x: link.v2x,
-  v2xSource: null as (() => V2xLinks) | null,
+  v2xSource: null as ReturnType<typeof v2xLinksOf>,
   accumulator: 0,
   /** Bumped by every (re)build; a stale async build discards its result. */
   generation: 0,
@@ -218,6 +218,7 @@ function teardown(): void {
   state.playing = false;
   state.accumulator = 0;
   scene?.clear();
+  state.v2xSource?.dispose();
   state.v2xSource = null;
   drivingPanel.clear();
   criteriaView.clear();
@@ -280,8 +281,9 @@ async function prepare(autoplay: boolean): Promise<void> {
     eventLog.push(e);
   });
   scene?.setWorld(run.world, run.scenario, run.road);
+  state.v2xSource?.dispose();
   state.v2xSource = v2xLinksOf(run);
-  scene?.setV2xSource(state.v2xSource ?? (() => NO_LINKS));
+  scene?.setV2xSource(state.v2xSource?.links ?? (() => NO_LINKS), state.v2xSource?.rsus ?? []);
   renderV2xLegend();
   renderFollowList();
   setCamera(state.camera);

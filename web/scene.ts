@@ -14,7 +14,7 @@ import type { World } from '../sim/world.ts';
 import { buildPedestrian, CarLamps, isCar, isPedestrian } from './actor-look.ts';
 import type { CameraMode } from './params.ts';
 import { CriticalSpring } from './spring.ts';
-import { V2xOverlay, type V2xLinks } from './v2x-overlay.ts';
+import { V2X_ANTENNA_Z_M, V2xOverlay, type V2xLinks } from './v2x-overlay.ts';
 import { newRoadPose } from '../vehicles/road/geometry.ts';
 import type { RoadMark } from '../vehicles/road/lane.ts';
 import type { Road } from '../vehicles/road/road.ts';
@@ -368,7 +368,14 @@ export class SceneView {
   private readonly sunOffset = new THREE.Vector3();
   private shadowFollows = false;
   private shadowTexelM = 1;
+  /** Radio nodes that are not actors (roadside units), by id: where their links end. */
+  private readonly fixedRadios = new Map<string, THREE.Vector3>();
   private readonly positionOf = (id: string, out: THREE.Vector3): boolean => {
+    const fixed = this.fixedRadios.get(id);
+    if (fixed) {
+      out.copy(fixed);
+      return true;
+    }
     const v = this.viewById.get(id);
     if (!v || !v.group.visible) return false;
     out.copy(v.group.position);
@@ -541,8 +548,11 @@ export class SceneView {
    * Where the V2X overlay gets its links each frame. The default draws
    * nothing: a run that exposes no deliveries shows no links.
    */
-  setV2xSource(links: () => V2xLinks): void {
+  setV2xSource(links: () => V2xLinks, fixedRadios: ReadonlyArray<{ id: string; positionM: readonly [number, number, number] }> = []): void {
     this.v2xLinks = links;
+    this.fixedRadios.clear();
+    // The overlay lifts every end to a car's antenna height; a roadside unit's mast is taller.
+    for (const r of fixedRadios) this.fixedRadios.set(r.id, new THREE.Vector3(r.positionM[0], r.positionM[1], r.positionM[2] - V2X_ANTENNA_Z_M));
   }
 
   set showV2x(on: boolean) {

@@ -13,7 +13,7 @@ export type V2xLinks = ReadonlyArray<readonly [string, string]>;
 /** Links drawn at most per frame; beyond that the rest are dropped from the drawing (and counted). */
 const MAX_LINKS = 4096;
 /** Height of the line ends above the actors' origins, m (about the roof of a car, where the antenna is). */
-const ANTENNA_Z_M = 1.6;
+export const V2X_ANTENNA_Z_M = 1.6;
 const LINK_COLOR = '#38d9f5';
 
 export class V2xOverlay {
@@ -54,10 +54,10 @@ export class V2xOverlay {
       const k = n * 6;
       this.positions[k] = a.x;
       this.positions[k + 1] = a.y;
-      this.positions[k + 2] = a.z + ANTENNA_Z_M;
+      this.positions[k + 2] = a.z + V2X_ANTENNA_Z_M;
       this.positions[k + 3] = b.x;
       this.positions[k + 4] = b.y;
-      this.positions[k + 5] = b.z + ANTENNA_Z_M;
+      this.positions[k + 5] = b.z + V2X_ANTENNA_Z_M;
       n++;
     }
     this.drawn = n;
