@@ -29,6 +29,8 @@ import { LaneIndex } from '../vehicles/traffic/lane-index.ts';
 import { MOBIL_DEFAULT } from '../vehicles/traffic/mobil.ts';
 import { constantSpeed, cutIn, cutOut, leadBrake, NpcDriver, type NpcBehaviour, type NpcDriverParams } from '../vehicles/traffic/npc-driver.ts';
 import { carStart, groundOf, instantiate, roadNetworkOf, ScenarioError, type LoadedScenario } from './loader.ts';
+import type { ClosureDescriptor } from '../vehicles/road/closure.ts';
+import { addPedestrian, addRoadWorks, checkRoadWorks, pedestrianPath } from './traffic-features.ts';
 import type { ActorSpec, CarSpec, NpcBehaviourSpec, Scenario, ScatterSpec, SensorSpec } from './schema.ts';
 
 type ObstacleSpec = Extract<ActorSpec, { kind: 'obstacle' }>;
@@ -44,6 +46,13 @@ export interface RoadScene {
   network: RoadNetwork;
   graph: LaneGraph;
   lanes: LaneIndex;
+  /**
+   * Road works (lane and road closures) of world.roadWorks: ground truth of
+   * the world, known to NPC traffic through the lane index, and deliberately
+   * not part of `network`, the HD map agents are given (a real map does not
+   * know fresh road works: an agent must detect the cones and barriers).
+   */
+  closures: readonly ClosureDescriptor[];
 }
 
 /** What `buildScene` returns: the world and, when the scenario has a road, its road scene. */
@@ -220,6 +229,10 @@ function actorDiscs(s: Scenario): Disc[] {
       const p = carStart(a, network);
       return { x: p.x, y: p.y, r: Math.hypot(BMW_320I.bodyLengthM, BMW_320I.bodyWidthM) / 2 };
     }
+    if (a.kind === 'pedestrian') {
+      const [x, y] = pedestrianPath(a, network)[0]!;
+      return { x, y, r: 0.25 };
+    }
     const [x, y] = a.pose.position;
     if (a.kind === 'rover') return { x, y, r: 0.4 };
     const sh = a.shape;
@@ -331,7 +344,8 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
   let road: RoadScene | undefined;
   if (network) {
     const graph = new LaneGraph(network);
-    road = { network, graph, lanes: new LaneIndex(graph) };
+    const closures = checkRoadWorks(s.world.roadWorks, network, new Map(), (p, e) => new ScenarioError(file, p, e));
+    road = { network, graph, lanes: new LaneIndex(graph), closures };
   }
   const g = groundOf(s, network);
   world.addActor(new Prop(physics, groundSpec(g.centerM, g.sizeM, g.friction)));
@@ -345,6 +359,10 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
   for (const a of s.actors) {
     if (a.kind === 'obstacle') {
       world.addActor(new Prop(physics, obstacleProp(a)));
+      continue;
+    }
+    if (a.kind === 'pedestrian') {
+      addPedestrian(world, physics, a, s, network, road?.lanes);
       continue;
     }
     if (a.kind === 'car') {
@@ -379,6 +397,8 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
       ...(a.mission ? { mission: a.mission } : {}),
     });
   }
+
+  if (road && road.closures.length > 0) addRoadWorks(world, physics, road.network, road.lanes, road.closures, s.world.roadWorks);
 
   for (const e of s.events) {
     switch (e.type) {

@@ -17,6 +17,7 @@ import { LaneGraph } from '../vehicles/road/lane-graph.ts';
 import { newLanePosition } from '../vehicles/road/road.ts';
 import { RoadNetwork, RoadNetworkError } from '../vehicles/road/road-network.ts';
 import { drivingEgoId, routeEndpoints } from './criteria/index.ts';
+import { checkPedestrian, checkRoadWorks } from './traffic-features.ts';
 import {
   ACTOR_KINDS,
   BEHAVIOUR_TYPES,
@@ -238,6 +239,8 @@ function checkSemantics(s: Scenario, file: string): void {
   const [gcx, gcy] = ground.centerM;
   const [gsx, gsy] = ground.sizeM;
   const onGround = (x: number, y: number) => Math.abs(x - gcx) <= gsx / 2 && Math.abs(y - gcy) <= gsy / 2;
+  // Road works (issue #3): lane and road closures on world.road (scenarios/traffic-features.ts).
+  checkRoadWorks(s.world.roadWorks, network, ids, (p, e) => new ScenarioError(file, p, e));
 
   const cars: { i: number; id: string; x: number; y: number; yaw: number }[] = [];
   s.actors.forEach((a, i) => {
@@ -248,6 +251,9 @@ function checkSemantics(s: Scenario, file: string): void {
       ({ x, y } = start);
       if (a.lane) posePath = `actors[${i}].lane`;
       cars.push({ i, id: a.id, x, y, yaw: start.yawRad });
+    } else if (a.kind === 'pedestrian') {
+      [x, y] = checkPedestrian(a, i, s, ids, network, onGround, (p, e) => new ScenarioError(file, p, e))[0]!;
+      posePath = a.path ? `actors[${i}].path[0]` : `actors[${i}].crosswalk`;
     } else {
       [x, y] = a.pose.position;
     }
@@ -389,7 +395,8 @@ function laneGraphOf(network: RoadNetwork): LaneGraph {
 }
 
 /** Collision class of a scenario actor, as the runner classes the built actor (criteria/index.ts `drivingCategoryOfKind`). */
-function categoryOfSpec(a: ActorSpec): 'vehicle' | 'static' {
+function categoryOfSpec(a: ActorSpec): 'pedestrian' | 'vehicle' | 'static' {
+  if (a.kind === 'pedestrian') return 'pedestrian';
   return a.kind === 'car' || a.kind === 'rover' ? 'vehicle' : 'static';
 }
 
@@ -439,7 +446,7 @@ function checkDriving(c: DrivingCriterionSpec, i: number, s: Scenario, network: 
   if (c.type === 'min-ttc' || c.type === 'driving-collisions') {
     const wanted: readonly string[] = c.categories ?? (c.type === 'min-ttc' ? ['vehicle'] : ['pedestrian', 'vehicle', 'static']);
     const scattered = s.world.scatter.reduce((n, sc) => n + sc.count, 0);
-    const others = s.actors.filter((a) => a.id !== egoId && wanted.includes(categoryOfSpec(a))).length + (wanted.includes('static') ? scattered : 0);
+    const others = s.actors.filter((a) => a.id !== egoId && wanted.includes(categoryOfSpec(a))).length + (wanted.includes('static') ? scattered + s.world.roadWorks.length : 0);
     if (others === 0) {
       throw new ScenarioError(file, c.categories ? `${at}.categories` : at, `${c.type} judges ${egoId} against ${wanted.join(', ')} actors, and the scenario has none: it would pass without judging anything`);
     }

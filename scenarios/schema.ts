@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { goToGoalMission, goToGoalParams } from '../agents/go-to-goal.ts';
+import { junctionControlSchema, pedestrianActorSchema, roadWorkSchema } from './schema-traffic.ts';
 
 const finite = () => z.number().refine(Number.isFinite, { message: 'expected a finite number' });
 const vec2 = z.tuple([finite(), finite()]);
@@ -294,8 +295,8 @@ export const carActorSchema = z
   })
   .strict();
 
-export const actorSchema = z.discriminatedUnion('kind', [roverActorSchema, obstacleActorSchema, carActorSchema]);
-export const ACTOR_KINDS = ['rover', 'obstacle', 'car'] as const;
+export const actorSchema = z.discriminatedUnion('kind', [roverActorSchema, obstacleActorSchema, carActorSchema, pedestrianActorSchema]);
+export const ACTOR_KINDS = ['rover', 'obstacle', 'car', 'pedestrian'] as const;
 
 // ---------- world ----------
 export const scatterSchema = z
@@ -364,6 +365,7 @@ const urbanRoadParams = {
   sidewalkWidthM: positive().optional().describe('default 2.0 m'),
   speedLimitMps: positive().optional().describe('default 50 km/h'),
   cornerMarginM: finite().nonnegative().optional().describe('sidewalk edge to junction box edge, m; default 3'),
+  control: junctionControlSchema.optional(),
   signal: z
     .object({
       throughGreenS: positive().optional().describe('default 30 s'),
@@ -417,6 +419,7 @@ export const worldSchema = z
     road: roadSchema.optional().describe('a procedural road network: cars can be placed on its lanes'),
     ground: groundSchema.optional().describe('required without a road; with one, default: the road network bounds plus groundMarginM'),
     scatter: z.array(scatterSchema).default([]).describe('seeded random obstacle fields'),
+    roadWorks: z.array(roadWorkSchema).default([]).describe('lane closures (cone tapers) and road closures (barriers) on world.road: static obstacles, known to NPC traffic, not in the HD map agents get'),
   })
   .strict();
 
@@ -655,4 +658,5 @@ export type RoadSpec = z.output<typeof roadSchema>;
 export type GroundSpec = z.output<typeof groundSchema>;
 export type CarSpec = z.output<typeof carActorSchema>;
 export type NpcBehaviourSpec = z.output<typeof npcBehaviourSchema>;
+export type PedestrianSpec = z.output<typeof pedestrianActorSchema>;
 export { goToGoalParams };
