@@ -30,7 +30,7 @@ import { MOBIL_DEFAULT } from '../vehicles/traffic/mobil.ts';
 import { constantSpeed, cutIn, cutOut, leadBrake, NpcDriver, type NpcBehaviour, type NpcDriverParams } from '../vehicles/traffic/npc-driver.ts';
 import { carStart, groundOf, instantiate, roadNetworkOf, ScenarioError, type LoadedScenario } from './loader.ts';
 import type { ClosureDescriptor } from '../vehicles/road/closure.ts';
-import { addPedestrian, addRoadWorks, checkRoadWorks, pedestrianPath } from './traffic-features.ts';
+import { addPedestrian, addRoadWorks, checkRoadWorks, pedestrianPath, viaLanes } from './traffic-features.ts';
 import type { ActorSpec, CarSpec, NpcBehaviourSpec, Scenario, ScatterSpec, SensorSpec } from './schema.ts';
 
 type ObstacleSpec = Extract<ActorSpec, { kind: 'obstacle' }>;
@@ -375,7 +375,8 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
         const car = actor as KinematicBicycle;
         const behaviour = a.driver.behaviour ? npcBehaviour(a.driver.behaviour) : undefined;
         // Traffic obeys the road's signal controllers (red, and yellow when it can stop comfortably).
-        const driver = new NpcDriver({ index: road!.lanes, car, truth: world, params: npcParams(a), signals: road!.network, ...(behaviour ? { behaviour } : {}) });
+        const via = viaLanes(a.driver.via, road!.network);
+        const driver = new NpcDriver({ index: road!.lanes, car, truth: world, params: npcParams(a), signals: road!.network, ...(behaviour ? { behaviour } : {}), ...(via.length ? { route: via } : {}) });
         const what = a.driver.behaviour?.type;
         const onTrigger = what ? (t: number) => world.emit({ type: 'timeline', time: t, event: `${what} ${a.id}`, detail: 'scripted behaviour triggered' }) : undefined;
         actor = new NpcCar(car, driver, world.dt, onTrigger, behaviour);

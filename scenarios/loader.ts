@@ -17,7 +17,7 @@ import { LaneGraph } from '../vehicles/road/lane-graph.ts';
 import { newLanePosition } from '../vehicles/road/road.ts';
 import { RoadNetwork, RoadNetworkError } from '../vehicles/road/road-network.ts';
 import { drivingEgoId, routeEndpoints } from './criteria/index.ts';
-import { checkPedestrian, checkRoadWorks } from './traffic-features.ts';
+import { checkPedestrian, checkRoadWorks, checkVia } from './traffic-features.ts';
 import {
   ACTOR_KINDS,
   BEHAVIOUR_TYPES,
@@ -644,6 +644,7 @@ function checkCar(a: CarSpec, i: number, s: Scenario, ids: Map<string, number>, 
   if (a.driver && a.agent !== undefined) throw new ScenarioError(file, `${at}.driver`, 'a car is driven by an NPC driver or by an agent, not both; remove driver or agent');
   if (!a.driver) return;
   if (a.model !== 'kinematic') throw new ScenarioError(file, `${at}.model`, `the NPC driver drives the kinematic model; expected model: kinematic, got "${a.model}"`);
+  checkVia(a.driver.via, at, s.world.road ? roadNetworkOf(s.world.road) : undefined, (p, e) => new ScenarioError(file, p, e));
   const b = a.driver.behaviour;
   const p = a.driver.params;
   if (p.minLookaheadM !== undefined && p.maxLookaheadM !== undefined && p.maxLookaheadM < p.minLookaheadM) {

@@ -273,6 +273,7 @@ export const npcDriverSchema = z
     type: z.literal('npc'),
     params: npcDriverParamsSchema.default({}).describe('IDM car following, MOBIL lane changes, pure pursuit'),
     behaviour: npcBehaviourSchema.optional().describe('a scripted test behaviour; none: plain IDM + MOBIL traffic'),
+    via: z.array(z.string().min(1)).optional().describe('road ids (e.g. junction connecting roads such as "x/west-left-1") preferred where its lane branches; default: the first successor'),
   })
   .strict();
 export const DRIVER_TYPES = ['npc'] as const;
@@ -373,6 +374,7 @@ const urbanRoadParams = {
       yellowS: finite().nonnegative().optional().describe('default 3 s (GB 14886-2016)'),
       allRedS: finite().nonnegative().optional().describe('default 2 s'),
       offsetS: finite().optional(),
+      leftTurns: z.enum(['protected', 'permitted']).optional().describe('protected (default): left turns in their own phases; permitted: green with the through movements, yielding to oncoming traffic'),
     })
     .strict()
     .optional()

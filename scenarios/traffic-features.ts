@@ -208,3 +208,25 @@ export function addPedestrian(world: World, physics: PhysicsBackend, a: Pedestri
   lanes?.track({ id: a.id, state: world.stateOf(a.id), lengthM: PEDESTRIAN_DIAMETER_M, widthM: PEDESTRIAN_DIAMETER_M });
   return ped;
 }
+
+/** The lanes of the roads an NPC driver prefers at branches (`driver.via`), as lane-graph references. */
+export function viaLanes(via: readonly string[] | undefined, network: RoadNetwork): { roadId: string; sectionIndex: number; laneId: number }[] {
+  const out: { roadId: string; sectionIndex: number; laneId: number }[] = [];
+  for (const id of via ?? []) {
+    const road = network.road(id);
+    road.sections.forEach((sec, si) => {
+      for (const l of sec.lanes()) if (l.id !== 0 && l.drivable) out.push({ roadId: id, sectionIndex: si, laneId: l.id });
+    });
+  }
+  return out;
+}
+
+/** `driver.via` names roads of the network. */
+export function checkVia(via: readonly string[] | undefined, at: string, network: RoadNetwork | undefined, fail: Fail): void {
+  via?.forEach((id, k) => {
+    if (network && !network.hasRoad(id)) {
+      const near = network.roads.map((r) => r.id).filter((r) => r.startsWith(id.split('/')[0] ?? '')).slice(0, 12);
+      throw fail(`${at}.driver.via[${k}]`, `no road "${id}" in the network; expected a road id such as ${near.map((x) => `"${x}"`).join(', ')}`);
+    }
+  });
+}
