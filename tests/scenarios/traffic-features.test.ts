@@ -70,3 +70,36 @@ describe('loader: pedestrians', () => {
     expectError(errorOf(text, (d) => d.actors.pop()), 'criteria[1].categories', /against pedestrian actors, and the scenario has none/);
   });
 });
+
+describe('loader: junction control and the stop-sign criterion', () => {
+  const ALL_WAY = readFileSync(`${FIXTURES}/cars/all-way-stop-npc.yaml`, 'utf8');
+  const withStopSignCriterion = (control: string) => editedText(ALL_WAY, (d) => {
+    d.world.road.params.control = control;
+    d.criteria.push({ type: 'stop-sign' });
+  });
+
+  it('accepts stop-sign on an all-way or two-way stop junction', () => {
+    expect(() => loadScenarioText(withStopSignCriterion('all-way-stop'), FILE)).not.toThrow();
+    expect(() => loadScenarioText(withStopSignCriterion('two-way-stop'), FILE)).not.toThrow();
+  });
+
+  it('still refuses stop-sign on a signalised junction (no stop-sign lines), and red-light on a stop-controlled one', () => {
+    expectError(scenarioErrorOf(() => loadScenarioText(withStopSignCriterion('signal'), FILE)), 'criteria[1]', /has no stop-sign lines: it would pass without judging anything/);
+    const redLight = editedText(ALL_WAY, (d) => d.criteria.push({ type: 'red-light' }));
+    expectError(scenarioErrorOf(() => loadScenarioText(redLight, FILE)), 'criteria[1]', /has no traffic lights/);
+  });
+
+  it('an unknown control, and an unknown road in driver.via', () => {
+    expectError(errorOf(ALL_WAY, (d) => (d.world.road.params.control = 'roundabout')), 'world.road.params.control', /"signal"|signal/);
+    expectError(errorOf(ALL_WAY, (d) => (d.actors[1].driver.via = ['x/west-uturn-1'])), 'actors[1].driver.via[0]', /no road "x\/west-uturn-1" in the network; expected a road id such as "x\/east"/);
+  });
+
+  it('the urban grid takes the control too', () => {
+    const text = editedText(ALL_WAY, (d) => {
+      d.world.road = { builder: 'urban-grid', params: { rows: 2, cols: 2, blockLengthM: 80, control: 'two-way-stop' } };
+      d.actors = [{ id: 'ego', kind: 'car', lane: { road: 'h0-0', lane: -1, s: 20 }, agent: 'idle' }];
+      d.criteria = [{ type: 'stop-sign' }];
+    });
+    expect(() => loadScenarioText(text, FILE)).not.toThrow();
+  });
+});
