@@ -177,3 +177,26 @@ describe('NPC traffic and pedestrians', () => {
     expect(contacts.length).toBeGreaterThan(0);
   });
 });
+
+describe('a pedestrian does not walk into what stands in front of it', () => {
+  it('waits while a car stands across its path, and walks on once it has gone', async () => {
+    // The walker crosses the ego's lane at x = 64; a parked car stands across that path in lane -1 (y -0.98 .. -2.77).
+    const text = hiddenPedestrianScenario((d) => {
+      d.actors[1] = { id: 'parked', kind: 'car', lane: { road: 'highway', lane: -1, s: 64 } };
+      d.actors[2].start = { atS: 0 };
+    });
+    const r = await start(text);
+    const contacts: string[] = [];
+    r.world.events$.subscribe((e) => {
+      if (e.type === 'collision' && e.started && (e.a === 'walker' || e.b === 'walker') && e.a !== 'ground' && e.b !== 'ground') contacts.push(`${e.a}-${e.b}`);
+    });
+    r.step(600);
+    expect(contacts).toEqual([]);
+    // It stopped about 0.3 m short of the car's side (y = -2.77 - 0.3 - 0.25).
+    expect(r.world.stateOf('walker').position[1]).toBeGreaterThan(-3.4);
+    expect(r.world.stateOf('walker').position[1]).toBeLessThan(-3.2);
+    r.world.removeActor('parked');
+    r.step(300);
+    expect(r.world.stateOf('walker').position[1]).toBeCloseTo(-1.875, 3);
+  });
+});
