@@ -32,6 +32,8 @@ import { carStart, groundOf, instantiate, roadNetworkOf, ScenarioError, type Loa
 import type { ActorSpec, CarSpec, EventCondition, NpcBehaviourSpec, Scenario, ScatterSpec, SensorSpec } from './schema.ts';
 import { buildV2x, buildV2xSensor, equipV2x } from './v2x-build.ts';
 import type { V2xService } from '../vehicles/v2x/v2x-service.ts';
+import type { ClosureDescriptor } from '../vehicles/road/closure.ts';
+import { addPedestrian, addRoadWorks, checkRoadWorks, pedestrianPath, viaLanes } from './traffic-features.ts';
 
 type ObstacleSpec = Extract<ActorSpec, { kind: 'obstacle' }>;
 
@@ -46,6 +48,13 @@ export interface RoadScene {
   network: RoadNetwork;
   graph: LaneGraph;
   lanes: LaneIndex;
+  /**
+   * Road works (lane and road closures) of world.roadWorks: ground truth of
+   * the world, known to NPC traffic through the lane index, and deliberately
+   * not part of `network`, the HD map agents are given (a real map does not
+   * know fresh road works: an agent must detect the cones and barriers).
+   */
+  closures: readonly ClosureDescriptor[];
 }
 
 /** What `buildScene` returns: the world and, when the scenario has a road, its road scene. */
@@ -232,6 +241,10 @@ function actorDiscs(s: Scenario): Disc[] {
       const p = carStart(a, network);
       return { x: p.x, y: p.y, r: Math.hypot(BMW_320I.bodyLengthM, BMW_320I.bodyWidthM) / 2 };
     }
+    if (a.kind === 'pedestrian') {
+      const [x, y] = pedestrianPath(a, network)[0]!;
+      return { x, y, r: 0.25 };
+    }
     const [x, y] = a.pose.position;
     if (a.kind === 'rover') return { x, y, r: 0.4 };
     const sh = a.shape;
@@ -343,7 +356,8 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
   let road: RoadScene | undefined;
   if (network) {
     const graph = new LaneGraph(network);
-    road = { network, graph, lanes: new LaneIndex(graph) };
+    const closures = checkRoadWorks(s.world.roadWorks, network, new Map(), (p, e) => new ScenarioError(file, p, e));
+    road = { network, graph, lanes: new LaneIndex(graph), closures };
   }
   const g = groundOf(s, network);
   world.addActor(new Prop(physics, groundSpec(g.centerM, g.sizeM, g.friction)));
@@ -360,6 +374,10 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
       world.addActor(new Prop(physics, obstacleProp(a)));
       continue;
     }
+    if (a.kind === 'pedestrian') {
+      addPedestrian(world, physics, a, s, network, road?.lanes);
+      continue;
+    }
     if (a.kind === 'car') {
       const start = { ...carStart(a, network), speedMps: a.speedMps };
       const sensors = a.sensors.map((sp) => actorSensor(sp, a.id, v2x));
@@ -370,7 +388,8 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
         const car = actor as KinematicBicycle;
         const behaviour = a.driver.behaviour ? npcBehaviour(a.driver.behaviour) : undefined;
         // Traffic obeys the road's signal controllers (red, and yellow when it can stop comfortably).
-        const driver = new NpcDriver({ index: road!.lanes, car, truth: world, params: npcParams(a), signals: road!.network, ...(behaviour ? { behaviour } : {}) });
+        const via = viaLanes(a.driver.via, road!.network);
+        const driver = new NpcDriver({ index: road!.lanes, car, truth: world, params: npcParams(a), signals: road!.network, ...(behaviour ? { behaviour } : {}), ...(via.length ? { route: via } : {}) });
         const what = a.driver.behaviour?.type;
         const onTrigger = what ? (t: number) => world.emit({ type: 'timeline', time: t, event: `${what} ${a.id}`, detail: 'scripted behaviour triggered' }) : undefined;
         actor = new NpcCar(car, driver, world.dt, onTrigger, behaviour);
@@ -393,6 +412,8 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
       ...(a.mission ? { mission: a.mission } : {}),
     });
   }
+
+  if (road && road.closures.length > 0) addRoadWorks(world, physics, road.network, road.lanes, road.closures, s.world.roadWorks);
 
   for (const e of s.events) {
     const schedule = (name: string, fire: (w: World) => void): void => {

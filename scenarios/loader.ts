@@ -17,6 +17,7 @@ import { LaneGraph } from '../vehicles/road/lane-graph.ts';
 import { newLanePosition } from '../vehicles/road/road.ts';
 import { RoadNetwork, RoadNetworkError } from '../vehicles/road/road-network.ts';
 import { drivingEgoId, routeEndpoints } from './criteria/index.ts';
+import { checkPedestrian, checkRoadWorks, checkVia } from './traffic-features.ts';
 import {
   ACTOR_KINDS,
   BEHAVIOUR_TYPES,
@@ -240,6 +241,8 @@ function checkSemantics(s: Scenario, file: string): void {
   const [gcx, gcy] = ground.centerM;
   const [gsx, gsy] = ground.sizeM;
   const onGround = (x: number, y: number) => Math.abs(x - gcx) <= gsx / 2 && Math.abs(y - gcy) <= gsy / 2;
+  // Road works (issue #3): lane and road closures on world.road (scenarios/traffic-features.ts).
+  checkRoadWorks(s.world.roadWorks, network, ids, (p, e) => new ScenarioError(file, p, e));
 
   const cars: { i: number; id: string; x: number; y: number; yaw: number }[] = [];
   s.actors.forEach((a, i) => {
@@ -250,6 +253,9 @@ function checkSemantics(s: Scenario, file: string): void {
       ({ x, y } = start);
       if (a.lane) posePath = `actors[${i}].lane`;
       cars.push({ i, id: a.id, x, y, yaw: start.yawRad });
+    } else if (a.kind === 'pedestrian') {
+      [x, y] = checkPedestrian(a, i, s, ids, network, onGround, (p, e) => new ScenarioError(file, p, e))[0]!;
+      posePath = a.path ? `actors[${i}].path[0]` : `actors[${i}].crosswalk`;
     } else {
       [x, y] = a.pose.position;
     }
@@ -406,7 +412,8 @@ function laneGraphOf(network: RoadNetwork): LaneGraph {
 }
 
 /** Collision class of a scenario actor, as the runner classes the built actor (criteria/index.ts `drivingCategoryOfKind`). */
-function categoryOfSpec(a: ActorSpec): 'vehicle' | 'static' {
+function categoryOfSpec(a: ActorSpec): 'pedestrian' | 'vehicle' | 'static' {
+  if (a.kind === 'pedestrian') return 'pedestrian';
   return a.kind === 'car' || a.kind === 'rover' ? 'vehicle' : 'static';
 }
 
@@ -456,7 +463,7 @@ function checkDriving(c: DrivingCriterionSpec, i: number, s: Scenario, network: 
   if (c.type === 'min-ttc' || c.type === 'driving-collisions') {
     const wanted: readonly string[] = c.categories ?? (c.type === 'min-ttc' ? ['vehicle'] : ['pedestrian', 'vehicle', 'static']);
     const scattered = s.world.scatter.reduce((n, sc) => n + sc.count, 0);
-    const others = s.actors.filter((a) => a.id !== egoId && wanted.includes(categoryOfSpec(a))).length + (wanted.includes('static') ? scattered : 0);
+    const others = s.actors.filter((a) => a.id !== egoId && wanted.includes(categoryOfSpec(a))).length + (wanted.includes('static') ? scattered + s.world.roadWorks.length : 0);
     if (others === 0) {
       throw new ScenarioError(file, c.categories ? `${at}.categories` : at, `${c.type} judges ${egoId} against ${wanted.join(', ')} actors, and the scenario has none: it would pass without judging anything`);
     }
@@ -654,6 +661,7 @@ function checkCar(a: CarSpec, i: number, s: Scenario, ids: Map<string, number>, 
   if (a.driver && a.agent !== undefined) throw new ScenarioError(file, `${at}.driver`, 'a car is driven by an NPC driver or by an agent, not both; remove driver or agent');
   if (!a.driver) return;
   if (a.model !== 'kinematic') throw new ScenarioError(file, `${at}.model`, `the NPC driver drives the kinematic model; expected model: kinematic, got "${a.model}"`);
+  checkVia(a.driver.via, at, s.world.road ? roadNetworkOf(s.world.road) : undefined, (p, e) => new ScenarioError(file, p, e));
   const b = a.driver.behaviour;
   const p = a.driver.params;
   if (p.minLookaheadM !== undefined && p.maxLookaheadM !== undefined && p.maxLookaheadM < p.minLookaheadM) {

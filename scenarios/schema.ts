@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { goToGoalMission, goToGoalParams } from '../agents/go-to-goal.ts';
 import { v2xActorSchema, v2xSensorSchema, v2xWorldSchema } from './v2x-schema.ts';
+import { junctionControlSchema, pedestrianActorSchema, roadWorkSchema } from './schema-traffic.ts';
 
 const finite = () => z.number().refine(Number.isFinite, { message: 'expected a finite number' });
 const vec2 = z.tuple([finite(), finite()]);
@@ -275,6 +276,7 @@ export const npcDriverSchema = z
     type: z.literal('npc'),
     params: npcDriverParamsSchema.default({}).describe('IDM car following, MOBIL lane changes, pure pursuit'),
     behaviour: npcBehaviourSchema.optional().describe('a scripted test behaviour; none: plain IDM + MOBIL traffic'),
+    via: z.array(z.string().min(1)).optional().describe('road ids (e.g. junction connecting roads such as "x/west-left-1") preferred where its lane branches; default: the first successor'),
   })
   .strict();
 export const DRIVER_TYPES = ['npc'] as const;
@@ -298,8 +300,8 @@ export const carActorSchema = z
   })
   .strict();
 
-export const actorSchema = z.discriminatedUnion('kind', [roverActorSchema, obstacleActorSchema, carActorSchema]);
-export const ACTOR_KINDS = ['rover', 'obstacle', 'car'] as const;
+export const actorSchema = z.discriminatedUnion('kind', [roverActorSchema, obstacleActorSchema, carActorSchema, pedestrianActorSchema]);
+export const ACTOR_KINDS = ['rover', 'obstacle', 'car', 'pedestrian'] as const;
 
 // ---------- world ----------
 export const scatterSchema = z
@@ -368,6 +370,7 @@ const urbanRoadParams = {
   sidewalkWidthM: positive().optional().describe('default 2.0 m'),
   speedLimitMps: positive().optional().describe('default 50 km/h'),
   cornerMarginM: finite().nonnegative().optional().describe('sidewalk edge to junction box edge, m; default 3'),
+  control: junctionControlSchema.optional(),
   signal: z
     .object({
       throughGreenS: positive().optional().describe('default 30 s'),
@@ -375,6 +378,7 @@ const urbanRoadParams = {
       yellowS: finite().nonnegative().optional().describe('default 3 s (GB 14886-2016)'),
       allRedS: finite().nonnegative().optional().describe('default 2 s'),
       offsetS: finite().optional(),
+      leftTurns: z.enum(['protected', 'permitted']).optional().describe('protected (default): left turns in their own phases; permitted: green with the through movements, yielding to oncoming traffic'),
     })
     .strict()
     .optional()
@@ -422,6 +426,7 @@ export const worldSchema = z
     ground: groundSchema.optional().describe('required without a road; with one, default: the road network bounds plus groundMarginM'),
     scatter: z.array(scatterSchema).default([]).describe('seeded random obstacle fields'),
     v2x: v2xWorldSchema.optional().describe('the V2X radio (range, latency, loss, line of sight); with it, signal controllers broadcast SPaT'),
+    roadWorks: z.array(roadWorkSchema).default([]).describe('lane closures (cone tapers) and road closures (barriers) on world.road: static obstacles, known to NPC traffic, not in the HD map agents get'),
   })
   .strict();
 
@@ -670,4 +675,5 @@ export type RoadSpec = z.output<typeof roadSchema>;
 export type GroundSpec = z.output<typeof groundSchema>;
 export type CarSpec = z.output<typeof carActorSchema>;
 export type NpcBehaviourSpec = z.output<typeof npcBehaviourSchema>;
+export type PedestrianSpec = z.output<typeof pedestrianActorSchema>;
 export { goToGoalParams };

@@ -332,6 +332,21 @@ export function buildOnRamp(p: OnRampParams): RoadNetworkDescriptor {
 
 // ---------------------------------------------------------------- intersections
 
+/**
+ * How a four-way junction is controlled:
+ * - `signal`: fixed-time traffic lights (the default);
+ * - `all-way-stop`: a stop sign on every arm (MUTCD 2B.07 multi-way stop);
+ * - `two-way-stop`: stop signs on the minor arms (north and south); the
+ *   east-west road is the major road and runs free.
+ * Stop-sign arms get a `StopLineDescriptor` with `control: { kind: 'stop-sign' }`;
+ * free arms get one with `control: { kind: 'none' }` (the edge of the junction
+ * approach, no rule). No controller or traffic lights are made for stops.
+ */
+export type JunctionControl = 'signal' | 'all-way-stop' | 'two-way-stop';
+
+/** Arms of a two-way stop that carry stop signs: north (1) and south (3). */
+export const TWO_WAY_STOP_MINOR_ARMS: readonly number[] = [1, 3];
+
 export interface SignalTimingParams {
   /** Green of each through (and right-turn) phase, s. Skylane default 30 s (assumption). */
   throughGreenS?: number;
@@ -340,6 +355,12 @@ export interface SignalTimingParams {
   yellowS?: number;
   allRedS?: number;
   offsetS?: number;
+  /**
+   * 'protected' (default): four phases, left turns in their own phases.
+   * 'permitted': two phases, each axis's left turns green with its through
+   * movements, so a left turner must yield to oncoming traffic (leftGreenS unused).
+   */
+  leftTurns?: 'protected' | 'permitted';
 }
 
 export interface UrbanRoadParams {
@@ -350,6 +371,8 @@ export interface UrbanRoadParams {
   /** Clearance from the sidewalk edge to the junction box edge, m; sets the turn radii. Default 3 m. */
   cornerMarginM?: number;
   signal?: SignalTimingParams;
+  /** Junction control; default 'signal'. */
+  control?: JunctionControl;
 }
 
 export interface IntersectionParams extends UrbanRoadParams {
@@ -429,7 +452,8 @@ const CROSSWALK_SETBACK_M = 1;
  * phases: east-west through+right, east-west left, north-south
  * through+right, north-south left.
  */
-function addFourWayJunction(parts: NetworkParts, id: string, center: readonly [number, number], arms: readonly ArmRef[], d: UrbanDims, timing: SignalTimingParams): void {
+function addFourWayJunction(parts: NetworkParts, id: string, center: readonly [number, number], arms: readonly ArmRef[], d: UrbanDims, timing: SignalTimingParams, control: JunctionControl = 'signal'): void {
+  const signalised = control === 'signal';
   const { n, w, half: H } = d;
   const incomingId = (a: ArmRef, k: number) => (a.contact === 'start' ? k : -k);
   const outgoingId = (a: ArmRef, k: number) => (a.contact === 'start' ? -k : k);
@@ -478,13 +502,21 @@ function addFourWayJunction(parts: NetworkParts, id: string, center: readonly [n
     });
     const group = groupOf(m.arm, m.movement);
     const connId = `${roadId}:c`;
-    connections.push({ id: connId, incomingRoad: from.roadId, connectingRoad: roadId, contactPoint: 'start', laneLinks: [{ from: fromLane, to: -1 }], signalGroup: group });
+    connections.push({ id: connId, incomingRoad: from.roadId, connectingRoad: roadId, contactPoint: 'start', laneLinks: [{ from: fromLane, to: -1 }], ...(signalised ? { signalGroup: group } : {}) });
     const g = byGroup.get(group) ?? { connections: [], lanes: new Set<number>() };
     g.connections.push(connId);
     g.lanes.add(fromLane);
     byGroup.set(group, g);
   }
 
+  if (!signalised) {
+    parts.junctions.push({ id, connections });
+    addCrosswalksAndStopLines(parts, id, arms, d, (arm) => {
+      const stop = control === 'all-way-stop' || TWO_WAY_STOP_MINOR_ARMS.includes(arm);
+      return stop ? { kind: 'stop-sign' } : { kind: 'none' };
+    });
+    return;
+  }
   const controllerId = `${id}/signals`;
   const tg = timing.throughGreenS ?? 30;
   const lg = timing.leftGreenS ?? 12;
@@ -496,21 +528,14 @@ function addFourWayJunction(parts: NetworkParts, id: string, center: readonly [n
   parts.controllers.push({
     id: controllerId,
     offsetS: timing.offsetS ?? 0,
-    phases: [phase(0, 2, 'straight', tg), phase(0, 2, 'left', lg), phase(1, 3, 'straight', tg), phase(1, 3, 'left', lg)],
+    phases: timing.leftTurns === 'permitted'
+      ? [0, 1].map((a): SignalPhase => ({ signalGroups: [groupOf(a, 'straight'), groupOf(a + 2, 'straight'), groupOf(a, 'left'), groupOf(a + 2, 'left')], greenS: tg, yellowS: y, allRedS: ar }))
+      : [phase(0, 2, 'straight', tg), phase(0, 2, 'left', lg), phase(1, 3, 'straight', tg), phase(1, 3, 'left', lg)],
   });
   parts.junctions.push({ id, connections, controllers: [controllerId] });
 
-  const roadHalfWidth = n * w + d.sw;
-  for (let arm = 0; arm < 4; arm++) {
+  addCrosswalksAndStopLines(parts, id, arms, d, (arm, stopS) => {
     const a = arms[arm]!;
-    const at = (dist: number) => (a.contact === 'start' ? dist : a.lengthM - dist);
-    const cwNear = at(CROSSWALK_SETBACK_M);
-    const cwFar = at(CROSSWALK_SETBACK_M + CROSSWALK_WIDTH_M);
-    parts.crosswalks.push({
-      id: `${id}/${ARM_NAMES[arm]}-crosswalk`, roadId: a.roadId,
-      sStart: Math.min(cwNear, cwFar), sEnd: Math.max(cwNear, cwFar), tMin: -roadHalfWidth, tMax: roadHalfWidth,
-    });
-    const stopS = at(CROSSWALK_SETBACK_M + CROSSWALK_WIDTH_M + STOP_LINE_GAP_M);
     const lights: string[] = [];
     for (const movement of ['straight', 'left'] as const) {
       const group = groupOf(arm, movement);
@@ -522,10 +547,30 @@ function addFourWayJunction(parts: NetworkParts, id: string, center: readonly [n
         laneIds: [...g.lanes].sort((p, q) => Math.abs(p) - Math.abs(q)), connectionIds: g.connections,
       });
     }
+    return { kind: 'traffic-light', trafficLightIds: lights };
+  });
+}
+
+/**
+ * The crosswalk across each arm and the stop line before it (covering the
+ * arm's incoming lanes), with the control `controlOf(arm, stopS)` returns.
+ */
+function addCrosswalksAndStopLines(parts: NetworkParts, id: string, arms: readonly ArmRef[], d: UrbanDims, controlOf: (arm: number, stopS: number) => StopLineDescriptor['control']): void {
+  const roadHalfWidth = d.n * d.w + d.sw;
+  for (let arm = 0; arm < 4; arm++) {
+    const a = arms[arm]!;
+    const at = (dist: number) => (a.contact === 'start' ? dist : a.lengthM - dist);
+    const cwNear = at(CROSSWALK_SETBACK_M);
+    const cwFar = at(CROSSWALK_SETBACK_M + CROSSWALK_WIDTH_M);
+    parts.crosswalks.push({
+      id: `${id}/${ARM_NAMES[arm]}-crosswalk`, roadId: a.roadId,
+      sStart: Math.min(cwNear, cwFar), sEnd: Math.max(cwNear, cwFar), tMin: -roadHalfWidth, tMax: roadHalfWidth,
+    });
+    const stopS = at(CROSSWALK_SETBACK_M + CROSSWALK_WIDTH_M + STOP_LINE_GAP_M);
     parts.stopLines.push({
       id: `${id}/${ARM_NAMES[arm]}-stop`, roadId: a.roadId, s: stopS,
-      laneIds: Array.from({ length: n }, (_, i) => incomingId(a, i + 1)),
-      control: { kind: 'traffic-light', trafficLightIds: lights },
+      laneIds: Array.from({ length: d.n }, (_, i) => (a.contact === 'start' ? i + 1 : -(i + 1))),
+      control: controlOf(arm, stopS),
     });
   }
 }
@@ -598,7 +643,7 @@ function buildGrid(p: UrbanGridParams, singleId: string | undefined): RoadNetwor
   for (let i = 0; i < p.rows; i++) {
     for (let j = 0; j < p.cols; j++) {
       const timing = p.signal ?? {};
-      addFourWayJunction(parts, jid(i, j), centre(i, j), armsOf[i]![j]!, d, timing);
+      addFourWayJunction(parts, jid(i, j), centre(i, j), armsOf[i]![j]!, d, timing, p.control);
     }
   }
   return parts;

@@ -58,6 +58,7 @@ import { newLanePosition } from '../road/road.ts';
 import { IDM_HIGHWAY, idmAccel, idmDesiredGap, validateIdmParams, type IdmParams } from './idm.ts';
 import { newLaneNeighbor, type LaneIndex } from './lane-index.ts';
 import { signalDecision, SignalMap, signalStateFor, type LaneStopLine, type SignalNetwork } from './signal-compliance.ts';
+import { JunctionCompliance, JunctionRules } from './junction-rules.ts';
 import { MOBIL_DEFAULT, mobilDecide, validateMobilParams, type LaneChangeDirection, type MobilAccelerations, type MobilDecision, type MobilParams } from './mobil.ts';
 
 export interface NpcDriverParams {
@@ -201,6 +202,8 @@ export class NpcDriver implements Agent<BicycleCommand> {
   private readonly idm: IdmParams;
   private readonly othersIdm: IdmParams;
   private readonly command: BicycleCommand = { accelMps2: 0, steeringRad: 0 };
+  /** Stop signs and permitted left turns (./junction-rules.ts), when the network has them. */
+  private readonly junctionRules: JunctionCompliance | undefined;
 
   // Lane state: the lane being driven (and the one being changed into), with road s on each.
   private node = -1;
@@ -246,6 +249,15 @@ export class NpcDriver implements Agent<BicycleCommand> {
     this.halfLengthM = 0.5 * o.car.params.bodyLengthM;
     this.idm = { ...p.idm };
     this.othersIdm = { ...p.idm };
+    if (o.signals) {
+      const rules = JunctionRules.of(o.index);
+      if (rules.hasStopSigns || rules.hasPermittedLefts) this.junctionRules = new JunctionCompliance(rules, this.halfLengthM);
+    }
+  }
+
+  /** The lane after lane-graph node `n` on this driver's way (route choice at a branch), or -1. */
+  nextLaneNode(n: number): number {
+    return this.nextNode(n);
   }
 
   // ------------------------------------------------------------ read-outs
@@ -377,7 +389,9 @@ export class NpcDriver implements Agent<BicycleCommand> {
         this.index.leader(this.target, this.targetS, this.halfLengthM, this.self, H, this.targetLeaderNb);
         accel = Math.min(accel, idmAccel(v, this.targetLeaderNb.gapM, v - this.targetLeaderNb.speedMps, this.idm));
       }
-      const dStop = Math.min(this.distanceToStop(this.stopPoint, H), this.signals ? this.obeySignals(t, v, H) : Infinity);
+      let dStop = Math.min(this.distanceToStop(this.stopPoint, H), this.signals ? this.obeySignals(t, v, H) : Infinity);
+      // Stop signs and permitted lefts: the line is a standing leader until the driver may go.
+      if (this.junctionRules) dStop = Math.min(dStop, this.junctionRules.update(this, t, H));
       // A stop point or a dead end is a standing leader of zero length.
       if (dStop < Infinity) accel = Math.min(accel, idmAccel(v, dStop - this.halfLengthM, v, this.idm));
       if (this.mobilEnabled && this.target < 0 && t - this.lastChangeEndS >= this.params.minTimeBetweenLaneChangesS) {
