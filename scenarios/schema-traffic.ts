@@ -42,6 +42,7 @@ export const pedestrianActorSchema = z
     speedMps: positive().default(PEDESTRIAN_WALKING_SPEED_MPS).describe('walking speed, m/s; default 1.4 (Knoblauch et al. 1996, adults)'),
     start: pedestrianStartSchema.default({ atS: 0 }).describe('when it starts walking: { atS } or { actor, distanceM } (Euro NCAP AEB VRU style trigger); default at once'),
     atEnd: z.enum(['stand', 'remove']).default('stand').describe('after the last point: stand there, or leave the world'),
+    target: z.enum(['adult', 'child']).default('adult').describe('body size: adult 0.5 x 1.75 m, child 0.3 x 1.154 m (ISO 19206-2 / Euro NCAP child target)'),
     color: z.string().optional(),
   })
   .strict();

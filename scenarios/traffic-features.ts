@@ -10,7 +10,7 @@ import { quatFromYaw } from '../sim/math.ts';
 import type { ActorState } from '../sim/snapshot.ts';
 import type { World } from '../sim/world.ts';
 import { BMW_320I } from '../vehicles/car/params.ts';
-import { Pedestrian, PEDESTRIAN_DIAMETER_M, type PedestrianTrigger } from '../vehicles/pedestrian/pedestrian.ts';
+import { Pedestrian, PEDESTRIAN_TARGETS, type PedestrianTrigger } from '../vehicles/pedestrian/pedestrian.ts';
 import {
   BARRIER_DEPTH_M, BARRIER_HEIGHT_M, CONE_BASE_DIAMETER_M, CONE_HEIGHT_M,
   laneClosure, laneClosureCones, roadClosure, roadClosureBarrier, type ClosureDescriptor,
@@ -198,14 +198,14 @@ export function addPedestrian(world: World, physics: PhysicsBackend, a: Pedestri
   const start: PedestrianTrigger = 'atS' in st
     ? { kind: 'time', atS: st.atS }
     : { kind: 'proximity', actorId: st.actor, distanceM: st.distanceM, frontOffsetM: frontOffsetOf(s.actors.find((x) => x.id === st.actor)) };
-  const ped = new Pedestrian(physics, { id: a.id, path, speedMps: a.speedMps, start, atEnd: a.atEnd, ...(a.color ? { color: a.color } : {}) }, world, {
+  const ped = new Pedestrian(physics, { id: a.id, path, speedMps: a.speedMps, start, atEnd: a.atEnd, target: a.target, ...(a.color ? { color: a.color } : {}) }, world, {
     started: (t) => world.emit({ type: 'timeline', time: t, event: `walk ${a.id}`, detail: 'pedestrian started walking' }),
     finished: (t) => {
       if (a.atEnd === 'remove') world.schedule(t + world.dt, `remove ${a.id}`, (w) => w.removeActor(a.id));
     },
   });
   world.addActor(ped);
-  lanes?.track({ id: a.id, state: world.stateOf(a.id), lengthM: PEDESTRIAN_DIAMETER_M, widthM: PEDESTRIAN_DIAMETER_M });
+  lanes?.track({ id: a.id, state: world.stateOf(a.id), lengthM: PEDESTRIAN_TARGETS[a.target].diameterM, widthM: PEDESTRIAN_TARGETS[a.target].diameterM });
   return ped;
 }
 

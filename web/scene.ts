@@ -637,8 +637,8 @@ export class SceneView {
       return group;
     }
     const color = new THREE.Color(d.color ?? DEFAULT_COLOR);
-    // Outline a car's chassis only: its wheels' rims add draw calls (36 cars on the dense highway) and little shape.
-    const outlineParts = isCar(d) ? 1 : d.parts.length;
+    // Outline a car's chassis and cabin only: its wheels' rims add draw calls (36 cars on the dense highway) and little shape.
+    const outlineParts = isCar(d) ? 2 : d.parts.length;
     for (const [k, part] of d.parts.entries()) {
       const geometry = geometryOf(part);
       const material = new THREE.MeshStandardMaterial({ color, roughness: d.isTerrain ? 0.95 : 0.7, metalness: d.isTerrain ? 0 : 0.05 });

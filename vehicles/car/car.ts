@@ -35,7 +35,7 @@ import { readBodyState, type Actor, type ActorDescriptor, type ActorPart } from 
 import { quatFromYaw, rotateVec, type Vec3 } from '../../sim/math.ts';
 import type { BodyHandle, PhysicsBackend, VehicleHandle, WheelDesc, WheelState } from '../../sim/physics/backend.ts';
 import type { ActorState } from '../../sim/snapshot.ts';
-import { BMW_320I, wheelbaseM, type CarParams } from './params.ts';
+import { BMW_320I, CABIN_DENSITY_KG_PER_M3, cabinBox, wheelbaseM, type CarParams } from './params.ts';
 
 /** Pedals and steering, as a drive-by-wire interface takes them. */
 export interface CarCommand {
@@ -107,6 +107,7 @@ export class Car implements Actor<CarCommand> {
     const hardPointZ = (c: Corner) => c.staticLengthM + p.wheelRadiusM - p.cogHeightM;
 
     const halfBox: Vec3 = [p.bodyLengthM / 2, p.bodyWidthM / 2, p.cogHeightM - p.bodyBottomM];
+    const cabin = cabinBox(p);
     const yaw = start.yawRad;
     const v0 = start.speedMps ?? 0;
     if (![start.x, start.y, yaw, v0].every(Number.isFinite)) throw new Error(`car '${id}': start pose and speed must be finite`);
@@ -115,7 +116,10 @@ export class Car implements Actor<CarCommand> {
       position: [start.x, start.y, p.cogHeightM],
       rotation: quatFromYaw(yaw),
       linearVelocity: [v0 * Math.cos(yaw), v0 * Math.sin(yaw), 0],
-      colliders: [{ shape: { type: 'box', halfExtents: halfBox }, restitution: 0 }],
+      colliders: [
+        { shape: { type: 'box', halfExtents: halfBox }, restitution: 0 },
+        { shape: { type: 'box', halfExtents: cabin.halfExtents }, offset: cabin.offset, density: CABIN_DENSITY_KG_PER_M3, restitution: 0 },
+      ],
       mass: m,
       ccd: true,
     });
@@ -145,7 +149,11 @@ export class Car implements Actor<CarCommand> {
     this.descriptor = {
       id,
       kind: 'car',
-      parts: [{ shape: { type: 'box', halfExtents: halfBox }, offset: { position: [0, 0, 0], rotation: [0, 0, 0, 1] } }, ...wheelParts],
+      parts: [
+        { shape: { type: 'box', halfExtents: halfBox }, offset: { position: [0, 0, 0], rotation: [0, 0, 0, 1] } },
+        { shape: { type: 'box', halfExtents: cabin.halfExtents }, offset: { position: cabin.offset, rotation: [0, 0, 0, 1] } },
+        ...wheelParts,
+      ],
       isStatic: false,
       isTerrain: false,
       color,

@@ -29,7 +29,7 @@ import { readBodyState, type Actor, type ActorDescriptor } from '../../sim/actor
 import { quatFromYaw, yawOf, type Vec3 } from '../../sim/math.ts';
 import type { BodyHandle, PhysicsBackend } from '../../sim/physics/backend.ts';
 import type { ActorState } from '../../sim/snapshot.ts';
-import { BMW_320I, wheelbaseM, type CarParams } from './params.ts';
+import { BMW_320I, CABIN_DENSITY_KG_PER_M3, cabinBox, wheelbaseM, type CarParams } from './params.ts';
 
 export interface BicycleCommand {
   /** Longitudinal acceleration, + forward (m/s^2); negative brakes, down to standstill. */
@@ -86,17 +86,21 @@ export class KinematicBicycle implements Actor<BicycleCommand> {
     // The start pose is the CoG's, as for `Car`.
     this.state = { rearX: start.x - b * c, rearY: start.y - b * s, headingRad: start.yawRad, speedMps: clamp(v0, 0, params.maxSpeedMps), steeringRad: 0 };
     const half: Vec3 = [params.bodyLengthM / 2, params.bodyWidthM / 2, params.cogHeightM - params.bodyBottomM];
+    const cabin = cabinBox(params);
     this.body = physics.addBody({
       type: 'kinematic',
       position: [start.x, start.y, params.cogHeightM],
       rotation: quatFromYaw(start.yawRad),
-      colliders: [{ shape: { type: 'box', halfExtents: half } }],
+      colliders: [{ shape: { type: 'box', halfExtents: half } }, { shape: { type: 'box', halfExtents: cabin.halfExtents }, offset: cabin.offset, density: CABIN_DENSITY_KG_PER_M3 }],
     });
     this.bodies = [this.body];
     this.descriptor = {
       id,
       kind: 'car-kinematic',
-      parts: [{ shape: { type: 'box', halfExtents: half }, offset: { position: [0, 0, 0], rotation: [0, 0, 0, 1] } }],
+      parts: [
+        { shape: { type: 'box', halfExtents: half }, offset: { position: [0, 0, 0], rotation: [0, 0, 0, 1] } },
+        { shape: { type: 'box', halfExtents: cabin.halfExtents }, offset: { position: cabin.offset, rotation: [0, 0, 0, 1] } },
+      ],
       isStatic: false,
       isTerrain: false,
       color,

@@ -26,6 +26,17 @@ export interface CarParams {
   readonly bodyWidthM: number;
   /** Bottom face of the collision box above the ground, at rest. */
   readonly bodyBottomM: number;
+  /**
+   * The greenhouse (cabin) on top of the lower body box, up to the roof:
+   * length, width, and its centre's offset along body x. It carries no mass
+   * to speak of (the chassis box holds the CoG where CommonRoad puts it); it
+   * is there so that a car hides what stands behind it up to roof height,
+   * from sensors and from line of sight, as a real car does.
+   */
+  readonly roofHeightM: number;
+  readonly cabinLengthM: number;
+  readonly cabinWidthM: number;
+  readonly cabinCentreXM: number;
   readonly wheelRadiusM: number;
   readonly tyreWidthM: number;
 
@@ -83,6 +94,14 @@ export const BMW_320I: CarParams = {
   // so the box is centred on the CoG and its height is 2 (h_cg - bottom); 0.2 m
   // keeps the box clear of the road under full-brake pitch (front dips ~0.1 m).
   bodyBottomM: 0.2,
+  // BMW 3 Series sedans stand 1.39-1.45 m tall (G20: 1,433-1,445 mm, vehiclesizes.com; the E36 of
+  // CommonRoad's era ~1.39 m, from memory): 1.42 m. The lower box ends at 2 h_cg - bottom = 0.95 m, about
+  // the beltline. Greenhouse plan (2.6 x 1.4 m, centred 0.25 m behind the CoG): Skylane assumption from a
+  // sedan's side view (windscreen base to rear-window base, tumblehome inside the body width).
+  roofHeightM: 1.42,
+  cabinLengthM: 2.6,
+  cabinWidthM: 1.4,
+  cabinCentreXM: -0.25,
   wheelRadiusM: 0.344, // CR R_w: effective rolling radius (ADAMS documentation)
   // Assumption: a 195-205 mm section, usual for this class; only drawn, not simulated.
   tyreWidthM: 0.2,
@@ -129,4 +148,20 @@ export const BMW_320I: CarParams = {
 /** Wheelbase, front to rear axle. */
 export function wheelbaseM(p: CarParams): number {
   return p.cogToFrontAxleM + p.cogToRearAxleM;
+}
+
+/**
+ * Density of the cabin collider, kg/m^3: 1 % of the chassis box's default
+ * 1000 (the mass override rescales both alike). The 1.7 m^3 cabin then holds
+ * ~3 kg of the 1,093 kg, 0.6 m above the CoG: the centre of mass moves by
+ * ~2 mm, so the dynamics stay CommonRoad's while the car's silhouette blocks
+ * rays up to the roof.
+ */
+export const CABIN_DENSITY_KG_PER_M3 = 10;
+
+/** The cabin box: half extents and offset from the CoG (body frame). */
+export function cabinBox(p: CarParams): { halfExtents: [number, number, number]; offset: [number, number, number] } {
+  const beltline = 2 * p.cogHeightM - p.bodyBottomM;
+  const halfZ = (p.roofHeightM - beltline) / 2;
+  return { halfExtents: [p.cabinLengthM / 2, p.cabinWidthM / 2, halfZ], offset: [p.cabinCentreXM, 0, beltline + halfZ - p.cogHeightM] };
 }

@@ -48,9 +48,23 @@ import type { ActorState } from '../../sim/snapshot.ts';
 export const PEDESTRIAN_DIAMETER_M = 0.5;
 /** Height of the body, m (adult stature, see the file comment). */
 export const PEDESTRIAN_HEIGHT_M = 1.75;
+/**
+ * Test-target sizes, [diameter, height] m. Adult: the defaults above. Child:
+ * a six-year-old, 1.154 m tall, the child pedestrian target of ISO 19206-2
+ * and the Euro NCAP AEB VRU protocols (CPNC/CPNCO; from memory, not checked
+ * against the standard's text), 0.3 m across (Skylane's reading of a child's
+ * shoulder breadth). A child behind a parked sedan is hidden even from a
+ * roof-mounted sensor; an adult's head shows over its roof.
+ */
+export const PEDESTRIAN_TARGETS = {
+  adult: { diameterM: PEDESTRIAN_DIAMETER_M, heightM: PEDESTRIAN_HEIGHT_M },
+  child: { diameterM: 0.3, heightM: 1.154 },
+} as const;
+export type PedestrianTarget = keyof typeof PEDESTRIAN_TARGETS;
+
 /** Default walking speed, m/s (Knoblauch et al. 1996, see the file comment). */
 export const PEDESTRIAN_WALKING_SPEED_MPS = 1.4;
-/** Height of the look-ahead ray, m: inside a car body (0.2-0.95 m in Skylane) and a 0.71 m cone. Skylane's choice. */
+/** Height of the look-ahead ray, m: inside a car's lower body (0.2-0.95 m in Skylane) and a 0.71 m cone. Skylane's choice. */
 const LOOK_HEIGHT_M = 0.6;
 /** Free space kept in front of the body when something stands there, m (Skylane's choice: about half a step). */
 const STOP_GAP_M = 0.3;
@@ -69,6 +83,8 @@ export interface PedestrianSpec {
   start: PedestrianTrigger;
   /** After the last point: stand there, or leave the world. */
   atEnd: 'stand' | 'remove';
+  /** Body size; default adult. */
+  target?: PedestrianTarget;
   color?: string;
 }
 
@@ -93,6 +109,8 @@ export class Pedestrian implements Actor<undefined> {
   private phaseNow: PedestrianPhase = 'waiting';
   private stepIndex = 0;
   private startedAt: number | undefined;
+  /** Body radius, m (from the target size). */
+  private readonly radiusM: number;
   private halted = false;
 
   constructor(
@@ -108,10 +126,12 @@ export class Pedestrian implements Actor<undefined> {
     if (!(spec.speedMps > 0) || !Number.isFinite(spec.speedMps)) throw new RangeError(`pedestrian '${spec.id}': speedMps must be > 0`);
     const [x0, y0] = spec.path[0]!;
     const [x1, y1] = spec.path[1]!;
-    const shape = { type: 'cylinder' as const, radius: PEDESTRIAN_DIAMETER_M / 2, halfHeight: PEDESTRIAN_HEIGHT_M / 2 };
+    const size = PEDESTRIAN_TARGETS[spec.target ?? 'adult'];
+    this.radiusM = size.diameterM / 2;
+    const shape = { type: 'cylinder' as const, radius: this.radiusM, halfHeight: size.heightM / 2 };
     this.body = physics.addBody({
       type: 'kinematic',
-      position: [x0, y0, PEDESTRIAN_HEIGHT_M / 2],
+      position: [x0, y0, size.heightM / 2],
       rotation: quatFromYaw(Math.atan2(y1 - y0, x1 - x0)),
       colliders: [{ shape }],
     });
@@ -178,10 +198,10 @@ export class Pedestrian implements Actor<undefined> {
     _dir[1] = dy / d;
     _dir[2] = 0;
     // Three rays across the body's width (centre and both sides), so a bumper edge in front of one shoulder counts.
-    const reach = PEDESTRIAN_DIAMETER_M / 2 + STOP_GAP_M + v * dt;
+    const reach = this.radiusM + STOP_GAP_M + v * dt;
     let blocked = false;
     for (let k = -1; k <= 1 && !blocked; k++) {
-      const off = 0.9 * k * (PEDESTRIAN_DIAMETER_M / 2);
+      const off = 0.9 * k * this.radiusM;
       _origin[0] = pos[0] - off * _dir[1];
       _origin[1] = pos[1] + off * _dir[0];
       blocked = physics.castRay(_origin, _dir, reach, this.body) !== null;

@@ -180,12 +180,17 @@ describe.each(['rapier', 'cannon'] as const)('Car (BMW 320i) on %s', (id) => {
     expect(car.hazardLights).toBe(true);
   });
 
-  it('describes a chassis box and four wheel cylinders touching the ground, and destroy removes it', async () => {
+  it('describes a chassis box, a cabin up to the roof and four wheel cylinders touching the ground, and destroy removes it', async () => {
     const { pb, car } = await rig(id);
     const parts = car.descriptor.parts;
-    expect(parts).toHaveLength(5);
+    expect(parts).toHaveLength(6);
     expect(parts[0]!.shape).toEqual({ type: 'box', halfExtents: [P.bodyLengthM / 2, P.bodyWidthM / 2, P.cogHeightM - P.bodyBottomM] });
-    for (const w of parts.slice(1)) {
+    // The cabin sits on the chassis box (beltline 2 h_cg - bottom) and its top is the roof.
+    const cabin = parts[1]!;
+    if (cabin.shape.type !== 'box') throw new Error('cabin is not a box');
+    expect(cabin.offset.position[2] - cabin.shape.halfExtents[2] + P.cogHeightM).toBeCloseTo(2 * P.cogHeightM - P.bodyBottomM, 9);
+    expect(cabin.offset.position[2] + cabin.shape.halfExtents[2] + P.cogHeightM).toBeCloseTo(P.roofHeightM, 9);
+    for (const w of parts.slice(2)) {
       expect(w.shape.type).toBe('cylinder');
       // Wheel centre one radius above the road (pose origin is the CoG at h_cg).
       expect(w.offset.position[2] + P.cogHeightM).toBeCloseTo(P.wheelRadiusM, 9);

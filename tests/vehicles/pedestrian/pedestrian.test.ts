@@ -39,7 +39,7 @@ actors:
     agent: idle
     speedMps: 0
     sensors:
-      # At bumper height (0.78 m): the car's collision box is only 0.2-0.95 m high, so a roof sensor would see a 1.75 m pedestrian's head over it.
+      # At bumper height (0.78 m): a roof sensor would see a 1.75 m pedestrian's head over the car's 1.42 m roof.
       - { type: object-list, noiseScale: 0, detectionProbability: 1, rateHz: 10, mount: { position: [1.5, 0, 0.2] } }
   - { id: parked, kind: car, lane: { road: highway, lane: -2, s: 60 } }
   - id: walker
