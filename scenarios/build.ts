@@ -431,6 +431,9 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
       case 'set-motion':
         schedule(`set-motion ${e.actor}`, (w) => (w.actor(e.actor) as Prop).setMotion(e.motion));
         break;
+      case 'marker':
+        schedule(`marker ${e.name}`, () => {});
+        break;
     }
   }
   for (const d of drivers) {

@@ -316,7 +316,7 @@ function checkSemantics(s: Scenario, file: string): void {
   }
 
   s.events.forEach((e, i) => {
-    needActor(`events[${i}].actor`, e.actor);
+    if (e.type !== 'marker') needActor(`events[${i}].actor`, e.actor);
     if ((e.at === undefined) === (e.when === undefined)) {
       throw new ScenarioError(file, `events[${i}]`, e.at === undefined ? 'missing a trigger; expected at (a time, s) or when (a condition)' : 'has both at and when; expected exactly one trigger');
     }
@@ -493,6 +493,7 @@ function timelineNames(s: Scenario): string[] {
     switch (e.type) {
       case 'remove': return [`remove ${e.actor}`];
       case 'set-motion': return [`set-motion ${e.actor}`];
+      case 'marker': return [`marker ${e.name}`];
       case 'sensor-fault': return [`sensor-fault ${e.actor}.${e.sensor}`, ...(e.restoreAt !== undefined ? [`sensor-restore ${e.actor}.${e.sensor}`] : [])];
     }
   });

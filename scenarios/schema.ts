@@ -445,8 +445,12 @@ export const eventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sensor-fault'), at, when, actor: id, sensor: id, restoreAt: finite().nonnegative().optional().describe('time the sensor comes back, s (timed faults only)') }).strict(),
   z.object({ type: z.literal('remove'), at, when, actor: id }).strict(),
   z.object({ type: z.literal('set-motion'), at, when, actor: id, motion: motionSchema }).strict(),
+  z
+    .object({ type: z.literal('marker'), at, when, name: z.string().min(1).describe('the timeline event is named "marker <name>"') })
+    .strict()
+    .describe('changes nothing: marks a moment (e.g. the ego coming within sight of a road closure) for criteria such as mrm-success to start from, and for the event log'),
 ]);
-export const EVENT_TYPES = ['sensor-fault', 'remove', 'set-motion'] as const;
+export const EVENT_TYPES = ['sensor-fault', 'remove', 'set-motion', 'marker'] as const;
 
 // ---------- criteria ----------
 const criterionBase = {

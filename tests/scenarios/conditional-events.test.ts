@@ -65,6 +65,23 @@ describe('conditional timeline events', () => {
     expect(fired).toEqual([0]);
   });
 
+  it('a marker changes nothing but names a moment, from which mrm-success can judge', async () => {
+    const text = editedText(BASE, (d) => {
+      d.events.push({ type: 'marker', name: 'ego at x 390', when: { actor: 'ego', withinM: 10, of: [400, -5.625] } });
+      d.criteria = [{ type: 'mrm-success', withinS: 15, trigger: { kind: 'timeline', event: 'marker ego at x 390' } }];
+    });
+    const run = await startRun(loadScenarioText(text, FILE), { backend: 'rapier' });
+    const marks: number[] = [];
+    run.world.events$.subscribe((e) => e.type === 'timeline' && e.event === 'marker ego at x 390' && marks.push(e.time));
+    const r = run.runToEnd();
+    expect(marks).toHaveLength(1);
+    expect(marks[0]).toBeGreaterThan(6);
+    expect(r.criteria[0]!.passed).toBe(true);
+    // A trigger naming a marker that does not exist is refused before anything runs.
+    const bad = editedText(BASE, (d) => (d.criteria = [{ type: 'mrm-success', withinS: 15, trigger: { kind: 'timeline', event: 'marker nowhere' } }]));
+    expectScenarioError(scenarioErrorOf(() => loadScenarioText(bad, FILE)), FILE, 'criteria[0].trigger.event', /no scheduled event "marker nowhere"/);
+  });
+
   it('loader: exactly one of at and when, known actors, no restoreAt on a conditional fault', () => {
     const err = (edit: (d: any) => void) => scenarioErrorOf(() => loadScenarioText(editedText(BASE, edit), FILE));
     expectScenarioError(err((d) => delete d.events[0].at), FILE, 'events[0]', /missing a trigger; expected at .* or when/);
