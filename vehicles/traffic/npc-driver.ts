@@ -335,10 +335,10 @@ export class NpcDriver implements Agent<BicycleCommand> {
     const q = st.rotation;
     const yaw = Math.atan2(2 * (q[3] * q[2] + q[0] * q[1]), 1 - 2 * (q[1] * q[1] + q[2] * q[2]));
 
-    this.node = this.follow(this.node, x, y);
+    this.node = this.follow(this.node, x, y, this.s);
     this.s = _pos.s;
     if (this.target >= 0) {
-      this.target = this.follow(this.target, x, y);
+      this.target = this.follow(this.target, x, y, this.targetS);
       this.targetS = _pos.s;
     }
     const me = this.index.occupant(this.self);
@@ -473,14 +473,15 @@ export class NpcDriver implements Agent<BicycleCommand> {
   /**
    * Keep a lane chain current: locate (x, y) on the lane's road and step on to
    * the next lane while the car is past the lane's end. Leaves the road
-   * coordinates in `_pos` and returns the node.
+   * coordinates in `_pos` and returns the node. `sHint` (the last s) only
+   * warm-starts the projection; it never changes the result.
    */
-  private follow(nodeIndex: number, x: number, y: number): number {
+  private follow(nodeIndex: number, x: number, y: number, sHint: number): number {
     let n = nodeIndex;
     for (let hop = 0; hop < 4; hop++) {
       const node = this.index.node(n);
       const road = this.index.roads[this.index.nodeRoad[n]!]!;
-      road.locate(x, y, _pos);
+      road.locate(x, y, _pos, sHint);
       const past = node.direction > 0 ? _pos.s >= node.sTo : _pos.s <= node.sFrom;
       if (!past) break;
       const next = this.nextNode(n);
