@@ -71,6 +71,14 @@ const DEFAULT_RESTITUTION = 0;
 const DEFAULT_MAX_SUSPENSION_FORCE = 1e30;
 const HALF_SQRT2 = Math.SQRT1_2;
 
+/**
+ * Scratch targets for Rapier's getters: `translation()` and friends without a
+ * target allocate a fresh object per call, and a 37-car world reads four per
+ * car per step.
+ */
+const _t = { x: 0, y: 0, z: 0 };
+const _q = { x: 0, y: 0, z: 0, w: 1 };
+
 interface BodyRec {
   body: RigidBody;
   type: BodyDesc['type'];
@@ -186,10 +194,23 @@ export class RapierBackend implements PhysicsBackend {
     this.world = new R.World({ x: g[0], y: g[1], z: g[2] });
     this.events = new R.EventQueue(true);
     this.ray = new R.Ray({ x: 0, y: 0, z: 0 }, { x: 1, y: 0, z: 0 });
+    this.rawVec = R.VectorOps.intoRaw({ x: 0, y: 0, z: 0 });
   }
 
   /** One reusable query ray (a plain JS object in Rapier's API): range rings cast thousands per second. */
   private readonly ray: InstanceType<RapierModule['Ray']>;
+
+  /**
+   * One reusable WASM vector for the velocity setters. `RigidBody.setLinvel`
+   * and `setAngvel` allocate a WASM vector per call, register it with a
+   * FinalizationRegistry and free it again: about 0.3-0.6 us a call, against
+   * ~0.03 us for writing this one and calling the same raw setter
+   * (`world.bodies.raw`, public in Rapier's API). The engine sees the same
+   * numbers either way. Freed in `free()`.
+   */
+  private readonly rawVec: ReturnType<RapierModule['VectorOps']['intoRaw']>;
+  /** Bodies or colliders were added or removed since the last step (Rapier's JS-side maps need a refresh). */
+  private topologyChanged = true;
 
   // ---------------------------------------------------------------- bodies
 
@@ -232,6 +253,7 @@ export class RapierBackend implements PhysicsBackend {
     });
     this.bodies.set(h, { body, type: desc.type, colliders });
     this.queryDirty = true;
+    this.topologyChanged = true;
     return h;
   }
 
@@ -283,6 +305,7 @@ export class RapierBackend implements PhysicsBackend {
     this.world.removeRigidBody(rec.body);
     this.bodies.delete(h);
     this.queryDirty = true;
+    this.topologyChanged = true;
   }
 
   hasBody(h: BodyHandle): boolean {
@@ -297,8 +320,8 @@ export class RapierBackend implements PhysicsBackend {
 
   getPose(h: BodyHandle, out: Pose): Pose {
     const b = this.rec(h).body;
-    const t = b.translation();
-    const q = b.rotation();
+    const t = b.translation(_t);
+    const q = b.rotation(_q);
     out.position[0] = t.x;
     out.position[1] = t.y;
     out.position[2] = t.z;
@@ -319,7 +342,7 @@ export class RapierBackend implements PhysicsBackend {
   }
 
   getLinearVelocity(h: BodyHandle, out: Vec3): Vec3 {
-    const v = this.rec(h).body.linvel();
+    const v = this.rec(h).body.linvel(_t);
     out[0] = v.x;
     out[1] = v.y;
     out[2] = v.z;
@@ -327,7 +350,7 @@ export class RapierBackend implements PhysicsBackend {
   }
 
   getAngularVelocity(h: BodyHandle, out: Vec3): Vec3 {
-    const w = this.rec(h).body.angvel();
+    const w = this.rec(h).body.angvel(_t);
     out[0] = w.x;
     out[1] = w.y;
     out[2] = w.z;
@@ -337,13 +360,21 @@ export class RapierBackend implements PhysicsBackend {
   setLinearVelocity(h: BodyHandle, v: Vec3): void {
     const r = this.rec(h);
     if (r.type === 'static') return;
-    r.body.setLinvel({ x: v[0], y: v[1], z: v[2] }, true);
+    const raw = this.rawVec;
+    raw.x = v[0];
+    raw.y = v[1];
+    raw.z = v[2];
+    this.world.bodies.raw.rbSetLinvel(r.body.handle, raw, true);
   }
 
   setAngularVelocity(h: BodyHandle, w: Vec3): void {
     const r = this.rec(h);
     if (r.type === 'static') return;
-    r.body.setAngvel({ x: w[0], y: w[1], z: w[2] }, true);
+    const raw = this.rawVec;
+    raw.x = w[0];
+    raw.y = w[1];
+    raw.z = w[2];
+    this.world.bodies.raw.rbSetAngvel(r.body.handle, raw, true);
   }
 
   /** Mass in kg; 0 for static and kinematic bodies (as in cannon-es). */
@@ -518,8 +549,23 @@ export class RapierBackend implements PhysicsBackend {
       v.ctrl.updateVehicle(dt, R.QueryFilterFlags.EXCLUDE_SENSORS);
     }
 
-    this.world.timestep = dt;
-    this.world.step(this.events);
+    const w = this.world;
+    w.timestep = dt;
+    // World.step is this pipeline step followed by World.mapNewSoftBodies(),
+    // which re-syncs Rapier's JS-side handle maps by walking every body and
+    // collider through WASM-to-JS callbacks (~7 us a step with 40 bodies). A
+    // step never adds or removes bodies or colliders, and createRigidBody,
+    // createCollider and removeRigidBody keep those maps current themselves,
+    // so the walk is a no-op unless our own add/remove happened since the
+    // last step; it is then still run, as World.step would.
+    w.physicsPipeline.step(
+      w.gravity, w.integrationParameters, w.islands, w.broadPhase, w.narrowPhase,
+      w.bodies, w.colliders, w.softBodies, w.impulseJoints, w.multibodyJoints, w.ccdSolver, this.events,
+    );
+    if (this.topologyChanged) {
+      w.mapNewSoftBodies();
+      this.topologyChanged = false;
+    }
     this.queryDirty = false;
 
     for (const h of this.forced) {
@@ -614,6 +660,7 @@ export class RapierBackend implements PhysicsBackend {
     this.forced.clear();
     this.pending = [];
     this.events.free();
+    this.rawVec.free();
     this.world.free();
   }
 
