@@ -83,6 +83,14 @@ interface BodyRec {
   body: RigidBody;
   type: BodyDesc['type'];
   colliders: Collider[];
+  /**
+   * Kinematic bodies only: the velocity last set (linear xyz, angular xyz),
+   * rounded to f32 as Rapier stores it. The engine never changes a
+   * velocity-based kinematic body's velocity, so reading it back is this
+   * exact value (tested bit for bit against the engine), and the read-back
+   * of every NPC car each step skips two WASM calls.
+   */
+  kinVel: Float64Array | undefined;
 }
 
 interface WheelRec {
@@ -251,7 +259,13 @@ export class RapierBackend implements PhysicsBackend {
       colliders.push(col);
       this.colliderToBody.set(col.handle, h);
     });
-    this.bodies.set(h, { body, type: desc.type, colliders });
+    let kinVel: Float64Array | undefined;
+    if (desc.type === 'kinematic') {
+      const [vx, vy, vz] = desc.linearVelocity ?? [0, 0, 0];
+      const [wx, wy, wz] = desc.angularVelocity ?? [0, 0, 0];
+      kinVel = Float64Array.from([vx, vy, vz, wx, wy, wz], Math.fround);
+    }
+    this.bodies.set(h, { body, type: desc.type, colliders, kinVel });
     this.queryDirty = true;
     this.topologyChanged = true;
     return h;
@@ -342,7 +356,15 @@ export class RapierBackend implements PhysicsBackend {
   }
 
   getLinearVelocity(h: BodyHandle, out: Vec3): Vec3 {
-    const v = this.rec(h).body.linvel(_t);
+    const r = this.rec(h);
+    const k = r.kinVel;
+    if (k) {
+      out[0] = k[0]!;
+      out[1] = k[1]!;
+      out[2] = k[2]!;
+      return out;
+    }
+    const v = r.body.linvel(_t);
     out[0] = v.x;
     out[1] = v.y;
     out[2] = v.z;
@@ -350,7 +372,15 @@ export class RapierBackend implements PhysicsBackend {
   }
 
   getAngularVelocity(h: BodyHandle, out: Vec3): Vec3 {
-    const w = this.rec(h).body.angvel(_t);
+    const r = this.rec(h);
+    const k = r.kinVel;
+    if (k) {
+      out[0] = k[3]!;
+      out[1] = k[4]!;
+      out[2] = k[5]!;
+      return out;
+    }
+    const w = r.body.angvel(_t);
     out[0] = w.x;
     out[1] = w.y;
     out[2] = w.z;
@@ -365,6 +395,11 @@ export class RapierBackend implements PhysicsBackend {
     raw.y = v[1];
     raw.z = v[2];
     this.world.bodies.raw.rbSetLinvel(r.body.handle, raw, true);
+    if (r.kinVel) {
+      r.kinVel[0] = Math.fround(v[0]);
+      r.kinVel[1] = Math.fround(v[1]);
+      r.kinVel[2] = Math.fround(v[2]);
+    }
   }
 
   setAngularVelocity(h: BodyHandle, w: Vec3): void {
@@ -375,6 +410,11 @@ export class RapierBackend implements PhysicsBackend {
     raw.y = w[1];
     raw.z = w[2];
     this.world.bodies.raw.rbSetAngvel(r.body.handle, raw, true);
+    if (r.kinVel) {
+      r.kinVel[3] = Math.fround(w[0]);
+      r.kinVel[4] = Math.fround(w[1]);
+      r.kinVel[5] = Math.fround(w[2]);
+    }
   }
 
   /** Mass in kg; 0 for static and kinematic bodies (as in cannon-es). */
