@@ -78,6 +78,10 @@ const HALF_SQRT2 = Math.SQRT1_2;
  */
 const _t = { x: 0, y: 0, z: 0 };
 const _q = { x: 0, y: 0, z: 0, w: 1 };
+/** Scratch buffer for raw getters that write into a Float32Array (ray normals, point velocities). */
+const _f32 = new Float32Array(4);
+/** The ray filter predicate Rapier's World passes when the caller gives none: every collider passes. */
+const ANY_COLLIDER = (): undefined => undefined;
 
 interface BodyRec {
   body: RigidBody;
@@ -203,6 +207,8 @@ export class RapierBackend implements PhysicsBackend {
     this.events = new R.EventQueue(true);
     this.ray = new R.Ray({ x: 0, y: 0, z: 0 }, { x: 1, y: 0, z: 0 });
     this.rawVec = R.VectorOps.intoRaw({ x: 0, y: 0, z: 0 });
+    this.rawOrigin = R.VectorOps.intoRaw({ x: 0, y: 0, z: 0 });
+    this.rawDir = R.VectorOps.intoRaw({ x: 0, y: 0, z: 0 });
   }
 
   /** One reusable query ray (a plain JS object in Rapier's API): range rings cast thousands per second. */
@@ -217,6 +223,9 @@ export class RapierBackend implements PhysicsBackend {
    * numbers either way. Freed in `free()`.
    */
   private readonly rawVec: ReturnType<RapierModule['VectorOps']['intoRaw']>;
+  /** The same for ray origins and directions (World.castRayAndGetNormal converts both per call). */
+  private readonly rawOrigin: ReturnType<RapierModule['VectorOps']['intoRaw']>;
+  private readonly rawDir: ReturnType<RapierModule['VectorOps']['intoRaw']>;
   /** Bodies or colliders were added or removed since the last step (Rapier's JS-side maps need a refresh). */
   private topologyChanged = true;
 
@@ -454,20 +463,30 @@ export class RapierBackend implements PhysicsBackend {
     ray.origin.x = origin[0]; ray.origin.y = origin[1]; ray.origin.z = origin[2];
     ray.dir.x = direction[0]; ray.dir.y = direction[1]; ray.dir.z = direction[2];
     if (this.queryDirty) return this.castRayBruteForce(ray, origin, direction, maxDistance, exclude);
-    const excluded = exclude !== undefined ? this.bodies.get(exclude)?.body : undefined;
-    const hit = this.world.castRayAndGetNormal(
-      ray,
-      maxDistance,
-      true,
-      R.QueryFilterFlags.EXCLUDE_SENSORS,
-      undefined,
-      undefined,
-      excluded,
+    const excluded = exclude !== undefined ? this.bodies.get(exclude)?.body.handle : undefined;
+    // World.castRayAndGetNormal, minus its per-call allocations (two WASM
+    // vectors, a predicate closure, the result and normal objects): the same
+    // raw query with the same arguments, so the same hit.
+    const w = this.world;
+    const o = this.rawOrigin;
+    const d = this.rawDir;
+    o.x = origin[0]; o.y = origin[1]; o.z = origin[2];
+    d.x = direction[0]; d.y = direction[1]; d.z = direction[2];
+    const hit = w.broadPhase.raw.castRayAndGetNormal(
+      w.narrowPhase.raw, w.bodies.raw, w.colliders.raw, o, d, maxDistance, true,
+      R.QueryFilterFlags.EXCLUDE_SENSORS, undefined, undefined, excluded, ANY_COLLIDER,
     );
     if (!hit) return null;
-    const body = this.colliderToBody.get(hit.collider.handle);
+    const collider = hit.colliderHandle();
+    const toi = hit.time_of_impact();
+    hit.normal(_f32);
+    hit.free();
+    const body = this.colliderToBody.get(collider);
     if (body === undefined) return null;
-    return rayHit(body, hit.timeOfImpact, hit.normal, origin, direction);
+    _t.x = _f32[0]!;
+    _t.y = _f32[1]!;
+    _t.z = _f32[2]!;
+    return rayHit(body, toi, _t, origin, direction);
   }
 
   private castRayBruteForce(
@@ -649,8 +668,10 @@ export class RapierBackend implements PhysicsBackend {
    */
   private updateSpin(v: VehicleRec): void {
     const body = this.rec(v.chassis).body;
-    const q = body.rotation();
-    const t = body.translation();
+    const q = body.rotation(_q);
+    const t = body.translation(_t);
+    const rawSet = this.world.bodies.raw;
+    const point = this.rawVec;
     const rot = (x: number, y: number, z: number): Vec3 => {
       // rotate (x,y,z) by q
       const tx = 2 * (q.y * z - q.z * y);
@@ -677,8 +698,12 @@ export class RapierBackend implements PhysicsBackend {
       }
       const c = w.desc.connectionPoint;
       const r = rot(c[0], c[1], c[2]);
-      const vel = body.velocityAtPoint({ x: t.x + r[0], y: t.y + r[1], z: t.z + r[2] });
-      w.spin = (w.spinSign * (fwd[0] * vel.x + fwd[1] * vel.y + fwd[2] * vel.z)) / w.desc.radius;
+      // body.velocityAtPoint without its per-call WASM vector: the same raw call.
+      point.x = t.x + r[0];
+      point.y = t.y + r[1];
+      point.z = t.z + r[2];
+      rawSet.rbVelocityAtPoint(body.handle, point, _f32);
+      w.spin = (w.spinSign * (fwd[0] * _f32[0]! + fwd[1] * _f32[1]! + fwd[2] * _f32[2]!)) / w.desc.radius;
     });
   }
 
@@ -701,6 +726,8 @@ export class RapierBackend implements PhysicsBackend {
     this.pending = [];
     this.events.free();
     this.rawVec.free();
+    this.rawOrigin.free();
+    this.rawDir.free();
     this.world.free();
   }
 
