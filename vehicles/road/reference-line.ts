@@ -65,6 +65,8 @@ export class ReferenceLine {
   private readonly chunkMaxX: Float64Array;
   private readonly chunkMinY: Float64Array;
   private readonly chunkMaxY: Float64Array;
+  /** Per chunk: the least distance from its box to the box of any chunk not next to it, m (Infinity if none). */
+  private readonly chunkClearM: Float64Array;
 
   constructor(geometries: readonly PlanGeometry[]) {
     if (geometries.length === 0) throw new ReferenceLineError('reference line: needs at least one geometry');
@@ -126,10 +128,12 @@ export class ReferenceLine {
     this.maxSampleGapM = gap;
 
     // Bounding boxes of runs of samples let `project` skip the parts of the
-    // line that are provably too far. About sqrt(n) samples per chunk
-    // balances the boxes tested against the samples scanned.
+    // line that are provably too far. About sqrt(n)/2 samples per chunk (16
+    // on a 2 km road): short enough to scan few samples, long enough that a
+    // chunk's clearance (below) exceeds a carriageway's width, so a
+    // warm-started call tests three boxes instead of all of them.
     const n = s.length;
-    this.chunkSize = Math.max(8, Math.min(64, Math.round(Math.sqrt(n))));
+    this.chunkSize = Math.max(8, Math.min(32, Math.round(Math.sqrt(n) / 2)));
     const chunks = Math.ceil(n / this.chunkSize);
     this.chunkMinX = new Float64Array(chunks).fill(Infinity);
     this.chunkMaxX = new Float64Array(chunks).fill(-Infinity);
@@ -142,6 +146,16 @@ export class ReferenceLine {
       if (x > this.chunkMaxX[c]!) this.chunkMaxX[c] = x;
       if (y < this.chunkMinY[c]!) this.chunkMinY[c] = y;
       if (y > this.chunkMaxY[c]!) this.chunkMaxY[c] = y;
+    }
+    this.chunkClearM = new Float64Array(chunks).fill(Infinity);
+    for (let a = 0; a < chunks; a++) {
+      for (let b = a + 2; b < chunks; b++) {
+        const dx = Math.max(0, this.chunkMinX[b]! - this.chunkMaxX[a]!, this.chunkMinX[a]! - this.chunkMaxX[b]!);
+        const dy = Math.max(0, this.chunkMinY[b]! - this.chunkMaxY[a]!, this.chunkMinY[a]! - this.chunkMaxY[b]!);
+        const d = Math.hypot(dx, dy);
+        if (d < this.chunkClearM[a]!) this.chunkClearM[a] = d;
+        if (d < this.chunkClearM[b]!) this.chunkClearM[b] = d;
+      }
     }
   }
 
@@ -212,8 +226,11 @@ export class ReferenceLine {
     // Upper bound on the nearest foot's distance, from one sample: the one
     // nearest the hint, else the nearest sample of the chunk whose box is nearest.
     let d0: number;
+    let home: number;
     if (sHint !== undefined && Number.isFinite(sHint)) {
-      d0 = this.sampleDist2(this.sampleIndexAt(sHint < 0 ? 0 : sHint > this.lengthM ? this.lengthM : sHint), x, y);
+      const k = this.sampleIndexAt(sHint < 0 ? 0 : sHint > this.lengthM ? this.lengthM : sHint);
+      d0 = this.sampleDist2(k, x, y);
+      home = Math.floor(k / cs);
     } else {
       let near = 0;
       let nearBox = Infinity;
@@ -227,12 +244,23 @@ export class ReferenceLine {
       d0 = Infinity;
       const end = Math.min(n, (near + 1) * cs);
       for (let i = near * cs; i < end; i++) d0 = Math.min(d0, this.sampleDist2(i, x, y));
+      home = near;
     }
     const gap = this.maxSampleGapM;
     let bound = Math.sqrt(d0) + gap;
+    // Every chunk but `home` and its two neighbours is at least its clearance
+    // minus the point's distance to `home`'s box away (triangle inequality).
+    // When that already exceeds what any kept chunk may be, only those three
+    // can be kept (the bound only shrinks below): scan just them.
+    let c0 = 0;
+    let c1 = chunks - 1;
+    if (this.chunkClearM[home]! - Math.sqrt(this.boxDist2(home, x, y)) > bound + gap + PRUNE_SLACK_M) {
+      c0 = home > 0 ? home - 1 : 0;
+      c1 = home + 1 < chunks ? home + 1 : chunks - 1;
+    }
 
     let best = Infinity;
-    for (let c = 0; c < chunks; c++) {
+    for (let c = c0; c <= c1; c++) {
       const keep = bound + gap + PRUNE_SLACK_M;
       if (this.boxDist2(c, x, y) > keep * keep) continue;
       const i0 = c * cs;

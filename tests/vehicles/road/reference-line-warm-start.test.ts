@@ -31,6 +31,16 @@ const ROADS: Record<string, () => ReferenceLine> = {
     { type: 'arc', lengthM: 30 * Math.PI, curvature: 1 / 30 },
     { type: 'line', lengthM: 100 },
   ])),
+  // Hairpins so tight that the branches are a few sample chunks apart along the road and 8 m apart across it.
+  'tight switchbacks': () => ReferenceLine.fromDescriptors(chainPlan({ x: 0, y: 0, headingRad: 0 }, [
+    { type: 'line', lengthM: 30 },
+    { type: 'arc', lengthM: 4 * Math.PI, curvature: 1 / 4 },
+    { type: 'line', lengthM: 30 },
+    { type: 'arc', lengthM: 4 * Math.PI, curvature: -1 / 4 },
+    { type: 'line', lengthM: 30 },
+    { type: 'arc', lengthM: 4 * Math.PI, curvature: 1 / 4 },
+    { type: 'line', lengthM: 30 },
+  ])),
   // Tight spirals turning both ways (curvature jumps at the joints are allowed).
   'spiral S-bend': () => ReferenceLine.fromDescriptors(chainPlan({ x: 10, y: -5, headingRad: 0.3 }, [
     { type: 'line', lengthM: 40 },
