@@ -344,8 +344,10 @@ export class LaneIndex {
     // Lane ids grow with t on both sides (left lanes +1, +2 ... outwards; right
     // lanes -1, -2 ... outwards, i.e. towards -t): the neighbour across the
     // border at higher t has id + 1, the one at lower t has id - 1.
-    const hiT = Math.max(sec.innerT(node.laneId, ds, off), sec.outerT(node.laneId, ds, off));
-    const loT = Math.min(sec.innerT(node.laneId, ds, off), sec.outerT(node.laneId, ds, off));
+    const inT = sec.innerT(node.laneId, ds, off);
+    const outT = sec.outerT(node.laneId, ds, off);
+    const hiT = Math.max(inT, outT);
+    const loT = Math.min(inT, outT);
     if (o.t + half > hiT) this.addNeighbour(o, node, node.laneId + 1);
     if (o.t - half < loT) this.addNeighbour(o, node, node.laneId - 1);
   }
