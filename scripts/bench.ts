@@ -15,7 +15,8 @@
  *      (raycast vehicle, ha-pilot, five sensors) among 36 kinematic IDM/MOBIL
  *      NPC cars (tests/fixtures/cars/bench-dense-highway.yaml): real-time
  *      factor against the >= 100x goal, the bare engine step for the same
- *      bodies on the same trajectory, and where the step goes.
+ *      bodies on the same trajectory, and where the step goes; both in wall
+ *      time and in CPU time (the machine may be shared).
  *
  * Figures are medians over trials; the compared measurements of a section are
  * interleaved inside each trial (alternating order) so they see the same noise.
