@@ -60,7 +60,7 @@ export class LaneFrame {
   /** Update s, the lateral offset, width, limit and heading for the ego at (x, y). */
   locate(x: number, y: number): void {
     const road = this.road!;
-    road.locate(x, y, _pos);
+    road.locate(x, y, _pos, this.s);
     this.s = _pos.s;
     const i = _pos.sectionIndex;
     const sec = road.sections[i]!;

@@ -18,7 +18,7 @@ import { ScenarioError, type LoadedScenario } from '../loader.ts';
 import { preflight } from '../build.ts';
 import { displayPath, expandScenarioPaths, loadScenarioFile } from '../node-io.ts';
 import { formatValue, toJUnit } from '../reports/junit.ts';
-import { checkReport, toJson } from '../reports/json.ts';
+import { checkReport, sweepDrivingScore, toJson } from '../reports/json.ts';
 import type { RunResult, SweepInfo } from '../result.ts';
 import { runJobs } from './pool.ts';
 import { ACTOR_KINDS, SENSOR_TYPES } from '../schema.ts';
@@ -119,17 +119,27 @@ function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
 
+/**
+ * One row per run. A `driving score` column appears when any run has a
+ * `driving-score` criterion: the run's score, "-" for a run without one.
+ */
 export function summaryTable(runs: RunResult[]): string {
+  const scored = runs.some((r) => r.criteria.some((c) => c.type === 'driving-score'));
+  const score = (r: RunResult) => {
+    const c = r.criteria.find((x) => x.type === 'driving-score');
+    return c?.value != null ? c.value.toFixed(2) : '-';
+  };
   const rows = runs.map((r) => [
     r.scenario,
     String(r.seed),
     r.backend,
     r.verdict.toUpperCase(),
     r.verdict === 'error' ? (r.error ?? r.endReason).slice(0, 60) : r.criteria.filter((c) => !c.passed).map((c) => `${c.name}=${formatValue(c)}`).join(', ') || '-',
+    ...(scored ? [score(r)] : []),
     `${r.simTime.toFixed(2)} s`,
     `${r.wallTime.toFixed(2)} s`,
   ]);
-  const head = ['scenario', 'seed', 'backend', 'verdict', 'failing criteria', 'sim time', 'wall time'];
+  const head = ['scenario', 'seed', 'backend', 'verdict', 'failing criteria', ...(scored ? ['driving score'] : []), 'sim time', 'wall time'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i]!)).join('  ').trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
@@ -148,6 +158,19 @@ function summaryLine(runs: RunResult[]): string {
   const errors = runs.filter((r) => r.verdict === 'error').length;
   const rate = runs.length ? ((100 * passed) / runs.length).toFixed(1) : '0.0';
   return `${passed} passed, ${failed} failed${errors ? `, ${errors} errors` : ''} (${runs.length} runs, pass rate ${rate} %)`;
+}
+
+/**
+ * The sweep's mean driving score, when any run has a `driving-score`
+ * criterion (see `sweepDrivingScore`); per backend too when the sweep ran on
+ * more than one. Null otherwise.
+ */
+export function drivingScoreLine(runs: readonly RunResult[]): string | null {
+  const d = sweepDrivingScore(runs);
+  if (!d) return null;
+  const backends = Object.entries(d.byBackend);
+  const per = backends.length > 1 ? ` (${backends.map(([b, m]) => `${b} ${m.mean.toFixed(2)}`).join(', ')})` : '';
+  return `mean driving score ${d.mean.toFixed(2)} over ${d.runs} run${d.runs === 1 ? '' : 's'}${per}; an errored run scores 0`;
 }
 
 function progressBar(io: Io): ((done: number, total: number) => void) | undefined {
@@ -259,6 +282,8 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
   }
   for (const note of groundTruthNotes(runs)) io.out(note);
   io.out(summaryLine(runs));
+  const score = drivingScoreLine(runs);
+  if (score) io.out(score);
   if (values.json) writeReport(values.json, toJson(runs, sweep));
   if (values.junit) writeReport(values.junit, toJUnit(runs));
   return runs.every((r) => r.verdict === 'pass') ? 0 : 1;
@@ -367,6 +392,8 @@ function cmdMerge(argv: string[], io: Io): number {
   }
   const sweep: SweepInfo | undefined = total !== null ? { totalRuns: total, shard: null } : undefined;
   io.out(summaryLine(runs));
+  const score = drivingScoreLine(runs);
+  if (score) io.out(score);
   if (values.json) writeReport(values.json, toJson(runs, sweep));
   if (values.junit) writeReport(values.junit, toJUnit(runs));
   return runs.every((r) => r.verdict === 'pass') ? 0 : 1;

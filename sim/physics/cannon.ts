@@ -200,6 +200,19 @@ function shareFrictionCaps(eqs: CANNON.FrictionEquation[]): void {
 
 const AXES = [new CANNON.Vec3(1, 0, 0), new CANNON.Vec3(0, 1, 0), new CANNON.Vec3(0, 0, 1)] as const;
 
+/**
+ * Scratch for castRay, which sensors call many times a step: cannon-es copies
+ * `from` and `to` into its own ray and resets the result at each query, and
+ * the options object is rewritten on every call (raycastClosest sets its
+ * mode, ends and result), so reusing them changes nothing but the garbage.
+ */
+const _rayFrom = new CANNON.Vec3();
+const _rayTo = new CANNON.Vec3();
+const _rayResult = new CANNON.RaycastResult();
+const _rayOptions: CANNON.RayOptions = { skipBackfaces: true, checkCollisionResponse: true };
+const _pointBox = new CANNON.AABB();
+const _pointBodies: CANNON.Body[] = [];
+
 function impulseDenominator(body: CANNON.Body, pos: CANNON.Vec3, normal: CANNON.Vec3): number {
   const r0 = pos.vsub(body.position);
   const c0 = r0.cross(normal);
@@ -615,20 +628,20 @@ export class CannonBackend implements PhysicsBackend {
 
   castRay(origin: Vec3, direction: Vec3, maxDistance: number, exclude?: BodyHandle): RayHit | null {
     this.assertLive();
-    const from = v3(origin);
-    const to = new CANNON.Vec3(
+    const from = _rayFrom.set(origin[0], origin[1], origin[2]);
+    const to = _rayTo.set(
       origin[0] + direction[0] * maxDistance,
       origin[1] + direction[1] * maxDistance,
       origin[2] + direction[2] * maxDistance,
     );
     const excluded = exclude !== undefined ? this.bodies.get(exclude)?.body : undefined;
-    const result = new CANNON.RaycastResult();
+    const result = _rayResult;
     // Rays skip bodies and shapes with collisionResponse = false (sensors):
     // the excluded body is switched off for the duration of the query.
     const old = excluded?.collisionResponse;
     if (excluded) excluded.collisionResponse = false;
     try {
-      this.world.raycastClosest(from, to, { skipBackfaces: true, checkCollisionResponse: true }, result);
+      this.world.raycastClosest(from, to, _rayOptions, result);
     } finally {
       if (excluded) excluded.collisionResponse = old!;
     }
@@ -648,9 +661,11 @@ export class CannonBackend implements PhysicsBackend {
 
   /** Lowest handle of a ray-visible body whose collider interior contains `p`. */
   private bodyContaining(p: CANNON.Vec3, excluded?: CANNON.Body): BodyHandle | undefined {
-    const aabb = new CANNON.AABB({ lowerBound: p.clone(), upperBound: p.clone() });
+    _pointBox.lowerBound.copy(p);
+    _pointBox.upperBound.copy(p);
+    _pointBodies.length = 0;
     let best: BodyHandle | undefined;
-    for (const b of this.world.broadphase.aabbQuery(this.world, aabb, [])) {
+    for (const b of this.world.broadphase.aabbQuery(this.world, _pointBox, _pointBodies)) {
       if (b === excluded || !b.collisionResponse) continue;
       const h = this.handleOf.get(b);
       if (h === undefined || (best !== undefined && h >= best)) continue;

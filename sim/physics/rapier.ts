@@ -71,10 +71,30 @@ const DEFAULT_RESTITUTION = 0;
 const DEFAULT_MAX_SUSPENSION_FORCE = 1e30;
 const HALF_SQRT2 = Math.SQRT1_2;
 
+/**
+ * Scratch targets for Rapier's getters: `translation()` and friends without a
+ * target allocate a fresh object per call, and a 37-car world reads four per
+ * car per step.
+ */
+const _t = { x: 0, y: 0, z: 0 };
+const _q = { x: 0, y: 0, z: 0, w: 1 };
+/** Scratch buffer for raw getters that write into a Float32Array (ray normals, point velocities). */
+const _f32 = new Float32Array(4);
+/** The ray filter predicate Rapier's World passes when the caller gives none: every collider passes. */
+const ANY_COLLIDER = (): undefined => undefined;
+
 interface BodyRec {
   body: RigidBody;
   type: BodyDesc['type'];
   colliders: Collider[];
+  /**
+   * Kinematic bodies only: the velocity last set (linear xyz, angular xyz),
+   * rounded to f32 as Rapier stores it. The engine never changes a
+   * velocity-based kinematic body's velocity, so reading it back is this
+   * exact value (tested bit for bit against the engine), and the read-back
+   * of every NPC car each step skips two WASM calls.
+   */
+  kinVel: Float64Array | undefined;
 }
 
 interface WheelRec {
@@ -186,10 +206,28 @@ export class RapierBackend implements PhysicsBackend {
     this.world = new R.World({ x: g[0], y: g[1], z: g[2] });
     this.events = new R.EventQueue(true);
     this.ray = new R.Ray({ x: 0, y: 0, z: 0 }, { x: 1, y: 0, z: 0 });
+    this.rawVec = R.VectorOps.intoRaw({ x: 0, y: 0, z: 0 });
+    this.rawOrigin = R.VectorOps.intoRaw({ x: 0, y: 0, z: 0 });
+    this.rawDir = R.VectorOps.intoRaw({ x: 0, y: 0, z: 0 });
   }
 
   /** One reusable query ray (a plain JS object in Rapier's API): range rings cast thousands per second. */
   private readonly ray: InstanceType<RapierModule['Ray']>;
+
+  /**
+   * One reusable WASM vector for the velocity setters. `RigidBody.setLinvel`
+   * and `setAngvel` allocate a WASM vector per call, register it with a
+   * FinalizationRegistry and free it again: about 0.3-0.6 us a call, against
+   * ~0.03 us for writing this one and calling the same raw setter
+   * (`world.bodies.raw`, public in Rapier's API). The engine sees the same
+   * numbers either way. Freed in `free()`.
+   */
+  private readonly rawVec: ReturnType<RapierModule['VectorOps']['intoRaw']>;
+  /** The same for ray origins and directions (World.castRayAndGetNormal converts both per call). */
+  private readonly rawOrigin: ReturnType<RapierModule['VectorOps']['intoRaw']>;
+  private readonly rawDir: ReturnType<RapierModule['VectorOps']['intoRaw']>;
+  /** Bodies or colliders were added or removed since the last step (Rapier's JS-side maps need a refresh). */
+  private topologyChanged = true;
 
   // ---------------------------------------------------------------- bodies
 
@@ -230,8 +268,15 @@ export class RapierBackend implements PhysicsBackend {
       colliders.push(col);
       this.colliderToBody.set(col.handle, h);
     });
-    this.bodies.set(h, { body, type: desc.type, colliders });
+    let kinVel: Float64Array | undefined;
+    if (desc.type === 'kinematic') {
+      const [vx, vy, vz] = desc.linearVelocity ?? [0, 0, 0];
+      const [wx, wy, wz] = desc.angularVelocity ?? [0, 0, 0];
+      kinVel = Float64Array.from([vx, vy, vz, wx, wy, wz], Math.fround);
+    }
+    this.bodies.set(h, { body, type: desc.type, colliders, kinVel });
     this.queryDirty = true;
+    this.topologyChanged = true;
     return h;
   }
 
@@ -283,6 +328,7 @@ export class RapierBackend implements PhysicsBackend {
     this.world.removeRigidBody(rec.body);
     this.bodies.delete(h);
     this.queryDirty = true;
+    this.topologyChanged = true;
   }
 
   hasBody(h: BodyHandle): boolean {
@@ -297,8 +343,8 @@ export class RapierBackend implements PhysicsBackend {
 
   getPose(h: BodyHandle, out: Pose): Pose {
     const b = this.rec(h).body;
-    const t = b.translation();
-    const q = b.rotation();
+    const t = b.translation(_t);
+    const q = b.rotation(_q);
     out.position[0] = t.x;
     out.position[1] = t.y;
     out.position[2] = t.z;
@@ -319,7 +365,15 @@ export class RapierBackend implements PhysicsBackend {
   }
 
   getLinearVelocity(h: BodyHandle, out: Vec3): Vec3 {
-    const v = this.rec(h).body.linvel();
+    const r = this.rec(h);
+    const k = r.kinVel;
+    if (k) {
+      out[0] = k[0]!;
+      out[1] = k[1]!;
+      out[2] = k[2]!;
+      return out;
+    }
+    const v = r.body.linvel(_t);
     out[0] = v.x;
     out[1] = v.y;
     out[2] = v.z;
@@ -327,7 +381,15 @@ export class RapierBackend implements PhysicsBackend {
   }
 
   getAngularVelocity(h: BodyHandle, out: Vec3): Vec3 {
-    const w = this.rec(h).body.angvel();
+    const r = this.rec(h);
+    const k = r.kinVel;
+    if (k) {
+      out[0] = k[3]!;
+      out[1] = k[4]!;
+      out[2] = k[5]!;
+      return out;
+    }
+    const w = r.body.angvel(_t);
     out[0] = w.x;
     out[1] = w.y;
     out[2] = w.z;
@@ -337,13 +399,31 @@ export class RapierBackend implements PhysicsBackend {
   setLinearVelocity(h: BodyHandle, v: Vec3): void {
     const r = this.rec(h);
     if (r.type === 'static') return;
-    r.body.setLinvel({ x: v[0], y: v[1], z: v[2] }, true);
+    const raw = this.rawVec;
+    raw.x = v[0];
+    raw.y = v[1];
+    raw.z = v[2];
+    this.world.bodies.raw.rbSetLinvel(r.body.handle, raw, true);
+    if (r.kinVel) {
+      r.kinVel[0] = Math.fround(v[0]);
+      r.kinVel[1] = Math.fround(v[1]);
+      r.kinVel[2] = Math.fround(v[2]);
+    }
   }
 
   setAngularVelocity(h: BodyHandle, w: Vec3): void {
     const r = this.rec(h);
     if (r.type === 'static') return;
-    r.body.setAngvel({ x: w[0], y: w[1], z: w[2] }, true);
+    const raw = this.rawVec;
+    raw.x = w[0];
+    raw.y = w[1];
+    raw.z = w[2];
+    this.world.bodies.raw.rbSetAngvel(r.body.handle, raw, true);
+    if (r.kinVel) {
+      r.kinVel[3] = Math.fround(w[0]);
+      r.kinVel[4] = Math.fround(w[1]);
+      r.kinVel[5] = Math.fround(w[2]);
+    }
   }
 
   /** Mass in kg; 0 for static and kinematic bodies (as in cannon-es). */
@@ -383,20 +463,30 @@ export class RapierBackend implements PhysicsBackend {
     ray.origin.x = origin[0]; ray.origin.y = origin[1]; ray.origin.z = origin[2];
     ray.dir.x = direction[0]; ray.dir.y = direction[1]; ray.dir.z = direction[2];
     if (this.queryDirty) return this.castRayBruteForce(ray, origin, direction, maxDistance, exclude);
-    const excluded = exclude !== undefined ? this.bodies.get(exclude)?.body : undefined;
-    const hit = this.world.castRayAndGetNormal(
-      ray,
-      maxDistance,
-      true,
-      R.QueryFilterFlags.EXCLUDE_SENSORS,
-      undefined,
-      undefined,
-      excluded,
+    const excluded = exclude !== undefined ? this.bodies.get(exclude)?.body.handle : undefined;
+    // World.castRayAndGetNormal, minus its per-call allocations (two WASM
+    // vectors, a predicate closure, the result and normal objects): the same
+    // raw query with the same arguments, so the same hit.
+    const w = this.world;
+    const o = this.rawOrigin;
+    const d = this.rawDir;
+    o.x = origin[0]; o.y = origin[1]; o.z = origin[2];
+    d.x = direction[0]; d.y = direction[1]; d.z = direction[2];
+    const hit = w.broadPhase.raw.castRayAndGetNormal(
+      w.narrowPhase.raw, w.bodies.raw, w.colliders.raw, o, d, maxDistance, true,
+      R.QueryFilterFlags.EXCLUDE_SENSORS, undefined, undefined, excluded, ANY_COLLIDER,
     );
     if (!hit) return null;
-    const body = this.colliderToBody.get(hit.collider.handle);
+    const collider = hit.colliderHandle();
+    const toi = hit.time_of_impact();
+    hit.normal(_f32);
+    hit.free();
+    const body = this.colliderToBody.get(collider);
     if (body === undefined) return null;
-    return rayHit(body, hit.timeOfImpact, hit.normal, origin, direction);
+    _t.x = _f32[0]!;
+    _t.y = _f32[1]!;
+    _t.z = _f32[2]!;
+    return rayHit(body, toi, _t, origin, direction);
   }
 
   private castRayBruteForce(
@@ -518,8 +608,23 @@ export class RapierBackend implements PhysicsBackend {
       v.ctrl.updateVehicle(dt, R.QueryFilterFlags.EXCLUDE_SENSORS);
     }
 
-    this.world.timestep = dt;
-    this.world.step(this.events);
+    const w = this.world;
+    w.timestep = dt;
+    // World.step is this pipeline step followed by World.mapNewSoftBodies(),
+    // which re-syncs Rapier's JS-side handle maps by walking every body and
+    // collider through WASM-to-JS callbacks (~7 us a step with 40 bodies). A
+    // step never adds or removes bodies or colliders, and createRigidBody,
+    // createCollider and removeRigidBody keep those maps current themselves,
+    // so the walk is a no-op unless our own add/remove happened since the
+    // last step; it is then still run, as World.step would.
+    w.physicsPipeline.step(
+      w.gravity, w.integrationParameters, w.islands, w.broadPhase, w.narrowPhase,
+      w.bodies, w.colliders, w.softBodies, w.impulseJoints, w.multibodyJoints, w.ccdSolver, this.events,
+    );
+    if (this.topologyChanged) {
+      w.mapNewSoftBodies();
+      this.topologyChanged = false;
+    }
     this.queryDirty = false;
 
     for (const h of this.forced) {
@@ -563,8 +668,10 @@ export class RapierBackend implements PhysicsBackend {
    */
   private updateSpin(v: VehicleRec): void {
     const body = this.rec(v.chassis).body;
-    const q = body.rotation();
-    const t = body.translation();
+    const q = body.rotation(_q);
+    const t = body.translation(_t);
+    const rawSet = this.world.bodies.raw;
+    const point = this.rawVec;
     const rot = (x: number, y: number, z: number): Vec3 => {
       // rotate (x,y,z) by q
       const tx = 2 * (q.y * z - q.z * y);
@@ -591,8 +698,12 @@ export class RapierBackend implements PhysicsBackend {
       }
       const c = w.desc.connectionPoint;
       const r = rot(c[0], c[1], c[2]);
-      const vel = body.velocityAtPoint({ x: t.x + r[0], y: t.y + r[1], z: t.z + r[2] });
-      w.spin = (w.spinSign * (fwd[0] * vel.x + fwd[1] * vel.y + fwd[2] * vel.z)) / w.desc.radius;
+      // body.velocityAtPoint without its per-call WASM vector: the same raw call.
+      point.x = t.x + r[0];
+      point.y = t.y + r[1];
+      point.z = t.z + r[2];
+      rawSet.rbVelocityAtPoint(body.handle, point, _f32);
+      w.spin = (w.spinSign * (fwd[0] * _f32[0]! + fwd[1] * _f32[1]! + fwd[2] * _f32[2]!)) / w.desc.radius;
     });
   }
 
@@ -614,6 +725,9 @@ export class RapierBackend implements PhysicsBackend {
     this.forced.clear();
     this.pending = [];
     this.events.free();
+    this.rawVec.free();
+    this.rawOrigin.free();
+    this.rawDir.free();
     this.world.free();
   }
 

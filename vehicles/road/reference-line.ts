@@ -18,6 +18,14 @@ const JOINT_S_TOLERANCE_M = 1e-9;
 const SAMPLE_MAX_SPACING_M = 2;
 /** ... and at most this much heading change apart, rad. */
 const SAMPLE_MAX_TURN_RAD = 0.1;
+/**
+ * Slack of the projection's pruning, m: a chunk of samples is skipped only
+ * when every foot point it could yield is farther than the nearest one by
+ * more than this. It is far above the tie tolerance of the refinement
+ * (1e-12 m) and above the joint tolerance (1e-6 m), so skipping never changes
+ * the result (see `project`).
+ */
+const PRUNE_SLACK_M = 1e-3;
 
 /** A world point in road coordinates. */
 export interface FrenetPoint {
@@ -49,6 +57,16 @@ export class ReferenceLine {
   private readonly sampleS: Float64Array;
   private readonly sampleX: Float64Array;
   private readonly sampleY: Float64Array;
+  /** Largest distance along the line between consecutive samples, m. */
+  private readonly maxSampleGapM: number;
+  /** Consecutive samples per chunk, and each chunk's bounding box (of its sample points). */
+  private readonly chunkSize: number;
+  private readonly chunkMinX: Float64Array;
+  private readonly chunkMaxX: Float64Array;
+  private readonly chunkMinY: Float64Array;
+  private readonly chunkMaxY: Float64Array;
+  /** Per chunk: the least distance from its box to the box of any chunk not next to it, m (Infinity if none). */
+  private readonly chunkClearM: Float64Array;
 
   constructor(geometries: readonly PlanGeometry[]) {
     if (geometries.length === 0) throw new ReferenceLineError('reference line: needs at least one geometry');
@@ -100,10 +118,44 @@ export class ReferenceLine {
     this.sampleS = Float64Array.from(s);
     this.sampleX = new Float64Array(s.length);
     this.sampleY = new Float64Array(s.length);
+    let gap = 0;
     for (let i = 0; i < s.length; i++) {
       this.poseAt(s[i]!, _p);
       this.sampleX[i] = _p.x;
       this.sampleY[i] = _p.y;
+      if (i > 0) gap = Math.max(gap, s[i]! - s[i - 1]!);
+    }
+    this.maxSampleGapM = gap;
+
+    // Bounding boxes of runs of samples let `project` skip the parts of the
+    // line that are provably too far. About sqrt(n)/2 samples per chunk (16
+    // on a 2 km road): short enough to scan few samples, long enough that a
+    // chunk's clearance (below) exceeds a carriageway's width, so a
+    // warm-started call tests three boxes instead of all of them.
+    const n = s.length;
+    this.chunkSize = Math.max(8, Math.min(32, Math.round(Math.sqrt(n) / 2)));
+    const chunks = Math.ceil(n / this.chunkSize);
+    this.chunkMinX = new Float64Array(chunks).fill(Infinity);
+    this.chunkMaxX = new Float64Array(chunks).fill(-Infinity);
+    this.chunkMinY = new Float64Array(chunks).fill(Infinity);
+    this.chunkMaxY = new Float64Array(chunks).fill(-Infinity);
+    for (let i = 0; i < n; i++) {
+      const c = Math.floor(i / this.chunkSize);
+      const x = this.sampleX[i]!, y = this.sampleY[i]!;
+      if (x < this.chunkMinX[c]!) this.chunkMinX[c] = x;
+      if (x > this.chunkMaxX[c]!) this.chunkMaxX[c] = x;
+      if (y < this.chunkMinY[c]!) this.chunkMinY[c] = y;
+      if (y > this.chunkMaxY[c]!) this.chunkMaxY[c] = y;
+    }
+    this.chunkClearM = new Float64Array(chunks).fill(Infinity);
+    for (let a = 0; a < chunks; a++) {
+      for (let b = a + 2; b < chunks; b++) {
+        const dx = Math.max(0, this.chunkMinX[b]! - this.chunkMaxX[a]!, this.chunkMinX[a]! - this.chunkMaxX[b]!);
+        const dy = Math.max(0, this.chunkMinY[b]! - this.chunkMaxY[a]!, this.chunkMinY[a]! - this.chunkMaxY[b]!);
+        const d = Math.hypot(dx, dy);
+        if (d < this.chunkClearM[a]!) this.chunkClearM[a] = d;
+        if (d < this.chunkClearM[b]!) this.chunkClearM[b] = d;
+      }
     }
   }
 
@@ -149,20 +201,108 @@ export class ReferenceLine {
    * the nearest branch), by safeguarded Newton on g(s) = (p - P(s)) . T(s),
    * whose derivative is -(1 - kappa t). Converges to 1e-12 m. Ties between
    * branches go to the smaller s. Allocates nothing.
+   *
+   * `sHint` (optional) is a warm start: the s of the same object at the last
+   * call, typically. It only seeds the bound that prunes the search, so any
+   * value (stale, wrong, NaN) gives the same answer; a good one makes the call
+   * cheaper. The result equals `projectExhaustive` (see below).
+   *
+   * Why pruning cannot change the answer: the foot refined from sample i lies
+   * within [s(i-1), s(i+1)], so its distance is at least |p - sample i| minus
+   * the largest sample gap, and a chunk's bounding box bounds that from below
+   * for all its samples. Any sample's distance plus the gap bounds the
+   * nearest foot's distance from above. A chunk is skipped only when its
+   * lower bound exceeds the upper bound by PRUNE_SLACK_M; the chunks kept are
+   * scanned in order with the exhaustive scan's own candidate test and
+   * refinement, so they yield the same candidates in the same order. The
+   * candidates skipped are all farther than the nearest by more than the
+   * slack, and such a candidate can never win, nor change which of the near
+   * ones wins, under the 1e-12 m tie rule.
    */
-  project(x: number, y: number, out: FrenetPoint): FrenetPoint {
+  project(x: number, y: number, out: FrenetPoint, sHint?: number): FrenetPoint {
     const n = this.sampleS.length;
-    const sx = this.sampleX;
-    const sy = this.sampleY;
+    const cs = this.chunkSize;
+    const chunks = this.chunkMinX.length;
+    // Upper bound on the nearest foot's distance, from one sample: the one
+    // nearest the hint, else the nearest sample of the chunk whose box is nearest.
+    let d0: number;
+    let home: number;
+    if (sHint !== undefined && Number.isFinite(sHint)) {
+      const k = this.sampleIndexAt(sHint < 0 ? 0 : sHint > this.lengthM ? this.lengthM : sHint);
+      d0 = this.sampleDist2(k, x, y);
+      home = Math.floor(k / cs);
+    } else {
+      let near = 0;
+      let nearBox = Infinity;
+      for (let c = 0; c < chunks; c++) {
+        const b = this.boxDist2(c, x, y);
+        if (b < nearBox) {
+          nearBox = b;
+          near = c;
+        }
+      }
+      d0 = Infinity;
+      const end = Math.min(n, (near + 1) * cs);
+      for (let i = near * cs; i < end; i++) d0 = Math.min(d0, this.sampleDist2(i, x, y));
+      home = near;
+    }
+    const gap = this.maxSampleGapM;
+    let bound = Math.sqrt(d0) + gap;
+    // Every chunk but `home` and its two neighbours is at least its clearance
+    // minus the point's distance to `home`'s box away (triangle inequality).
+    // When that already exceeds what any kept chunk may be, only those three
+    // can be kept (the bound only shrinks below): scan just them.
+    let c0 = 0;
+    let c1 = chunks - 1;
+    if (this.chunkClearM[home]! - Math.sqrt(this.boxDist2(home, x, y)) > bound + gap + PRUNE_SLACK_M) {
+      c0 = home > 0 ? home - 1 : 0;
+      c1 = home + 1 < chunks ? home + 1 : chunks - 1;
+    }
+
+    let best = Infinity;
+    for (let c = c0; c <= c1; c++) {
+      const keep = bound + gap + PRUNE_SLACK_M;
+      if (this.boxDist2(c, x, y) > keep * keep) continue;
+      const i0 = c * cs;
+      const i1 = Math.min(n, i0 + cs);
+      // The exhaustive scan's candidate test, with the neighbours' distances
+      // computed by the same expression across the chunk's edges.
+      let prevD = i0 > 0 ? this.sampleDist2(i0 - 1, x, y) : Infinity;
+      let d = this.sampleDist2(i0, x, y);
+      for (let i = i0; i < i1; i++) {
+        const nextD = i + 1 < n ? this.sampleDist2(i + 1, x, y) : Infinity;
+        if (d <= prevD && d <= nextD) {
+          const dist = this.refineSample(x, y, i);
+          if (dist < best - 1e-12) {
+            best = dist;
+            out.s = _refS;
+            out.t = _refT;
+            out.distanceM = dist;
+            out.inRange = _refInRange;
+          }
+          if (dist < bound) bound = dist;
+        }
+        prevD = d;
+        d = nextD;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The reference projection: every sample scanned, no pruning. `project`
+   * must return exactly this (the tests hold it to that); it is kept as the
+   * specification and for those tests, not for the simulation path.
+   */
+  projectExhaustive(x: number, y: number, out: FrenetPoint): FrenetPoint {
+    const n = this.sampleS.length;
     let best = Infinity;
     let prevD = Infinity;
-    let d = (sx[0]! - x) ** 2 + (sy[0]! - y) ** 2;
+    let d = this.sampleDist2(0, x, y);
     for (let i = 0; i < n; i++) {
-      const nextD = i + 1 < n ? (sx[i + 1]! - x) ** 2 + (sy[i + 1]! - y) ** 2 : Infinity;
+      const nextD = i + 1 < n ? this.sampleDist2(i + 1, x, y) : Infinity;
       if (d <= prevD && d <= nextD) {
-        const lo = this.sampleS[i > 0 ? i - 1 : 0]!;
-        const hi = this.sampleS[i + 1 < n ? i + 1 : n - 1]!;
-        const dist = this.refine(x, y, lo, hi, this.sampleS[i]!);
+        const dist = this.refineSample(x, y, i);
         if (dist < best - 1e-12) {
           best = dist;
           out.s = _refS;
@@ -175,6 +315,40 @@ export class ReferenceLine {
       d = nextD;
     }
     return out;
+  }
+
+  /** Squared distance from (x, y) to sample i (one expression everywhere, so candidate tests agree bit for bit). */
+  private sampleDist2(i: number, x: number, y: number): number {
+    return (this.sampleX[i]! - x) ** 2 + (this.sampleY[i]! - y) ** 2;
+  }
+
+  /** Squared distance from (x, y) to chunk c's bounding box (0 inside). */
+  private boxDist2(c: number, x: number, y: number): number {
+    const lx = this.chunkMinX[c]!, hx = this.chunkMaxX[c]!, ly = this.chunkMinY[c]!, hy = this.chunkMaxY[c]!;
+    const dx = x < lx ? lx - x : x > hx ? x - hx : 0;
+    const dy = y < ly ? ly - y : y > hy ? y - hy : 0;
+    return dx * dx + dy * dy;
+  }
+
+  /** Index of the sample nearest to s along the line (s inside [0, length]). */
+  private sampleIndexAt(s: number): number {
+    const ss = this.sampleS;
+    let lo = 0;
+    let hi = ss.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (ss[mid]! <= s) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1 < ss.length && ss[lo + 1]! - s < s - ss[lo]! ? lo + 1 : lo;
+  }
+
+  /** Refine the foot around candidate sample i (between its neighbours). */
+  private refineSample(x: number, y: number, i: number): number {
+    const n = this.sampleS.length;
+    const lo = this.sampleS[i > 0 ? i - 1 : 0]!;
+    const hi = this.sampleS[i + 1 < n ? i + 1 : n - 1]!;
+    return this.refine(x, y, lo, hi, this.sampleS[i]!);
   }
 
   /** Foot point in [lo, hi] from guess s0, into _refS/_refT/_refInRange; returns the distance. */

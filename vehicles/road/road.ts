@@ -170,9 +170,14 @@ export class Road {
     return sec.lane(laneId)?.speedLimitAt(s - sec.s) ?? this.speedLimitMps;
   }
 
-  /** Road coordinates, section and lane of world point (x, y). Allocates nothing. */
-  locate(x: number, y: number, out: LanePosition): LanePosition {
-    this.referenceLine.project(x, y, out);
+  /**
+   * Road coordinates, section and lane of world point (x, y). Allocates
+   * nothing. `sHint`, optional, is a warm start for the projection (the
+   * point's s at the last call): it makes the call cheaper and never changes
+   * the result (`ReferenceLine.project`).
+   */
+  locate(x: number, y: number, out: LanePosition, sHint?: number): LanePosition {
+    this.referenceLine.project(x, y, out, sHint);
     out.sectionIndex = this.sectionIndexAt(out.s);
     const sec = this.sections[out.sectionIndex]!;
     out.laneId = out.inRange ? sec.laneAtT(out.t, out.s - sec.s, this.laneOffsetAt(out.s)) : undefined;

@@ -198,16 +198,18 @@ export class LaneIndex {
    * Locate a world point on the drivable lanes: the node index and the road
    * coordinates in `out` (roadIndex, s, t), or -1 when it is on no drivable lane.
    * Tries `preferRoad` first (the last road, for temporal coherence where roads
-   * overlap in a junction), then every road in network order.
+   * overlap in a junction), then every road in network order. `sHint`, the
+   * point's last s on `preferRoad`, warm-starts that road's projection (it
+   * never changes the result: `Road.locate`).
    */
-  locate(x: number, y: number, preferRoad: number, out: { roadIndex: number; s: number; t: number }): number {
+  locate(x: number, y: number, preferRoad: number, out: { roadIndex: number; s: number; t: number }, sHint?: number): number {
     if (preferRoad >= 0) {
-      const n = this.locateOn(preferRoad, x, y);
+      const n = this.locateOn(preferRoad, x, y, sHint);
       if (n >= 0) return this.fill(out, preferRoad, n);
     }
     for (let r = 0; r < this.roads.length; r++) {
       if (r === preferRoad) continue;
-      const n = this.locateOn(r, x, y);
+      const n = this.locateOn(r, x, y, undefined);
       if (n >= 0) return this.fill(out, r, n);
     }
     return -1;
@@ -294,9 +296,9 @@ export class LaneIndex {
     }
   }
 
-  private locateOn(r: number, x: number, y: number): number {
+  private locateOn(r: number, x: number, y: number, sHint: number | undefined): number {
     const road = this.roads[r]!;
-    road.locate(x, y, _pos);
+    road.locate(x, y, _pos, sHint);
     if (_pos.laneId === undefined) return -1;
     const table = this.nodeAt[r]![_pos.sectionIndex]!;
     const k = _pos.laneId + this.laneIdOffset[r]![_pos.sectionIndex]!;
@@ -316,7 +318,8 @@ export class LaneIndex {
     o.nodeIndex = -1;
     if (!st.present) return;
     const x = st.position[0], y = st.position[1];
-    const n = this.locate(x, y, o.roadIndex, o);
+    // Its s of the last update (on o.roadIndex) warm-starts the projection.
+    const n = this.locate(x, y, o.roadIndex, o, o.s);
     if (n < 0) return;
     const node = this.graph.nodes[n]!;
     const road = this.roads[o.roadIndex]!;
@@ -341,8 +344,10 @@ export class LaneIndex {
     // Lane ids grow with t on both sides (left lanes +1, +2 ... outwards; right
     // lanes -1, -2 ... outwards, i.e. towards -t): the neighbour across the
     // border at higher t has id + 1, the one at lower t has id - 1.
-    const hiT = Math.max(sec.innerT(node.laneId, ds, off), sec.outerT(node.laneId, ds, off));
-    const loT = Math.min(sec.innerT(node.laneId, ds, off), sec.outerT(node.laneId, ds, off));
+    const inT = sec.innerT(node.laneId, ds, off);
+    const outT = sec.outerT(node.laneId, ds, off);
+    const hiT = Math.max(inT, outT);
+    const loT = Math.min(inT, outT);
     if (o.t + half > hiT) this.addNeighbour(o, node, node.laneId + 1);
     if (o.t - half < loT) this.addNeighbour(o, node, node.laneId - 1);
   }

@@ -218,6 +218,8 @@ export class NpcDriver implements Agent<BicycleCommand> {
   private timeS = 0;
   /** Search distance of this tick, m. */
   private horizonM = 0;
+  /** Road s found by the last `follow`. */
+  private followS = 0;
 
   private readonly leaderNb = newLaneNeighbor();
   private readonly targetLeaderNb = newLaneNeighbor();
@@ -347,11 +349,11 @@ export class NpcDriver implements Agent<BicycleCommand> {
     const q = st.rotation;
     const yaw = Math.atan2(2 * (q[3] * q[2] + q[0] * q[1]), 1 - 2 * (q[1] * q[1] + q[2] * q[2]));
 
-    this.node = this.follow(this.node, x, y);
-    this.s = _pos.s;
+    this.node = this.follow(this.node, x, y, this.s);
+    this.s = this.followS;
     if (this.target >= 0) {
-      this.target = this.follow(this.target, x, y);
-      this.targetS = _pos.s;
+      this.target = this.follow(this.target, x, y, this.targetS);
+      this.targetS = this.followS;
     }
     const me = this.index.occupant(this.self);
     // A kinematic model's own speed is its ground truth, and is right from
@@ -486,16 +488,25 @@ export class NpcDriver implements Agent<BicycleCommand> {
 
   /**
    * Keep a lane chain current: locate (x, y) on the lane's road and step on to
-   * the next lane while the car is past the lane's end. Leaves the road
-   * coordinates in `_pos` and returns the node.
+   * the next lane while the car is past the lane's end. Leaves the road s in
+   * `followS` and returns the node. `sHint` (the last s) only warm-starts the
+   * projection; it never changes the result.
    */
-  private follow(nodeIndex: number, x: number, y: number): number {
+  private follow(nodeIndex: number, x: number, y: number, sHint: number): number {
+    const me = this.index.occupant(this.self);
     let n = nodeIndex;
     for (let hop = 0; hop < 4; hop++) {
       const node = this.index.node(n);
-      const road = this.index.roads[this.index.nodeRoad[n]!]!;
-      road.locate(x, y, _pos);
-      const past = node.direction > 0 ? _pos.s >= node.sTo : _pos.s <= node.sFrom;
+      const r = this.index.nodeRoad[n]!;
+      // The lane index placed this car from this same position this tick
+      // (refresh); on the same road its s is what locate would return.
+      if (me.located && me.roadIndex === r) {
+        this.followS = me.s;
+      } else {
+        this.index.roads[r]!.locate(x, y, _pos, sHint);
+        this.followS = _pos.s;
+      }
+      const past = node.direction > 0 ? this.followS >= node.sTo : this.followS <= node.sFrom;
       if (!past) break;
       const next = this.nextNode(n);
       if (next < 0) break;
