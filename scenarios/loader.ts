@@ -371,6 +371,10 @@ function checkSemantics(s: Scenario, file: string): void {
       throw new ScenarioError(file, `criteria[${i}].thresholdS`, `${c.thresholdS} s is not below the run's duration (${s.duration} s) and no criterion ends the run early, so it could never fail`);
     }
   });
+  s.expect?.failing.forEach((name, i) => {
+    if (!names.has(name)) throw new ScenarioError(file, `expect.failing[${i}]`, `no criterion named "${name}"; expected one of ${oneOf([...names])}`);
+    if (s.expect!.failing.indexOf(name) !== i) throw new ScenarioError(file, `expect.failing[${i}]`, `"${name}" is listed twice`);
+  });
 
   s.requirements.forEach((id, i) => {
     if (!(id in REQUIREMENTS)) throw new ScenarioError(file, `requirements[${i}]`, `unknown requirement "${id}"; expected ${oneOf(Object.keys(REQUIREMENTS))} (seeds/requirements.ts)`);

@@ -25,6 +25,12 @@ export interface RunResult {
    * "actor.sensor: what"; absent when none did.
    */
   groundTruth?: string[];
+  /**
+   * A negative control (the scenario's `expect`): the criteria it must fail,
+   * why, and whether the run failed exactly those (then it is an expected
+   * failure, XFAIL, which counts as a success).
+   */
+  expectedFailure?: { failing: string[]; why: string; met: boolean };
   /** For verdict "error": what went wrong. */
   error?: string;
   /** Position in the whole (unsharded) run list; set by the CLI. */
@@ -51,4 +57,20 @@ export function summarise(runs: RunResult[]): Report['summary'] {
   const failed = runs.filter((r) => r.verdict === 'fail').length;
   const errors = runs.filter((r) => r.verdict === 'error').length;
   return { runs: runs.length, passed, failed, errors, passRate: runs.length ? passed / runs.length : 0 };
+}
+
+/**
+ * Whether a run is a success for its suite: a pass, or a negative control
+ * that failed exactly as expected. A negative control that passes (XPASS)
+ * is not: the scenario no longer shows what it was built to show.
+ */
+export function runSucceeded(r: RunResult): boolean {
+  if (r.expectedFailure) return r.verdict === 'fail' && r.expectedFailure.met;
+  return r.verdict === 'pass';
+}
+
+/** The verdict as a suite shows it: PASS, FAIL, ERROR, XFAIL (failed as expected) or XPASS (passed, expected to fail). */
+export function verdictLabel(r: RunResult): string {
+  if (r.expectedFailure && r.verdict !== 'error') return r.expectedFailure.met ? 'XFAIL' : r.verdict === 'pass' ? 'XPASS' : 'FAIL';
+  return r.verdict.toUpperCase();
 }

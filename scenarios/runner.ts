@@ -128,6 +128,10 @@ export class Run {
     });
     const verdict: Verdict = this.errorMessage ? 'error' : criteria.every((c) => c.passed) ? 'pass' : 'fail';
     const grants = groundTruthGrants(this.scenario);
+    const expect = this.scenario.expect;
+    const expectedFailure = expect
+      ? { failing: expect.failing, why: expect.why, met: verdict === 'fail' && criteria.every((c) => c.passed !== expect.failing.includes(c.name)) }
+      : undefined;
     this.finalResult = {
       scenario: this.scenario.name,
       file: this.loaded.file,
@@ -141,6 +145,7 @@ export class Run {
       steps: this.world.stepCount,
       endReason,
       ...(grants.length ? { groundTruth: grants } : {}),
+      ...(expectedFailure ? { expectedFailure } : {}),
       ...(this.errorMessage ? { error: this.errorMessage } : {}),
     };
     return this.finalResult;

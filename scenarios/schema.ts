@@ -660,6 +660,14 @@ export const scenarioSchema = z
     events: z.array(eventSchema).default([]),
     vary: z.array(varySchema).default([]).describe('parameters drawn from the seed: dotted paths, array items by index or by id'),
     criteria: z.array(criterionSchema).min(1),
+    expect: z
+      .object({
+        failing: z.array(z.string().min(1)).min(1).describe('names of the criteria that must fail (every other criterion must pass)'),
+        why: z.string().min(1).describe('what the failure demonstrates, e.g. the crash V2X would have avoided'),
+      })
+      .strict()
+      .optional()
+      .describe('a negative control: the run is expected to fail exactly these criteria. It then counts as a success (XFAIL); passing is a failure (XPASS)'),
   })
   .strict();
 

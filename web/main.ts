@@ -11,7 +11,7 @@
 import type { Subscription } from 'rxjs';
 import type { Run } from '../scenarios/runner.ts';
 import { startRun } from '../scenarios/runner.ts';
-import type { RunResult } from '../scenarios/result.ts';
+import { verdictLabel, type RunResult } from '../scenarios/result.ts';
 import { BACKEND_IDS, type BackendId } from '../sim/physics/backend.ts';
 import { loadLibrary, type LibraryEntry } from './library.ts';
 import { DrivingPanel } from './driving-panel.ts';
@@ -330,10 +330,12 @@ function finish(): void {
   state.result = r;
   state.playing = false;
   renderPanels();
-  const word = r.verdict.toUpperCase();
+  const word = verdictLabel(r);
   dom.banner.className = `verdict-banner verdict-${r.verdict}`;
   dom.banner.hidden = false;
-  setText(dom.verdictLine, `${r.scenario} · seed ${r.seed} · ${r.backend} · ${r.simTime.toFixed(2)} s · ${r.error ?? r.endReason}`);
+  // A negative control says what its failure demonstrates.
+  const control = r.expectedFailure ? ` · ${r.expectedFailure.met ? 'failed as expected' : 'NOT as expected'}: ${r.expectedFailure.why}` : '';
+  setText(dom.verdictLine, `${r.scenario} · seed ${r.seed} · ${r.backend} · ${r.simTime.toFixed(2)} s · ${r.error ?? r.endReason}${control}`);
   setText(dom.verdictHash, `state ${r.stateHash}`);
   dom.verdictHash.title = r.stateHash;
   dom.resultCard.hidden = false;

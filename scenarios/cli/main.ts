@@ -19,7 +19,7 @@ import { preflight } from '../build.ts';
 import { displayPath, expandScenarioPaths, loadScenarioFile } from '../node-io.ts';
 import { formatValue, toJUnit } from '../reports/junit.ts';
 import { checkReport, sweepDrivingScore, toJson } from '../reports/json.ts';
-import type { RunResult, SweepInfo } from '../result.ts';
+import { runSucceeded, verdictLabel, type RunResult, type SweepInfo } from '../result.ts';
 import { runJobs } from './pool.ts';
 import { ACTOR_KINDS, SENSOR_TYPES } from '../schema.ts';
 
@@ -133,7 +133,7 @@ export function summaryTable(runs: RunResult[]): string {
     r.scenario,
     String(r.seed),
     r.backend,
-    r.verdict.toUpperCase(),
+    verdictLabel(r),
     r.verdict === 'error' ? (r.error ?? r.endReason).slice(0, 60) : r.criteria.filter((c) => !c.passed).map((c) => `${c.name}=${formatValue(c)}`).join(', ') || '-',
     ...(scored ? [score(r)] : []),
     `${r.simTime.toFixed(2)} s`,
@@ -154,10 +154,13 @@ function groundTruthNotes(runs: RunResult[]): string[] {
 
 function summaryLine(runs: RunResult[]): string {
   const passed = runs.filter((r) => r.verdict === 'pass').length;
-  const failed = runs.filter((r) => r.verdict === 'fail').length;
+  const xfail = runs.filter((r) => r.expectedFailure?.met && r.verdict === 'fail').length;
+  const failed = runs.filter((r) => r.verdict === 'fail').length - xfail;
   const errors = runs.filter((r) => r.verdict === 'error').length;
   const rate = runs.length ? ((100 * passed) / runs.length).toFixed(1) : '0.0';
-  return `${passed} passed, ${failed} failed${errors ? `, ${errors} errors` : ''} (${runs.length} runs, pass rate ${rate} %)`;
+  const xpass = runs.filter((r) => r.expectedFailure && r.verdict === 'pass').length;
+  const controls = xfail || xpass ? `, ${xfail} failed as expected${xpass ? `, ${xpass} passed but were expected to fail` : ''}` : '';
+  return `${passed} passed, ${failed} failed${controls}${errors ? `, ${errors} errors` : ''} (${runs.length} runs, pass rate ${rate} %)`;
 }
 
 /**
@@ -286,7 +289,7 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
   if (score) io.out(score);
   if (values.json) writeReport(values.json, toJson(runs, sweep));
   if (values.junit) writeReport(values.junit, toJUnit(runs));
-  return runs.every((r) => r.verdict === 'pass') ? 0 : 1;
+  return runs.every(runSucceeded) ? 0 : 1;
 }
 
 function cmdValidate(argv: string[], io: Io): number {
@@ -396,7 +399,7 @@ function cmdMerge(argv: string[], io: Io): number {
   if (score) io.out(score);
   if (values.json) writeReport(values.json, toJson(runs, sweep));
   if (values.junit) writeReport(values.junit, toJUnit(runs));
-  return runs.every((r) => r.verdict === 'pass') ? 0 : 1;
+  return runs.every(runSucceeded) ? 0 : 1;
 }
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {

@@ -5,7 +5,7 @@
  * values, an <error> for runs that could not complete.
  */
 import type { CriterionResult } from '../criteria/criterion.ts';
-import type { RunResult } from '../result.ts';
+import { runSucceeded, type RunResult } from '../result.ts';
 
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
@@ -31,11 +31,11 @@ export function toJUnit(runs: RunResult[], suiteName = 'skylane'): string {
   const time = (rs: RunResult[]) => rs.reduce((t, r) => t + r.wallTime, 0).toFixed(3);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${escapeXml(suiteName)}" tests="${runs.length}" failures="${total((r) => r.verdict === 'fail')}" errors="${total((r) => r.verdict === 'error')}" time="${time(runs)}">`,
+    `<testsuites name="${escapeXml(suiteName)}" tests="${runs.length}" failures="${total((r) => r.verdict !== 'error' && !runSucceeded(r))}" errors="${total((r) => r.verdict === 'error')}" time="${time(runs)}">`,
   ];
   for (const [file, rs] of byFile) {
     lines.push(
-      `  <testsuite name="${escapeXml(file)}" tests="${rs.length}" failures="${rs.filter((r) => r.verdict === 'fail').length}" errors="${rs.filter((r) => r.verdict === 'error').length}" skipped="0" time="${time(rs)}">`,
+      `  <testsuite name="${escapeXml(file)}" tests="${rs.length}" failures="${rs.filter((r) => r.verdict !== 'error' && !runSucceeded(r)).length}" errors="${rs.filter((r) => r.verdict === 'error').length}" skipped="0" time="${time(rs)}">`,
     );
     for (const r of rs) {
       lines.push(`    <testcase classname="skylane.${escapeXml(r.scenario)}" name="${escapeXml(caseName(r))}" file="${escapeXml(r.file)}" time="${r.wallTime.toFixed(3)}">`);
@@ -45,13 +45,22 @@ export function toJUnit(runs: RunResult[], suiteName = 'skylane'): string {
         ['simTime', String(r.simTime)],
         ['stateHash', r.stateHash],
         ['endReason', r.endReason],
+        ...(r.expectedFailure ? [['expectedFailure', `${r.expectedFailure.met ? 'met' : 'NOT met'}: ${r.expectedFailure.failing.join(', ')} (${r.expectedFailure.why})`]] : []),
         ...(r.groundTruth ?? []).map((g, i) => [`groundTruth.${i}`, g]),
         ...r.criteria.map((c) => [`criterion.${c.name}`, `${c.passed ? 'pass' : 'FAIL'}: ${formatValue(c)} (threshold ${c.threshold ?? 'none'} ${c.unit}, ${c.thresholdSource})`]),
       ];
       lines.push('      <properties>');
       for (const [k, v] of props) lines.push(`        <property name="${escapeXml(k!)}" value="${escapeXml(v!)}"/>`);
       lines.push('      </properties>');
-      if (r.verdict === 'fail') {
+      if (r.expectedFailure && r.verdict !== 'error') {
+        // A negative control: failing exactly as expected is this test case's success.
+        if (!r.expectedFailure.met) {
+          const msg = r.verdict === 'pass'
+            ? `expected ${r.expectedFailure.failing.join(', ')} to fail (${r.expectedFailure.why}), but every criterion passed`
+            : `expected exactly ${r.expectedFailure.failing.join(', ')} to fail; failing: ${r.criteria.filter((c) => !c.passed).map((c) => c.name).join(', ')}`;
+          lines.push(`      <failure message="${escapeXml(msg)}" type="ExpectedFailureNotMet">${escapeXml(msg)}</failure>`);
+        }
+      } else if (r.verdict === 'fail') {
         const failing = r.criteria.filter((c) => !c.passed);
         const msg = failing.map((c) => `${c.name}: ${formatValue(c)} (threshold ${c.threshold ?? 'none'})`).join('; ');
         const body = failing.map((c) => `${c.name}: ${c.reason}`).join('\n');
