@@ -79,7 +79,10 @@ import { BMW_320I, wheelbaseM, type CarParams } from '../vehicles/car/params.ts'
 import { newRoadPose } from '../vehicles/road/geometry.ts';
 import type { RoadNetwork } from '../vehicles/road/road-network.ts';
 import { idmAccel, type IdmParams } from '../vehicles/traffic/idm.ts';
+import { LaneGraph } from '../vehicles/road/lane-graph.ts';
 import { LaneFrame } from './ha-pilot/lane-frame.ts';
+import { RouteFrame, type PathFrame } from './ha-pilot/route-frame.ts';
+import { routeSpeedTarget, type SpeedTarget } from './ha-pilot/speed-profile.ts';
 import { newLeader, ObjectTracks, type Leader } from './ha-pilot/object-tracks.ts';
 import { PoseEstimator } from './ha-pilot/pose-estimator.ts';
 import { mapSpec, networkFromMapSpec } from './ha-pilot/road-map.ts';
@@ -109,6 +112,18 @@ export const haPilotParams = z
     radar: z.string().default('radar').describe('name of the radar (optional sensor)'),
     imu: z.string().default('imu').describe('name of the IMU (optional sensor)'),
     odometry: z.string().default('odometry').describe('name of the wheel odometry (optional sensor)'),
+    destination: z
+      .object({ road: z.string().min(1), lane: z.number().int().refine((l) => l !== 0, 'lane 0 is the centre line'), s: z.number().finite().nonnegative() })
+      .strict()
+      .optional()
+      .describe('where to drive, on the HD map (road, lane, s): the pilot plans a route over the lane graph and stops there; none: follow the current lane (v1)'),
+    lateralAccelMps2: z
+      .number()
+      .positive()
+      .max(4.89)
+      .default(2.5)
+      .describe('curve speed bound v^2 kappa <= this, m/s^2: a design value under AASHTO low-speed urban side friction (~0.3 g) and nuPlan comfort bound 4.89; tracks ~8.5 m junction turns inside the lane'),
+    routeMinLookaheadM: z.number().positive().default(3.5).describe('pure-pursuit lookahead floor on a route (junction turns of ~8 m radius), m'),
   })
   .strict();
 export type HaPilotParams = z.infer<typeof haPilotParams>;
@@ -173,6 +188,22 @@ const RADAR_MATCH_M = 2;
 const RADAR_MIN_MOVING_MPS = 2;
 
 const _ahead = newRoadPose();
+const _target: SpeedTarget = { speedMps: 0, aheadBinds: false };
+
+/** One lane graph per map, shared by every pilot that drives it. */
+const GRAPHS = new WeakMap<RoadNetwork, LaneGraph>();
+function graphOf(net: RoadNetwork): LaneGraph {
+  let g = GRAPHS.get(net);
+  if (!g) GRAPHS.set(net, (g = new LaneGraph(net)));
+  return g;
+}
+
+/**
+ * Where the front bumper stops before a stop point (a stop line, the
+ * destination), m: CARLA's stop-sign rule wants the front within 4 m of the
+ * line; 1 m leaves room for the IDM's slow final approach on either side.
+ */
+const STOP_BEFORE_M = 1;
 
 export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
   readonly rateHz: number;
@@ -181,6 +212,10 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
   private readonly injectedMap: RoadNetwork | undefined;
   private network: RoadNetwork | undefined;
   private lane: LaneFrame | undefined;
+  private graph: LaneGraph | undefined;
+  /** The planned route, once the pilot knows where it starts (v2; undefined without a destination). */
+  route: RouteFrame | undefined;
+  private routeFailed = false;
   readonly pose = new PoseEstimator();
   readonly tracks = new ObjectTracks();
   private readonly idm: IdmParams;
@@ -193,6 +228,8 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
   /** For tests and debugging views: the mode, the leader and what triggered the MRM. */
   mode: PilotMode = 'drive';
   mrmReason = '';
+  /** Why no route could be planned, if none could. */
+  routeReason = '';
   mrmStartS = NaN;
   readonly leader: Leader = newLeader();
   /** Last lateral offset from the lane centre the pilot estimated, m. */
@@ -224,6 +261,14 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     this.network = this.injectedMap ?? (this.p.map ? networkFromMapSpec(this.p.map) : undefined);
     if (!this.network) throw new Error(`ha-pilot of '${ctx.actorId}' has no map: give params.map (the world.road spec) or inject one`);
     this.lane = new LaneFrame(this.network);
+    this.route = undefined;
+    this.routeFailed = false;
+    this.graph = undefined;
+    const dest = this.p.destination;
+    if (dest) {
+      this.graph = graphOf(this.network);
+      if (!this.graph.nodeAt(dest.road, dest.lane, dest.s)) throw new Error(`ha-pilot of '${ctx.actorId}': destination road ${dest.road} lane ${dest.lane} s=${dest.s} is not a drivable lane of the map`);
+    }
     this.pose.reset();
     this.tracks.reset();
     this.lastT = NaN;
@@ -232,6 +277,7 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     this.monitored = [];
     this.mode = 'drive';
     this.mrmReason = '';
+    this.routeReason = '';
     this.mrmStartS = NaN;
     this.offsetM = 0;
     this.accelDemandMps2 = 0;
@@ -266,29 +312,49 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
       // Without an MRM (a baseline) it keeps its pedals released, as a driver-less car would.
       return this.command(this.features.mrm ? -p.mrmDecelMps2 : 0, 0, pose.speedMps);
     }
-    // 2. Lane frame.
-    lane.locate(pose.x, pose.y);
-    this.offsetM = lane.offsetM;
+    // 2. Lane frame, and the route once the start lane is known.
+    if (!this.route) lane.locate(pose.x, pose.y);
+    if (this.graph && !this.route && !this.routeFailed) this.planRoute(t);
+    const route = this.route;
+    if (route) route.locate(pose.x, pose.y);
+    const frame: PathFrame = route ?? lane;
+    this.offsetM = route ? route.offsetM : lane.offsetM;
     const v = pose.speedMps;
 
     // 4. Leader.
     const egoHalfWidth = this.car.bodyWidthM / 2;
     const egoFront = this.car.bodyLengthM / 2;
     this.tracks.update(r[p.objectList], t, pose.x, pose.y, pose.headingRad, p.objectListMountXM);
-    const leader = this.tracks.leader(lane, t, egoFront, 0, egoHalfWidth + p.corridorMarginM, this.leader);
-    this.radarLeader(r[p.radar], t, v, egoFront, leader);
+    const leader = this.tracks.leader(frame, t, egoFront, 0, egoHalfWidth + p.corridorMarginM, this.leader);
+    this.radarLeader(r[p.radar], t, v, egoFront, frame, leader);
 
     // 5. Longitudinal.
-    const limit = Number.isFinite(lane.speedLimitMps) ? lane.speedLimitMps : 120 / 3.6;
-    const vRef = Math.min(limit - SPEED_LIMIT_MARGIN_MPS, p.maxSpeedMps ?? Infinity);
+    const limitHere = route ? route.speedLimitMps : lane.speedLimitMps;
+    const limit = Number.isFinite(limitHere) ? limitHere : 120 / 3.6;
+    let vRef = Math.min(limit - SPEED_LIMIT_MARGIN_MPS, p.maxSpeedMps ?? Infinity);
+    let feedForward = 0;
+    if (route) {
+      // Curves and lower limits ahead, met by braking at the comfortable deceleration.
+      routeSpeedTarget(route, v, p.maxSpeedMps ?? Infinity, SPEED_LIMIT_MARGIN_MPS, p.lateralAccelMps2, p.comfortDecelMps2 / 2, _target);
+      vRef = Math.min(vRef, _target.speedMps);
+      if (_target.aheadBinds && v > vRef - 1) feedForward = -p.comfortDecelMps2 / 2;
+    }
     const err = vRef - v;
-    let aCruise = SPEED_KP * err + SPEED_KI * this.speedI;
+    let aCruise = SPEED_KP * err + SPEED_KI * this.speedI + feedForward;
     aCruise = Math.min(Math.max(aCruise, -p.comfortDecelMps2), p.maxAccelMps2);
     let aFollow = Infinity;
     const closing = leader.found ? v - leader.speedMps : 0;
+    this.idm.desiredSpeedMps = Math.max(vRef, 1);
     if (leader.found && this.features.following) {
-      this.idm.desiredSpeedMps = Math.max(vRef, 1);
       aFollow = idmAccel(Math.max(v, 0), leader.gapM, closing, this.idm);
+    }
+    // Stop points ahead (the destination; lines and yielding in v2's junction logic): a standing virtual leader.
+    if (route) {
+      const stopAt = this.stopPointM(route, t, v, egoFront);
+      if (stopAt < Infinity) {
+        const gap = stopAt - route.egoM - egoFront - STOP_BEFORE_M + this.idm.minGapM;
+        aFollow = Math.min(aFollow, gap > 0 ? idmAccel(Math.max(v, 0), gap, v, this.idm) : -p.comfortDecelMps2);
+      }
     }
     let a = Math.min(aCruise, aFollow);
     // Anti-windup: integrate only near the set speed, while cruise binds and is not saturated.
@@ -314,14 +380,43 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     // 6. Lateral: pure pursuit from the rear axle (a baseline without lane keeping holds the wheel straight).
     if (!this.features.laneKeeping) return this.command(a, 0, v);
     const L = wheelbaseM(this.car);
-    const ld = Math.min(Math.max(p.lookaheadTimeS * Math.abs(v), p.minLookaheadM), p.maxLookaheadM);
-    lane.pointAhead(ld, _ahead);
+    const ld = Math.min(Math.max(p.lookaheadTimeS * Math.abs(v), route ? p.routeMinLookaheadM : p.minLookaheadM), p.maxLookaheadM);
+    if (route) route.pointAhead(ld, _ahead);
+    else lane.pointAhead(ld, _ahead);
     const c = Math.cos(pose.headingRad), s = Math.sin(pose.headingRad);
     const rx = pose.x - this.car.cogToRearAxleM * c, ry = pose.y - this.car.cogToRearAxleM * s;
     const dx = _ahead.x - rx, dy = _ahead.y - ry;
     const dist = Math.hypot(dx, dy);
     const sinAlpha = (-s * dx + c * dy) / dist;
     return this.command(a, Math.atan((2 * L * sinAlpha) / dist), v);
+  }
+
+  /** Plan the route from the lane the ego is bound to; no route: the minimal risk manoeuvre (the mission cannot be done). */
+  private planRoute(t: number): void {
+    const lane = this.lane!, dest = this.p.destination!;
+    let result;
+    try {
+      result = this.graph!.route({ roadId: lane.road!.id, laneId: lane.laneId, s: lane.s }, { roadId: dest.road, laneId: dest.lane, s: dest.s });
+    } catch (e) {
+      result = { found: false as const, reason: (e as Error).message };
+    }
+    if (!result.found) {
+      this.routeFailed = true;
+      this.routeReason = result.reason;
+      if (this.features.mrm && this.mode === 'drive') this.startMrm(t, `no route: ${result.reason}`);
+      return;
+    }
+    this.route = new RouteFrame(this.network!, this.graph!, result.steps);
+    this.route.locate(this.pose.x, this.pose.y, true);
+  }
+
+  /**
+   * Path distance of the nearest point the car must stop before, m
+   * (Infinity: none): the route's end, the destination, which the pilot
+   * reaches and holds (it does not drive on past it).
+   */
+  private stopPointM(route: RouteFrame, _t: number, _v: number, _egoFront: number): number {
+    return route.lengthM;
   }
 
   private startMrm(t: number, reason: string): void {
@@ -334,11 +429,11 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
    * The radar's nearest return, if it lies in the ego's lane ahead, as a
    * leader when it is nearer than the object list's (or the list has none).
    */
-  private radarLeader(reading: Reading | undefined, t: number, v: number, egoFront: number, out: Leader): void {
+  private radarLeader(reading: Reading | undefined, t: number, v: number, egoFront: number, lane: PathFrame, out: Leader): void {
     if (!reading || !fresh(reading, t, this.p.sensorTimeoutS)) return;
     const ret = reading.value as RadarReturn;
     if (!ret.detected) return;
-    const pose = this.pose, lane = this.lane!;
+    const pose = this.pose;
     const bx = this.p.radarMountXM + ret.rangeM * Math.cos(ret.azimuthRad);
     const by = ret.rangeM * Math.sin(ret.azimuthRad);
     const c = Math.cos(pose.headingRad), s = Math.sin(pose.headingRad);

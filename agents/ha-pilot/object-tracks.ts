@@ -11,7 +11,7 @@
  */
 import type { Reading } from '../../sim/sensor.ts';
 import type { ObjectList } from '../../sim/sensors/object-list.ts';
-import type { LaneFrame } from './lane-frame.ts';
+import type { PathFrame } from './route-frame.ts';
 
 /** A track unseen this long is dropped, s: three missed samples at 10 Hz, beyond 1e-4 odds at p_d = 0.95. */
 const HOLD_S = 0.35;
@@ -93,7 +93,7 @@ export class ObjectTracks {
    * (ego half width plus margin) around the lateral position `centerM` of
    * the ego's lane frame, into `out`.
    */
-  leader(lane: LaneFrame, t: number, egoFrontM: number, centerM: number, corridorHalfM: number, out: Leader): Leader {
+  leader(lane: PathFrame, t: number, egoFrontM: number, centerM: number, corridorHalfM: number, out: Leader): Leader {
     out.found = false;
     out.gapM = Infinity;
     out.speedMps = 0;

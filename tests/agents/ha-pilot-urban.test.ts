@@ -1,0 +1,101 @@
+/**
+ * ha-pilot v2 in scenario runs (tests/fixtures/cars/ha-pilot-*.yaml):
+ * routes over the lane graph through junctions, traffic lights, stop signs
+ * and yielding. Each run is judged by the scenario's own criteria and, here,
+ * by the ego's ground-truth trace.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import type { HaPilotAgent } from '../../agents/ha-pilot.ts';
+import { loadScenarioText } from '../../scenarios/loader.ts';
+import type { RunResult } from '../../scenarios/result.ts';
+import { startRun } from '../../scenarios/runner.ts';
+import { newLanePosition } from '../../vehicles/road/road.ts';
+import { FIXTURES } from '../helpers.ts';
+
+export interface UrbanDrive {
+  result: RunResult;
+  /** Final road, lane, s and speed of the ego (ground truth). */
+  end: { roadId: string | undefined; laneId: number | undefined; s: number; v: number };
+  /** Largest ego speed seen, m/s. */
+  maxV: number;
+  /** Samples every 0.1 s: time, ego speed, road and s. */
+  trace: { t: number; v: number; roadId: string | undefined; s: number; x: number; y: number }[];
+  pilot: HaPilotAgent;
+}
+
+/** Run a fixture under tests/fixtures/cars (optionally edited) to its end, tracing the ego. */
+export async function urbanDrive(fixture: string, edit?: (doc: any) => void, backend: 'rapier' | 'cannon' = 'rapier'): Promise<UrbanDrive> {
+  const doc = parse(readFileSync(`${FIXTURES}/cars/${fixture}`, 'utf8'));
+  edit?.(doc);
+  const run = await startRun(loadScenarioText(stringify(doc, { aliasDuplicateObjects: false }), fixture), { backend });
+  try {
+    const net = run.road!.network;
+    const ego = run.world.stateOf('ego');
+    const pos = newLanePosition();
+    const where = () => {
+      let best: { roadId: string | undefined; laneId: number | undefined; s: number } = { roadId: undefined, laneId: undefined, s: NaN };
+      let bestD = Infinity;
+      for (const r of net.roads) {
+        r.locate(ego.position[0], ego.position[1], pos);
+        if (pos.inRange && pos.laneId !== undefined && Math.abs(pos.distanceM) < bestD) {
+          bestD = Math.abs(pos.distanceM);
+          best = { roadId: r.id, laneId: pos.laneId, s: pos.s };
+        }
+      }
+      return best;
+    };
+    const trace: UrbanDrive['trace'] = [];
+    let maxV = 0;
+    while (!run.done) {
+      run.step(10);
+      const v = Math.hypot(ego.linearVelocity[0], ego.linearVelocity[1]);
+      maxV = Math.max(maxV, v);
+      const w = where();
+      trace.push({ t: run.time, v, roadId: w.roadId, s: w.s, x: ego.position[0], y: ego.position[1] });
+    }
+    const w = where();
+    const pilot = (run.world as any).agents?.get?.('ego') as HaPilotAgent;
+    return { result: run.result(), end: { ...w, v: Math.hypot(ego.linearVelocity[0], ego.linearVelocity[1]) }, maxV, trace, pilot };
+  } finally {
+    run.dispose();
+  }
+}
+
+function failing(r: RunResult): string[] {
+  return r.criteria.filter((c) => !c.passed).map((c) => `${c.name}: ${c.reason}`);
+}
+
+describe('ha-pilot v2: routes over the lane graph', () => {
+  it('turns left through a junction connecting road and stops at its destination', async () => {
+    const d = await urbanDrive('ha-pilot-route-left.yaml');
+    expect(failing(d.result)).toEqual([]);
+    expect(d.end.roadId).toBe('x/north');
+    expect(d.end.laneId).toBe(-1);
+    // Stopped with its centre within a car length before the destination (s = 60).
+    expect(d.end.s).toBeGreaterThan(60 - 5);
+    expect(d.end.s).toBeLessThan(60.5);
+    expect(d.end.v).toBeLessThan(0.1);
+    // Slowed for the ~8.5 m-radius turn: sqrt(2.5 m/s^2 x 8.5 m) = 4.6 m/s.
+    const inTurn = d.trace.filter((p) => Math.hypot(p.x, p.y) < 6);
+    expect(inTurn.length).toBeGreaterThan(0);
+    expect(Math.max(...inTurn.map((p) => p.v))).toBeLessThan(6);
+  }, 60_000);
+
+  it('goes straight across and turns right, by the route to each destination', async () => {
+    const straight = await urbanDrive('ha-pilot-route-left.yaml', (doc) => {
+      doc.actors[0].agent.params.destination = { road: 'x/east', lane: -1, s: 60 };
+      doc.criteria = doc.criteria.filter((c: any) => c.type !== 'route-completion');
+    });
+    expect(failing(straight.result)).toEqual([]);
+    expect(straight.end.roadId).toBe('x/east');
+    const right = await urbanDrive('ha-pilot-route-left.yaml', (doc) => {
+      doc.actors[0].agent.params.destination = { road: 'x/south', lane: -1, s: 60 };
+      doc.criteria = doc.criteria.filter((c: any) => c.type !== 'route-completion');
+    });
+    expect(failing(right.result)).toEqual([]);
+    expect(right.end.roadId).toBe('x/south');
+    expect(right.end.v).toBeLessThan(0.1);
+  }, 60_000);
+});
