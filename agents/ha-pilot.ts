@@ -81,9 +81,10 @@ import type { RoadNetwork } from '../vehicles/road/road-network.ts';
 import { idmAccel, type IdmParams } from '../vehicles/traffic/idm.ts';
 import { LaneGraph } from '../vehicles/road/lane-graph.ts';
 import { LaneFrame } from './ha-pilot/lane-frame.ts';
+import { LightBeliefs, routeStopLines, stopLineAhead, type RouteStopLine } from './ha-pilot/junction.ts';
 import { RouteFrame, type PathFrame } from './ha-pilot/route-frame.ts';
 import { routeSpeedTarget, type SpeedTarget } from './ha-pilot/speed-profile.ts';
-import { newLeader, ObjectTracks, type Leader } from './ha-pilot/object-tracks.ts';
+import { newLeader, ObjectTracks, type Leader, type Track } from './ha-pilot/object-tracks.ts';
 import { PoseEstimator } from './ha-pilot/pose-estimator.ts';
 import { mapSpec, networkFromMapSpec } from './ha-pilot/road-map.ts';
 
@@ -112,6 +113,7 @@ export const haPilotParams = z
     radar: z.string().default('radar').describe('name of the radar (optional sensor)'),
     imu: z.string().default('imu').describe('name of the IMU (optional sensor)'),
     odometry: z.string().default('odometry').describe('name of the wheel odometry (optional sensor)'),
+    trafficLights: z.string().default('traffic-lights').describe('name of the traffic-light camera (optional sensor; without it every light reads unknown, so the pilot stops at signalised lines)'),
     destination: z
       .object({ road: z.string().min(1), lane: z.number().int().refine((l) => l !== 0, 'lane 0 is the centre line'), s: z.number().finite().nonnegative() })
       .strict()
@@ -150,8 +152,10 @@ export interface PilotFeatures {
   aeb: boolean;
   /** Fault monitor and minimal risk manoeuvre. */
   mrm: boolean;
+  /** On a route: stop for red and yellow lights and at stop signs (./ha-pilot/junction.ts). */
+  junctionRules: boolean;
 }
-export const ALL_FEATURES: Readonly<PilotFeatures> = { laneKeeping: true, following: true, aeb: true, mrm: true };
+export const ALL_FEATURES: Readonly<PilotFeatures> = { laneKeeping: true, following: true, aeb: true, mrm: true, junctionRules: true };
 
 export type PilotMode = 'drive' | 'mrm' | 'mrc';
 
@@ -174,6 +178,20 @@ const SPEED_I_BAND_MPS = 1;
 /** Actuator lag the AEB trigger allows for: the brake's 0.1 s time constant, three of them to ~95 %. */
 const BRAKE_DELAY_S = 0.3;
 
+/**
+ * Largest rate at which the demand rises (brake released, throttle applied),
+ * m/s^3: 2.5, well inside nuPlan's 4.13 m/s^3 longitudinal-jerk comfort
+ * bound (seeds:miit-2a-comfort-*), the same figure as the MRM's ramp.
+ */
+const RELEASE_JERK_MPS3 = 2.5;
+/**
+ * Towards standstill the MRM's deceleration is k v, k = 1 1/s: the jerk of
+ * that tail is k^2 v <= k x 2.5 m/s^2 = 2.5 m/s^3 (inside nuPlan's 4.13),
+ * where v1 held 2.5 m/s^2 through v = 0 and jolted the car (6.2 m/s^3).
+ */
+const MRM_EASE_PER_S = 1;
+/** Floor of that tail, m/s^2: the car still reaches the 0.1 m/s standstill in ~2 s from 1 m/s. */
+const MRM_EASE_FLOOR_MPS2 = 0.3;
 /** A radar return within this of the list's leader gap is the same target, m (radar range sigma 0.4 m, list box extents). */
 const RADAR_MATCH_M = 2;
 /**
@@ -188,6 +206,7 @@ const RADAR_MATCH_M = 2;
 const RADAR_MIN_MOVING_MPS = 2;
 
 const _ahead = newRoadPose();
+const _rel: [number, number] = [0, 0];
 const _target: SpeedTarget = { speedMps: 0, aheadBinds: false };
 
 /** One lane graph per map, shared by every pilot that drives it. */
@@ -216,6 +235,9 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
   /** The planned route, once the pilot knows where it starts (v2; undefined without a destination). */
   route: RouteFrame | undefined;
   private routeFailed = false;
+  /** Stop lines on the route, in path order, with their stop-or-go state. */
+  stopLines: RouteStopLine[] = [];
+  readonly lights = new LightBeliefs();
   readonly pose = new PoseEstimator();
   readonly tracks = new ObjectTracks();
   private readonly idm: IdmParams;
@@ -263,6 +285,8 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     this.lane = new LaneFrame(this.network);
     this.route = undefined;
     this.routeFailed = false;
+    this.stopLines = [];
+    this.lights.reset();
     this.graph = undefined;
     const dest = this.p.destination;
     if (dest) {
@@ -291,7 +315,7 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
 
     // 3. Fault monitor (first tick: every sensor the pilot reads that is there and healthy is monitored from now on).
     if (this.monitored.length === 0) {
-      this.monitored = [p.gnss, p.objectList, p.radar, p.imu, p.odometry].filter((n, i) => i < 2 || r[n]?.healthy === true);
+      this.monitored = [p.gnss, p.objectList, p.radar, p.imu, p.odometry, p.trafficLights].filter((n, i) => i < 2 || r[n]?.healthy === true);
     }
     if (this.mode === 'drive' && this.features.mrm) {
       for (const n of this.monitored) {
@@ -350,7 +374,8 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     }
     // Stop points ahead (the destination; lines and yielding in v2's junction logic): a standing virtual leader.
     if (route) {
-      const stopAt = this.stopPointM(route, t, v, egoFront);
+      this.lights.update(r[p.trafficLights]);
+      const stopAt = this.stopPointM(route, t, v, egoFront, dt);
       if (stopAt < Infinity) {
         const gap = stopAt - route.egoM - egoFront - STOP_BEFORE_M + this.idm.minGapM;
         aFollow = Math.min(aFollow, gap > 0 ? idmAccel(Math.max(v, 0), gap, v, this.idm) : -p.comfortDecelMps2);
@@ -369,9 +394,15 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     }
     if (this.aebActive && (!leader.found || closing <= 0 || v < STOPPED_MPS)) this.aebActive = false;
     if (this.aebActive) a = -this.car.maxBrakeDecelMps2;
+    // Comfort: ease off the brake (or onto the throttle) at no more than the comfort jerk, so that
+    // a light turning green or a leader pulling away does not jolt the car. Braking is never delayed.
+    // After braking harder than the comfort deceleration (an emergency), the release starts from the comfort level.
+    if (!this.aebActive && a > this.accelDemandMps2) a = Math.min(a, Math.max(this.accelDemandMps2, -p.comfortDecelMps2) + RELEASE_JERK_MPS3 * dt);
     // MRM.
     if (this.mode !== 'drive') {
-      const ramp = Math.min(p.mrmDecelMps2, p.mrmJerkMps3 * (t - this.mrmStartS));
+      // Ramped in at mrmJerk, and eased off towards standstill (decel proportional to speed, k = MRM_EASE_PER_S),
+      // so the car settles into the held stop without the jerk of a brake held hard through v = 0.
+      const ramp = Math.min(p.mrmDecelMps2, p.mrmJerkMps3 * (t - this.mrmStartS), Math.max(MRM_EASE_PER_S * v, MRM_EASE_FLOOR_MPS2));
       a = Math.min(a, -ramp);
       if (v < STOPPED_MPS) this.mode = 'mrc';
     }
@@ -408,6 +439,7 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     }
     this.route = new RouteFrame(this.network!, this.graph!, result.steps);
     this.route.locate(this.pose.x, this.pose.y, true);
+    this.stopLines = routeStopLines(this.network!, this.route);
   }
 
   /**
@@ -415,8 +447,17 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
    * (Infinity: none): the route's end, the destination, which the pilot
    * reaches and holds (it does not drive on past it).
    */
-  private stopPointM(route: RouteFrame, _t: number, _v: number, _egoFront: number): number {
-    return route.lengthM;
+  private stopPointM(route: RouteFrame, t: number, v: number, egoFront: number, dt: number): number {
+    let at = route.lengthM;
+    if (this.features.junctionRules && this.stopLines.length) {
+      const reactionM = v * (1 / this.rateHz + BRAKE_DELAY_S);
+      const follower = (tr: Track): boolean => {
+        route.relative(tr.x, tr.y, _rel);
+        return _rel[0] < 0 && Math.abs(_rel[1]) < route.laneWidthM;
+      };
+      at = Math.min(at, stopLineAhead(this.stopLines, this.lights, this.tracks.tracks, t, dt, v, route.egoM + egoFront, reactionM, follower));
+    }
+    return at;
   }
 
   private startMrm(t: number, reason: string): void {

@@ -46,6 +46,7 @@ const HA_PILOT: AgentEntry = {
       { name: q.radar, type: 'radar', required: false },
       { name: q.imu, type: 'imu', required: false },
       { name: q.odometry, type: 'wheel-odometry', required: false },
+      { name: q.trafficLights, type: 'traffic-lights', required: false },
     ];
   },
   // The scenario's road network is the HD map; params.map (a world.road spec) remains for direct use.

@@ -86,16 +86,43 @@ describe('ha-pilot v2: routes over the lane graph', () => {
   it('goes straight across and turns right, by the route to each destination', async () => {
     const straight = await urbanDrive('ha-pilot-route-left.yaml', (doc) => {
       doc.actors[0].agent.params.destination = { road: 'x/east', lane: -1, s: 60 };
+      doc.world.road.params.signal.offsetS = 0; // the through phase is green from t = 0 to 30 s
       doc.criteria = doc.criteria.filter((c: any) => c.type !== 'route-completion');
     });
     expect(failing(straight.result)).toEqual([]);
     expect(straight.end.roadId).toBe('x/east');
     const right = await urbanDrive('ha-pilot-route-left.yaml', (doc) => {
       doc.actors[0].agent.params.destination = { road: 'x/south', lane: -1, s: 60 };
+      doc.world.road.params.signal.offsetS = 0;
       doc.criteria = doc.criteria.filter((c: any) => c.type !== 'route-completion');
     });
     expect(failing(right.result)).toEqual([]);
     expect(right.end.roadId).toBe('x/south');
     expect(right.end.v).toBeLessThan(0.1);
+  }, 60_000);
+});
+
+describe('ha-pilot v2: traffic lights', () => {
+  it('stops at the line on red, read by its traffic-light camera, and goes on green', async () => {
+    const d = await urbanDrive('ha-pilot-red-light.yaml');
+    expect(failing(d.result)).toEqual([]);
+    // Waiting before t = 20 s (its green), centre about a metre plus half a car behind the line at s = 6.
+    const waiting = d.trace.filter((p) => p.t > 16.5 && p.t < 19.5);
+    expect(Math.max(...waiting.map((p) => p.v))).toBeLessThan(0.1);
+    for (const p of waiting) {
+      expect(p.roadId).toBe('x/west');
+      expect(p.s).toBeGreaterThan(6 + 2.3);
+      expect(p.s).toBeLessThan(6 + 2.3 + 4);
+    }
+    expect(d.end.roadId).toBe('x/east');
+  }, 60_000);
+
+  it('without the camera every light is unknown, so it waits at the line', async () => {
+    const d = await urbanDrive('ha-pilot-red-light.yaml', (doc) => {
+      doc.actors[0].sensors = doc.actors[0].sensors.filter((s: any) => s.type !== 'traffic-lights');
+      doc.duration = 30;
+    });
+    expect(d.end.roadId).toBe('x/west');
+    expect(d.end.v).toBeLessThan(0.1);
   }, 60_000);
 });
