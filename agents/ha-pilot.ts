@@ -220,9 +220,13 @@ function graphOf(net: RoadNetwork): LaneGraph {
 /**
  * Where the front bumper stops before a stop point (a stop line, the
  * destination), m: CARLA's stop-sign rule wants the front within 4 m of the
- * line; 1 m leaves room for the IDM's slow final approach on either side.
+ * line; 1.5 m leaves room for the eased final metre of the stop (below).
  */
-const STOP_BEFORE_M = 1;
+const STOP_BEFORE_M = 1.5;
+/** Towards standstill at a stop point the deceleration is at most k v, k = 1.5 1/s: tail jerk <= k a, under 2 m/s^3 here. */
+const STOP_EASE_PER_S = 1.5;
+/** Within this of the stop point the car brakes at the comfort deceleration to a standstill, m. */
+const STOP_SETTLE_M = 0.05;
 
 export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
   readonly rateHz: number;
@@ -241,6 +245,7 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
   readonly pose = new PoseEstimator();
   readonly tracks = new ObjectTracks();
   private readonly idm: IdmParams;
+  private readonly stopIdm: IdmParams;
   private kinematic = false;
   private lastT = NaN;
   private speedI = 0;
@@ -276,6 +281,7 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
       accelExponent: 4,
       maxDecelMps2: params.maxDecelMps2,
     };
+    this.stopIdm = { ...this.idm, timeHeadwayS: 0 };
   }
 
   reset(ctx: AgentContext): void {
@@ -377,8 +383,17 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
       this.lights.update(r[p.trafficLights]);
       const stopAt = this.stopPointM(route, t, v, egoFront, dt);
       if (stopAt < Infinity) {
-        const gap = stopAt - route.egoM - egoFront - STOP_BEFORE_M + this.idm.minGapM;
-        aFollow = Math.min(aFollow, gap > 0 ? idmAccel(Math.max(v, 0), gap, v, this.idm) : -p.comfortDecelMps2);
+        const d = stopAt - route.egoM - egoFront - STOP_BEFORE_M;
+        const gap = d + this.idm.minGapM;
+        // A standing target has no time gap to keep: the IDM with T = 0 brakes on its "intelligent" term alone.
+        this.stopIdm.desiredSpeedMps = this.idm.desiredSpeedMps;
+        aFollow = Math.min(aFollow, gap > 0 ? idmAccel(Math.max(v, 0), gap, v, this.stopIdm) : -p.comfortDecelMps2);
+        // The IDM's approach to a standing target fades out over the last metres (its s0 term);
+        // the constant deceleration that stops exactly at the point finishes the stop decisively, once it
+        // reaches half the comfort deceleration (below that the IDM approaches, or creeps up from a standstill).
+        const need = d > STOP_SETTLE_M ? (v * v) / (2 * d) : v > STOPPED_MPS ? p.comfortDecelMps2 : 0;
+        // Eased towards standstill as the MRM is (decel <= k v), so the car settles without a jolt.
+        if (need > p.comfortDecelMps2 / 2) aFollow = Math.min(aFollow, -Math.min(need, Math.max(STOP_EASE_PER_S * v, MRM_EASE_FLOOR_MPS2)));
       }
     }
     let a = Math.min(aCruise, aFollow);
@@ -398,6 +413,9 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     // a light turning green or a leader pulling away does not jolt the car. Braking is never delayed.
     // After braking harder than the comfort deceleration (an emergency), the release starts from the comfort level.
     if (!this.aebActive && a > this.accelDemandMps2) a = Math.min(a, Math.max(this.accelDemandMps2, -p.comfortDecelMps2) + RELEASE_JERK_MPS3 * dt);
+    // Mild braking (within the comfort deceleration: curves, limits, stop lines far ahead) is also applied at the
+    // comfort jerk; anything harder is applied at once.
+    else if (!this.aebActive && a < this.accelDemandMps2 && a >= -p.comfortDecelMps2) a = Math.max(a, this.accelDemandMps2 - RELEASE_JERK_MPS3 * dt);
     // MRM.
     if (this.mode !== 'drive') {
       // Ramped in at mrmJerk, and eased off towards standstill (decel proportional to speed, k = MRM_EASE_PER_S),

@@ -1,0 +1,110 @@
+/**
+ * ha-pilot v2's junction rules closed-loop on a hand-built map: the pilot
+ * drives a kinematic car (it commands acceleration and steering) that this
+ * test integrates, fed perfect GNSS and a perfect object list. The map is
+ * the intersection builder's with its stop lines turned into stop-sign
+ * lines (no traffic lights), as the all-way-stop builder makes them.
+ */
+import { describe, expect, it } from 'vitest';
+import { HaPilotAgent, haPilotParams } from '../../agents/ha-pilot.ts';
+import type { Observation } from '../../sim/agent.ts';
+import { Rng } from '../../sim/rng.ts';
+import type { Detection } from '../../sim/sensors/object-list.ts';
+import type { BicycleCommand } from '../../vehicles/car/kinematic-bicycle.ts';
+import { BMW_320I, wheelbaseM } from '../../vehicles/car/params.ts';
+import { buildIntersection } from '../../vehicles/road/builders.ts';
+import { RoadNetwork } from '../../vehicles/road/road-network.ts';
+
+function stopSignMap(): RoadNetwork {
+  const d = buildIntersection({ armLengthM: 100 });
+  return new RoadNetwork({ ...d, trafficLights: [], stopLines: d.stopLines!.map((l) => ({ ...l, control: { kind: 'stop-sign' as const } })) });
+}
+
+/** Another vehicle, as a function of time: world position and velocity. */
+type Other = (t: number) => { x: number; y: number; vx: number; vy: number };
+
+interface Step {
+  t: number;
+  x: number;
+  y: number;
+  v: number;
+}
+
+/** The west arm's stop line: box half size 8.5 m (1 lane, 2 m sidewalk, 3 m margin) + 6 m. */
+const LINE_X = -14.5;
+const FRONT = BMW_320I.bodyLengthM / 2;
+
+function simulate(params: Record<string, unknown>, others: Other[], seconds: number, start = { x: -60, y: -1.75, v: 10 }): Step[] {
+  const net = stopSignMap();
+  const pilot = new HaPilotAgent(haPilotParams.parse(params), { map: net });
+  pilot.reset({ actorId: 'ego', actorKind: 'car-kinematic', mission: {}, params, rng: Rng.stream(1, 'agent/ego') });
+  const L = wheelbaseM(BMW_320I);
+  let { x, y, v } = start;
+  let h = 0;
+  const dt = 1 / 20;
+  const out: Step[] = [];
+  for (let k = 0; k * dt < seconds; k++) {
+    const t = k * dt;
+    const c = Math.cos(h), s = Math.sin(h);
+    const detections: Detection[] = others.map((o, i): Detection => {
+      const p = o(t);
+      const dx = p.x - x, dy = p.y - y;
+      return { trackId: i + 1, kind: 'car-kinematic', position: [c * dx + s * dy, -s * dx + c * dy, 0], velocity: [c * p.vx + s * p.vy, -s * p.vx + c * p.vy, 0], size: [4.6, 1.8, 1.4] };
+    }).filter((d) => Math.hypot(d.position[0], d.position[1]) < 50);
+    const obs: Observation = {
+      time: t,
+      sensors: {
+        gnss: { time: t, healthy: true, value: { position: [x, y, 0], velocity: [v * c, v * s, 0], headingRad: h } },
+        objects: { time: t, healthy: true, value: { detections } },
+      },
+      v2x: [],
+    };
+    const cmd = pilot.act(obs, t) as BicycleCommand;
+    v = Math.max(0, v + cmd.accelMps2 * dt);
+    x += v * Math.cos(h) * dt;
+    y += v * Math.sin(h) * dt;
+    h += (v / L) * Math.tan(cmd.steeringRad) * dt;
+    out.push({ t, x, y, v });
+  }
+  return out;
+}
+
+const EAST = { destination: { road: 'x/east', lane: -1, s: 40 } };
+
+/** Longest run of samples below 0.1 m/s with the front within 4 m before the line, s. */
+function heldStopS(trace: Step[]): number {
+  let best = 0, run = 0;
+  for (const p of trace) {
+    const front = p.x + FRONT;
+    if (p.v < 0.1 && front <= LINE_X && front >= LINE_X - 4) run += 0.05;
+    else run = 0;
+    best = Math.max(best, run);
+  }
+  return best;
+}
+
+describe('ha-pilot v2: stop signs (hand-built map)', () => {
+  it('stops fully within 4 m of the line for at least 0.5 s, then crosses an empty junction', () => {
+    const trace = simulate(EAST, [], 30);
+    expect(heldStopS(trace)).toBeGreaterThanOrEqual(0.5);
+    const end = trace[trace.length - 1]!;
+    expect(end.x).toBeGreaterThan(20);
+  });
+
+  it('waits for a crossing car in or about to enter the junction, then goes', () => {
+    // Northbound on the south arm's incoming lane (x = +1.75), 10 m/s, through the junction centre at t = 10.5 s.
+    const crossing: Other = (t) => ({ x: 1.75, y: -105 + 10 * t, vx: 0, vy: 10 });
+    const trace = simulate(EAST, [crossing], 30);
+    const alone = simulate(EAST, [], 30);
+    expect(heldStopS(trace)).toBeGreaterThanOrEqual(0.5);
+    // It waited longer than with the junction empty.
+    expect(heldStopS(trace)).toBeGreaterThan(heldStopS(alone) + 0.3);
+    // The ego's front never enters the junction box (|x| < 8.5) while the other car is within 12 m of the centre.
+    for (const p of trace) {
+      const o = crossing(p.t);
+      if (Math.abs(o.y) < 12) expect(p.x + FRONT).toBeLessThan(-8.5);
+    }
+    expect(trace[trace.length - 1]!.x).toBeGreaterThan(20);
+  });
+});
+
