@@ -81,6 +81,7 @@ import type { RoadNetwork } from '../vehicles/road/road-network.ts';
 import { idmAccel, type IdmParams } from '../vehicles/traffic/idm.ts';
 import { LaneGraph } from '../vehicles/road/lane-graph.ts';
 import { LaneFrame } from './ha-pilot/lane-frame.ts';
+import { PedestrianYield, routeCrosswalks, type RouteCrosswalk } from './ha-pilot/yielding.ts';
 import { LightBeliefs, routeStopLines, stopLineAhead, type RouteStopLine } from './ha-pilot/junction.ts';
 import { RouteFrame, type PathFrame } from './ha-pilot/route-frame.ts';
 import { routeSpeedTarget, type SpeedTarget } from './ha-pilot/speed-profile.ts';
@@ -154,8 +155,10 @@ export interface PilotFeatures {
   mrm: boolean;
   /** On a route: stop for red and yellow lights and at stop signs (./ha-pilot/junction.ts). */
   junctionRules: boolean;
+  /** On a route: yield to pedestrians at crosswalks and to any crossing the path (./ha-pilot/yielding.ts). */
+  yielding: boolean;
 }
-export const ALL_FEATURES: Readonly<PilotFeatures> = { laneKeeping: true, following: true, aeb: true, mrm: true, junctionRules: true };
+export const ALL_FEATURES: Readonly<PilotFeatures> = { laneKeeping: true, following: true, aeb: true, mrm: true, junctionRules: true, yielding: true };
 
 export type PilotMode = 'drive' | 'mrm' | 'mrc';
 
@@ -242,6 +245,8 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
   /** Stop lines on the route, in path order, with their stop-or-go state. */
   stopLines: RouteStopLine[] = [];
   readonly lights = new LightBeliefs();
+  crosswalks: RouteCrosswalk[] = [];
+  readonly pedestrians = new PedestrianYield();
   readonly pose = new PoseEstimator();
   readonly tracks = new ObjectTracks();
   private readonly idm: IdmParams;
@@ -292,6 +297,7 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     this.route = undefined;
     this.routeFailed = false;
     this.stopLines = [];
+    this.crosswalks = [];
     this.lights.reset();
     this.graph = undefined;
     const dest = this.p.destination;
@@ -458,6 +464,7 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     this.route = new RouteFrame(this.network!, this.graph!, result.steps);
     this.route.locate(this.pose.x, this.pose.y, true);
     this.stopLines = routeStopLines(this.network!, this.route);
+    this.crosswalks = routeCrosswalks(this.network!, this.route);
   }
 
   /**
@@ -474,6 +481,10 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
         return _rel[0] < 0 && Math.abs(_rel[1]) < route.laneWidthM;
       };
       at = Math.min(at, stopLineAhead(this.stopLines, this.lights, this.tracks.tracks, t, dt, v, route.egoM + egoFront, reactionM, follower));
+    }
+    if (this.features.yielding) {
+      const car = this.car;
+      at = Math.min(at, this.pedestrians.stopPointM(this.network!, route, this.crosswalks, this.tracks.tracks, t, v, egoFront, car.bodyWidthM / 2, car.bodyLengthM, this.p.maxAccelMps2));
     }
     return at;
   }

@@ -20,8 +20,14 @@ function stopSignMap(): RoadNetwork {
   return new RoadNetwork({ ...d, trafficLights: [], stopLines: d.stopLines!.map((l) => ({ ...l, control: { kind: 'stop-sign' as const } })) });
 }
 
-/** Another vehicle, as a function of time: world position and velocity. */
-type Other = (t: number) => { x: number; y: number; vx: number; vy: number };
+/** Another road user, as a function of time: world position and velocity (and kind; default a car). */
+type Other = (t: number) => { x: number; y: number; vx: number; vy: number; kind?: string };
+
+/** The intersection with no stop lines or lights at all (an uncontrolled junction), for the yielding tests. */
+function plainMap(): RoadNetwork {
+  const d = buildIntersection({ armLengthM: 100 });
+  return new RoadNetwork({ ...d, trafficLights: [], stopLines: [] });
+}
 
 interface Step {
   t: number;
@@ -34,8 +40,7 @@ interface Step {
 const LINE_X = -14.5;
 const FRONT = BMW_320I.bodyLengthM / 2;
 
-function simulate(params: Record<string, unknown>, others: Other[], seconds: number, start = { x: -60, y: -1.75, v: 10 }): Step[] {
-  const net = stopSignMap();
+function simulate(params: Record<string, unknown>, others: Other[], seconds: number, start = { x: -60, y: -1.75, v: 10 }, net = stopSignMap()): Step[] {
   const pilot = new HaPilotAgent(haPilotParams.parse(params), { map: net });
   pilot.reset({ actorId: 'ego', actorKind: 'car-kinematic', mission: {}, params, rng: Rng.stream(1, 'agent/ego') });
   const L = wheelbaseM(BMW_320I);
@@ -49,7 +54,8 @@ function simulate(params: Record<string, unknown>, others: Other[], seconds: num
     const detections: Detection[] = others.map((o, i): Detection => {
       const p = o(t);
       const dx = p.x - x, dy = p.y - y;
-      return { trackId: i + 1, kind: 'car-kinematic', position: [c * dx + s * dy, -s * dx + c * dy, 0], velocity: [c * p.vx + s * p.vy, -s * p.vx + c * p.vy, 0], size: [4.6, 1.8, 1.4] };
+      const ped = p.kind === 'pedestrian';
+      return { trackId: i + 1, kind: p.kind ?? 'car-kinematic', size: ped ? [0.5, 0.5, 1.8] : [4.6, 1.8, 1.4], position: [c * dx + s * dy, -s * dx + c * dy, 0], velocity: [c * p.vx + s * p.vy, -s * p.vx + c * p.vy, 0] };
     }).filter((d) => Math.hypot(d.position[0], d.position[1]) < 50);
     const obs: Observation = {
       time: t,
@@ -108,3 +114,40 @@ describe('ha-pilot v2: stop signs (hand-built map)', () => {
   });
 });
 
+
+/** Closest distance from a point to the ego's footprint (a 4.6 x 1.8 m box heading +x), m. */
+function footprintDistance(p: Step, x: number, y: number): number {
+  const dx = Math.max(Math.abs(x - p.x) - BMW_320I.bodyLengthM / 2, 0), dy = Math.max(Math.abs(y - p.y) - BMW_320I.bodyWidthM / 2, 0);
+  return Math.hypot(dx, dy);
+}
+
+describe('ha-pilot v2: yielding to pedestrians (hand-built map)', () => {
+  const start = { x: -95, y: -1.75, v: 10 };
+
+  it('stops before a crosswalk a pedestrian is crossing, and goes once it is clear', () => {
+    // The west arm's crosswalk spans x = -12.5 to -9.5; a pedestrian crosses it northwards at 1.2 m/s from t = 2 s,
+    // on the carriageway (|y| < 3.5) from t = 6.6 to 12.4 s; the car would reach it at about t = 8 s.
+    const ped: Other = (t) => ({ x: -11, y: t < 2 ? -9 : -9 + 1.2 * (t - 2), vx: 0, vy: t < 2 ? 0 : 1.2, kind: 'pedestrian' });
+    const trace = simulate(EAST, [ped], 40, start, plainMap());
+    let closest = Infinity;
+    for (const p of trace) closest = Math.min(closest, footprintDistance(p, ped(p.t).x, ped(p.t).y));
+    expect(closest).toBeGreaterThan(1);
+    // It waited: stopped before the crosswalk while the pedestrian was on the carriageway (|y| < 3.5).
+    const onRoad = trace.filter((p) => Math.abs(ped(p.t).y) < 3.5);
+    for (const p of onRoad) expect(p.x + FRONT).toBeLessThan(-12.5);
+    expect(trace[trace.length - 1]!.x).toBeGreaterThan(20);
+  });
+
+  it('brakes for a pedestrian stepping out mid-block who will be in its path when it gets there, not for one standing on the sidewalk', () => {
+    const stepping: Other = (t) => ({ x: -40, y: t < 1 ? -5.5 : -5.5 + 1.0 * (t - 1), vx: 0, vy: t < 1 ? 0 : 1.0, kind: 'pedestrian' });
+    const standing: Other = () => ({ x: -55, y: -6, vx: 0, vy: 0, kind: 'pedestrian' });
+    const trace = simulate(EAST, [stepping], 40, start, plainMap());
+    let closest = Infinity;
+    for (const p of trace) closest = Math.min(closest, footprintDistance(p, stepping(p.t).x, stepping(p.t).y));
+    expect(closest).toBeGreaterThan(1);
+    expect(trace[trace.length - 1]!.x).toBeGreaterThan(20);
+    // Alone with one standing on the sidewalk at x = -55, it keeps its speed past them.
+    const calm = simulate(EAST, [standing], 10, start, plainMap());
+    expect(calm.find((p) => p.x > -55)!.v).toBeGreaterThan(9);
+  });
+});
