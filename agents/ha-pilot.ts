@@ -79,8 +79,11 @@ import { BMW_320I, wheelbaseM, type CarParams } from '../vehicles/car/params.ts'
 import { newRoadPose } from '../vehicles/road/geometry.ts';
 import type { RoadNetwork } from '../vehicles/road/road-network.ts';
 import { idmAccel, type IdmParams } from '../vehicles/traffic/idm.ts';
+import { COMFORT_STOP_DECEL_MPS2 } from '../vehicles/traffic/signal-compliance.ts';
 import { LaneGraph } from '../vehicles/road/lane-graph.ts';
+import { accModelAccel } from './ha-pilot/acc-model.ts';
 import { LaneFrame } from './ha-pilot/lane-frame.ts';
+import { LaneChangeGate } from './ha-pilot/lane-change.ts';
 import { PedestrianYield, routeCrosswalks, type RouteCrosswalk } from './ha-pilot/yielding.ts';
 import { LightBeliefs, routeStopLines, stopLineAhead, type RouteStopLine } from './ha-pilot/junction.ts';
 import { RouteFrame, type PathFrame } from './ha-pilot/route-frame.ts';
@@ -157,8 +160,10 @@ export interface PilotFeatures {
   junctionRules: boolean;
   /** On a route: yield to pedestrians at crosswalks and to any crossing the path (./ha-pilot/yielding.ts). */
   yielding: boolean;
+  /** On a route: start a required lane change only into a safe gap (./ha-pilot/lane-change.ts); off: change blind. */
+  gapAcceptance: boolean;
 }
-export const ALL_FEATURES: Readonly<PilotFeatures> = { laneKeeping: true, following: true, aeb: true, mrm: true, junctionRules: true, yielding: true };
+export const ALL_FEATURES: Readonly<PilotFeatures> = { laneKeeping: true, following: true, aeb: true, mrm: true, junctionRules: true, yielding: true, gapAcceptance: true };
 
 export type PilotMode = 'drive' | 'mrm' | 'mrc';
 
@@ -187,6 +192,20 @@ const BRAKE_DELAY_S = 0.3;
  * bound (seeds:miit-2a-comfort-*), the same figure as the MRM's ramp.
  */
 const RELEASE_JERK_MPS3 = 2.5;
+/** Rate at which non-critical braking is applied, m/s^3: inside nuPlan's 4.13 after the Savitzky-Golay filter the criterion uses. */
+const BRAKE_JERK_MPS3 = 3;
+/**
+ * Rate at which braking the situation needs (above ITE's 3 m/s^2) is applied, m/s^3: 10, about what the
+ * 0.1 s brake lag allows anyway (vehicles/car/car.ts), so no step; the AEB is never limited. Throttle is
+ * released at once (from a positive demand straight to 0).
+ */
+const CRITICAL_BRAKE_JERK_MPS3 = 6;
+/**
+ * Following brakes at up to this multiple of the kinematically needed deceleration (bKin), 1.5: the closing
+ * speed is gone with a third of the excess gap left; a Skylane design value (the ACC model's tanh term adds
+ * a full b on top of the CAH, which alone exceeds nuPlan's -4.05 m/s^2 when a slower car is revealed).
+ */
+const FOLLOW_MARGIN = 1.5;
 /**
  * Towards standstill the MRM's deceleration is k v, k = 1 1/s: the jerk of
  * that tail is k^2 v <= k x 2.5 m/s^2 = 2.5 m/s^3 (inside nuPlan's 4.13),
@@ -247,6 +266,7 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
   readonly lights = new LightBeliefs();
   crosswalks: RouteCrosswalk[] = [];
   readonly pedestrians = new PedestrianYield();
+  readonly laneChangeGate = new LaneChangeGate();
   readonly pose = new PoseEstimator();
   readonly tracks = new ObjectTracks();
   private readonly idm: IdmParams;
@@ -255,6 +275,8 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
   private lastT = NaN;
   private speedI = 0;
   private aebActive = false;
+  /** This tick's situation needs more than the comfort deceleration (no jerk limit on braking). */
+  private critical = false;
   private monitored: string[] = [];
 
   /** For tests and debugging views: the mode, the leader and what triggered the MRM. */
@@ -382,8 +404,17 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     const closing = leader.found ? v - leader.speedMps : 0;
     this.idm.desiredSpeedMps = Math.max(vRef, 1);
     if (leader.found && this.features.following) {
-      aFollow = idmAccel(Math.max(v, 0), leader.gapM, closing, this.idm);
+      // The ACC model (IDM + constant-acceleration heuristic): a car merging in front, or a slower one revealed,
+      // is met with the braking the situation needs, not the IDM's overreaction to s << s*.
+      const aIdm = idmAccel(Math.max(v, 0), leader.gapM, closing, this.idm);
+      aFollow = accModelAccel(aIdm, Math.max(v, 0), Math.max(leader.speedMps, 0), 0, leader.gapM, this.idm.maxAccelMps2, this.idm.comfortDecelMps2);
     }
+    // The constant deceleration that would just cancel the closing speed before the standstill gap s0 (the
+    // CAH's own figure); following asks for at most FOLLOW_MARGIN times it (but never less than the comfort
+    // deceleration), and only a situation needing more than ITE's comfortable 3 m/s^2 skips the jerk limit.
+    const bKin = leader.found && closing > 0 ? (closing * closing) / (2 * Math.max(leader.gapM - this.idm.minGapM, 0.1)) : 0;
+    if (leader.found && this.features.following) aFollow = Math.max(aFollow, -Math.max(FOLLOW_MARGIN * bKin, p.comfortDecelMps2));
+    this.critical = FOLLOW_MARGIN * bKin > COMFORT_STOP_DECEL_MPS2;
     // Stop points ahead (the destination; lines and yielding in v2's junction logic): a standing virtual leader.
     if (route) {
       this.lights.update(r[p.trafficLights]);
@@ -399,6 +430,7 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
         // reaches half the comfort deceleration (below that the IDM approaches, or creeps up from a standstill).
         const need = d > STOP_SETTLE_M ? (v * v) / (2 * d) : v > STOPPED_MPS ? p.comfortDecelMps2 : 0;
         // Eased towards standstill as the MRM is (decel <= k v), so the car settles without a jolt.
+        if (need > p.comfortDecelMps2) this.critical = true;
         if (need > p.comfortDecelMps2 / 2) aFollow = Math.min(aFollow, -Math.min(need, Math.max(STOP_EASE_PER_S * v, MRM_EASE_FLOOR_MPS2)));
       }
     }
@@ -419,9 +451,10 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     // a light turning green or a leader pulling away does not jolt the car. Braking is never delayed.
     // After braking harder than the comfort deceleration (an emergency), the release starts from the comfort level.
     if (!this.aebActive && a > this.accelDemandMps2) a = Math.min(a, Math.max(this.accelDemandMps2, -p.comfortDecelMps2) + RELEASE_JERK_MPS3 * dt);
-    // Mild braking (within the comfort deceleration: curves, limits, stop lines far ahead) is also applied at the
-    // comfort jerk; anything harder is applied at once.
-    else if (!this.aebActive && a < this.accelDemandMps2 && a >= -p.comfortDecelMps2) a = Math.max(a, this.accelDemandMps2 - RELEASE_JERK_MPS3 * dt);
+    // Braking is applied at the comfort jerk too while the situation is not critical: the kinematic
+    // deceleration that still keeps s0 to the leader (or stops at the stop point) is within ITE's comfortable
+    // 3 m/s^2. Critical braking is ramped at CRITICAL_BRAKE_JERK_MPS3; AEB at once.
+    else if (!this.aebActive && a < this.accelDemandMps2) a = Math.max(a, this.accelDemandMps2 - (this.critical ? CRITICAL_BRAKE_JERK_MPS3 : BRAKE_JERK_MPS3) * dt);
     // MRM.
     if (this.mode !== 'drive') {
       // Ramped in at mrmJerk, and eased off towards standstill (decel proportional to speed, k = MRM_EASE_PER_S),
@@ -481,6 +514,9 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
         return _rel[0] < 0 && Math.abs(_rel[1]) < route.laneWidthM;
       };
       at = Math.min(at, stopLineAhead(this.stopLines, this.lights, this.tracks.tracks, t, dt, v, route.egoM + egoFront, reactionM, follower));
+    }
+    if (this.features.gapAcceptance) {
+      at = Math.min(at, this.laneChangeGate.holdPointM(this.network!, route, this.tracks.tracks, t, v, this.car.bodyLengthM, this.idm, this.p.comfortDecelMps2));
     }
     if (this.features.yielding) {
       const car = this.car;

@@ -126,3 +126,27 @@ describe('ha-pilot v2: traffic lights', () => {
     expect(d.end.v).toBeLessThan(0.1);
   }, 60_000);
 });
+
+describe('ha-pilot v2: route-required lane changes', () => {
+  it('merges from an on-ramp across the acceleration lane into the main line, to its destination', async () => {
+    const d = await urbanDrive('ha-pilot-merge.yaml');
+    expect(failing(d.result)).toEqual([]);
+    expect(d.end.roadId).toBe('main-out');
+    expect(d.end.laneId).toBe(-2);
+    expect(d.end.v).toBeLessThan(0.1);
+  }, 60_000);
+
+  it('does not start the change while the target lane has no safe gap: it holds its lane and stops before the change', async () => {
+    // A wrecked car standing in the target lane (main-out lane -2 at s = 100, x = 400 + 100) where the change would end.
+    const d = await urbanDrive('ha-pilot-merge.yaml', (doc) => {
+      doc.actors = doc.actors.filter((a: any) => !a.id.startsWith('npc'));
+      doc.actors.push({ id: 'wreck', kind: 'obstacle', shape: { type: 'box', sizeM: [4.5, 1.8, 1.5] }, pose: { position: [500, -5.625] } });
+      doc.duration = 30;
+      doc.criteria = doc.criteria.filter((c: any) => c.type === 'driving-collisions');
+    });
+    expect(failing(d.result)).toEqual([]);
+    expect(d.end.roadId).toBe('main-out');
+    expect(d.end.laneId).toBe(-3);
+    expect(d.end.v).toBeLessThan(0.1);
+  }, 60_000);
+});
