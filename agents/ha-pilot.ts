@@ -84,6 +84,7 @@ import { LaneGraph } from '../vehicles/road/lane-graph.ts';
 import { accModelAccel } from './ha-pilot/acc-model.ts';
 import { LaneFrame } from './ha-pilot/lane-frame.ts';
 import { LaneChangeGate } from './ha-pilot/lane-change.ts';
+import { offTheMap, roadClosedAhead, ShoulderTarget } from './ha-pilot/odd-monitor.ts';
 import { PedestrianYield, routeCrosswalks, type RouteCrosswalk } from './ha-pilot/yielding.ts';
 import { LightBeliefs, routeStopLines, stopLineAhead, type RouteStopLine } from './ha-pilot/junction.ts';
 import { RouteFrame, type PathFrame } from './ha-pilot/route-frame.ts';
@@ -267,6 +268,8 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
   crosswalks: RouteCrosswalk[] = [];
   readonly pedestrians = new PedestrianYield();
   readonly laneChangeGate = new LaneChangeGate();
+  /** Where the MRM stops: the hard shoulder when clear (lane following only), else the lane. */
+  readonly shoulder = new ShoulderTarget();
   readonly pose = new PoseEstimator();
   readonly tracks = new ObjectTracks();
   private readonly idm: IdmParams;
@@ -321,6 +324,7 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     this.stopLines = [];
     this.crosswalks = [];
     this.lights.reset();
+    this.shoulder.reset();
     this.graph = undefined;
     const dest = this.p.destination;
     if (dest) {
@@ -383,7 +387,16 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     const egoHalfWidth = this.car.bodyWidthM / 2;
     const egoFront = this.car.bodyLengthM / 2;
     this.tracks.update(r[p.objectList], t, pose.x, pose.y, pose.headingRad, p.objectListMountXM);
-    const leader = this.tracks.leader(frame, t, egoFront, 0, egoHalfWidth + p.corridorMarginM, this.leader);
+    // ODD exits (lane following): a closure across every lane ahead, or the map running out.
+    if (!route && this.mode === 'drive' && this.features.mrm) {
+      if (roadClosedAhead(lane, this.tracks.tracks, t, this.car.bodyWidthM)) this.startMrm(t, 'road closed ahead');
+      else if (offTheMap(lane, v, p.mrmDecelMps2)) this.startMrm(t, 'off the map');
+    }
+    if (route && this.mode === 'drive' && this.features.mrm && Math.abs(route.offsetM) > 2 * route.laneWidthM) this.startMrm(t, 'off the route');
+    // The MRM's stop position, decided once at its start with the tracks of that moment.
+    if (!route && this.mode !== 'drive' && Number.isNaN(this.shoulder.startS) && lane.road) this.shoulder.plan(lane, this.tracks.tracks, t, this.car.bodyWidthM);
+    const shift = route ? 0 : this.shoulder.offsetAt(t);
+    const leader = this.tracks.leader(frame, t, egoFront, shift, egoHalfWidth + p.corridorMarginM, this.leader);
     this.radarLeader(r[p.radar], t, v, egoFront, frame, leader);
 
     // 5. Longitudinal.
@@ -470,7 +483,13 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     const L = wheelbaseM(this.car);
     const ld = Math.min(Math.max(p.lookaheadTimeS * Math.abs(v), route ? p.routeMinLookaheadM : p.minLookaheadM), p.maxLookaheadM);
     if (route) route.pointAhead(ld, _ahead);
-    else lane.pointAhead(ld, _ahead);
+    else {
+      lane.pointAhead(ld, _ahead);
+      // During an MRM onto the shoulder: the lane centre shifted by the offset planned for when the car gets there.
+      const off = this.shoulder.offsetAt(t + ld / Math.max(v, 1));
+      _ahead.x -= off * Math.sin(_ahead.headingRad);
+      _ahead.y += off * Math.cos(_ahead.headingRad);
+    }
     const c = Math.cos(pose.headingRad), s = Math.sin(pose.headingRad);
     const rx = pose.x - this.car.cogToRearAxleM * c, ry = pose.y - this.car.cogToRearAxleM * s;
     const dx = _ahead.x - rx, dy = _ahead.y - ry;

@@ -150,3 +150,42 @@ describe('ha-pilot v2: route-required lane changes', () => {
     expect(d.end.v).toBeLessThan(0.1);
   }, 60_000);
 });
+
+describe('ha-pilot v2: minimal risk manoeuvre and ODD exits', () => {
+  const rightLane = (doc: any) => {
+    doc.actors[0].lane.lane = -3;
+    doc.actors = doc.actors.filter((a: any) => a.id === 'ego' || a.id === 'left');
+    doc.criteria = [{ type: 'no-collision' }, { type: 'mrm-success', withinS: 15 }, { type: 'off-road' }];
+  };
+
+  it('on GNSS loss in the lane next to the hard shoulder, moves onto the clear shoulder and stops there, hazards on', async () => {
+    const d = await urbanDrive('ha-pilot-gnss-fault.yaml', rightLane);
+    expect(failing(d.result)).toEqual([]);
+    expect(d.end.laneId).toBe(-4); // the shoulder (3 lanes each way)
+    expect(d.end.v).toBeLessThan(0.1);
+  }, 60_000);
+
+  it('stops in its lane when a car stands on the shoulder', async () => {
+    const d = await urbanDrive('ha-pilot-gnss-fault.yaml', (doc) => {
+      rightLane(doc);
+      doc.actors.push({ id: 'broken-down', kind: 'obstacle', shape: { type: 'box', sizeM: [4.5, 1.8, 1.5] }, pose: { position: [420, -12.75] } });
+    });
+    expect(failing(d.result)).toEqual([]);
+    expect(d.end.laneId).toBe(-3);
+  }, 60_000);
+
+  it('starts the MRM for a closure across every lane ahead (an ODD exit), and stops before it', async () => {
+    const d = await urbanDrive('ha-pilot-gnss-fault.yaml', (doc) => {
+      doc.actors = doc.actors.filter((a: any) => a.id === 'ego');
+      doc.events = [];
+      // A barrier across the three lanes at x = 420 (the carriageway is y = 0 to -11.25).
+      doc.actors.push({ id: 'barrier', kind: 'obstacle', shape: { type: 'box', sizeM: [0.5, 11.25, 1.2] }, pose: { position: [420, -5.625] } });
+      doc.criteria = [{ type: 'no-collision' }, { type: 'mrm-success', withinS: 15, trigger: { kind: 'time', atS: 1 } }];
+    });
+    // Stopped with its hazard lights on: the mrm-success criterion (the pilot's MRM, not a mere stop behind an obstacle).
+    expect(failing(d.result)).toEqual([]);
+    expect(d.end.v).toBeLessThan(0.1);
+    const last = d.trace[d.trace.length - 1]!;
+    expect(last.x).toBeLessThan(420 - 2);
+  }, 60_000);
+});
