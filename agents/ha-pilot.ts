@@ -1,42 +1,84 @@
 /**
- * `ha-pilot`: the reference HA (SAE level 4) agent for cars on motorways
- * (issue #3, section 6). v1: lane keeping, speed keeping, ACC following, AEB
- * and the DDT fallback.
+ * `ha-pilot`: the reference HA (SAE level 4) agent for cars (issue #3,
+ * section 6). v1 drove one motorway lane: lane keeping, speed keeping, ACC
+ * following, AEB and the DDT fallback. v2 drives a route over the HD map
+ * through urban junctions and motorway merges: traffic lights, stop signs,
+ * pedestrians, route-required lane changes into safe gaps, an MRM onto the
+ * hard shoulder, ODD exits, and comfort-limited longitudinal control.
  *
  * What it reads: GNSS (position, velocity, dual-antenna heading), the IMU's
  * yaw rate and the wheel odometry's speed (optional: they carry the pose
  * through a GNSS outage), the object list (required) and the forward radar
- * (optional) for obstacles, and the HD map (the road network, a prior an L4
- * system may hold). Never ground truth.
+ * (optional) for obstacles, the traffic-light camera (optional,
+ * sim/sensors/traffic-lights.ts: without it every light reads unknown and
+ * the pilot waits at signalised lines), and the HD map (the road network,
+ * a prior an L4 system may hold). Never ground truth.
+ *
+ * Modes of driving:
+ * - No `destination` (v1, backward compatible): it follows the lane it
+ *   starts in, on the road it starts on (./ha-pilot/lane-frame.ts).
+ * - `destination: { road, lane, s }`: on its first tick with a pose it plans
+ *   a route with `LaneGraph.route` from the lane it is on, and tracks that
+ *   route as one path, lane by lane through junction connecting roads, with
+ *   route lane changes drawn as minimum-jerk blends
+ *   (./ha-pilot/route-frame.ts). It stops at the destination and holds
+ *   there (it does not drive on past the route's end). No route: the MRM.
  *
  * Each tick, in this order:
  * 1. Pose (./ha-pilot/pose-estimator.ts): GNSS fix, gyro-aided heading with
  *    an estimated gyro bias, dead reckoning between fixes.
- * 2. Lane frame (./ha-pilot/lane-frame.ts): road, lane, s and lateral offset
- *    on the map; the lane's speed limit.
+ * 2. Lane frame or route frame: where the ego is along its path, its lateral
+ *    offset, the lane's speed limit.
  * 3. Fault monitor: a sensor the pilot drives with whose reading is
  *    unhealthy, or older than `sensorTimeoutS`, starts the minimal risk
  *    manoeuvre (below). It is latched: UN R157 (ALKS) §5.5.3 ends an MRM
- *    only at standstill, and §5.5.4 keeps the system off after it.
+ *    only at standstill, and §5.5.4 keeps the system off after it. ODD
+ *    exits start it too (./ha-pilot/odd-monitor.ts): standing objects
+ *    blocking every lane ahead (a closure not in the map), the ego off its
+ *    mapped lane or its road ending with nothing mapped beyond, the ego off
+ *    its route. (V2X loss would be one only if the pilot used V2X; it does
+ *    not yet: agents/ha-pilot/v2x-objects.ts is the V2X engineer's, and
+ *    `LightBeliefs.setSpat` in ./ha-pilot/junction.ts is the hook for SPaT.)
  * 4. Leader: the nearest object-list track in the ego's corridor now or
- *    within 1 s at its lateral speed (./ha-pilot/object-tracks.ts), and the
- *    radar's nearest return when it lies in the ego's lane (the radar reaches
- *    250 m, the object list 50 m); the nearer of the two.
- * 5. Longitudinal: a_des = min(cruise, follow, MRM, AEB), then pedals.
+ *    within 1 s at its lateral speed (./ha-pilot/object-tracks.ts), in the
+ *    path's frame (so a car crossing the route in a junction is in path),
+ *    and the radar's nearest return when it lies in the ego's lane (the
+ *    radar reaches 250 m, the object list 50 m); the nearer of the two.
+ * 5. Longitudinal: a_des = min(cruise, follow, stop points, MRM, AEB), then
+ *    comfort jerk limits, then pedals.
  *    - Cruise: a PI law on the speed error towards the lane's limit (capped
- *      by `maxSpeedMps`), with anti-windup (integrates only while it binds).
+ *      by `maxSpeedMps`), with anti-windup. On a route the set speed is also
+ *      the braking parabola under every limit and curve ahead
+ *      (./ha-pilot/speed-profile.ts): v <= sqrt(a_lat / kappa) with a_lat =
+ *      `lateralAccelMps2` (2.5 m/s^2, under AASHTO's ~0.3 g low-speed urban
+ *      side friction and nuPlan's 4.89 m/s^2 comfort bound), reached at half
+ *      the comfort deceleration with it fed forward.
  *    - Follow (ACC): the IDM (Treiber, Hennecke & Helbing 2000, Phys. Rev. E
  *      62:1805; vehicles/traffic/idm.ts) with time gap T = `timeGapS`,
  *      default 1.8 s. ISO 15622:2018 (ACC) requires a steady-state time gap
  *      of at least 0.8 s and at least one selectable setting between 1.5 and
  *      2.2 s; 1.8 s is that range's middle and the common "half the
- *      speedometer in metres" rule (0.5 m per km/h = 1.8 s). IDM keeps a
- *      gap above s0 + v T in steady state (its equilibrium gap grows with
- *      the (v/v0)^4 term), so the steady time gap is never below T; while
- *      it settles onto a slower leader it may pass a little inside it (1.7 s
- *      in tests/agents). Unlike ACC's comfort-limited 3.5 m/s^2 (ISO 15622),
- *      an L4 pilot may brake to the tyres' limit: IDM's floor is
+ *      speedometer in metres" rule (0.5 m per km/h = 1.8 s). The IDM is
+ *      blended with the constant-acceleration heuristic as in the "ACC
+ *      model" of Kesting, Treiber & Helbing 2010 (Phil. Trans. R. Soc. A
+ *      368:4585; ./ha-pilot/acc-model.ts), and capped at 1.5 x the
+ *      deceleration that just cancels the closing speed before s0 (never
+ *      below the comfort deceleration): a car merging in front or a slower
+ *      one revealed by a lane change is met with the braking the situation
+ *      needs, not the IDM's overreaction to s << s* (v1 braked at 9 m/s^2
+ *      for NPC lane changes in highway-dense). The floor is still
  *      `maxDecelMps2` (9 m/s^2, vehicles/traffic/idm.ts's b_max).
+ *    - Stop points (on a route): the destination; a stop line whose light is
+ *      red, yellow with a comfortable stop possible (signal-compliance.ts's
+ *      dilemma rule) or unknown; a stop sign until its stop is made and the
+ *      junction is clear (./ha-pilot/junction.ts); a crosswalk with a
+ *      pedestrian on it or stepping onto it, and any pedestrian predicted in
+ *      the path when the car gets there (./ha-pilot/yielding.ts); the start
+ *      of a route lane change whose target-lane gap is not safe (MOBIL's
+ *      safety criterion, ./ha-pilot/lane-change.ts). Each is a standing
+ *      virtual leader 1.5 m beyond the front bumper's stop position, met by
+ *      the IDM with T = 0 and finished by the exact constant deceleration,
+ *      eased towards standstill.
  *    - AEB: full braking while the time to collision with the in-path
  *      leader, gap / closing speed, is below the time the car needs to
  *      cancel the closing speed at full braking (dv / 2 a_max) plus the
@@ -50,24 +92,40 @@
  *      choice, not a standard's number. Held until the closing speed is
  *      gone. The fixtures follow Euro NCAP's AEB Car-to-Car shapes (CCRb:
  *      the target braking at 6 m/s^2, 12 m headway at 50 km/h).
+ *    - Comfort: the demand rises (brake released, throttle applied) at no
+ *      more than 2.5 m/s^3, and braking that is not critical (the situation
+ *      needs no more than ITE's comfortable 3 m/s^2) is applied at 3 m/s^3,
+ *      critical braking at 6 m/s^3, AEB at once: inside nuPlan's 4.13 m/s^3
+ *      longitudinal-jerk bound after its filter, except when the traffic
+ *      ahead brakes hard.
  *    - Pedals: feed-forward through the car's own model (vehicles/car/car.ts:
  *      drive force min(F_max, P/v), brake force m a_brake), the calibration
  *      a vehicle's controller is built with.
  * 6. Lateral: pure pursuit (R. C. Coulter, "Implementation of the Pure
  *    Pursuit Path Tracking Algorithm", CMU-RI-TR-92-01, 1992) from the rear
- *    axle to the lane centre `lookaheadTimeS` x v ahead (within
- *    [minLookaheadM, maxLookaheadM]): delta = atan(2 L sin(alpha) / l_d).
+ *    axle to the path `lookaheadTimeS` x v ahead (within [minLookaheadM,
+ *    maxLookaheadM]; on a route the floor is `routeMinLookaheadM`, 3.5 m,
+ *    for ~8.5 m-radius junction turns): delta = atan(2 L sin(alpha) / l_d).
  *    On a steady curve pure pursuit is exact for a kinematic vehicle; the
  *    raycast car's tyre slip through a 650 m motorway curve at 120 km/h
- *    leaves under 0.2 m (tests/agents/ha-pilot-scenarios.test.ts), so v1
+ *    leaves under 0.2 m (tests/agents/ha-pilot-scenarios.test.ts), so it
  *    has no integral term.
  * 7. The DDT fallback, the minimal risk manoeuvre: hazard lights on at its
  *    start (UN R157 §5.5.1), lane keeping on the dead-reckoned pose,
  *    deceleration ramped in at `mrmJerkMps3` to `mrmDecelMps2` (2.5 m/s^2:
  *    R157 §5.5.1 aims at no more than 4.0 m/s^2; 2.5 is also inside nuPlan's
- *    comfort bound of 4.05) to a standstill in lane, then the brake held:
- *    the minimal risk condition. Following and AEB stay on during the MRM
- *    with whatever obstacle sensors still work.
+ *    comfort bound of 4.05) and eased off towards standstill (at most k v,
+ *    k = 1/s, where v1 held 2.5 m/s^2 through v = 0 and jolted the car at
+ *    6.2 m/s^3), then the brake held: the minimal risk condition. From the
+ *    lane beside a hard shoulder that the object list sees clear, it moves
+ *    onto the shoulder on a 5 s minimum-jerk shift; otherwise it stops in
+ *    its lane. Following and AEB stay on during the MRM with whatever
+ *    obstacle sensors still work.
+ *
+ * Not done yet: lane changes that no route requires (around a stationary
+ * object blocking the lane, or to overtake), unprotected (permitted) left
+ * turns against oncoming traffic (the builders' left turns are protected
+ * phases, so the light decides), SPaT use from V2X.
  */
 import { z } from 'zod';
 import type { Agent, AgentContext, Observation } from '../sim/agent.ts';

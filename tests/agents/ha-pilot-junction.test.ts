@@ -40,7 +40,7 @@ interface Step {
 const LINE_X = -14.5;
 const FRONT = BMW_320I.bodyLengthM / 2;
 
-function simulate(params: Record<string, unknown>, others: Other[], seconds: number, start = { x: -60, y: -1.75, v: 10 }, net = stopSignMap()): Step[] {
+function simulate(params: Record<string, unknown>, others: Other[], seconds: number, start = { x: -60, y: -1.75, v: 10 }, net = stopSignMap(), lights?: (t: number) => { lightId: string; state: string }[]): Step[] {
   const pilot = new HaPilotAgent(haPilotParams.parse(params), { map: net });
   pilot.reset({ actorId: 'ego', actorKind: 'car-kinematic', mission: {}, params, rng: Rng.stream(1, 'agent/ego') });
   const L = wheelbaseM(BMW_320I);
@@ -62,6 +62,7 @@ function simulate(params: Record<string, unknown>, others: Other[], seconds: num
       sensors: {
         gnss: { time: t, healthy: true, value: { position: [x, y, 0], velocity: [v * c, v * s, 0], headingRad: h } },
         objects: { time: t, healthy: true, value: { detections } },
+        ...(lights ? { 'traffic-lights': { time: t, healthy: true, value: { lights: lights(t) } } } : {}),
       },
       v2x: [],
     };
@@ -149,5 +150,35 @@ describe('ha-pilot v2: yielding to pedestrians (hand-built map)', () => {
     // Alone with one standing on the sidewalk at x = -55, it keeps its speed past them.
     const calm = simulate(EAST, [standing], 10, start, plainMap());
     expect(calm.find((p) => p.x > -55)!.v).toBeGreaterThan(9);
+  });
+});
+
+describe('ha-pilot v2: permitted left turn (hand-built map)', () => {
+  /** The intersection with the west arm's left turn on the through phase's green: permitted, not protected. */
+  function permittedLeftMap(): RoadNetwork {
+    const d = buildIntersection({ armLengthM: 100 });
+    return new RoadNetwork({ ...d, trafficLights: d.trafficLights!.map((l) => (l.id === 'x/west-left-light' ? { ...l, signalGroup: 'x/west-through' } : l)) });
+  }
+  const NORTH = { destination: { road: 'x/north', lane: -1, s: 40 } };
+  // Every light green (the camera sees them all).
+  const allGreen = (net: RoadNetwork) => () => net.trafficLights.map((l) => ({ lightId: l.id, state: 'green' }));
+
+  it('yields to an oncoming car within the critical headway, then turns', () => {
+    const net = permittedLeftMap();
+    // Oncoming westbound on the east arm's incoming lane (y = +1.75) at 8 m/s, through the centre at t = 7 s:
+    // inside the object list's 50 m from t ~ 3.7 s, when the ego can still stop at its line.
+    const oncoming: Other = (t) => ({ x: 56 - 8 * t, y: 1.75, vx: -8, vy: 0 });
+    const trace = simulate(NORTH, [oncoming], 30, { x: -60, y: -1.75, v: 10 }, net, allGreen(net));
+    // The ego's front stays out of the junction box (x < -8.5) until the oncoming car has passed the centre.
+    for (const p of trace) if (oncoming(p.t).x > -2) expect(p.x + FRONT).toBeLessThan(-8.5);
+    const end = trace[trace.length - 1]!;
+    expect(end.y).toBeGreaterThan(20); // up the north arm
+  });
+
+  it('turns without waiting when nothing comes the other way', () => {
+    const net = permittedLeftMap();
+    const trace = simulate(NORTH, [], 30, { x: -60, y: -1.75, v: 10 }, net, allGreen(net));
+    expect(Math.min(...trace.filter((p) => p.y < 5).map((p) => p.v))).toBeGreaterThan(1);
+    expect(trace[trace.length - 1]!.y).toBeGreaterThan(20);
   });
 });
