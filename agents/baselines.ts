@@ -14,8 +14,8 @@
  */
 import { HaPilotAgent, type HaPilotEnv, type HaPilotParams, type PilotFeatures } from './ha-pilot.ts';
 
-export const IDM_ONLY: Readonly<PilotFeatures> = { laneKeeping: false, following: true, aeb: false, mrm: false, junctionRules: false, yielding: false, gapAcceptance: false };
-export const LANE_KEEP_ONLY: Readonly<PilotFeatures> = { laneKeeping: true, following: false, aeb: false, mrm: false, junctionRules: false, yielding: false, gapAcceptance: false };
+export const IDM_ONLY: Readonly<PilotFeatures> = { laneKeeping: false, following: true, aeb: false, mrm: false, junctionRules: false, yielding: false, gapAcceptance: false, laneChanges: false };
+export const LANE_KEEP_ONLY: Readonly<PilotFeatures> = { laneKeeping: true, following: false, aeb: false, mrm: false, junctionRules: false, yielding: false, gapAcceptance: false, laneChanges: false };
 
 export function idmOnlyAgent(params: HaPilotParams, env?: HaPilotEnv): HaPilotAgent {
   return new HaPilotAgent(params, env, IDM_ONLY);

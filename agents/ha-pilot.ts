@@ -61,12 +61,14 @@
  *      speedometer in metres" rule (0.5 m per km/h = 1.8 s). The IDM is
  *      blended with the constant-acceleration heuristic as in the "ACC
  *      model" of Kesting, Treiber & Helbing 2010 (Phil. Trans. R. Soc. A
- *      368:4585; ./ha-pilot/acc-model.ts), and capped at 1.5 x the
- *      deceleration that just cancels the closing speed before s0 (never
- *      below the comfort deceleration): a car merging in front or a slower
- *      one revealed by a lane change is met with the braking the situation
- *      needs, not the IDM's overreaction to s << s* (v1 braked at 9 m/s^2
- *      for NPC lane changes in highway-dense). The floor is still
+ *      368:4585; ./ha-pilot/acc-model.ts) for a "sudden" leader (one that
+ *      appears inside the time gap: a car merging in front, a slower one
+ *      revealed by a lane change), so that it is met with the braking the
+ *      situation needs rather than the IDM's overreaction to s << s* (v1
+ *      braked at 9 m/s^2 for NPC lane changes in highway-dense), but never
+ *      less than the constant deceleration that ends the approach at a
+ *      1.5 s time gap (0.8 s, ISO 15622's minimum, if already inside 1.5 s)
+ *      and never more than the IDM. The floor is still
  *      `maxDecelMps2` (9 m/s^2, vehicles/traffic/idm.ts's b_max).
  *    - Stop points (on a route): the destination; a stop line whose light is
  *      red, yellow with a comfortable stop possible (signal-compliance.ts's
@@ -93,11 +95,10 @@
  *      gone. The fixtures follow Euro NCAP's AEB Car-to-Car shapes (CCRb:
  *      the target braking at 6 m/s^2, 12 m headway at 50 km/h).
  *    - Comfort: the demand rises (brake released, throttle applied) at no
- *      more than 2.5 m/s^3, and braking that is not critical (the situation
- *      needs no more than ITE's comfortable 3 m/s^2) is applied at 3 m/s^3,
- *      critical braking at 6 m/s^3, AEB at once: inside nuPlan's 4.13 m/s^3
- *      longitudinal-jerk bound after its filter, except when the traffic
- *      ahead brakes hard.
+ *      more than 2.5 m/s^3, and mild braking (within the comfort
+ *      deceleration: curves, limits, stop points far ahead) is applied at
+ *      3 m/s^3 (6 m/s^3 when the situation is critical), inside nuPlan's
+ *      4.13 m/s^3 longitudinal-jerk bound; harder braking and AEB at once.
  *    - Pedals: feed-forward through the car's own model (vehicles/car/car.ts:
  *      drive force min(F_max, P/v), brake force m a_brake), the calibration
  *      a vehicle's controller is built with.
@@ -141,8 +142,8 @@ import { COMFORT_STOP_DECEL_MPS2 } from '../vehicles/traffic/signal-compliance.t
 import { LaneGraph } from '../vehicles/road/lane-graph.ts';
 import { accModelAccel } from './ha-pilot/acc-model.ts';
 import { LaneFrame } from './ha-pilot/lane-frame.ts';
-import { LaneChangeGate } from './ha-pilot/lane-change.ts';
-import { offTheMap, roadClosedAhead, ShoulderTarget } from './ha-pilot/odd-monitor.ts';
+import { EvasiveLaneChange, LaneChangeGate } from './ha-pilot/lane-change.ts';
+import { lanesAcross, offTheMap, roadClosedAhead, ShoulderTarget } from './ha-pilot/odd-monitor.ts';
 import { PedestrianYield, routeCrosswalks, type RouteCrosswalk } from './ha-pilot/yielding.ts';
 import { LightBeliefs, routeStopLines, stopLineAhead, type RouteStopLine } from './ha-pilot/junction.ts';
 import { RouteFrame, type PathFrame } from './ha-pilot/route-frame.ts';
@@ -221,8 +222,10 @@ export interface PilotFeatures {
   yielding: boolean;
   /** On a route: start a required lane change only into a safe gap (./ha-pilot/lane-change.ts); off: change blind. */
   gapAcceptance: boolean;
+  /** Lane following (no route): change lanes around a standing object that blocks the lane (./ha-pilot/lane-change.ts). */
+  laneChanges: boolean;
 }
-export const ALL_FEATURES: Readonly<PilotFeatures> = { laneKeeping: true, following: true, aeb: true, mrm: true, junctionRules: true, yielding: true, gapAcceptance: true };
+export const ALL_FEATURES: Readonly<PilotFeatures> = { laneKeeping: true, following: true, aeb: true, mrm: true, junctionRules: true, yielding: true, gapAcceptance: true, laneChanges: true };
 
 export type PilotMode = 'drive' | 'mrm' | 'mrc';
 
@@ -260,11 +263,16 @@ const BRAKE_JERK_MPS3 = 3;
  */
 const CRITICAL_BRAKE_JERK_MPS3 = 6;
 /**
- * Following brakes at up to this multiple of the kinematically needed deceleration (bKin), 1.5: the closing
- * speed is gone with a third of the excess gap left; a Skylane design value (the ACC model's tanh term adds
- * a full b on top of the CAH, which alone exceeds nuPlan's -4.05 m/s^2 when a slower car is revealed).
+ * A situation is critical (braking skips the comfort jerk limit) when 1.5 x the constant deceleration that
+ * just cancels the closing speed before s0 exceeds ITE's comfortable 3 m/s^2: a Skylane design margin.
  */
 const FOLLOW_MARGIN = 1.5;
+/** Time gap a sudden leader's approach still ends at, s: the lower end of ISO 15622's 1.5-2.2 s selectable setting. */
+const MIN_TRANSIENT_GAP_S = 1.5;
+/** ISO 15622's smallest steady-state time gap, s: what is kept when a leader appears inside the 1.5 s. */
+const ISO_MIN_GAP_S = 0.8;
+/** A sudden leader is an ordinary one again once the gap is back to this share of v T. */
+const SUDDEN_RESTORED = 0.9;
 /**
  * Towards standstill the MRM's deceleration is k v, k = 1 1/s: the jerk of
  * that tail is k^2 v <= k x 2.5 m/s^2 = 2.5 m/s^3 (inside nuPlan's 4.13),
@@ -306,6 +314,8 @@ function graphOf(net: RoadNetwork): LaneGraph {
 const STOP_BEFORE_M = 1.5;
 /** Towards standstill at a stop point the deceleration is at most k v, k = 1.5 1/s: tail jerk <= k a, under 2 m/s^3 here. */
 const STOP_EASE_PER_S = 1.5;
+/** A standing object in the lane closer than this starts the search for a lane change, m: the object list's reach. */
+const EVASIVE_TRIGGER_M = 50;
 /** Within this of the stop point the car brakes at the comfort deceleration to a standstill, m. */
 const STOP_SETTLE_M = 0.05;
 
@@ -328,6 +338,8 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
   readonly laneChangeGate = new LaneChangeGate();
   /** Where the MRM stops: the hard shoulder when clear (lane following only), else the lane. */
   readonly shoulder = new ShoulderTarget();
+  /** A lane change around a blocked lane (lane following only). */
+  readonly evasive = new EvasiveLaneChange();
   readonly pose = new PoseEstimator();
   readonly tracks = new ObjectTracks();
   private readonly idm: IdmParams;
@@ -336,6 +348,10 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
   private lastT = NaN;
   private speedI = 0;
   private aebActive = false;
+  /** Track id of a leader that appeared inside the time gap (-2: none), and of last tick's leader. */
+  private suddenLeader = -2;
+  private lastLeaderId = -2;
+  private lastLeaderGapM = Infinity;
   /** This tick's situation needs more than the comfort deceleration (no jerk limit on braking). */
   private critical = false;
   private monitored: string[] = [];
@@ -383,6 +399,7 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     this.crosswalks = [];
     this.lights.reset();
     this.shoulder.reset();
+    this.evasive.reset();
     this.graph = undefined;
     const dest = this.p.destination;
     if (dest) {
@@ -395,6 +412,9 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     this.speedI = 0;
     this.aebActive = false;
     this.monitored = [];
+    this.suddenLeader = -2;
+    this.lastLeaderId = -2;
+    this.lastLeaderGapM = Infinity;
     this.mode = 'drive';
     this.mrmReason = '';
     this.routeReason = '';
@@ -453,8 +473,15 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     if (route && this.mode === 'drive' && this.features.mrm && Math.abs(route.offsetM) > 2 * route.laneWidthM) this.startMrm(t, 'off the route');
     // The MRM's stop position, decided once at its start with the tracks of that moment.
     if (!route && this.mode !== 'drive' && Number.isNaN(this.shoulder.startS) && lane.road) this.shoulder.plan(lane, this.tracks.tracks, t, this.car.bodyWidthM);
-    const shift = route ? 0 : this.shoulder.offsetAt(t);
+    // A lane change around a blocked lane that has reached the new lane: the lane frame moves there.
+    if (!route && this.evasive.done(t)) {
+      lane.setLane(this.evasive.targetLaneId);
+      lane.locate(pose.x, pose.y);
+      this.evasive.reset();
+    }
+    const shift = route ? 0 : this.shoulder.offsetAt(t) + this.evasive.offsetAt(t);
     const leader = this.tracks.leader(frame, t, egoFront, shift, egoHalfWidth + p.corridorMarginM, this.leader);
+    if (!route && this.mode === 'drive' && this.features.laneChanges && !this.evasive.active) this.considerLaneChange(t, v, leader);
     this.radarLeader(r[p.radar], t, v, egoFront, frame, leader);
 
     // 5. Longitudinal.
@@ -474,17 +501,31 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     let aFollow = Infinity;
     const closing = leader.found ? v - leader.speedMps : 0;
     this.idm.desiredSpeedMps = Math.max(vRef, 1);
-    if (leader.found && this.features.following) {
-      // The ACC model (IDM + constant-acceleration heuristic): a car merging in front, or a slower one revealed,
-      // is met with the braking the situation needs, not the IDM's overreaction to s << s*.
-      const aIdm = idmAccel(Math.max(v, 0), leader.gapM, closing, this.idm);
-      aFollow = accModelAccel(aIdm, Math.max(v, 0), Math.max(leader.speedMps, 0), 0, leader.gapM, this.idm.maxAccelMps2, this.idm.comfortDecelMps2);
-    }
-    // The constant deceleration that would just cancel the closing speed before the standstill gap s0 (the
-    // CAH's own figure); following asks for at most FOLLOW_MARGIN times it (but never less than the comfort
-    // deceleration), and only a situation needing more than ITE's comfortable 3 m/s^2 skips the jerk limit.
+    // A leader that appears inside the time gap (a car merging in front, a slower one revealed by a lane
+    // change) is "sudden" until the gap is restored; a leader first seen farther out is approached by the IDM.
+    // (A new id at the same range is the same car handed over from the radar to the object list: not sudden.)
+    if (!leader.found) this.suddenLeader = -2;
+    else if (leader.trackId !== this.lastLeaderId && leader.gapM < v * this.idm.timeHeadwayS && !(leader.gapM > this.lastLeaderGapM - 2 * RADAR_MATCH_M)) this.suddenLeader = leader.trackId;
+    else if (leader.trackId === this.suddenLeader && leader.gapM >= SUDDEN_RESTORED * v * this.idm.timeHeadwayS) this.suddenLeader = -2;
+    this.lastLeaderId = leader.found ? leader.trackId : -2;
+    this.lastLeaderGapM = leader.found ? leader.gapM : Infinity;
+    const sudden = leader.found && leader.trackId === this.suddenLeader;
     const bKin = leader.found && closing > 0 ? (closing * closing) / (2 * Math.max(leader.gapM - this.idm.minGapM, 0.1)) : 0;
-    if (leader.found && this.features.following) aFollow = Math.max(aFollow, -Math.max(FOLLOW_MARGIN * bKin, p.comfortDecelMps2));
+    if (leader.found && this.features.following) {
+      aFollow = idmAccel(Math.max(v, 0), leader.gapM, closing, this.idm);
+      if (sudden) {
+        // The ACC model (IDM + constant-acceleration heuristic): the braking the situation needs, not the
+        // IDM's overreaction to s << s*, but at least the constant deceleration that ends the approach at a
+        // time gap of MIN_TRANSIENT_GAP_S (or, already inside it, of ISO 15622's 0.8 s), and never more than the IDM.
+        const aAcc = accModelAccel(aFollow, Math.max(v, 0), Math.max(leader.speedMps, 0), 0, leader.gapM, this.idm.maxAccelMps2, this.idm.comfortDecelMps2);
+        const vl = Math.max(leader.speedMps, 0);
+        let room = leader.gapM - this.idm.minGapM - vl * MIN_TRANSIENT_GAP_S;
+        if (room < 1) room = Math.max(leader.gapM - this.idm.minGapM - vl * ISO_MIN_GAP_S, 0.1);
+        const bGap = closing > 0 ? (closing * closing) / (2 * room) : 0;
+        aFollow = Math.max(aFollow, Math.min(aAcc, -bGap));
+      }
+    }
+    // Only a situation needing more than ITE's comfortable 3 m/s^2 skips the comfort jerk limit.
     this.critical = FOLLOW_MARGIN * bKin > COMFORT_STOP_DECEL_MPS2;
     // Stop points ahead (the destination; lines and yielding in v2's junction logic): a standing virtual leader.
     if (route) {
@@ -522,10 +563,9 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     // a light turning green or a leader pulling away does not jolt the car. Braking is never delayed.
     // After braking harder than the comfort deceleration (an emergency), the release starts from the comfort level.
     if (!this.aebActive && a > this.accelDemandMps2) a = Math.min(a, Math.max(this.accelDemandMps2, -p.comfortDecelMps2) + RELEASE_JERK_MPS3 * dt);
-    // Braking is applied at the comfort jerk too while the situation is not critical: the kinematic
-    // deceleration that still keeps s0 to the leader (or stops at the stop point) is within ITE's comfortable
-    // 3 m/s^2. Critical braking is ramped at CRITICAL_BRAKE_JERK_MPS3; AEB at once.
-    else if (!this.aebActive && a < this.accelDemandMps2) a = Math.max(a, this.accelDemandMps2 - (this.critical ? CRITICAL_BRAKE_JERK_MPS3 : BRAKE_JERK_MPS3) * dt);
+    // Mild braking (within the comfort deceleration) is applied at the comfort jerk too, faster when the
+    // situation is critical; harder braking and AEB at once.
+    else if (!this.aebActive && a < this.accelDemandMps2 && a >= -p.comfortDecelMps2) a = Math.max(a, this.accelDemandMps2 - (this.critical ? CRITICAL_BRAKE_JERK_MPS3 : BRAKE_JERK_MPS3) * dt);
     // MRM.
     if (this.mode !== 'drive') {
       // Ramped in at mrmJerk, and eased off towards standstill (decel proportional to speed, k = MRM_EASE_PER_S),
@@ -543,8 +583,10 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     if (route) route.pointAhead(ld, _ahead);
     else {
       lane.pointAhead(ld, _ahead);
-      // During an MRM onto the shoulder: the lane centre shifted by the offset planned for when the car gets there.
-      const off = this.shoulder.offsetAt(t + ld / Math.max(v, 1));
+      // During an MRM onto the shoulder or a lane change: the lane centre shifted by the offset planned for
+      // when the car gets there.
+      const tAhead = t + ld / Math.max(v, 1);
+      const off = this.shoulder.offsetAt(tAhead) + this.evasive.offsetAt(tAhead);
       _ahead.x -= off * Math.sin(_ahead.headingRad);
       _ahead.y += off * Math.cos(_ahead.headingRad);
     }
@@ -600,6 +642,19 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
       at = Math.min(at, this.pedestrians.stopPointM(this.network!, route, this.crosswalks, this.tracks.tracks, t, v, egoFront, car.bodyWidthM / 2, car.bodyLengthM, this.p.maxAccelMps2));
     }
     return at;
+  }
+
+  /** Start a lane change around a standing object in the lane ahead, if an adjacent lane has a safe gap. */
+  private considerLaneChange(t: number, v: number, leader: Leader): void {
+    if (!leader.found || leader.trackId < 0 || leader.gapM > EVASIVE_TRIGGER_M) return;
+    const blocker = this.tracks.tracks.find((tr) => tr.id === leader.trackId);
+    if (!blocker || blocker.movedSeen || Math.hypot(blocker.vx, blocker.vy) > 0.5) return;
+    const lane = this.lane!;
+    const node = graphOf(this.network!).nodeAt(lane.road!.id, lane.laneId, lane.s);
+    if (!node) return;
+    const crossable = new Set(graphOf(this.network!).laneChanges(node).map((n) => n.laneId));
+    const candidates = lanesAcross(lane).lanes.filter((l) => crossable.has(l.laneId)).sort((a, b) => b.offsetM - a.offsetM);
+    this.evasive.consider(lane, blocker, leader.gapM, candidates, this.tracks.tracks, t, v, this.car.bodyLengthM, this.car.bodyWidthM, this.idm, this.p.comfortDecelMps2);
   }
 
   private startMrm(t: number, reason: string): void {

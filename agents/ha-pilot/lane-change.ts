@@ -72,9 +72,103 @@ export class LaneChangeGate {
         followV = speed;
       }
     }
-    if (leadGap <= 0 || followGap <= 0) return false;
-    if (followGap < Infinity && !(idmAccel(followV, followGap, followV - v, IDM_HIGHWAY) >= -bSafe)) return false;
-    if (leadGap < Infinity && !(idmAccel(v, leadGap, v - leadV, egoIdm) >= -bSafe)) return false;
-    return true;
+    return gapSafe(leadGap, leadV, followGap, followV, v, egoIdm, bSafe);
   }
+}
+
+/**
+ * MOBIL's safety criterion for a gap in the target lane: the new follower (gap behind, its speed) would
+ * not brake harder than b_safe behind the ego, nor the ego behind the new leader (gap ahead, its speed).
+ * Infinity gaps: no such car.
+ */
+export function gapSafe(leadGap: number, leadV: number, followGap: number, followV: number, v: number, egoIdm: Readonly<IdmParams>, bSafe: number): boolean {
+  if (leadGap <= 0 || followGap <= 0) return false;
+  if (followGap < Infinity && !(idmAccel(followV, followGap, followV - v, IDM_HIGHWAY) >= -bSafe)) return false;
+  if (leadGap < Infinity && !(idmAccel(v, leadGap, v - leadV, egoIdm) >= -bSafe)) return false;
+  return true;
+}
+
+const _rel: [number, number] = [0, 0];
+
+/**
+ * A lane change the lane-following pilot (no route) makes on its own: around a standing object that
+ * blocks its lane (cones, a broken-down car revealed by a cut-out: a track never seen moving). Into the
+ * adjacent lane of its direction (left first, the overtaking side) whose marking may be crossed, that is
+ * not blocked by standing objects near the obstacle, and whose gap passes `gapSafe`. The lateral move is
+ * a quintic (minimum-jerk) shift of the lane-centre reference over `EVASIVE_SHIFT_S`; at its end the
+ * lane frame moves to the new lane.
+ */
+export class EvasiveLaneChange {
+  /** Target lane id while a change runs, else 0. */
+  targetLaneId = 0;
+  /** Signed lateral distance from the old lane centre to the new one, m (+ left). */
+  shiftM = 0;
+  startS = NaN;
+
+  reset(): void {
+    this.targetLaneId = 0;
+    this.shiftM = 0;
+    this.startS = NaN;
+  }
+
+  get active(): boolean {
+    return this.targetLaneId !== 0;
+  }
+
+  /** Offset of the reference from the old lane centre at time t, m. */
+  offsetAt(t: number): number {
+    if (!this.active) return 0;
+    const u = Math.min(Math.max((t - this.startS) / EVASIVE_SHIFT_S, 0), 1);
+    return this.shiftM * u * u * u * (10 - 15 * u + 6 * u * u);
+  }
+
+  /** True once the shift is complete (the caller then moves its lane frame to the target lane and resets). */
+  done(t: number): boolean {
+    return this.active && t - this.startS >= EVASIVE_SHIFT_S;
+  }
+
+  /**
+   * Consider a change: `blocker` is the in-lane track that stands in the way, `candidates` the adjacent
+   * lanes (id, lateral offset from the ego lane centre, width). Starts the change and returns true when
+   * one is safe.
+   */
+  consider(
+    lane: PathFrameLike, blocker: Track, blockerAheadM: number, candidates: readonly { laneId: number; offsetM: number; widthM: number }[],
+    tracks: readonly Track[], t: number, v: number, egoLengthM: number, egoWidthM: number, egoIdm: Readonly<IdmParams>, bSafe: number,
+  ): boolean {
+    for (const c of candidates) {
+      let leadGap = Infinity, leadV = 0, followGap = Infinity, followV = 0, blocked = false;
+      for (const tr of tracks) {
+        if (tr === blocker || tr.kind === 'pedestrian') continue;
+        const age = t - tr.seenAt;
+        lane.relative(tr.x + tr.vx * age, tr.y + tr.vy * age, _rel);
+        const half = (tr.movedSeen ? tr.widthM : Math.max(tr.lengthM, tr.widthM)) / 2;
+        // Overlapping the car's path in the target lane (its width plus margin around the lane centre)?
+        if (Math.abs(_rel[1] - c.offsetM) > half + egoWidthM / 2 + 0.3) continue;
+        const gap = Math.abs(_rel[0]) - (tr.lengthM + egoLengthM) / 2;
+        const speed = Math.hypot(tr.vx, tr.vy);
+        if (!tr.movedSeen && _rel[0] > 0 && _rel[0] < blockerAheadM + 30) blocked = true;
+        if (_rel[0] >= 0 && gap < leadGap) {
+          leadGap = gap;
+          leadV = speed;
+        } else if (_rel[0] < 0 && gap < followGap) {
+          followGap = gap;
+          followV = speed;
+        }
+      }
+      if (blocked || !gapSafe(leadGap, leadV, followGap, followV, v, egoIdm, bSafe)) continue;
+      this.targetLaneId = c.laneId;
+      this.shiftM = c.offsetM;
+      this.startS = t;
+      return true;
+    }
+    return false;
+  }
+}
+
+/** Duration of an evasive lane change, s: shorter than a route's 5 s, since the obstacle is seen at <= 50 m; a 3.75 m shift in 3 s peaks at 5.77 x 3.75 / 9 = 2.4 m/s^2 lateral. */
+export const EVASIVE_SHIFT_S = 3;
+
+interface PathFrameLike {
+  relative(x: number, y: number, out: [number, number]): [number, number];
 }

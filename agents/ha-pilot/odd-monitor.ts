@@ -42,7 +42,7 @@ const _rel: [number, number] = [0, 0];
  * lanes of the ego's direction at the ego, and of the hard shoulder on its
  * right if the ego's lane borders one.
  */
-export function lanesAcross(lane: LaneFrame): { lanes: { offsetM: number; widthM: number }[]; shoulder: { offsetM: number; widthM: number } | undefined } {
+export function lanesAcross(lane: LaneFrame): { lanes: { laneId: number; offsetM: number; widthM: number }[]; shoulder: { offsetM: number; widthM: number } | undefined } {
   const road = lane.road!;
   const i = road.sectionIndexAt(lane.s);
   const sec = road.sections[i]!;
@@ -50,11 +50,11 @@ export function lanesAcross(lane: LaneFrame): { lanes: { offsetM: number; widthM
   const lo = road.laneOffsetAt(lane.s);
   const t0 = sec.centerT(lane.laneId, ds, lo);
   const side = lane.laneId < 0 ? sec.right : sec.left;
-  const lanes: { offsetM: number; widthM: number }[] = [];
+  const lanes: { laneId: number; offsetM: number; widthM: number }[] = [];
   let shoulder: { offsetM: number; widthM: number } | undefined;
   for (const l of side) {
     const off = lane.direction * (sec.centerT(l.id, ds, lo) - t0);
-    if (l.drivable) lanes.push({ offsetM: off, widthM: l.widthAt(ds) });
+    if (l.drivable) lanes.push({ laneId: l.id, offsetM: off, widthM: l.widthAt(ds) });
     const rightOfEgo = lane.laneId < 0 ? l.id === lane.laneId - 1 : l.id === lane.laneId + 1;
     if (rightOfEgo && l.type === 'shoulder') shoulder = { offsetM: off, widthM: l.widthAt(ds) };
   }

@@ -189,3 +189,35 @@ describe('ha-pilot v2: minimal risk manoeuvre and ODD exits', () => {
     expect(last.x).toBeLessThan(420 - 2);
   }, 60_000);
 });
+
+describe('ha-pilot v2: lane changes around a blocked lane (lane following)', () => {
+  const blocked = (extra: any[] = []) => (doc: any) => {
+    doc.actors = doc.actors.filter((a: any) => a.id === 'ego');
+    doc.actors[0].speedMps = 20;
+    doc.actors[0].agent.params.maxSpeedMps = 20;
+    doc.events = [];
+    // Road-works cones across lane -2 (y = -5.625) at x = 450.
+    doc.actors.push({ id: 'cones', kind: 'obstacle', shape: { type: 'box', sizeM: [1.0, 2.5, 0.8] }, pose: { position: [450, -5.625] } }, ...extra);
+    doc.duration = 30;
+    doc.criteria = [{ type: 'driving-collisions' }, { type: 'lane-departure' }];
+  };
+
+  it('changes into the free lane beside a standing obstacle and drives on past it', async () => {
+    const d = await urbanDrive('ha-pilot-gnss-fault.yaml', blocked());
+    expect(failing(d.result)).toEqual([]);
+    expect(d.end.laneId).not.toBe(-2);
+    const last = d.trace[d.trace.length - 1]!;
+    expect(last.x).toBeGreaterThan(500);
+    expect(d.maxV).toBeGreaterThan(15);
+  }, 60_000);
+
+  it('stays in its lane and stops behind the obstacle when both other lanes are blocked too', async () => {
+    const d = await urbanDrive('ha-pilot-gnss-fault.yaml', blocked([
+      { id: 'cones-left', kind: 'obstacle', shape: { type: 'box', sizeM: [1.0, 2.5, 0.8] }, pose: { position: [450, -1.875] } },
+      { id: 'cones-right', kind: 'obstacle', shape: { type: 'box', sizeM: [1.0, 2.5, 0.8] }, pose: { position: [450, -9.375] } },
+    ]));
+    expect(failing(d.result)).toEqual([]);
+    expect(d.end.laneId).toBe(-2);
+    expect(d.end.v).toBeLessThan(0.1);
+  }, 60_000);
+});
