@@ -110,9 +110,11 @@ export class RouteFrame implements PathFrame {
       const a = st.sFrom, b = st.sTo;
       const count = Math.max(1, Math.ceil(Math.abs(b - a) / SAMPLE_STEP_M));
       if (st.enteredBy === 'lane-change' && k > 0) changes.push({ at: xs.length, prev: steps[k - 1]!, next: st });
+      const road = network.road(st.lane.roadId);
       for (let i = 0; i <= count; i++) {
-        const s = a + ((b - a) * i) / count;
-        push(st.lane.roadId, network.road(st.lane.roadId).sectionIndexAt(Math.min(Math.max(s, 0), network.road(st.lane.roadId).lengthM - 1e-9)), st.lane.laneId, s);
+        // Clamped onto the road: a rounding step below s = 0 reads lane widths before their first record (0).
+        const s = Math.min(Math.max(i === count ? b : a + ((b - a) * i) / count, 0), road.lengthM);
+        push(st.lane.roadId, road.sectionIndexAt(Math.min(s, road.lengthM - 1e-9)), st.lane.laneId, s);
       }
     });
     // A single-point route (start = destination): extend it a metre so that it has a segment.
