@@ -316,6 +316,8 @@ const STOP_BEFORE_M = 1.5;
 const STOP_EASE_PER_S = 1.5;
 /** A standing object in the lane closer than this starts the search for a lane change, m: the object list's reach. */
 const EVASIVE_TRIGGER_M = 50;
+/** A blocker must have been tracked standing this long, s: ten object-list samples. */
+const EVASIVE_MIN_TRACK_S = 1;
 /** Within this of the stop point the car brakes at the comfort deceleration to a standstill, m. */
 const STOP_SETTLE_M = 0.05;
 
@@ -648,7 +650,9 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
   private considerLaneChange(t: number, v: number, leader: Leader): void {
     if (!leader.found || leader.trackId < 0 || leader.gapM > EVASIVE_TRIGGER_M) return;
     const blocker = this.tracks.tracks.find((tr) => tr.id === leader.trackId);
-    if (!blocker || blocker.movedSeen || Math.hypot(blocker.vx, blocker.vy) > 0.5) return;
+    // Standing, and known to stand: tracked for EVASIVE_MIN_TRACK_S without ever moving (the first samples of a
+    // run, or of a new track, carry too little evidence).
+    if (!blocker || blocker.movedSeen || Math.hypot(blocker.vx, blocker.vy) > 0.5 || t - blocker.firstSeenAt < EVASIVE_MIN_TRACK_S) return;
     const lane = this.lane!;
     const node = graphOf(this.network!).nodeAt(lane.road!.id, lane.laneId, lane.s);
     if (!node) return;

@@ -31,6 +31,8 @@ export interface Track {
   seenAt: number;
   /** Seen moving (faster than MOVING_MPS) in any sample: a vehicle that stopped, not a standing object. */
   movedSeen: boolean;
+  /** Time of the first detection, s. */
+  firstSeenAt: number;
 }
 
 /** Speed that marks a track as having moved, m/s: five sigma of the list's 0.3 m/s velocity noise. */
@@ -77,7 +79,7 @@ export class ObjectTracks {
         let tr = this.tracks.find((k) => k.id === d.trackId);
         if (!tr) {
           if (this.tracks.length >= MAX_TRACKS) continue;
-          tr = { id: d.trackId, kind: d.kind, x: 0, y: 0, vx: 0, vy: 0, lengthM: 0, widthM: 0, seenAt: 0, movedSeen: false };
+          tr = { id: d.trackId, kind: d.kind, x: 0, y: 0, vx: 0, vy: 0, lengthM: 0, widthM: 0, seenAt: 0, movedSeen: false, firstSeenAt: reading.time };
           this.tracks.push(tr);
         }
         tr.x = wx;
