@@ -221,3 +221,11 @@ describe('ha-pilot v2: lane changes around a blocked lane (lane following)', () 
     expect(d.end.v).toBeLessThan(0.1);
   }, 60_000);
 });
+
+describe('ha-pilot v2: a busy signalised intersection', () => {
+  it('crosses among signal-obeying NPC cross traffic: no collision, no red light, comfortable, route completed', async () => {
+    const d = await urbanDrive('ha-pilot-busy-intersection.yaml');
+    expect(failing(d.result)).toEqual([]);
+    expect(d.end.roadId).toBe('x/east');
+  }, 60_000);
+});
