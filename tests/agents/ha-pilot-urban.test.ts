@@ -229,3 +229,13 @@ describe('ha-pilot v2: a busy signalised intersection', () => {
     expect(d.end.roadId).toBe('x/east');
   }, 60_000);
 });
+
+describe('ha-pilot v2: an urban grid route', () => {
+  it('crosses a 2 x 2 grid with a lane change before its left turn, by the lights, to its destination', async () => {
+    const d = await urbanDrive('ha-pilot-urban-grid.yaml');
+    expect(failing(d.result)).toEqual([]);
+    expect(d.end.roadId).toBe('j1-1/north-stub');
+    // The route changes lanes: it ends in lane -1 having started in lane 2 (the outer incoming lane).
+    expect(d.end.laneId).toBe(-1);
+  }, 60_000);
+});
