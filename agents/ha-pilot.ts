@@ -1,42 +1,86 @@
 /**
- * `ha-pilot`: the reference HA (SAE level 4) agent for cars on motorways
- * (issue #3, section 6). v1: lane keeping, speed keeping, ACC following, AEB
- * and the DDT fallback.
+ * `ha-pilot`: the reference HA (SAE level 4) agent for cars (issue #3,
+ * section 6). v1 drove one motorway lane: lane keeping, speed keeping, ACC
+ * following, AEB and the DDT fallback. v2 drives a route over the HD map
+ * through urban junctions and motorway merges: traffic lights, stop signs,
+ * pedestrians, route-required lane changes into safe gaps, an MRM onto the
+ * hard shoulder, ODD exits, and comfort-limited longitudinal control.
  *
  * What it reads: GNSS (position, velocity, dual-antenna heading), the IMU's
  * yaw rate and the wheel odometry's speed (optional: they carry the pose
  * through a GNSS outage), the object list (required) and the forward radar
- * (optional) for obstacles, and the HD map (the road network, a prior an L4
- * system may hold). Never ground truth.
+ * (optional) for obstacles, the traffic-light camera (optional,
+ * sim/sensors/traffic-lights.ts: without it every light reads unknown and
+ * the pilot waits at signalised lines), and the HD map (the road network,
+ * a prior an L4 system may hold). Never ground truth.
+ *
+ * Modes of driving:
+ * - No `destination` (v1, backward compatible): it follows the lane it
+ *   starts in, on the road it starts on (./ha-pilot/lane-frame.ts).
+ * - `destination: { road, lane, s }`: on its first tick with a pose it plans
+ *   a route with `LaneGraph.route` from the lane it is on, and tracks that
+ *   route as one path, lane by lane through junction connecting roads, with
+ *   route lane changes drawn as minimum-jerk blends
+ *   (./ha-pilot/route-frame.ts). It stops at the destination and holds
+ *   there (it does not drive on past the route's end). No route: the MRM.
  *
  * Each tick, in this order:
  * 1. Pose (./ha-pilot/pose-estimator.ts): GNSS fix, gyro-aided heading with
  *    an estimated gyro bias, dead reckoning between fixes.
- * 2. Lane frame (./ha-pilot/lane-frame.ts): road, lane, s and lateral offset
- *    on the map; the lane's speed limit.
+ * 2. Lane frame or route frame: where the ego is along its path, its lateral
+ *    offset, the lane's speed limit.
  * 3. Fault monitor: a sensor the pilot drives with whose reading is
  *    unhealthy, or older than `sensorTimeoutS`, starts the minimal risk
  *    manoeuvre (below). It is latched: UN R157 (ALKS) §5.5.3 ends an MRM
- *    only at standstill, and §5.5.4 keeps the system off after it.
+ *    only at standstill, and §5.5.4 keeps the system off after it. ODD
+ *    exits start it too (./ha-pilot/odd-monitor.ts): standing objects
+ *    blocking every lane ahead (a closure not in the map), the ego off its
+ *    mapped lane or its road ending with nothing mapped beyond, the ego off
+ *    its route. (V2X loss would be one only if the pilot used V2X; it does
+ *    not yet: agents/ha-pilot/v2x-objects.ts is the V2X engineer's, and
+ *    `LightBeliefs.setSpat` in ./ha-pilot/junction.ts is the hook for SPaT.)
  * 4. Leader: the nearest object-list track in the ego's corridor now or
- *    within 1 s at its lateral speed (./ha-pilot/object-tracks.ts), and the
- *    radar's nearest return when it lies in the ego's lane (the radar reaches
- *    250 m, the object list 50 m); the nearer of the two.
- * 5. Longitudinal: a_des = min(cruise, follow, MRM, AEB), then pedals.
+ *    within 1 s at its lateral speed (./ha-pilot/object-tracks.ts), in the
+ *    path's frame (so a car crossing the route in a junction is in path),
+ *    and the radar's nearest return when it lies in the ego's lane (the
+ *    radar reaches 250 m, the object list 50 m); the nearer of the two.
+ * 5. Longitudinal: a_des = min(cruise, follow, stop points, MRM, AEB), then
+ *    comfort jerk limits, then pedals.
  *    - Cruise: a PI law on the speed error towards the lane's limit (capped
- *      by `maxSpeedMps`), with anti-windup (integrates only while it binds).
+ *      by `maxSpeedMps`), with anti-windup. On a route the set speed is also
+ *      the braking parabola under every limit and curve ahead
+ *      (./ha-pilot/speed-profile.ts): v <= sqrt(a_lat / kappa) with a_lat =
+ *      `lateralAccelMps2` (2.5 m/s^2, under AASHTO's ~0.3 g low-speed urban
+ *      side friction and nuPlan's 4.89 m/s^2 comfort bound), reached at half
+ *      the comfort deceleration with it fed forward.
  *    - Follow (ACC): the IDM (Treiber, Hennecke & Helbing 2000, Phys. Rev. E
  *      62:1805; vehicles/traffic/idm.ts) with time gap T = `timeGapS`,
  *      default 1.8 s. ISO 15622:2018 (ACC) requires a steady-state time gap
  *      of at least 0.8 s and at least one selectable setting between 1.5 and
  *      2.2 s; 1.8 s is that range's middle and the common "half the
- *      speedometer in metres" rule (0.5 m per km/h = 1.8 s). IDM keeps a
- *      gap above s0 + v T in steady state (its equilibrium gap grows with
- *      the (v/v0)^4 term), so the steady time gap is never below T; while
- *      it settles onto a slower leader it may pass a little inside it (1.7 s
- *      in tests/agents). Unlike ACC's comfort-limited 3.5 m/s^2 (ISO 15622),
- *      an L4 pilot may brake to the tyres' limit: IDM's floor is
+ *      speedometer in metres" rule (0.5 m per km/h = 1.8 s). The IDM is
+ *      blended with the constant-acceleration heuristic as in the "ACC
+ *      model" of Kesting, Treiber & Helbing 2010 (Phil. Trans. R. Soc. A
+ *      368:4585; ./ha-pilot/acc-model.ts) for a "sudden" leader (one that
+ *      appears inside the time gap: a car merging in front, a slower one
+ *      revealed by a lane change), so that it is met with the braking the
+ *      situation needs rather than the IDM's overreaction to s << s* (v1
+ *      braked at 9 m/s^2 for NPC lane changes in highway-dense), but never
+ *      less than the constant deceleration that ends the approach at a
+ *      1.5 s time gap (0.8 s, ISO 15622's minimum, if already inside 1.5 s)
+ *      and never more than the IDM. The floor is still
  *      `maxDecelMps2` (9 m/s^2, vehicles/traffic/idm.ts's b_max).
+ *    - Stop points (on a route): the destination; a stop line whose light is
+ *      red, yellow with a comfortable stop possible (signal-compliance.ts's
+ *      dilemma rule) or unknown; a stop sign until its stop is made and the
+ *      junction is clear (./ha-pilot/junction.ts); a crosswalk with a
+ *      pedestrian on it or stepping onto it, and any pedestrian predicted in
+ *      the path when the car gets there (./ha-pilot/yielding.ts); the start
+ *      of a route lane change whose target-lane gap is not safe (MOBIL's
+ *      safety criterion, ./ha-pilot/lane-change.ts). Each is a standing
+ *      virtual leader 1.5 m beyond the front bumper's stop position, met by
+ *      the IDM with T = 0 and finished by the exact constant deceleration,
+ *      eased towards standstill.
  *    - AEB: full braking while the time to collision with the in-path
  *      leader, gap / closing speed, is below the time the car needs to
  *      cancel the closing speed at full braking (dv / 2 a_max) plus the
@@ -50,24 +94,39 @@
  *      choice, not a standard's number. Held until the closing speed is
  *      gone. The fixtures follow Euro NCAP's AEB Car-to-Car shapes (CCRb:
  *      the target braking at 6 m/s^2, 12 m headway at 50 km/h).
+ *    - Comfort: the demand rises (brake released, throttle applied) at no
+ *      more than 2.5 m/s^3, and mild braking (within the comfort
+ *      deceleration: curves, limits, stop points far ahead) is applied at
+ *      3 m/s^3 (6 m/s^3 when the situation is critical), inside nuPlan's
+ *      4.13 m/s^3 longitudinal-jerk bound; harder braking and AEB at once.
  *    - Pedals: feed-forward through the car's own model (vehicles/car/car.ts:
  *      drive force min(F_max, P/v), brake force m a_brake), the calibration
  *      a vehicle's controller is built with.
  * 6. Lateral: pure pursuit (R. C. Coulter, "Implementation of the Pure
  *    Pursuit Path Tracking Algorithm", CMU-RI-TR-92-01, 1992) from the rear
- *    axle to the lane centre `lookaheadTimeS` x v ahead (within
- *    [minLookaheadM, maxLookaheadM]): delta = atan(2 L sin(alpha) / l_d).
+ *    axle to the path `lookaheadTimeS` x v ahead (within [minLookaheadM,
+ *    maxLookaheadM]; on a route the floor is `routeMinLookaheadM`, 3.5 m,
+ *    for ~8.5 m-radius junction turns): delta = atan(2 L sin(alpha) / l_d).
  *    On a steady curve pure pursuit is exact for a kinematic vehicle; the
  *    raycast car's tyre slip through a 650 m motorway curve at 120 km/h
- *    leaves under 0.2 m (tests/agents/ha-pilot-scenarios.test.ts), so v1
+ *    leaves under 0.2 m (tests/agents/ha-pilot-scenarios.test.ts), so it
  *    has no integral term.
  * 7. The DDT fallback, the minimal risk manoeuvre: hazard lights on at its
  *    start (UN R157 §5.5.1), lane keeping on the dead-reckoned pose,
  *    deceleration ramped in at `mrmJerkMps3` to `mrmDecelMps2` (2.5 m/s^2:
  *    R157 §5.5.1 aims at no more than 4.0 m/s^2; 2.5 is also inside nuPlan's
- *    comfort bound of 4.05) to a standstill in lane, then the brake held:
- *    the minimal risk condition. Following and AEB stay on during the MRM
- *    with whatever obstacle sensors still work.
+ *    comfort bound of 4.05) and eased off towards standstill (at most k v,
+ *    k = 1/s, where v1 held 2.5 m/s^2 through v = 0 and jolted the car at
+ *    6.2 m/s^3), then the brake held: the minimal risk condition. From the
+ *    lane beside a hard shoulder that the object list sees clear, it moves
+ *    onto the shoulder on a 5 s minimum-jerk shift; otherwise it stops in
+ *    its lane. Following and AEB stay on during the MRM with whatever
+ *    obstacle sensors still work.
+ *
+ * Not done yet: lane changes that no route requires (around a stationary
+ * object blocking the lane, or to overtake), unprotected (permitted) left
+ * turns against oncoming traffic (the builders' left turns are protected
+ * phases, so the light decides), SPaT use from V2X.
  */
 import { z } from 'zod';
 import type { Agent, AgentContext, Observation } from '../sim/agent.ts';
@@ -79,8 +138,17 @@ import { BMW_320I, wheelbaseM, type CarParams } from '../vehicles/car/params.ts'
 import { newRoadPose } from '../vehicles/road/geometry.ts';
 import type { RoadNetwork } from '../vehicles/road/road-network.ts';
 import { idmAccel, type IdmParams } from '../vehicles/traffic/idm.ts';
+import { COMFORT_STOP_DECEL_MPS2 } from '../vehicles/traffic/signal-compliance.ts';
+import { LaneGraph } from '../vehicles/road/lane-graph.ts';
+import { accModelAccel } from './ha-pilot/acc-model.ts';
 import { LaneFrame } from './ha-pilot/lane-frame.ts';
-import { newLeader, ObjectTracks, type Leader } from './ha-pilot/object-tracks.ts';
+import { EvasiveLaneChange, LaneChangeGate } from './ha-pilot/lane-change.ts';
+import { lanesAcross, offTheMap, roadClosedAhead, ShoulderTarget } from './ha-pilot/odd-monitor.ts';
+import { PedestrianYield, routeCrosswalks, type RouteCrosswalk } from './ha-pilot/yielding.ts';
+import { LightBeliefs, routeStopLines, stopLineAhead, type RouteStopLine } from './ha-pilot/junction.ts';
+import { RouteFrame, type PathFrame } from './ha-pilot/route-frame.ts';
+import { routeSpeedTarget, type SpeedTarget } from './ha-pilot/speed-profile.ts';
+import { newLeader, ObjectTracks, type Leader, type Track } from './ha-pilot/object-tracks.ts';
 import { PoseEstimator } from './ha-pilot/pose-estimator.ts';
 import { mapSpec, networkFromMapSpec } from './ha-pilot/road-map.ts';
 
@@ -109,6 +177,19 @@ export const haPilotParams = z
     radar: z.string().default('radar').describe('name of the radar (optional sensor)'),
     imu: z.string().default('imu').describe('name of the IMU (optional sensor)'),
     odometry: z.string().default('odometry').describe('name of the wheel odometry (optional sensor)'),
+    trafficLights: z.string().default('traffic-lights').describe('name of the traffic-light camera (optional sensor; without it every light reads unknown, so the pilot stops at signalised lines)'),
+    destination: z
+      .object({ road: z.string().min(1), lane: z.number().int().refine((l) => l !== 0, 'lane 0 is the centre line'), s: z.number().finite().nonnegative() })
+      .strict()
+      .optional()
+      .describe('where to drive, on the HD map (road, lane, s): the pilot plans a route over the lane graph and stops there; none: follow the current lane (v1)'),
+    lateralAccelMps2: z
+      .number()
+      .positive()
+      .max(4.89)
+      .default(2.5)
+      .describe('curve speed bound v^2 kappa <= this, m/s^2: a design value under AASHTO low-speed urban side friction (~0.3 g) and nuPlan comfort bound 4.89; tracks ~8.5 m junction turns inside the lane'),
+    routeMinLookaheadM: z.number().positive().default(3.5).describe('pure-pursuit lookahead floor on a route (junction turns of ~8 m radius), m'),
   })
   .strict();
 export type HaPilotParams = z.infer<typeof haPilotParams>;
@@ -135,8 +216,16 @@ export interface PilotFeatures {
   aeb: boolean;
   /** Fault monitor and minimal risk manoeuvre. */
   mrm: boolean;
+  /** On a route: stop for red and yellow lights and at stop signs (./ha-pilot/junction.ts). */
+  junctionRules: boolean;
+  /** On a route: yield to pedestrians at crosswalks and to any crossing the path (./ha-pilot/yielding.ts). */
+  yielding: boolean;
+  /** On a route: start a required lane change only into a safe gap (./ha-pilot/lane-change.ts); off: change blind. */
+  gapAcceptance: boolean;
+  /** Lane following (no route): change lanes around a standing object that blocks the lane (./ha-pilot/lane-change.ts). */
+  laneChanges: boolean;
 }
-export const ALL_FEATURES: Readonly<PilotFeatures> = { laneKeeping: true, following: true, aeb: true, mrm: true };
+export const ALL_FEATURES: Readonly<PilotFeatures> = { laneKeeping: true, following: true, aeb: true, mrm: true, junctionRules: true, yielding: true, gapAcceptance: true, laneChanges: true };
 
 export type PilotMode = 'drive' | 'mrm' | 'mrc';
 
@@ -159,6 +248,39 @@ const SPEED_I_BAND_MPS = 1;
 /** Actuator lag the AEB trigger allows for: the brake's 0.1 s time constant, three of them to ~95 %. */
 const BRAKE_DELAY_S = 0.3;
 
+/**
+ * Largest rate at which the demand rises (brake released, throttle applied),
+ * m/s^3: 2.5, well inside nuPlan's 4.13 m/s^3 longitudinal-jerk comfort
+ * bound (seeds:miit-2a-comfort-*), the same figure as the MRM's ramp.
+ */
+const RELEASE_JERK_MPS3 = 2.5;
+/** Rate at which non-critical braking is applied, m/s^3: inside nuPlan's 4.13 after the Savitzky-Golay filter the criterion uses. */
+const BRAKE_JERK_MPS3 = 3;
+/**
+ * Rate at which braking the situation needs (above ITE's 3 m/s^2) is applied, m/s^3: 10, about what the
+ * 0.1 s brake lag allows anyway (vehicles/car/car.ts), so no step; the AEB is never limited. Throttle is
+ * released at once (from a positive demand straight to 0).
+ */
+const CRITICAL_BRAKE_JERK_MPS3 = 6;
+/**
+ * A situation is critical (braking skips the comfort jerk limit) when 1.5 x the constant deceleration that
+ * just cancels the closing speed before s0 exceeds ITE's comfortable 3 m/s^2: a Skylane design margin.
+ */
+const FOLLOW_MARGIN = 1.5;
+/** Time gap a sudden leader's approach still ends at, s: the lower end of ISO 15622's 1.5-2.2 s selectable setting. */
+const MIN_TRANSIENT_GAP_S = 1.5;
+/** ISO 15622's smallest steady-state time gap, s: what is kept when a leader appears inside the 1.5 s. */
+const ISO_MIN_GAP_S = 0.8;
+/** A sudden leader is an ordinary one again once the gap is back to this share of v T. */
+const SUDDEN_RESTORED = 0.9;
+/**
+ * Towards standstill the MRM's deceleration is k v, k = 1 1/s: the jerk of
+ * that tail is k^2 v <= k x 2.5 m/s^2 = 2.5 m/s^3 (inside nuPlan's 4.13),
+ * where v1 held 2.5 m/s^2 through v = 0 and jolted the car (6.2 m/s^3).
+ */
+const MRM_EASE_PER_S = 1;
+/** Floor of that tail, m/s^2: the car still reaches the 0.1 m/s standstill in ~2 s from 1 m/s. */
+const MRM_EASE_FLOOR_MPS2 = 0.3;
 /** A radar return within this of the list's leader gap is the same target, m (radar range sigma 0.4 m, list box extents). */
 const RADAR_MATCH_M = 2;
 /**
@@ -173,6 +295,31 @@ const RADAR_MATCH_M = 2;
 const RADAR_MIN_MOVING_MPS = 2;
 
 const _ahead = newRoadPose();
+const _rel: [number, number] = [0, 0];
+const _target: SpeedTarget = { speedMps: 0, aheadBinds: false };
+
+/** One lane graph per map, shared by every pilot that drives it. */
+const GRAPHS = new WeakMap<RoadNetwork, LaneGraph>();
+function graphOf(net: RoadNetwork): LaneGraph {
+  let g = GRAPHS.get(net);
+  if (!g) GRAPHS.set(net, (g = new LaneGraph(net)));
+  return g;
+}
+
+/**
+ * Where the front bumper stops before a stop point (a stop line, the
+ * destination), m: CARLA's stop-sign rule wants the front within 4 m of the
+ * line; 1.5 m leaves room for the eased final metre of the stop (below).
+ */
+const STOP_BEFORE_M = 1.5;
+/** Towards standstill at a stop point the deceleration is at most k v, k = 1.5 1/s: tail jerk <= k a, under 2 m/s^3 here. */
+const STOP_EASE_PER_S = 1.5;
+/** A standing object in the lane closer than this starts the search for a lane change, m: the object list's reach. */
+const EVASIVE_TRIGGER_M = 50;
+/** A blocker must have been tracked standing this long, s: ten object-list samples. */
+const EVASIVE_MIN_TRACK_S = 1;
+/** Within this of the stop point the car brakes at the comfort deceleration to a standstill, m. */
+const STOP_SETTLE_M = 0.05;
 
 export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
   readonly rateHz: number;
@@ -181,18 +328,41 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
   private readonly injectedMap: RoadNetwork | undefined;
   private network: RoadNetwork | undefined;
   private lane: LaneFrame | undefined;
+  private graph: LaneGraph | undefined;
+  /** The planned route, once the pilot knows where it starts (v2; undefined without a destination). */
+  route: RouteFrame | undefined;
+  private routeFailed = false;
+  /** Stop lines on the route, in path order, with their stop-or-go state. */
+  stopLines: RouteStopLine[] = [];
+  readonly lights = new LightBeliefs();
+  crosswalks: RouteCrosswalk[] = [];
+  readonly pedestrians = new PedestrianYield();
+  readonly laneChangeGate = new LaneChangeGate();
+  /** Where the MRM stops: the hard shoulder when clear (lane following only), else the lane. */
+  readonly shoulder = new ShoulderTarget();
+  /** A lane change around a blocked lane (lane following only). */
+  readonly evasive = new EvasiveLaneChange();
   readonly pose = new PoseEstimator();
   readonly tracks = new ObjectTracks();
   private readonly idm: IdmParams;
+  private readonly stopIdm: IdmParams;
   private kinematic = false;
   private lastT = NaN;
   private speedI = 0;
   private aebActive = false;
+  /** Track id of a leader that appeared inside the time gap (-2: none), and of last tick's leader. */
+  private suddenLeader = -2;
+  private lastLeaderId = -2;
+  private lastLeaderGapM = Infinity;
+  /** This tick's situation needs more than the comfort deceleration (no jerk limit on braking). */
+  private critical = false;
   private monitored: string[] = [];
 
   /** For tests and debugging views: the mode, the leader and what triggered the MRM. */
   mode: PilotMode = 'drive';
   mrmReason = '';
+  /** Why no route could be planned, if none could. */
+  routeReason = '';
   mrmStartS = NaN;
   readonly leader: Leader = newLeader();
   /** Last lateral offset from the lane centre the pilot estimated, m. */
@@ -217,6 +387,7 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
       accelExponent: 4,
       maxDecelMps2: params.maxDecelMps2,
     };
+    this.stopIdm = { ...this.idm, timeHeadwayS: 0 };
   }
 
   reset(ctx: AgentContext): void {
@@ -224,14 +395,31 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     this.network = this.injectedMap ?? (this.p.map ? networkFromMapSpec(this.p.map) : undefined);
     if (!this.network) throw new Error(`ha-pilot of '${ctx.actorId}' has no map: give params.map (the world.road spec) or inject one`);
     this.lane = new LaneFrame(this.network);
+    this.route = undefined;
+    this.routeFailed = false;
+    this.stopLines = [];
+    this.crosswalks = [];
+    this.lights.reset();
+    this.shoulder.reset();
+    this.evasive.reset();
+    this.graph = undefined;
+    const dest = this.p.destination;
+    if (dest) {
+      this.graph = graphOf(this.network);
+      if (!this.graph.nodeAt(dest.road, dest.lane, dest.s)) throw new Error(`ha-pilot of '${ctx.actorId}': destination road ${dest.road} lane ${dest.lane} s=${dest.s} is not a drivable lane of the map`);
+    }
     this.pose.reset();
     this.tracks.reset();
     this.lastT = NaN;
     this.speedI = 0;
     this.aebActive = false;
     this.monitored = [];
+    this.suddenLeader = -2;
+    this.lastLeaderId = -2;
+    this.lastLeaderGapM = Infinity;
     this.mode = 'drive';
     this.mrmReason = '';
+    this.routeReason = '';
     this.mrmStartS = NaN;
     this.offsetM = 0;
     this.accelDemandMps2 = 0;
@@ -245,7 +433,7 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
 
     // 3. Fault monitor (first tick: every sensor the pilot reads that is there and healthy is monitored from now on).
     if (this.monitored.length === 0) {
-      this.monitored = [p.gnss, p.objectList, p.radar, p.imu, p.odometry].filter((n, i) => i < 2 || r[n]?.healthy === true);
+      this.monitored = [p.gnss, p.objectList, p.radar, p.imu, p.odometry, p.trafficLights].filter((n, i) => i < 2 || r[n]?.healthy === true);
     }
     if (this.mode === 'drive' && this.features.mrm) {
       for (const n of this.monitored) {
@@ -266,29 +454,99 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
       // Without an MRM (a baseline) it keeps its pedals released, as a driver-less car would.
       return this.command(this.features.mrm ? -p.mrmDecelMps2 : 0, 0, pose.speedMps);
     }
-    // 2. Lane frame.
-    lane.locate(pose.x, pose.y);
-    this.offsetM = lane.offsetM;
+    // 2. Lane frame, and the route once the start lane is known.
+    if (!this.route) lane.locate(pose.x, pose.y);
+    if (this.graph && !this.route && !this.routeFailed) this.planRoute(t);
+    const route = this.route;
+    if (route) route.locate(pose.x, pose.y);
+    const frame: PathFrame = route ?? lane;
+    this.offsetM = route ? route.offsetM : lane.offsetM;
     const v = pose.speedMps;
 
     // 4. Leader.
     const egoHalfWidth = this.car.bodyWidthM / 2;
     const egoFront = this.car.bodyLengthM / 2;
     this.tracks.update(r[p.objectList], t, pose.x, pose.y, pose.headingRad, p.objectListMountXM);
-    const leader = this.tracks.leader(lane, t, egoFront, 0, egoHalfWidth + p.corridorMarginM, this.leader);
-    this.radarLeader(r[p.radar], t, v, egoFront, leader);
+    // ODD exits (lane following): a closure across every lane ahead, or the map running out.
+    if (!route && this.mode === 'drive' && this.features.mrm) {
+      if (roadClosedAhead(lane, this.tracks.tracks, t, this.car.bodyWidthM)) this.startMrm(t, 'road closed ahead');
+      else if (offTheMap(lane, v, p.mrmDecelMps2)) this.startMrm(t, 'off the map');
+    }
+    if (route && this.mode === 'drive' && this.features.mrm && Math.abs(route.offsetM) > 2 * route.laneWidthM) this.startMrm(t, 'off the route');
+    // The MRM's stop position, decided once at its start with the tracks of that moment.
+    if (!route && this.mode !== 'drive' && Number.isNaN(this.shoulder.startS) && lane.road) this.shoulder.plan(lane, this.tracks.tracks, t, this.car.bodyWidthM);
+    // A lane change around a blocked lane that has reached the new lane: the lane frame moves there.
+    if (!route && this.evasive.done(t)) {
+      lane.setLane(this.evasive.targetLaneId);
+      lane.locate(pose.x, pose.y);
+      this.evasive.reset();
+    }
+    const shift = route ? 0 : this.shoulder.offsetAt(t) + this.evasive.offsetAt(t);
+    const leader = this.tracks.leader(frame, t, egoFront, shift, egoHalfWidth + p.corridorMarginM, this.leader);
+    if (!route && this.mode === 'drive' && this.features.laneChanges && !this.evasive.active) this.considerLaneChange(t, v, leader);
+    this.radarLeader(r[p.radar], t, v, egoFront, frame, leader);
 
     // 5. Longitudinal.
-    const limit = Number.isFinite(lane.speedLimitMps) ? lane.speedLimitMps : 120 / 3.6;
-    const vRef = Math.min(limit - SPEED_LIMIT_MARGIN_MPS, p.maxSpeedMps ?? Infinity);
+    const limitHere = route ? route.speedLimitMps : lane.speedLimitMps;
+    const limit = Number.isFinite(limitHere) ? limitHere : 120 / 3.6;
+    let vRef = Math.min(limit - SPEED_LIMIT_MARGIN_MPS, p.maxSpeedMps ?? Infinity);
+    let feedForward = 0;
+    if (route) {
+      // Curves and lower limits ahead, met by braking at the comfortable deceleration.
+      routeSpeedTarget(route, v, p.maxSpeedMps ?? Infinity, SPEED_LIMIT_MARGIN_MPS, p.lateralAccelMps2, p.comfortDecelMps2 / 2, _target);
+      vRef = Math.min(vRef, _target.speedMps);
+      if (_target.aheadBinds && v > vRef - 1) feedForward = -p.comfortDecelMps2 / 2;
+    }
     const err = vRef - v;
-    let aCruise = SPEED_KP * err + SPEED_KI * this.speedI;
+    let aCruise = SPEED_KP * err + SPEED_KI * this.speedI + feedForward;
     aCruise = Math.min(Math.max(aCruise, -p.comfortDecelMps2), p.maxAccelMps2);
     let aFollow = Infinity;
     const closing = leader.found ? v - leader.speedMps : 0;
+    this.idm.desiredSpeedMps = Math.max(vRef, 1);
+    // A leader that appears inside the time gap (a car merging in front, a slower one revealed by a lane
+    // change) is "sudden" until the gap is restored; a leader first seen farther out is approached by the IDM.
+    // (A new id at the same range is the same car handed over from the radar to the object list: not sudden.)
+    if (!leader.found) this.suddenLeader = -2;
+    else if (leader.trackId !== this.lastLeaderId && leader.gapM < v * this.idm.timeHeadwayS && !(leader.gapM > this.lastLeaderGapM - 2 * RADAR_MATCH_M)) this.suddenLeader = leader.trackId;
+    else if (leader.trackId === this.suddenLeader && leader.gapM >= SUDDEN_RESTORED * v * this.idm.timeHeadwayS) this.suddenLeader = -2;
+    this.lastLeaderId = leader.found ? leader.trackId : -2;
+    this.lastLeaderGapM = leader.found ? leader.gapM : Infinity;
+    const sudden = leader.found && leader.trackId === this.suddenLeader;
+    const bKin = leader.found && closing > 0 ? (closing * closing) / (2 * Math.max(leader.gapM - this.idm.minGapM, 0.1)) : 0;
     if (leader.found && this.features.following) {
-      this.idm.desiredSpeedMps = Math.max(vRef, 1);
       aFollow = idmAccel(Math.max(v, 0), leader.gapM, closing, this.idm);
+      if (sudden) {
+        // The ACC model (IDM + constant-acceleration heuristic): the braking the situation needs, not the
+        // IDM's overreaction to s << s*, but at least the constant deceleration that ends the approach at a
+        // time gap of MIN_TRANSIENT_GAP_S (or, already inside it, of ISO 15622's 0.8 s), and never more than the IDM.
+        const aAcc = accModelAccel(aFollow, Math.max(v, 0), Math.max(leader.speedMps, 0), 0, leader.gapM, this.idm.maxAccelMps2, this.idm.comfortDecelMps2);
+        const vl = Math.max(leader.speedMps, 0);
+        let room = leader.gapM - this.idm.minGapM - vl * MIN_TRANSIENT_GAP_S;
+        if (room < 1) room = Math.max(leader.gapM - this.idm.minGapM - vl * ISO_MIN_GAP_S, 0.1);
+        const bGap = closing > 0 ? (closing * closing) / (2 * room) : 0;
+        aFollow = Math.max(aFollow, Math.min(aAcc, -bGap));
+      }
+    }
+    // Only a situation needing more than ITE's comfortable 3 m/s^2 skips the comfort jerk limit.
+    this.critical = FOLLOW_MARGIN * bKin > COMFORT_STOP_DECEL_MPS2;
+    // Stop points ahead (the destination; lines and yielding in v2's junction logic): a standing virtual leader.
+    if (route) {
+      this.lights.update(r[p.trafficLights]);
+      const stopAt = this.stopPointM(route, t, v, egoFront, dt);
+      if (stopAt < Infinity) {
+        const d = stopAt - route.egoM - egoFront - STOP_BEFORE_M;
+        const gap = d + this.idm.minGapM;
+        // A standing target has no time gap to keep: the IDM with T = 0 brakes on its "intelligent" term alone.
+        this.stopIdm.desiredSpeedMps = this.idm.desiredSpeedMps;
+        aFollow = Math.min(aFollow, gap > 0 ? idmAccel(Math.max(v, 0), gap, v, this.stopIdm) : -p.comfortDecelMps2);
+        // The IDM's approach to a standing target fades out over the last metres (its s0 term);
+        // the constant deceleration that stops exactly at the point finishes the stop decisively, once it
+        // reaches half the comfort deceleration (below that the IDM approaches, or creeps up from a standstill).
+        const need = d > STOP_SETTLE_M ? (v * v) / (2 * d) : v > STOPPED_MPS ? p.comfortDecelMps2 : 0;
+        // Eased towards standstill as the MRM is (decel <= k v), so the car settles without a jolt.
+        if (need > p.comfortDecelMps2) this.critical = true;
+        if (need > p.comfortDecelMps2 / 2) aFollow = Math.min(aFollow, -Math.min(need, Math.max(STOP_EASE_PER_S * v, MRM_EASE_FLOOR_MPS2)));
+      }
     }
     let a = Math.min(aCruise, aFollow);
     // Anti-windup: integrate only near the set speed, while cruise binds and is not saturated.
@@ -303,9 +561,18 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     }
     if (this.aebActive && (!leader.found || closing <= 0 || v < STOPPED_MPS)) this.aebActive = false;
     if (this.aebActive) a = -this.car.maxBrakeDecelMps2;
+    // Comfort: ease off the brake (or onto the throttle) at no more than the comfort jerk, so that
+    // a light turning green or a leader pulling away does not jolt the car. Braking is never delayed.
+    // After braking harder than the comfort deceleration (an emergency), the release starts from the comfort level.
+    if (!this.aebActive && a > this.accelDemandMps2) a = Math.min(a, Math.max(this.accelDemandMps2, -p.comfortDecelMps2) + RELEASE_JERK_MPS3 * dt);
+    // Mild braking (within the comfort deceleration) is applied at the comfort jerk too, faster when the
+    // situation is critical; harder braking and AEB at once.
+    else if (!this.aebActive && a < this.accelDemandMps2 && a >= -p.comfortDecelMps2) a = Math.max(a, this.accelDemandMps2 - (this.critical ? CRITICAL_BRAKE_JERK_MPS3 : BRAKE_JERK_MPS3) * dt);
     // MRM.
     if (this.mode !== 'drive') {
-      const ramp = Math.min(p.mrmDecelMps2, p.mrmJerkMps3 * (t - this.mrmStartS));
+      // Ramped in at mrmJerk, and eased off towards standstill (decel proportional to speed, k = MRM_EASE_PER_S),
+      // so the car settles into the held stop without the jerk of a brake held hard through v = 0.
+      const ramp = Math.min(p.mrmDecelMps2, p.mrmJerkMps3 * (t - this.mrmStartS), Math.max(MRM_EASE_PER_S * v, MRM_EASE_FLOOR_MPS2));
       a = Math.min(a, -ramp);
       if (v < STOPPED_MPS) this.mode = 'mrc';
     }
@@ -314,14 +581,84 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     // 6. Lateral: pure pursuit from the rear axle (a baseline without lane keeping holds the wheel straight).
     if (!this.features.laneKeeping) return this.command(a, 0, v);
     const L = wheelbaseM(this.car);
-    const ld = Math.min(Math.max(p.lookaheadTimeS * Math.abs(v), p.minLookaheadM), p.maxLookaheadM);
-    lane.pointAhead(ld, _ahead);
+    const ld = Math.min(Math.max(p.lookaheadTimeS * Math.abs(v), route ? p.routeMinLookaheadM : p.minLookaheadM), p.maxLookaheadM);
+    if (route) route.pointAhead(ld, _ahead);
+    else {
+      lane.pointAhead(ld, _ahead);
+      // During an MRM onto the shoulder or a lane change: the lane centre shifted by the offset planned for
+      // when the car gets there.
+      const tAhead = t + ld / Math.max(v, 1);
+      const off = this.shoulder.offsetAt(tAhead) + this.evasive.offsetAt(tAhead);
+      _ahead.x -= off * Math.sin(_ahead.headingRad);
+      _ahead.y += off * Math.cos(_ahead.headingRad);
+    }
     const c = Math.cos(pose.headingRad), s = Math.sin(pose.headingRad);
     const rx = pose.x - this.car.cogToRearAxleM * c, ry = pose.y - this.car.cogToRearAxleM * s;
     const dx = _ahead.x - rx, dy = _ahead.y - ry;
     const dist = Math.hypot(dx, dy);
     const sinAlpha = (-s * dx + c * dy) / dist;
     return this.command(a, Math.atan((2 * L * sinAlpha) / dist), v);
+  }
+
+  /** Plan the route from the lane the ego is bound to; no route: the minimal risk manoeuvre (the mission cannot be done). */
+  private planRoute(t: number): void {
+    const lane = this.lane!, dest = this.p.destination!;
+    let result;
+    try {
+      result = this.graph!.route({ roadId: lane.road!.id, laneId: lane.laneId, s: lane.s }, { roadId: dest.road, laneId: dest.lane, s: dest.s });
+    } catch (e) {
+      result = { found: false as const, reason: (e as Error).message };
+    }
+    if (!result.found) {
+      this.routeFailed = true;
+      this.routeReason = result.reason;
+      if (this.features.mrm && this.mode === 'drive') this.startMrm(t, `no route: ${result.reason}`);
+      return;
+    }
+    this.route = new RouteFrame(this.network!, this.graph!, result.steps);
+    this.route.locate(this.pose.x, this.pose.y, true);
+    this.stopLines = routeStopLines(this.network!, this.route);
+    this.crosswalks = routeCrosswalks(this.network!, this.route);
+  }
+
+  /**
+   * Path distance of the nearest point the car must stop before, m
+   * (Infinity: none): the route's end, the destination, which the pilot
+   * reaches and holds (it does not drive on past it).
+   */
+  private stopPointM(route: RouteFrame, t: number, v: number, egoFront: number, dt: number): number {
+    let at = route.lengthM;
+    if (this.features.junctionRules && this.stopLines.length) {
+      const reactionM = v * (1 / this.rateHz + BRAKE_DELAY_S);
+      const follower = (tr: Track): boolean => {
+        route.relative(tr.x, tr.y, _rel);
+        return _rel[0] < 0 && Math.abs(_rel[1]) < route.laneWidthM;
+      };
+      at = Math.min(at, stopLineAhead(this.stopLines, this.lights, this.tracks.tracks, t, dt, v, route.egoM + egoFront, reactionM, follower));
+    }
+    if (this.features.gapAcceptance) {
+      at = Math.min(at, this.laneChangeGate.holdPointM(this.network!, route, this.tracks.tracks, t, v, this.car.bodyLengthM, this.idm, this.p.comfortDecelMps2));
+    }
+    if (this.features.yielding) {
+      const car = this.car;
+      at = Math.min(at, this.pedestrians.stopPointM(this.network!, route, this.crosswalks, this.tracks.tracks, t, v, egoFront, car.bodyWidthM / 2, car.bodyLengthM, this.p.maxAccelMps2));
+    }
+    return at;
+  }
+
+  /** Start a lane change around a standing object in the lane ahead, if an adjacent lane has a safe gap. */
+  private considerLaneChange(t: number, v: number, leader: Leader): void {
+    if (!leader.found || leader.trackId < 0 || leader.gapM > EVASIVE_TRIGGER_M) return;
+    const blocker = this.tracks.tracks.find((tr) => tr.id === leader.trackId);
+    // Standing, and known to stand: tracked for EVASIVE_MIN_TRACK_S without ever moving (the first samples of a
+    // run, or of a new track, carry too little evidence).
+    if (!blocker || blocker.movedSeen || Math.hypot(blocker.vx, blocker.vy) > 0.5 || t - blocker.firstSeenAt < EVASIVE_MIN_TRACK_S) return;
+    const lane = this.lane!;
+    const node = graphOf(this.network!).nodeAt(lane.road!.id, lane.laneId, lane.s);
+    if (!node) return;
+    const crossable = new Set(graphOf(this.network!).laneChanges(node).map((n) => n.laneId));
+    const candidates = lanesAcross(lane).lanes.filter((l) => crossable.has(l.laneId)).sort((a, b) => b.offsetM - a.offsetM);
+    this.evasive.consider(lane, blocker, leader.gapM, candidates, this.tracks.tracks, t, v, this.car.bodyLengthM, this.car.bodyWidthM, this.idm, this.p.comfortDecelMps2);
   }
 
   private startMrm(t: number, reason: string): void {
@@ -334,11 +671,11 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
    * The radar's nearest return, if it lies in the ego's lane ahead, as a
    * leader when it is nearer than the object list's (or the list has none).
    */
-  private radarLeader(reading: Reading | undefined, t: number, v: number, egoFront: number, out: Leader): void {
+  private radarLeader(reading: Reading | undefined, t: number, v: number, egoFront: number, lane: PathFrame, out: Leader): void {
     if (!reading || !fresh(reading, t, this.p.sensorTimeoutS)) return;
     const ret = reading.value as RadarReturn;
     if (!ret.detected) return;
-    const pose = this.pose, lane = this.lane!;
+    const pose = this.pose;
     const bx = this.p.radarMountXM + ret.rangeM * Math.cos(ret.azimuthRad);
     const by = ret.rangeM * Math.sin(ret.azimuthRad);
     const c = Math.cos(pose.headingRad), s = Math.sin(pose.headingRad);

@@ -34,7 +34,7 @@ export interface AgentEnv {
 
 const HA_PILOT: AgentEntry = {
   name: 'ha-pilot',
-  description: 'car: the reference HA (L4) motorway pilot: lane keeping, ACC (IDM), AEB, and a minimal risk manoeuvre on sensor loss (GNSS + object list, radar, IMU, odometry; HD map from params.map)',
+  description: 'car: the reference HA (L4) pilot: with params.destination a route over the HD map through junctions (traffic lights via the traffic-lights camera, stop signs, pedestrians, lane changes into safe gaps), else v1 lane following; ACC (IDM/ACC model), AEB, minimal risk manoeuvre (shoulder when clear) on sensor loss or ODD exit (GNSS + object list; radar, IMU, odometry, traffic-lights optional)',
   actorKinds: ['car'],
   params: haPilotParams,
   needsMap: true,
@@ -46,6 +46,7 @@ const HA_PILOT: AgentEntry = {
       { name: q.radar, type: 'radar', required: false },
       { name: q.imu, type: 'imu', required: false },
       { name: q.odometry, type: 'wheel-odometry', required: false },
+      { name: q.trafficLights, type: 'traffic-lights', required: false },
     ];
   },
   // The scenario's road network is the HD map; params.map (a world.road spec) remains for direct use.

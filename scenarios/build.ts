@@ -15,6 +15,7 @@ import { BMI088, Imu } from '../sim/sensors/imu.ts';
 import { LIDAR_CAMERA_FUSION, ObjectListSensor } from '../sim/sensors/object-list.ts';
 import { ARS_408_21_FAR, Radar } from '../sim/sensors/radar.ts';
 import { RangeRing, RPLIDAR_A2M8 } from '../sim/sensors/range-ring.ts';
+import { TLR_CAMERA, TrafficLightsSensor, type SignalHead } from '../sim/sensors/traffic-lights.ts';
 import { ABS_48_TOOTH, WheelOdometry } from '../sim/sensors/wheel-odometry.ts';
 import type { ActorState } from '../sim/snapshot.ts';
 import { periodInSteps, World } from '../sim/world.ts';
@@ -72,8 +73,42 @@ function mountPose(m: { position: Vec3; yawDeg: number }): Pose {
   return { position: [...m.position], rotation: quatFromYaw(m.yawDeg * DEG) };
 }
 
-export function buildSensor(spec: SensorSpec): Sensor {
+/** Height of a signal head's lamp, m: the overhead heads the web view draws (web/scene.ts). */
+const SIGNAL_HEAD_HEIGHT_M = 5;
+
+/** The network's signal heads as the traffic-light camera sees them: over the lanes they govern, at the stop line, facing the approach. */
+function signalHeads(network: RoadNetwork | undefined): SignalHead[] {
+  if (!network) return [];
+  return network.trafficLights.map((tl) => {
+    const road = network.road(tl.roadId);
+    const sec = road.sectionIndexAt(tl.s);
+    const t = tl.laneIds.reduce((sum, id) => sum + road.laneCenterT(sec, id, tl.s), 0) / Math.max(1, tl.laneIds.length);
+    const p = { x: 0, y: 0, headingRad: 0, curvature: 0 };
+    road.referenceLine.poseAt(tl.s, p);
+    const controller = network.controller(tl.controllerId);
+    return {
+      id: tl.id,
+      position: [p.x - t * Math.sin(p.headingRad), p.y + t * Math.cos(p.headingRad), SIGNAL_HEAD_HEIGHT_M] as Vec3,
+      // Right lanes are driven towards +s: their lamp faces -s.
+      facingRad: p.headingRad + (tl.laneIds[0]! < 0 ? Math.PI : 0),
+      state: (time: number) => controller.stateAt(tl.signalGroup, time),
+    };
+  });
+}
+
+export function buildSensor(spec: SensorSpec, network?: RoadNetwork): Sensor {
   switch (spec.type) {
+    case 'traffic-lights':
+      return new TrafficLightsSensor({
+        name: spec.name,
+        rateHz: spec.rateHz ?? TLR_CAMERA.rateHz,
+        mount: mountPose(spec.mount),
+        maxRangeM: spec.maxRangeM ?? TLR_CAMERA.maxRangeM,
+        fovRad: spec.fovDeg !== undefined ? spec.fovDeg * DEG : TLR_CAMERA.fovRad,
+        visibilityHalfAngleRad: TLR_CAMERA.visibilityHalfAngleRad,
+        detectionProbability: spec.detectionProbability ?? TLR_CAMERA.detectionProbability,
+        heads: signalHeads(network),
+      });
     case 'range-ring':
       return new RangeRing({
         name: spec.name,
@@ -161,8 +196,8 @@ export function buildSensor(spec: SensorSpec): Sensor {
 }
 
 /** Any sensor of actor `actorId`; a v2x sensor is wired to the world's V2X service. */
-function actorSensor(spec: SensorSpec, actorId: string, v2x: V2xService | undefined): Sensor {
-  if (spec.type !== 'v2x') return buildSensor(spec);
+function actorSensor(spec: SensorSpec, actorId: string, v2x: V2xService | undefined, network: RoadNetwork | undefined): Sensor {
+  if (spec.type !== 'v2x') return buildSensor(spec, network);
   if (!v2x) throw new Error(`actor '${actorId}': a v2x sensor needs world.v2x`);
   return buildV2xSensor(spec, actorId, v2x);
 }
@@ -380,7 +415,7 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
     }
     if (a.kind === 'car') {
       const start = { ...carStart(a, network), speedMps: a.speedMps };
-      const sensors = a.sensors.map((sp) => actorSensor(sp, a.id, v2x));
+      const sensors = a.sensors.map((sp) => actorSensor(sp, a.id, v2x, network));
       let actor: Actor;
       if (a.model === 'dynamic') actor = new Car(physics, a.id, start, BMW_320I, a.color);
       else actor = new KinematicBicycle(physics, a.id, start, BMW_320I, a.color ?? (a.driver ? undefined : '#3d7be8'));
@@ -407,7 +442,7 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
     const ref = a.agent === undefined ? undefined : typeof a.agent === 'string' ? { type: a.agent, params: {} } : a.agent;
     const entry = ref ? AGENTS[ref.type] : undefined;
     world.addActor(rover, {
-      sensors: a.sensors.map((sp) => actorSensor(sp, a.id, v2x)),
+      sensors: a.sensors.map((sp) => actorSensor(sp, a.id, v2x, network)),
       ...(entry && ref ? { agent: entry.create(ref.params), agentParams: ref.params } : {}),
       ...(a.mission ? { mission: a.mission } : {}),
     });

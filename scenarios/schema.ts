@@ -123,6 +123,19 @@ export const wheelOdometrySensorSchema = z
   })
   .strict();
 
+export const trafficLightsSensorSchema = z
+  .object({
+    type: z.literal('traffic-lights'),
+    name: id.default('traffic-lights'),
+    rateHz: positive().optional().describe('default 10 Hz (Skylane assumption)'),
+    maxRangeM: positive().optional().describe('default 100 m (Skylane assumption, order of published camera TLR)'),
+    fovDeg: positive().max(360).optional().describe('horizontal field of view centred on the mount x axis; default 60'),
+    detectionProbability: finite().min(0).max(1).optional().describe('per head per sample; default 0.95 (Skylane assumption)'),
+    mount: mountSchema.default({ position: [0.5, 0, 1.4], yawDeg: 0 }).describe('default: behind the windscreen of a car'),
+  })
+  .strict()
+  .describe('traffic-light recognition camera: state of the mapped signal heads in view, with line of sight');
+
 export const sensorSchema = z.discriminatedUnion('type', [
   rangeRingSensorSchema,
   gnssSensorSchema,
@@ -131,8 +144,9 @@ export const sensorSchema = z.discriminatedUnion('type', [
   imuSensorSchema,
   wheelOdometrySensorSchema,
   v2xSensorSchema,
+  trafficLightsSensorSchema,
 ]);
-export const SENSOR_TYPES = ['range-ring', 'gnss', 'object-list', 'radar', 'imu', 'wheel-odometry', 'v2x'] as const;
+export const SENSOR_TYPES = ['range-ring', 'gnss', 'object-list', 'radar', 'imu', 'wheel-odometry', 'v2x', 'traffic-lights'] as const;
 
 // ---------- agents ----------
 export const agentRefSchema = z.union([

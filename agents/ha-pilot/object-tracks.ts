@@ -11,7 +11,7 @@
  */
 import type { Reading } from '../../sim/sensor.ts';
 import type { ObjectList } from '../../sim/sensors/object-list.ts';
-import type { LaneFrame } from './lane-frame.ts';
+import type { PathFrame } from './route-frame.ts';
 
 /** A track unseen this long is dropped, s: three missed samples at 10 Hz, beyond 1e-4 odds at p_d = 0.95. */
 const HOLD_S = 0.35;
@@ -29,7 +29,14 @@ export interface Track {
   lengthM: number;
   widthM: number;
   seenAt: number;
+  /** Seen moving (faster than MOVING_MPS) in any sample: a vehicle that stopped, not a standing object. */
+  movedSeen: boolean;
+  /** Time of the first detection, s. */
+  firstSeenAt: number;
 }
+
+/** Speed that marks a track as having moved, m/s: five sigma of the list's 0.3 m/s velocity noise. */
+const MOVING_MPS = 1.5;
 
 /** The in-path leader, in the ego's lane frame. */
 export interface Leader {
@@ -72,13 +79,14 @@ export class ObjectTracks {
         let tr = this.tracks.find((k) => k.id === d.trackId);
         if (!tr) {
           if (this.tracks.length >= MAX_TRACKS) continue;
-          tr = { id: d.trackId, kind: d.kind, x: 0, y: 0, vx: 0, vy: 0, lengthM: 0, widthM: 0, seenAt: 0 };
+          tr = { id: d.trackId, kind: d.kind, x: 0, y: 0, vx: 0, vy: 0, lengthM: 0, widthM: 0, seenAt: 0, movedSeen: false, firstSeenAt: reading.time };
           this.tracks.push(tr);
         }
         tr.x = wx;
         tr.y = wy;
         tr.vx = vx;
         tr.vy = vy;
+        if (Math.hypot(vx, vy) > MOVING_MPS) tr.movedSeen = true;
         // The box is measured along the target's own axes; without its heading, take the larger as length.
         tr.lengthM = Math.max(d.size[0], d.size[1]);
         tr.widthM = Math.min(d.size[0], d.size[1]);
@@ -93,7 +101,7 @@ export class ObjectTracks {
    * (ego half width plus margin) around the lateral position `centerM` of
    * the ego's lane frame, into `out`.
    */
-  leader(lane: LaneFrame, t: number, egoFrontM: number, centerM: number, corridorHalfM: number, out: Leader): Leader {
+  leader(lane: PathFrame, t: number, egoFrontM: number, centerM: number, corridorHalfM: number, out: Leader): Leader {
     out.found = false;
     out.gapM = Infinity;
     out.speedMps = 0;
