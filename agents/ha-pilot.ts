@@ -467,20 +467,21 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     const egoHalfWidth = this.car.bodyWidthM / 2;
     const egoFront = this.car.bodyLengthM / 2;
     this.tracks.update(r[p.objectList], t, pose.x, pose.y, pose.headingRad, p.objectListMountXM);
-    // ODD exits (lane following): a closure across every lane ahead, or the map running out.
-    if (!route && this.mode === 'drive' && this.features.mrm) {
-      if (roadClosedAhead(lane, this.tracks.tracks, t, this.car.bodyWidthM)) this.startMrm(t, 'road closed ahead');
-      else if (offTheMap(lane, v, p.mrmDecelMps2)) this.startMrm(t, 'off the map');
-    }
-    if (route && this.mode === 'drive' && this.features.mrm && Math.abs(route.offsetM) > 2 * route.laneWidthM) this.startMrm(t, 'off the route');
-    // The MRM's stop position, decided once at its start with the tracks of that moment.
-    if (!route && this.mode !== 'drive' && Number.isNaN(this.shoulder.startS) && lane.road) this.shoulder.plan(lane, this.tracks.tracks, t, this.car.bodyWidthM);
-    // A lane change around a blocked lane that has reached the new lane: the lane frame moves there.
+    // A lane change around a blocked lane that has reached the new lane: the lane frame moves there
+    // (before the ODD checks, which would otherwise read the finished shift as leaving the lane).
     if (!route && this.evasive.done(t)) {
       lane.setLane(this.evasive.targetLaneId);
       lane.locate(pose.x, pose.y);
       this.evasive.reset();
     }
+    // ODD exits (lane following): a closure across every lane ahead, or the map running out.
+    if (!route && this.mode === 'drive' && this.features.mrm) {
+      if (roadClosedAhead(lane, this.tracks.tracks, t, this.car.bodyWidthM)) this.startMrm(t, 'road closed ahead');
+      else if (offTheMap(lane, v, p.mrmDecelMps2, this.shoulder.offsetAt(t) + this.evasive.offsetAt(t), p.mrmJerkMps3)) this.startMrm(t, 'off the map');
+    }
+    if (route && this.mode === 'drive' && this.features.mrm && Math.abs(route.offsetM) > 2 * route.laneWidthM) this.startMrm(t, 'off the route');
+    // The MRM's stop position, decided once at its start with the tracks of that moment.
+    if (!route && this.mode !== 'drive' && Number.isNaN(this.shoulder.startS) && lane.road) this.shoulder.plan(lane, this.tracks.tracks, t, this.car.bodyWidthM);
     const shift = route ? 0 : this.shoulder.offsetAt(t) + this.evasive.offsetAt(t);
     const leader = this.tracks.leader(frame, t, egoFront, shift, egoHalfWidth + p.corridorMarginM, this.leader);
     if (!route && this.mode === 'drive' && this.features.laneChanges && !this.evasive.active) this.considerLaneChange(t, v, leader);

@@ -144,6 +144,7 @@ export function buildSensor(spec: SensorSpec, network?: RoadNetwork): Sensor {
         bearingSigmaRad: k * (spec.bearingSigmaDeg !== undefined ? spec.bearingSigmaDeg * DEG : d.bearingSigmaRad),
         velocitySigmaMps: k * (spec.velocitySigmaMps ?? d.velocitySigmaMps),
         sizeSigmaM: k * (spec.sizeSigmaM ?? d.sizeSigmaM),
+        yawSigmaRad: k * (spec.yawSigmaDeg !== undefined ? spec.yawSigmaDeg * DEG : d.yawSigmaRad),
       });
     }
     case 'radar': {

@@ -70,6 +70,7 @@ export const objectListSensorSchema = z
     bearingSigmaDeg: finite().nonnegative().optional(),
     velocitySigmaMps: finite().nonnegative().optional(),
     sizeSigmaM: finite().nonnegative().optional(),
+    yawSigmaDeg: finite().nonnegative().optional().describe('sigma of the reported box heading; default 5.7 (0.1 rad, Skylane assumption)'),
     noiseScale: finite().nonnegative().default(1).describe('multiplies every noise sigma; 0 for perfect measurements'),
     groundTruth: z.boolean().default(false).describe('an oracle: every actor within range, all around, exact, never missed, never occluded; the report says the agent read ground truth'),
     mount: mountSchema.default({ position: [0, 0, 1], yawDeg: 0 }).describe('default: on the roof of a car (body origin is the centre of gravity)'),

@@ -21,7 +21,7 @@
 import { idmAccel, IDM_HIGHWAY, type IdmParams } from '../../vehicles/traffic/idm.ts';
 import type { RoadNetwork } from '../../vehicles/road/road-network.ts';
 import { newLanePosition } from '../../vehicles/road/road.ts';
-import type { Track } from './object-tracks.ts';
+import { halfExtents, type Track } from './object-tracks.ts';
 import type { PathLaneChange, RouteFrame } from './route-frame.ts';
 
 /** Past the change's start by this, the car is committed: it completes the change, m. */
@@ -89,6 +89,7 @@ export function gapSafe(leadGap: number, leadV: number, followGap: number, follo
 }
 
 const _rel: [number, number] = [0, 0];
+const _ext: [number, number] = [0, 0];
 
 /**
  * A lane change the lane-following pilot (no route) makes on its own: around a standing object that
@@ -142,10 +143,10 @@ export class EvasiveLaneChange {
         if (tr === blocker || tr.kind === 'pedestrian') continue;
         const age = t - tr.seenAt;
         lane.relative(tr.x + tr.vx * age, tr.y + tr.vy * age, _rel);
-        const half = (tr.movedSeen ? tr.widthM : Math.max(tr.lengthM, tr.widthM)) / 2;
+        halfExtents(tr, lane.laneHeadingRad, _ext);
         // Overlapping the car's path in the target lane (its width plus margin around the lane centre)?
-        if (Math.abs(_rel[1] - c.offsetM) > half + egoWidthM / 2 + 0.3) continue;
-        const gap = Math.abs(_rel[0]) - (tr.lengthM + egoLengthM) / 2;
+        if (Math.abs(_rel[1] - c.offsetM) > _ext[1] + egoWidthM / 2 + 0.3) continue;
+        const gap = Math.abs(_rel[0]) - _ext[0] - egoLengthM / 2;
         const speed = Math.hypot(tr.vx, tr.vy);
         if (!tr.movedSeen && _rel[0] > 0 && _rel[0] < blockerAheadM + 30) blocked = true;
         if (_rel[0] >= 0 && gap < leadGap) {
@@ -171,4 +172,6 @@ export const EVASIVE_SHIFT_S = 3;
 
 interface PathFrameLike {
   relative(x: number, y: number, out: [number, number]): [number, number];
+  /** Heading of the lane at the ego, in the driving direction, rad. */
+  readonly laneHeadingRad: number;
 }

@@ -26,8 +26,11 @@ export interface Track {
   y: number;
   vx: number;
   vy: number;
+  /** Box length along its heading `yawRad`, and width across it, m. */
   lengthM: number;
   widthM: number;
+  /** Heading of the box's length axis, world frame, rad (the object list measures it). */
+  yawRad: number;
   seenAt: number;
   /** Seen moving (faster than MOVING_MPS) in any sample: a vehicle that stopped, not a standing object. */
   movedSeen: boolean;
@@ -54,6 +57,20 @@ export function newLeader(): Leader {
 }
 
 const _rel: [number, number] = [0, 0];
+const _ext: [number, number] = [0, 0];
+
+/**
+ * Half extents of a track's box along and across a direction `headingRad`
+ * (a lane's), into `out`: [along, across], m. The box's own axes are at the
+ * track's `yawRad`.
+ */
+export function halfExtents(tr: Readonly<Track>, headingRad: number, out: [number, number]): [number, number] {
+  const d = tr.yawRad - headingRad;
+  const c = Math.abs(Math.cos(d)), s = Math.abs(Math.sin(d));
+  out[0] = (c * tr.lengthM + s * tr.widthM) / 2;
+  out[1] = (s * tr.lengthM + c * tr.widthM) / 2;
+  return out;
+}
 
 export class ObjectTracks {
   readonly tracks: Track[] = [];
@@ -79,7 +96,7 @@ export class ObjectTracks {
         let tr = this.tracks.find((k) => k.id === d.trackId);
         if (!tr) {
           if (this.tracks.length >= MAX_TRACKS) continue;
-          tr = { id: d.trackId, kind: d.kind, x: 0, y: 0, vx: 0, vy: 0, lengthM: 0, widthM: 0, seenAt: 0, movedSeen: false, firstSeenAt: reading.time };
+          tr = { id: d.trackId, kind: d.kind, x: 0, y: 0, vx: 0, vy: 0, lengthM: 0, widthM: 0, yawRad: 0, seenAt: 0, movedSeen: false, firstSeenAt: reading.time };
           this.tracks.push(tr);
         }
         tr.x = wx;
@@ -87,9 +104,10 @@ export class ObjectTracks {
         tr.vx = vx;
         tr.vy = vy;
         if (Math.hypot(vx, vy) > MOVING_MPS) tr.movedSeen = true;
-        // The box is measured along the target's own axes; without its heading, take the larger as length.
-        tr.lengthM = Math.max(d.size[0], d.size[1]);
-        tr.widthM = Math.min(d.size[0], d.size[1]);
+        // The box along the target's own axes, and their heading (a barrier lies across the road: its long side is lateral).
+        tr.lengthM = d.size[0];
+        tr.widthM = d.size[1];
+        tr.yawRad = headingRad + d.yawRad;
         tr.seenAt = reading.time;
       }
     }
@@ -111,11 +129,12 @@ export class ObjectTracks {
     for (const tr of this.tracks) {
       const age = t - tr.seenAt;
       lane.relative(tr.x + tr.vx * age, tr.y + tr.vy * age, _rel);
-      const gap = _rel[0] - tr.lengthM / 2 - egoFrontM;
+      halfExtents(tr, h, _ext);
+      const gap = _rel[0] - _ext[0] - egoFrontM;
       if (_rel[0] <= 0 || gap >= out.gapM) continue;
       const vAlong = tr.vx * ch + tr.vy * sh;
       const vLat = -tr.vx * sh + tr.vy * ch;
-      const reach = corridorHalfM + tr.widthM / 2;
+      const reach = corridorHalfM + _ext[1];
       const now = _rel[1] - centerM;
       const later = now + vLat * CUT_IN_HORIZON_S;
       // In the corridor now, or crossing into it (or through it) within the horizon.

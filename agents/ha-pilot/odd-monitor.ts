@@ -20,7 +20,7 @@
  *   otherwise it stops in its lane. The lateral move is a quintic
  *   (minimum-jerk) profile over `SHIFT_S`.
  */
-import type { Track } from './object-tracks.ts';
+import { halfExtents, type Track } from './object-tracks.ts';
 import type { LaneFrame } from './lane-frame.ts';
 
 /** A track standing still (a closure, a parked car): slower than this, m/s. */
@@ -36,6 +36,7 @@ const CLEAR_AHEAD_M = 80;
 export const SHIFT_S = 5;
 
 const _rel: [number, number] = [0, 0];
+const _ext: [number, number] = [0, 0];
 
 /**
  * Lateral offsets (in the ego lane frame, + left) and widths of the driving
@@ -73,9 +74,8 @@ export function roadClosedAhead(lane: LaneFrame, tracks: readonly Track[], t: nu
     lanes.forEach((l, k) => {
       // Free width beside the object inside this lane, on its wider side.
       const lo = l.offsetM - l.widthM / 2, hi = l.offsetM + l.widthM / 2;
-      // The list gives the box along the object's own axes, not its heading: across the lane a standing
-      // object may reach as far as its longer side (a barrier lies across the road).
-      const half = Math.max(tr.lengthM, tr.widthM) / 2;
+      // Across the lane: the box's extent at its measured heading (a barrier lies across the road).
+      const half = halfExtents(tr, lane.laneHeadingRad, _ext)[1];
       const a = _rel[1] - half, b = _rel[1] + half;
       if (b < lo || a > hi) return;
       const free = Math.max(a - lo, hi - b);
@@ -86,14 +86,16 @@ export function roadClosedAhead(lane: LaneFrame, tracks: readonly Track[], t: nu
 }
 
 /** True when the ego has left the mapped lane it drives, or its road ends ahead with nothing mapped beyond. */
-export function offTheMap(lane: LaneFrame, v: number, decelMps2: number): boolean {
-  if (Math.abs(lane.offsetM) > lane.laneWidthM) return true;
+export function offTheMap(lane: LaneFrame, v: number, decelMps2: number, plannedShiftM = 0, jerkMps3 = Infinity): boolean {
+  // Measured from where the pilot means to be: a planned shift (a lane change, the shoulder) is not a departure.
+  if (Math.abs(lane.offsetM - plannedShiftM) > lane.laneWidthM) return true;
   const road = lane.road!;
   const next = lane.direction > 0 ? road.successor : road.predecessor;
   if (next) return false;
   // Distance left to the road's end in the driving direction: stop before it.
   const left = lane.direction > 0 ? road.lengthM - lane.s : lane.s;
-  return left < (v * v) / (2 * decelMps2) + 5;
+  // Stopping distance of the MRM: its deceleration ramps in at jerkMps3 (v a / 2j more than a step to a), plus 5 m.
+  return left < (v * v) / (2 * decelMps2) + (v * decelMps2) / (2 * jerkMps3) + 5;
 }
 
 /** The MRM's lateral target: the hard shoulder when it is there and clear, else the lane. */
@@ -118,7 +120,7 @@ export class ShoulderTarget {
       const age = t - tr.seenAt;
       lane.relative(tr.x + tr.vx * age, tr.y + tr.vy * age, _rel);
       if (_rel[0] < -CLEAR_BEHIND_M || _rel[0] > CLEAR_AHEAD_M) continue;
-      if (Math.abs(_rel[1] - shoulder.offsetM) < shoulder.widthM / 2 + tr.widthM / 2) return;
+      if (Math.abs(_rel[1] - shoulder.offsetM) < shoulder.widthM / 2 + halfExtents(tr, lane.laneHeadingRad, _ext)[1]) return;
     }
     this.targetM = shoulder.offsetM;
   }

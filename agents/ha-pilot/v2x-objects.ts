@@ -75,7 +75,7 @@ export class BsmTracks {
     let tr = this.tracks.find((k) => k.id === id);
     if (!tr) {
       if (this.tracks.length >= MAX_TRACKS) return;
-      tr = { id, kind: 'car', x: 0, y: 0, vx: 0, vy: 0, lengthM: 0, widthM: 0, seenAt: -Infinity, movedSeen: false, firstSeenAt: m.timeS };
+      tr = { id, kind: 'car', x: 0, y: 0, vx: 0, vy: 0, lengthM: 0, widthM: 0, yawRad: 0, seenAt: -Infinity, movedSeen: false, firstSeenAt: m.timeS };
       this.tracks.push(tr);
     }
     if (m.timeS <= tr.seenAt) return; // an older message arriving late never overwrites a newer one
@@ -86,6 +86,7 @@ export class BsmTracks {
     tr.vy = v * Math.sin(m.headingRad);
     tr.lengthM = m.size.lengthM;
     tr.widthM = m.size.widthM;
+    tr.yawRad = m.headingRad;
     tr.seenAt = m.timeS;
     // A BSM sender is a vehicle: once it has moved, a stop is a stopped vehicle, not a standing object.
     if (Math.abs(v) > 1.5) tr.movedSeen = true;

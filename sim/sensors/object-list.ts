@@ -39,7 +39,7 @@
  *   assumption; misses are drawn from the sensor's seeded stream.
  */
 import type { Pose, Quat, Vec3 } from '../math.ts';
-import { rotateVec } from '../math.ts';
+import { rotateVec, wrapAngle, yawOf } from '../math.ts';
 import type { Rng } from '../rng.ts';
 import type { OtherActor, SenseContext, Sensor } from '../sensor.ts';
 
@@ -60,6 +60,8 @@ export interface ObjectListParams {
   velocitySigmaMps: number;
   /** Sigma per box dimension, metres. */
   sizeSigmaM: number;
+  /** Sigma of the reported heading (box yaw), rad. */
+  yawSigmaRad: number;
   /** Line of sight by raycast (default true); false only for a ground-truth oracle the scenario grants. */
   occlusion?: boolean;
 }
@@ -76,6 +78,10 @@ export const LIDAR_CAMERA_FUSION = {
   bearingSigmaRad: 0.2 * DEG, // VLP-16 horizontal resolution at 10 Hz
   velocitySigmaMps: 0.3, // order of nuScenes mAVE of lidar detectors
   sizeSigmaM: 0.1, // Skylane assumption
+  // Skylane assumption, 0.1 rad (5.7 deg): nuScenes' mean orientation error (mAOE) of lidar detectors is
+  // ~0.25-0.3 rad (CenterPoint, Yin et al. CVPR 2021), but that figure is dominated by 180 deg flips, which
+  // leave a box's footprint unchanged; the footprint is what the pilot uses.
+  yawSigmaRad: 0.1,
 } as const;
 
 export interface Detection {
@@ -89,6 +95,8 @@ export interface Detection {
   velocity: Vec3;
   /** Box length (body x), width (y), height (z), metres. */
   size: Vec3;
+  /** Heading of the box's x axis in the sensor frame, rad (counter-clockwise from the sensor's x). */
+  yawRad: number;
 }
 
 export interface ObjectList {
@@ -164,7 +172,7 @@ export class ObjectListSensor implements Sensor<ObjectList> {
     if (!(p.maxRangeM > 0)) throw new RangeError(`object-list '${p.name}': maxRangeM must be > 0`);
     if (!(p.fovRad > 0 && p.fovRad <= 2 * Math.PI)) throw new RangeError(`object-list '${p.name}': fovRad must be in (0, 2 pi]`);
     if (!(p.detectionProbability >= 0 && p.detectionProbability <= 1)) throw new RangeError(`object-list '${p.name}': detectionProbability must be in [0, 1]`);
-    for (const k of ['radialSigmaM', 'bearingSigmaRad', 'velocitySigmaMps', 'sizeSigmaM'] as const) {
+    for (const k of ['radialSigmaM', 'bearingSigmaRad', 'velocitySigmaMps', 'sizeSigmaM', 'yawSigmaRad'] as const) {
       if (!(p[k] >= 0) || !Number.isFinite(p[k])) throw new RangeError(`object-list '${p.name}': ${k} must be finite and >= 0`);
     }
     this.p = p;
@@ -268,6 +276,8 @@ export class ObjectListSensor implements Sensor<ObjectList> {
       Math.max(0, 2 * h[1] + rng.normal(0, p.sizeSigmaM)),
       Math.max(0, 2 * h[2] + rng.normal(0, p.sizeSigmaM)),
     ];
-    return { trackId, kind: o.kind, position: pos, velocity: vel, size };
+    // Drawn last, so that adding it left every earlier draw of the stream unchanged.
+    const yawRad = wrapAngle(yawOf(o.state.rotation) - yawOf(_sensorQ) + rng.normal(0, p.yawSigmaRad));
+    return { trackId, kind: o.kind, position: pos, velocity: vel, size, yawRad };
   }
 }

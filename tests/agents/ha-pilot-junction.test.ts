@@ -55,7 +55,10 @@ function simulate(params: Record<string, unknown>, others: Other[], seconds: num
       const p = o(t);
       const dx = p.x - x, dy = p.y - y;
       const ped = p.kind === 'pedestrian';
-      return { trackId: i + 1, kind: p.kind ?? 'car-kinematic', size: ped ? [0.5, 0.5, 1.8] : [4.6, 1.8, 1.4], position: [c * dx + s * dy, -s * dx + c * dy, 0], velocity: [c * p.vx + s * p.vy, -s * p.vx + c * p.vy, 0] };
+      const vx = c * p.vx + s * p.vy, vy = -s * p.vx + c * p.vy;
+      // Box heading: along its motion (a standing object here is aligned with the ego).
+      const yawRad = Math.hypot(vx, vy) > 0.1 ? Math.atan2(vy, vx) : 0;
+      return { trackId: i + 1, kind: p.kind ?? 'car-kinematic', size: ped ? [0.5, 0.5, 1.8] : [4.6, 1.8, 1.4], position: [c * dx + s * dy, -s * dx + c * dy, 0], velocity: [vx, vy, 0], yawRad };
     }).filter((d) => Math.hypot(d.position[0], d.position[1]) < 50);
     const obs: Observation = {
       time: t,

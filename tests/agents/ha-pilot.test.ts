@@ -56,7 +56,7 @@ function obs(s: Scene): Observation {
 }
 
 function car(ahead: number, left: number, vx: number): Detection {
-  return { trackId: 1, kind: 'car-kinematic', position: [ahead, left, 0], velocity: [vx, 0, 0], size: [4.5, 1.6, 1.4] };
+  return { trackId: 1, kind: 'car-kinematic', position: [ahead, left, 0], velocity: [vx, 0, 0], size: [4.5, 1.6, 1.4], yawRad: 0 };
 }
 
 describe('ha-pilot, one tick at a time with an injected map', () => {
