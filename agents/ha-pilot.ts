@@ -149,6 +149,8 @@ import { LightBeliefs, routeStopLines, stopLineAhead, type RouteStopLine } from 
 import { RouteFrame, type PathFrame } from './ha-pilot/route-frame.ts';
 import { routeSpeedTarget, type SpeedTarget } from './ha-pilot/speed-profile.ts';
 import { newLeader, ObjectTracks, type Leader, type Track } from './ha-pilot/object-tracks.ts';
+import { CrossTrafficYield } from './ha-pilot/cross-traffic.ts';
+import { BsmTracks, newSignalView, SpatBook } from './ha-pilot/v2x-objects.ts';
 import { PoseEstimator } from './ha-pilot/pose-estimator.ts';
 import { mapSpec, networkFromMapSpec } from './ha-pilot/road-map.ts';
 
@@ -177,6 +179,7 @@ export const haPilotParams = z
     radar: z.string().default('radar').describe('name of the radar (optional sensor)'),
     imu: z.string().default('imu').describe('name of the IMU (optional sensor)'),
     odometry: z.string().default('odometry').describe('name of the wheel odometry (optional sensor)'),
+    v2x: z.string().default('v2x').describe('name of the V2X receiver (optional sensor): BSM senders join the tracks, SPaT feeds the light beliefs'),
     trafficLights: z.string().default('traffic-lights').describe('name of the traffic-light camera (optional sensor; without it every light reads unknown, so the pilot stops at signalised lines)'),
     destination: z
       .object({ road: z.string().min(1), lane: z.number().int().refine((l) => l !== 0, 'lane 0 is the centre line'), s: z.number().finite().nonnegative() })
@@ -335,6 +338,13 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
   /** Stop lines on the route, in path order, with their stop-or-go state. */
   stopLines: RouteStopLine[] = [];
   readonly lights = new LightBeliefs();
+  /** V2X: BSM senders as tracks, the latest SPaT per intersection (./ha-pilot/v2x-objects.ts). */
+  readonly bsm = new BsmTracks();
+  readonly spat = new SpatBook();
+  /** Vehicles crossing the route that will not stop for it (./ha-pilot/cross-traffic.ts). */
+  readonly crossTraffic = new CrossTrafficYield();
+  private spatLights: { lightId: string; junctionId: string; signalGroup: string }[] = [];
+  private readonly signalView = newSignalView();
   crosswalks: RouteCrosswalk[] = [];
   readonly pedestrians = new PedestrianYield();
   readonly laneChangeGate = new LaneChangeGate();
@@ -410,6 +420,15 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     }
     this.pose.reset();
     this.tracks.reset();
+    this.bsm.reset();
+    this.spat.reset();
+    // Which junction and signal group each light of the map belongs to: SPaT names them so (no MAP message).
+    const junctionOf = new Map<string, string>();
+    for (const j of this.network.junctions) for (const c of j.controllers ?? []) junctionOf.set(c, j.id);
+    this.spatLights = this.network.trafficLights.flatMap((l) => {
+      const junctionId = junctionOf.get(l.controllerId);
+      return junctionId ? [{ lightId: l.id, junctionId, signalGroup: l.signalGroup }] : [];
+    });
     this.lastT = NaN;
     this.speedI = 0;
     this.aebActive = false;
@@ -433,7 +452,8 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
 
     // 3. Fault monitor (first tick: every sensor the pilot reads that is there and healthy is monitored from now on).
     if (this.monitored.length === 0) {
-      this.monitored = [p.gnss, p.objectList, p.radar, p.imu, p.odometry, p.trafficLights].filter((n, i) => i < 2 || r[n]?.healthy === true);
+      // V2X counts once it works: a pilot that drives with V2X falls back on losing it (issue #3's "V2X loss").
+      this.monitored = [p.gnss, p.objectList, p.radar, p.imu, p.odometry, p.trafficLights, p.v2x].filter((n, i) => i < 2 || r[n]?.healthy === true);
     }
     if (this.mode === 'drive' && this.features.mrm) {
       for (const n of this.monitored) {
@@ -467,6 +487,7 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     const egoHalfWidth = this.car.bodyWidthM / 2;
     const egoFront = this.car.bodyLengthM / 2;
     this.tracks.update(r[p.objectList], t, pose.x, pose.y, pose.headingRad, p.objectListMountXM);
+    this.useV2x(r[p.v2x], t);
     // A lane change around a blocked lane that has reached the new lane: the lane frame moves there
     // (before the ODD checks, which would otherwise read the finished shift as leaving the lane).
     if (!route && this.evasive.done(t)) {
@@ -642,6 +663,7 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     }
     if (this.features.yielding) {
       const car = this.car;
+      at = Math.min(at, this.crossTraffic.stopPointM(route, this.tracks.tracks, t, v, egoFront, car.bodyWidthM / 2, car.bodyLengthM, this.p.maxAccelMps2));
       at = Math.min(at, this.pedestrians.stopPointM(this.network!, route, this.crosswalks, this.tracks.tracks, t, v, egoFront, car.bodyWidthM / 2, car.bodyLengthM, this.p.maxAccelMps2));
     }
     return at;
@@ -660,6 +682,28 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     const crossable = new Set(graphOf(this.network!).laneChanges(node).map((n) => n.laneId));
     const candidates = lanesAcross(lane).lanes.filter((l) => crossable.has(l.laneId)).sort((a, b) => b.offsetM - a.offsetM);
     this.evasive.consider(lane, blocker, leader.gapM, candidates, this.tracks.tracks, t, v, this.car.bodyLengthM, this.car.bodyWidthM, this.idm, this.p.comfortDecelMps2);
+  }
+
+  /**
+   * V2X, when the car has a receiver: BSM senders join the object tracks
+   * (those the object list already tracks are not doubled), and each light
+   * of the map takes its state from its junction's SPaT. The camera's next
+   * sighting overrides SPaT (./ha-pilot/junction.ts).
+   */
+  private useV2x(reading: Reading | undefined, t: number): void {
+    if (!reading || !fresh(reading, t, this.p.sensorTimeoutS)) {
+      this.tracks.fuse([], t);
+      return;
+    }
+    this.bsm.update(reading, t);
+    this.spat.update(reading);
+    this.tracks.fuse(this.bsm.tracks, t);
+    for (const l of this.spatLights) {
+      const sv = this.spat.signal(l.signalGroup, t, this.signalView, l.junctionId);
+      if (!sv.found) continue;
+      const state = sv.go ? 'green' : sv.state === 'permissive-clearance' || sv.state === 'protected-clearance' ? 'yellow' : 'red';
+      this.lights.setSpat(l.lightId, state, sv.spatTimeS);
+    }
   }
 
   private startMrm(t: number, reason: string): void {

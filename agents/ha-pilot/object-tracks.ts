@@ -18,6 +18,14 @@ const HOLD_S = 0.35;
 /** Lateral prediction horizon for the corridor test, s. */
 const CUT_IN_HORIZON_S = 1.0;
 const MAX_TRACKS = 64;
+/** Ids of tracks fused from other sources start here (./v2x-objects.ts numbers BSM senders from it). */
+export const EXTERNAL_ID_BASE = 100_000;
+/**
+ * A BSM within this of an object-list track is the same vehicle, m: 2 sigma
+ * of the sender's 1.5 m position error (SAE J2945/1) in each axis, about the
+ * 95 % radius of a 2D Gaussian (2.45 sigma = 3.7 m), rounded to 4.
+ */
+const ASSOC_M = 4;
 
 export interface Track {
   id: number;
@@ -112,6 +120,28 @@ export class ObjectTracks {
       }
     }
     for (let i = this.tracks.length - 1; i >= 0; i--) if (t - this.tracks[i]!.seenAt > HOLD_S) this.tracks.splice(i, 1);
+  }
+
+  /**
+   * Fuse tracks from another source (V2X BSM senders, ids from
+   * `EXTERNAL_ID_BASE` up) into `tracks`, replacing the previous call's. A
+   * sender the object list already tracks (within `ASSOC_M` of one of its
+   * tracks, both predicted to t) is not added twice: the list's measurement
+   * is the better one (0.03 m against the BSM's 1.5 m).
+   */
+  fuse(extra: readonly Track[], t: number): void {
+    for (let i = this.tracks.length - 1; i >= 0; i--) if (this.tracks[i]!.id >= EXTERNAL_ID_BASE) this.tracks.splice(i, 1);
+    const own = this.tracks.length;
+    for (const e of extra) {
+      const ex = e.x + e.vx * (t - e.seenAt), ey = e.y + e.vy * (t - e.seenAt);
+      let seen = false;
+      for (let i = 0; i < own && !seen; i++) {
+        const o = this.tracks[i]!;
+        if (o.kind === 'pedestrian') continue;
+        seen = Math.hypot(o.x + o.vx * (t - o.seenAt) - ex, o.y + o.vy * (t - o.seenAt) - ey) < ASSOC_M;
+      }
+      if (!seen) this.tracks.push(e);
+    }
   }
 
   /**

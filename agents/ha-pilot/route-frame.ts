@@ -297,6 +297,11 @@ export class RouteFrame implements PathFrame {
     return i;
   }
 
+  /** Lane heading (driving direction) of the path `aheadM` beyond the ego, rad. */
+  headingAhead(aheadM: number): number {
+    return this.headings[this.indexAt(this.egoM + aheadM)]!;
+  }
+
   relative(x: number, y: number, out: [number, number]): [number, number] {
     const p = _proj;
     this.project(x, y, this.egoIdx - SEARCH_BEHIND, this.egoIdx + SEARCH_AHEAD, p);

@@ -27,10 +27,10 @@
 import type { Reading } from '../../sim/sensor.ts';
 import type { V2xInbox } from '../../sim/sensors/v2x.ts';
 import { isGo, type Bsm, type MovementPhaseState, type Spat } from '../../vehicles/v2x/messages.ts';
-import type { Track } from './object-tracks.ts';
+import { EXTERNAL_ID_BASE, type Track } from './object-tracks.ts';
 
 /** First track id handed to a BSM sender. */
-export const V2X_TRACK_ID_BASE = 100_000;
+export const V2X_TRACK_ID_BASE = EXTERNAL_ID_BASE;
 /**
  * A BSM track unheard this long is dropped, s: five BSM periods at 10 Hz, so
  * four losses in a row (under 1e-5 odds at 5 % independent loss) keep it.
