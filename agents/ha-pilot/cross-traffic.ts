@@ -14,7 +14,7 @@
  *    that would need more to stop is committed to crossing.
  * 2. If it cannot, do the two occupation intervals of the crossing point
  *    overlap (the ego's from its earliest arrival to its latest clearing,
- *    each widened by `TIME_MARGIN_S`, as for pedestrians in ./yielding.ts)?
+ *    each widened by a second: `occupationOverlaps` in ./yielding.ts)?
  *    Then stop before the point.
  *
  * The tracks are the pilot's fused picture: the object list's and, when the
@@ -24,6 +24,7 @@
  */
 import { halfExtents, type Track } from './object-tracks.ts';
 import type { RouteFrame } from './route-frame.ts';
+import { occupationOverlaps } from './yielding.ts';
 
 /** A crossing is a heading this far off the route's, rad (30 deg): lane changes and merges stay with the leader logic. */
 const CROSSING_MIN_ANGLE_RAD = Math.PI / 6;
@@ -34,14 +35,10 @@ const PREDICT_S = 6;
 const PREDICT_STEP_S = 0.1;
 /** The dilemma-zone comfortable deceleration, m/s^2 (ITE 2020, 10 ft/s^2). */
 const COMFORT_STOP_DECEL_MPS2 = 3.0;
-/** Widening of both occupation intervals, s. */
-const TIME_MARGIN_S = 1;
 /** Lateral margin beyond both half widths, m. */
 const CORRIDOR_MARGIN_M = 0.5;
 /** Stop this far before where the vehicle enters the corridor, m. */
 const CLEARANCE_M = 2;
-/** Slowest pace assumed for the ego's clearing time, m/s. */
-const MIN_CLEAR_SPEED_MPS = 1;
 
 const _rel: [number, number] = [0, 0];
 const _ext: [number, number] = [0, 0];
@@ -91,11 +88,8 @@ export class CrossTrafficYield {
       if (Number.isNaN(tauOut)) tauOut = Infinity;
       const d = along - egoFrontM;
       if (d < -0.5) continue; // the front is already past where it crosses: braking cannot help
-      const dd = Math.max(d, 0);
       // 2. Occupation intervals.
-      const tArrive = maxAccelMps2 > 0 ? (-v + Math.sqrt(v * v + 2 * maxAccelMps2 * dd)) / maxAccelMps2 : dd / Math.max(v, MIN_CLEAR_SPEED_MPS);
-      const tClear = (dd + lengthM) / Math.max(v, MIN_CLEAR_SPEED_MPS);
-      if (tauIn <= tClear + TIME_MARGIN_S && tauOut >= tArrive - TIME_MARGIN_S) {
+      if (occupationOverlaps(Math.max(d, 0), v, lengthM, maxAccelMps2, tauIn, tauOut)) {
         const at = route.egoM + along - CLEARANCE_M;
         if (at < stopAt) {
           stopAt = at;

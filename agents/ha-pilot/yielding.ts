@@ -127,9 +127,7 @@ export class PedestrianYield {
       if (Number.isNaN(tauOut)) tauOut = Infinity;
       const d = Math.max(along - egoFrontM, 0);
       if (along - egoFrontM < -0.5) continue; // already alongside or behind the front: the car cannot stop before it
-      const tArrive = maxAccelMps2 > 0 ? (-v + Math.sqrt(v * v + 2 * maxAccelMps2 * d)) / maxAccelMps2 : d / Math.max(v, MIN_CLEAR_SPEED_MPS);
-      const tClear = (d + lengthM) / Math.max(v, MIN_CLEAR_SPEED_MPS);
-      if (tauIn <= tClear + TIME_MARGIN_S && tauOut >= tArrive - TIME_MARGIN_S) {
+      if (occupationOverlaps(d, v, lengthM, maxAccelMps2, tauIn, tauOut)) {
         const at = route.egoM + along - PED_CLEARANCE_M;
         if (at < stopAt) {
           stopAt = at;
@@ -139,4 +137,20 @@ export class PedestrianYield {
     }
     return stopAt;
   }
+}
+
+/**
+ * Whether the car and a road user crossing its path would be at the crossing
+ * point together: the user inside the corridor over [tauIn, tauOut] s from
+ * now, the car from its earliest arrival (accelerating at `maxAccelMps2` over
+ * the `dM` to the point) to its latest clearing (its length past the point
+ * at its current speed, or a walking pace when slower), both widened by
+ * `TIME_MARGIN_S`. Earliest arrival and latest clearing keep the answer
+ * stable as the car slows: a car that stops does not conclude it would now
+ * arrive after the crossing and set off again while it is still going on.
+ */
+export function occupationOverlaps(dM: number, v: number, lengthM: number, maxAccelMps2: number, tauIn: number, tauOut: number): boolean {
+  const tArrive = maxAccelMps2 > 0 ? (-v + Math.sqrt(v * v + 2 * maxAccelMps2 * dM)) / maxAccelMps2 : dM / Math.max(v, MIN_CLEAR_SPEED_MPS);
+  const tClear = (dM + lengthM) / Math.max(v, MIN_CLEAR_SPEED_MPS);
+  return tauIn <= tClear + TIME_MARGIN_S && tauOut >= tArrive - TIME_MARGIN_S;
 }
