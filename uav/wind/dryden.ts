@@ -1,8 +1,9 @@
 /**
  * Dryden turbulence, MIL-F-8785C low-altitude model (below 1000 ft AGL).
  *
- * Spectra (MIL-F-8785C section 3.7.2.1, the forms MATLAB's "Dryden Wind
- * Turbulence Model" blocks list under MIL-F-8785C), spatial frequency Omega
+ * Spectra (MIL-F-8785C section 3.7, atmospheric disturbances; the forms
+ * MATLAB's "Dryden Wind Turbulence Model" blocks list under MIL-F-8785C,
+ * which the probsee.com restatement of H_u matches), spatial frequency Omega
  * in rad/m, temporal omega = Omega V for a vehicle at airspeed V through a
  * frozen field:
  *   Phi_u(Omega) = sigma_u^2 (2 L_u / pi) / (1 + (L_u Omega)^2)
@@ -28,8 +29,10 @@
  * the Modelica Standard Library's DrydenContinuousTurbulence example
  * (L_w = h, sigma = W20 / 10, 30 kt moderate); MATLAB's block pages confirm
  * they implement MIL-F-8785C / MIL-HDBK-1797 but their formula tables were
- * not readable in the copy searched. The 15/45 kt light/severe values are
- * MIL-F-8785C figure 10 as quoted by MATLAB and not independently re-read.
+ * not readable in the copy searched. W20 = 30 kt for moderate is confirmed by
+ * the Modelica page; 15 kt light and 45 kt severe are the MIL-F-8785C values
+ * as commonly quoted (MATLAB's block documentation), not re-read in the
+ * specification itself.
  *
  * Discrete time. Each component is a unit-variance state driven by white
  * noise, scaled by its current sigma on output:
@@ -51,14 +54,14 @@ import { M_PER_FT, MPS_PER_KT } from './units.ts';
 
 export type TurbulenceSeverity = 'light' | 'moderate' | 'severe';
 
-/** W20, wind speed at 20 ft (MIL-F-8785C figure 10; see header), m/s. */
+/** W20, wind speed at 20 ft (MIL-F-8785C low-altitude model; see header for what was verified), m/s. */
 export const W20_MPS: Readonly<Record<TurbulenceSeverity, number>> = {
   light: 15 * MPS_PER_KT, // 15 kt
   moderate: 30 * MPS_PER_KT, // 30 kt
   severe: 45 * MPS_PER_KT, // 45 kt
 };
 
-/** Upper limit of the low-altitude model: 1000 ft (MIL-F-8785C 3.7.2.3). */
+/** Upper limit of the low-altitude model: 1000 ft (MIL-F-8785C; MATLAB's Dryden blocks switch models there). */
 export const LOW_ALTITUDE_MAX_M = 1000 * M_PER_FT;
 /**
  * Lower limit Skylane applies: 10 ft. Skylane assumption: L_w = h goes to zero

@@ -1,9 +1,10 @@
 /**
  * A discrete "1 - cosine" gust.
  *
- * MIL-F-8785C section 3.7.4 (discrete gust), as implemented by MATLAB's
- * Aerospace Blockset "Discrete Wind Gust Model" block, ramps the wind up over
- * the gust length d_m and then holds it:
+ * MIL-F-8785C's discrete gust (section 3.7, atmospheric disturbances), as
+ * MATLAB's Aerospace Blockset "Discrete Wind Gust Model" block documents it
+ * (amplitude, "length over which the gust builds up", start time), ramps the
+ * wind up over the gust length d_m and then holds it:
  *   v = 0                              x < 0
  *   v = (v_m / 2) (1 - cos(pi x / d_m))  0 <= x <= d_m
  *   v = v_m                            x > d_m
