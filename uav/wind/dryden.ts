@@ -1,9 +1,10 @@
 /**
  * Dryden turbulence, MIL-F-8785C low-altitude model (below 1000 ft AGL).
  *
- * Spectra (MIL-F-8785C section 3.7, atmospheric disturbances; the forms
- * MATLAB's "Dryden Wind Turbulence Model" blocks list under MIL-F-8785C,
- * which the probsee.com restatement of H_u matches), spatial frequency Omega
+ * Spectra (MIL-F-8785C section 3.7, atmospheric disturbances; Phi_w as
+ * restated by the Modelica Standard Library's DrydenContinuousTurbulence
+ * example, H_u = sigma_u sqrt(2 L_u / (pi V)) / (1 + (L_u / V) s) as restated
+ * on probsee.com's Dryden page), spatial frequency Omega
  * in rad/m, temporal omega = Omega V for a vehicle at airspeed V through a
  * frozen field:
  *   Phi_u(Omega) = sigma_u^2 (2 L_u / pi) / (1 + (L_u Omega)^2)
@@ -19,11 +20,13 @@
  *   L_w = h,  L_u = L_v = h / (0.177 + 0.000823 h)^1.2
  *   sigma_w = 0.1 W20,  sigma_u / sigma_w = sigma_v / sigma_w = 1 / (0.177 + 0.000823 h)^0.4
  * with W20 the wind speed at 20 ft: 15 kt light, 30 kt moderate, 45 kt severe.
- * These are the MIL-F-8785C forms. MIL-HDBK-1797 writes L_v = L_u / 2 and
- * L_w = h / 2, but its transverse spectra carry 2 L in place of L, so the two
- * describe the same turbulence; mixing one's lengths with the other's
- * spectra would halve the transverse correlation lengths. Skylane uses the
- * MIL-F-8785C pair throughout.
+ * These are the MIL-F-8785C forms. MIL-HDBK-1797, as MATLAB's Dryden block
+ * documentation presents it (recalled, not re-read for this file), writes
+ * L_v = L_u / 2 and L_w = h / 2 with transverse spectra in 2 L:
+ * sigma^2 (2 L / pi) (1 + 12 (L Omega)^2) / (1 + 4 (L Omega)^2)^2, which is
+ * the form above with L replaced by 2 L, i.e. the same turbulence. Mixing
+ * one's lengths with the other's spectra would halve the transverse
+ * correlation lengths, so Skylane uses the MIL-F-8785C pair throughout.
  * Sources checked: the low-altitude laws as restated by the vulcan library's
  * MIL-spec turbulence docs (tanged123.github.io/vulcan, wind namespace) and
  * the Modelica Standard Library's DrydenContinuousTurbulence example
