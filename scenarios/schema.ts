@@ -490,6 +490,24 @@ export const reachGoalSchema = z
     endsRun: z.boolean().default(true).describe('end the run once every endsRun goal is reached'),
   })
   .strict();
+export const pathEfficiencySchema = z
+  .object({
+    ...criterionBase,
+    type: z.literal('path-efficiency'),
+    actor: id,
+    goal: z.object({ center: z.union([vec2, vec3]).describe('[x, y] or [x, y, z], m'), radiusM: positive() }).strict(),
+    maxRatio: finite().min(1).describe('largest travelled length / straight-line start-to-goal distance'),
+  })
+  .strict();
+export const crossTrackErrorSchema = z
+  .object({
+    ...criterionBase,
+    type: z.literal('cross-track-error'),
+    actor: id,
+    route: z.array(z.union([vec2, vec3])).min(2).describe('reference polyline: [x, y] (a ground track) or [x, y, z] points, m'),
+    maxM: positive().describe('largest allowed distance from the route, m'),
+  })
+  .strict();
 export const minClearanceSchema = z
   .object({
     ...criterionBase,
@@ -640,7 +658,7 @@ export const drivingScoreSchema = z
   .strict();
 
 export const criterionSchema = z.discriminatedUnion('type', [
-  noCollisionSchema, reachGoalSchema, minClearanceSchema, maxDurationSchema,
+  noCollisionSchema, reachGoalSchema, minClearanceSchema, maxDurationSchema, pathEfficiencySchema, crossTrackErrorSchema,
   drivingCollisionsSchema, redLightSchema, stopSignSchema, laneDepartureSchema, offRoadSchema, speedingSchema,
   routeCompletionSchema, minTtcSchema, comfortSchema, mrmSuccessSchema, drivingScoreSchema,
 ]);
@@ -648,7 +666,7 @@ export const DRIVING_CRITERION_TYPES = [
   'driving-collisions', 'red-light', 'stop-sign', 'lane-departure', 'off-road', 'speeding',
   'route-completion', 'min-ttc', 'comfort', 'mrm-success', 'driving-score',
 ] as const;
-export const CRITERION_TYPES = ['no-collision', 'reach-goal', 'min-clearance', 'max-duration', ...DRIVING_CRITERION_TYPES] as const;
+export const CRITERION_TYPES = ['no-collision', 'reach-goal', 'min-clearance', 'max-duration', 'path-efficiency', 'cross-track-error', ...DRIVING_CRITERION_TYPES] as const;
 
 // ---------- seed-varying parameters ----------
 const varyPath = z

@@ -38,6 +38,7 @@ import { MaxDuration } from './max-duration.ts';
 import { MinClearance } from './min-clearance.ts';
 import { NoCollision } from './no-collision.ts';
 import { ReachGoal } from './reach-goal.ts';
+import { CrossTrackError, PathEfficiency } from './path-quality.ts';
 
 export interface CriterionInfo {
   type: CriterionSpec['type'];
@@ -56,6 +57,8 @@ export const CRITERIA: readonly CriterionInfo[] = [
   { type: 'reach-goal', description: 'an actor reaches a goal disc by a deadline (scenario sets region and time)' },
   { type: 'min-clearance', description: 'closest ground-truth distance from an actor to the others stays above a threshold', requirement: 'miit-2c-avoidance-clearance' },
   { type: 'max-duration', description: 'the run ends (its goals met) within a time limit (scenario sets the limit)' },
+  { type: 'path-efficiency', description: 'travelled length over the straight-line distance to the goal, goal reached (scenario sets the ratio)' },
+  { type: 'cross-track-error', description: 'largest distance from a reference route, with its RMS (scenario sets the limit)' },
   ...DRIVING_CRITERIA.map((d): CriterionInfo => ({
     ...d,
     type: d.type as DrivingCriterionSpec['type'],
@@ -166,6 +169,10 @@ export function buildCriterion(spec: CriterionSpec, scene?: CriterionScene, cont
       return new MinClearance(name, spec.actor, spec.others, spec.thresholdM);
     case 'max-duration':
       return new MaxDuration(name, spec.thresholdS);
+    case 'path-efficiency':
+      return new PathEfficiency(name, spec.actor, spec.goal.center, spec.goal.radiusM, spec.maxRatio);
+    case 'cross-track-error':
+      return new CrossTrackError(name, spec.actor, spec.route, spec.maxM);
   }
   if (!scene) throw new Error(`${name}: a driving criterion is built against a run's scene (world and road)`);
   const ctx = (contexts ?? new DrivingContexts(scene)).get(spec);
