@@ -54,8 +54,11 @@ export interface MultirotorStart {
   yawRad?: number;
   rotation?: Quat;
   linearVelocity?: Vec3;
-  /** Initial speed of every rotor, rad/s (default 0). Pass `hoverRotorSpeed(airframe)` to start trimmed in the air. */
-  rotorRadPerS?: number;
+  /**
+   * Initial rotor speeds, rad/s (default 0): one for all rotors, or one per
+   * rotor in motor order. Pass `hoverRotorSpeed(airframe)` to start trimmed in the air.
+   */
+  rotorRadPerS?: number | readonly number[];
 }
 
 /** Switches for the aerodynamic effects, all on by default (off for closed-form tests and ablations). */
@@ -109,11 +112,15 @@ export class Multirotor implements Actor<MultirotorCommand> {
     this.effects = { rotorDrag: true, bodyDrag: true, groundEffect: true, ...options.effects };
     const n = airframe.rotors.length;
     const w0 = start.rotorRadPerS ?? 0;
-    if (!(Number.isFinite(w0) && w0 >= 0 && w0 <= airframe.maxRotorRadPerS)) {
-      throw new RangeError(`uav '${id}': initial rotor speed ${w0} rad/s is outside [0, ${airframe.maxRotorRadPerS}]`);
+    const speeds = typeof w0 === 'number' ? new Array<number>(n).fill(w0) : [...w0];
+    if (speeds.length !== n) throw new RangeError(`uav '${id}': ${speeds.length} initial rotor speeds for ${n} rotors`);
+    for (const w of speeds) {
+      if (!(Number.isFinite(w) && w >= 0 && w <= airframe.maxRotorRadPerS)) {
+        throw new RangeError(`uav '${id}': initial rotor speed ${w} rad/s is outside [0, ${airframe.maxRotorRadPerS}]`);
+      }
     }
     if (![...start.position, start.yawRad ?? 0].every(Number.isFinite)) throw new RangeError(`uav '${id}': start pose must be finite`);
-    this.rotorSpeedsRadPerS = new Float64Array(n).fill(w0);
+    this.rotorSpeedsRadPerS = Float64Array.from(speeds);
     this.groundEffectRatios = new Float64Array(n).fill(1);
     this.hubs = new Float64Array(3 * n);
     this.spins = new Float64Array(n);
