@@ -91,6 +91,13 @@ export function inertiaBoxHalfExtents(airframe: Airframe): Vec3 {
   return [Math.sqrt(a2), Math.sqrt(b2), Math.sqrt(c2)];
 }
 
+/** Radius of the disc around the centre of mass that covers every rotor disc, m (placement clearance). */
+export function footprintRadiusM(airframe: Airframe): number {
+  let r = 0;
+  for (const rot of airframe.rotors) r = Math.max(r, Math.hypot(rot.positionM[0], rot.positionM[1]));
+  return r + airframe.rotorRadiusM;
+}
+
 /** Checks an airframe's invariants once, where it is built (not per step). */
 export function assertAirframe(a: Airframe): void {
   const positive: [string, number][] = [

@@ -113,6 +113,9 @@ export const CRAZYFLIE_2X: Airframe = {
   color: '#c9ccd1',
 };
 
+/** Registry names, as a tuple for the scenario schema's enum (a test keeps it equal to AIRFRAMES' keys). */
+export const AIRFRAME_NAMES = ['iris', 'crazyflie2x'] as const;
+
 /** Every shipped airframe by its registry name. */
 export const AIRFRAMES: Readonly<Record<string, Airframe>> = {
   [IRIS.name]: IRIS,
