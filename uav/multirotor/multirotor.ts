@@ -24,8 +24,10 @@
  *
  * Not modelled: blade flapping moments, rotor inertia and gyroscopic
  * precession, the rolling moment (Gazebo's rollingMomentCoefficient), wind
- * (the air is still: velocities are ground velocities), thrust loss in
- * forward flight, and ground effect on the reaction torque.
+ * (the air is still: velocities are ground velocities), thrust loss with
+ * air speed (Gazebo's motor plugin scales thrust by 1 - v/25 m/s, a
+ * heuristic its own comment calls a placeholder), and ground effect on the
+ * reaction torque.
  *
  * Inertia: the body's one collider is the uniform box with the airframe's
  * mass and principal moments (`inertiaBoxHalfExtents`), so both engines give
