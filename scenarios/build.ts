@@ -29,6 +29,9 @@ import { IDM_HIGHWAY } from '../vehicles/traffic/idm.ts';
 import { LaneIndex } from '../vehicles/traffic/lane-index.ts';
 import { MOBIL_DEFAULT } from '../vehicles/traffic/mobil.ts';
 import { constantSpeed, cutIn, cutOut, leadBrake, NpcDriver, type NpcBehaviour, type NpcDriverParams } from '../vehicles/traffic/npc-driver.ts';
+import { footprintRadiusM, inertiaBoxHalfExtents } from '../uav/multirotor/airframe.ts';
+import { airframeByName } from '../uav/multirotor/airframes.ts';
+import { Multirotor } from '../uav/multirotor/multirotor.ts';
 import { carStart, groundOf, instantiate, roadNetworkOf, ScenarioError, type LoadedScenario } from './loader.ts';
 import type { ActorSpec, CarSpec, EventCondition, NpcBehaviourSpec, Scenario, ScatterSpec, SensorSpec } from './schema.ts';
 import { buildV2x, buildV2xSensor, equipV2x } from './v2x-build.ts';
@@ -283,6 +286,7 @@ function actorDiscs(s: Scenario): Disc[] {
     }
     const [x, y] = a.pose.position;
     if (a.kind === 'rover') return { x, y, r: 0.4 };
+    if (a.kind === 'uav') return { x, y, r: footprintRadiusM(airframeByName(a.airframe)) };
     const sh = a.shape;
     const r = sh.type === 'box' ? Math.hypot(sh.sizeM[0], sh.sizeM[1]) / 2 : sh.radiusM;
     return { x, y, r };
@@ -436,6 +440,15 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
       world.addActor(actor, { sensors, ...(entry && ref ? { agent: entry.create(ref.params, road ? { map: road.network } : {}), agentParams: ref.params } : {}) });
       equipV2x(actor, a.v2x, v2x);
       road?.lanes.track({ id: a.id, state: world.stateOf(a.id), lengthM: BMW_320I.bodyLengthM, widthM: BMW_320I.bodyWidthM });
+      continue;
+    }
+    if (a.kind === 'uav') {
+      // No flight stack yet (issue #4, later sections): no agent, rotors off.
+      const airframe = airframeByName(a.airframe);
+      const [x, y, z] = a.pose.position;
+      // With [x, y] the airframe stands on the ground: its inertia box (the collider) rests on z = 0.
+      const position: Vec3 = [x, y, z ?? inertiaBoxHalfExtents(airframe)[2]];
+      world.addActor(new Multirotor(physics, a.id, airframe, { position, yawRad: a.pose.yawDeg * DEG }, a.color ? { color: a.color } : {}));
       continue;
     }
     const [x, y] = a.pose.position;

@@ -418,7 +418,7 @@ function laneGraphOf(network: RoadNetwork): LaneGraph {
 /** Collision class of a scenario actor, as the runner classes the built actor (criteria/index.ts `drivingCategoryOfKind`). */
 function categoryOfSpec(a: ActorSpec): 'pedestrian' | 'vehicle' | 'static' {
   if (a.kind === 'pedestrian') return 'pedestrian';
-  return a.kind === 'car' || a.kind === 'rover' ? 'vehicle' : 'static';
+  return a.kind === 'car' || a.kind === 'rover' || a.kind === 'uav' ? 'vehicle' : 'static';
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { goToGoalMission, goToGoalParams } from '../agents/go-to-goal.ts';
+import { AIRFRAME_NAMES } from '../uav/multirotor/airframes.ts';
 import { v2xActorSchema, v2xSensorSchema, v2xWorldSchema } from './v2x-schema.ts';
 import { junctionControlSchema, pedestrianActorSchema, roadWorkSchema } from './schema-traffic.ts';
 
@@ -315,8 +316,18 @@ export const carActorSchema = z
   })
   .strict();
 
-export const actorSchema = z.discriminatedUnion('kind', [roverActorSchema, obstacleActorSchema, carActorSchema, pedestrianActorSchema]);
-export const ACTOR_KINDS = ['rover', 'obstacle', 'car', 'pedestrian'] as const;
+export const uavActorSchema = z
+  .object({
+    id,
+    kind: z.literal('uav'),
+    airframe: z.enum(AIRFRAME_NAMES).describe('multirotor airframe (uav/multirotor/airframes.ts)'),
+    pose: poseSchema.describe('centre of mass; with [x, y] it stands on the ground. No flight stack yet: its rotors are off'),
+    color: z.string().optional(),
+  })
+  .strict();
+
+export const actorSchema = z.discriminatedUnion('kind', [roverActorSchema, obstacleActorSchema, carActorSchema, pedestrianActorSchema, uavActorSchema]);
+export const ACTOR_KINDS = ['rover', 'obstacle', 'car', 'pedestrian', 'uav'] as const;
 
 // ---------- world ----------
 export const scatterSchema = z

@@ -22,7 +22,7 @@ export function checkV2x(s: Scenario, network: RoadNetwork | undefined, fail: Fa
   let receivers = 0;
   const equipped: string[] = [];
   s.actors.forEach((a, i) => {
-    if (a.kind === 'obstacle' || a.kind === 'pedestrian') return;
+    if (a.kind === 'obstacle' || a.kind === 'pedestrian' || a.kind === 'uav') return;
     let seen = -1;
     a.sensors.forEach((sen, j) => {
       if (sen.type !== 'v2x') return;

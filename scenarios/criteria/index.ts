@@ -100,7 +100,7 @@ export function routeEndpoints(spec: Extract<DrivingCriterionSpec, { route: unkn
 
 /** Collision class of a world actor by its kind: cars and rovers are vehicles, pedestrians pedestrians, every other non-terrain actor static. */
 export function drivingCategoryOfKind(kind: string): DrivingCategory {
-  if (kind === 'car' || kind === 'car-kinematic' || kind === 'rover') return 'vehicle';
+  if (kind === 'car' || kind === 'car-kinematic' || kind === 'rover' || kind === 'uav') return 'vehicle';
   if (kind === 'pedestrian') return 'pedestrian';
   return 'static';
 }
