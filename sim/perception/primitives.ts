@@ -9,7 +9,8 @@
  * -direction; otherwise the hit is the first entry point. Directions are unit.
  *
  * Layout of one primitive at offset `o`:
- *   [o]      kind (PRIM_BOX, PRIM_SPHERE, PRIM_CYLINDER, PRIM_PLANE)
+ *   [o]      kind (PRIM_BOX, PRIM_SPHERE, PRIM_CYLINDER, PRIM_PLANE, and the
+ *            fast cases PRIM_ZCYLINDER and PRIM_AABOX, chosen by writePrimitive)
  *   [o+1..3] centre, world frame (plane: a point on it)
  *   [o+4..12] world-to-local rotation, row-major (local = M (p - centre));
  *            identity for spheres and planes
@@ -23,6 +24,10 @@ export const PRIM_BOX = 0;
 export const PRIM_SPHERE = 1;
 export const PRIM_CYLINDER = 2;
 export const PRIM_PLANE = 3;
+/** A cylinder whose axis is world z (either way up): tested in 2D, no frame change. Stored with an identity rotation. */
+export const PRIM_ZCYLINDER = 4;
+/** A box with the identity rotation: slabs in the world frame, no frame change. */
+export const PRIM_AABOX = 5;
 export const PRIM_STRIDE = 16;
 
 /**
@@ -43,7 +48,7 @@ export function writePrimitive(out: Float64Array, o: number, shape: ShapeDesc, p
   writeInverseRotation(out, o, pose.rotation);
   switch (shape.type) {
     case 'box':
-      out[o] = PRIM_BOX;
+      out[o] = isIdentity(out, o) ? PRIM_AABOX : PRIM_BOX;
       out[o + 13] = shape.halfExtents[0]; out[o + 14] = shape.halfExtents[1]; out[o + 15] = shape.halfExtents[2];
       break;
     case 'sphere':
@@ -52,9 +57,19 @@ export function writePrimitive(out: Float64Array, o: number, shape: ShapeDesc, p
       break;
     case 'cylinder':
       out[o] = PRIM_CYLINDER;
+      // Upright (axis along world +-z, any spin about it): the same solid as the unrotated cylinder,
+      // so it is stored unrotated and tested in 2D. The test is exact: the axis's x, y are exactly 0.
+      if (out[o + 10] === 0 && out[o + 11] === 0) {
+        out[o] = PRIM_ZCYLINDER;
+        writeInverseRotation(out, o, [0, 0, 0, 1]);
+      }
       out[o + 13] = shape.radius; out[o + 14] = shape.halfHeight; out[o + 15] = 0;
       break;
   }
+}
+
+function isIdentity(p: Float64Array, o: number): boolean {
+  return p[o + 4] === 1 && p[o + 8] === 1 && p[o + 12] === 1 && p[o + 5] === 0 && p[o + 6] === 0 && p[o + 7] === 0 && p[o + 9] === 0 && p[o + 10] === 0 && p[o + 11] === 0;
 }
 
 /** Write an infinite horizontal ground plane at height `zM` (solid below it). */
@@ -92,7 +107,7 @@ export function primitiveBounds(p: Float64Array, o: number, lo: Vec3, hi: Vec3):
     return;
   } else {
     let hx: number, hy: number, hz: number;
-    if (kind === PRIM_BOX) {
+    if (kind === PRIM_BOX || kind === PRIM_AABOX) {
       hx = p[o + 13]!; hy = p[o + 14]!; hz = p[o + 15]!;
     } else {
       hx = hy = p[o + 13]!; hz = p[o + 14]!;
@@ -101,7 +116,7 @@ export function primitiveBounds(p: Float64Array, o: number, lo: Vec3, hi: Vec3):
     ex = Math.abs(p[o + 4]!) * hx + Math.abs(p[o + 7]!) * hy + Math.abs(p[o + 10]!) * hz;
     ey = Math.abs(p[o + 5]!) * hx + Math.abs(p[o + 8]!) * hy + Math.abs(p[o + 11]!) * hz;
     ez = Math.abs(p[o + 6]!) * hx + Math.abs(p[o + 9]!) * hy + Math.abs(p[o + 12]!) * hz;
-    if (kind === PRIM_CYLINDER) {
+    if (kind === PRIM_CYLINDER || kind === PRIM_ZCYLINDER) {
       // A cylinder is tighter than its box: the rim circle spans r sqrt(1 - a_i^2) along axis i (a = axis direction).
       const r = hx, ax = p[o + 10]!, ay = p[o + 11]!, az = p[o + 12]!;
       ex = Math.abs(ax) * hz + r * Math.sqrt(Math.max(0, 1 - ax * ax));
@@ -121,6 +136,9 @@ export function primitiveBounds(p: Float64Array, o: number, lo: Vec3, hi: Vec3):
 export function rayPrimitive(p: Float64Array, o: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tMax: number): number {
   const kind = p[o]!;
   const rx = ox - p[o + 1]!, ry = oy - p[o + 2]!, rz = oz - p[o + 3]!;
+  // The common cases of Skylane's worlds first: upright pillars, unrotated boxes (and the ground slab).
+  if (kind === PRIM_ZCYLINDER) return rayCylinderLocal(rx, ry, rz, dx, dy, dz, p[o + 13]!, p[o + 14]!, tMax);
+  if (kind === PRIM_AABOX) return rayBoxLocal(rx, ry, rz, dx, dy, dz, p[o + 13]!, p[o + 14]!, p[o + 15]!, tMax);
   if (kind === PRIM_SPHERE) {
     const r = p[o + 13]!;
     const c = rx * rx + ry * ry + rz * rz - r * r;
@@ -255,7 +273,7 @@ export function primitiveNormal(p: Float64Array, o: number, entry: number, px: n
   }
   // Local normal, then rotate back with R = M^T: world_i = sum_j M_ji n_j.
   let nx = 0, ny = 0, nz = 0;
-  if (kind === PRIM_BOX || entry !== 0) {
+  if (kind === PRIM_BOX || kind === PRIM_AABOX || entry !== 0) {
     const s = entry > 0 ? 1 : -1, axis = Math.abs(entry);
     if (axis === 1) nx = s;
     else if (axis === 2) ny = s;

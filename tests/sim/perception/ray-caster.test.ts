@@ -91,9 +91,12 @@ function distanceToBody(scene: StaticScene, body: BodyHandle, o: Vec3, d: Vec3, 
   return best;
 }
 
+/** Names of the primitive kind codes (primitives.ts), fast cases folded into their shape. */
+const KIND_NAMES = ['box', 'sphere', 'cylinder', 'plane', 'cylinder', 'box'];
+
 function shapeOf(scene: StaticScene, body: BodyHandle): string {
   const kinds: string[] = [];
-  for (let i = 0; i < scene.primCount; i++) if (scene.primBody[i] === body) kinds.push(['box', 'sphere', 'cylinder', 'plane'][scene.prims[i * PRIM_STRIDE]!]!);
+  for (let i = 0; i < scene.primCount; i++) if (scene.primBody[i] === body) kinds.push(KIND_NAMES[scene.prims[i * PRIM_STRIDE]!]!);
   return kinds.join('+');
 }
 
@@ -104,9 +107,9 @@ function sdf(scene: StaticScene, i: number, p: Readonly<Vec3>): number {
   const P = scene.prims, o = i * PRIM_STRIDE;
   const rx = p[0] - P[o + 1]!, ry = p[1] - P[o + 2]!, rz = p[2] - P[o + 3]!;
   const lx = P[o + 4]! * rx + P[o + 5]! * ry + P[o + 6]! * rz, ly = P[o + 7]! * rx + P[o + 8]! * ry + P[o + 9]! * rz, lz = P[o + 10]! * rx + P[o + 11]! * ry + P[o + 12]! * rz;
-  const kind = P[o]!;
-  if (kind === 1) return Math.hypot(rx, ry, rz) - P[o + 13]!;
-  const q = kind === 0 ? [Math.abs(lx) - P[o + 13]!, Math.abs(ly) - P[o + 14]!, Math.abs(lz) - P[o + 15]!] : [Math.hypot(lx, ly) - P[o + 13]!, Math.abs(lz) - P[o + 14]!];
+  const kind = KIND_NAMES[P[o]!];
+  if (kind === 'sphere') return Math.hypot(rx, ry, rz) - P[o + 13]!;
+  const q = kind === 'box' ? [Math.abs(lx) - P[o + 13]!, Math.abs(ly) - P[o + 14]!, Math.abs(lz) - P[o + 15]!] : [Math.hypot(lx, ly) - P[o + 13]!, Math.abs(lz) - P[o + 14]!];
   return Math.hypot(...q.map((x) => Math.max(x, 0))) + Math.min(Math.max(...q), 0);
 }
 
@@ -116,7 +119,7 @@ function nearestPrim(scene: StaticScene, body: BodyHandle, p: Readonly<Vec3>): {
   for (let i = 0; i < scene.primCount; i++) {
     if (scene.primBody[i] !== body) continue;
     const dist = Math.abs(sdf(scene, i, p));
-    if (dist < best.dist) best = { kind: ['box', 'sphere', 'cylinder', 'plane'][scene.prims[i * PRIM_STRIDE]!]!, dist };
+    if (dist < best.dist) best = { kind: KIND_NAMES[scene.prims[i * PRIM_STRIDE]!]!, dist };
   }
   return best;
 }
