@@ -69,10 +69,10 @@ export class StaticScene {
   /** Index into `actorIds` of each primitive. */
   readonly primActor: Int32Array;
   readonly actorIds: readonly string[];
-  /** Node bounds, 6 numbers a node: lo xyz, hi xyz. */
-  private readonly nodeBounds: Float64Array;
-  /** Per node: [first child or first primitive, primitive count (0 for an inner node)]. */
-  private readonly nodeInfo: Int32Array;
+  /** Node bounds, 6 numbers a node: lo xyz, hi xyz (read-only outside; tests check the tree with them). */
+  readonly nodeBounds: Float64Array;
+  /** Per node: [first child or first primitive, primitive count (0 for an inner node)]; node 0 is the root. */
+  readonly nodeInfo: Int32Array;
   readonly nodeCount: number;
   /** Primitives [treeCount, primCount) are the large ones, tested on every ray. */
   readonly treeCount: number;
