@@ -17,14 +17,16 @@
  *
  * Poses are copied into a packed array by `refresh()`: call it once per scan
  * (the sensors do), not per ray. Between refreshes the moving actors are
- * where they were at the refresh.
+ * where they were at the refresh. A caster built by `fromWorld` also drops
+ * static actors removed from the world (at the next refresh); actors added
+ * after it was built are not seen: build it once the world is populated.
  */
 import type { Actor } from '../actor.ts';
 import type { Pose, Vec3 } from '../math.ts';
 import type { BodyHandle, PhysicsBackend, RayHit } from '../physics/backend.ts';
 import type { ActorState } from '../snapshot.ts';
 import { lastEntry, PRIM_STRIDE, primitiveBounds, primitiveNormal, rayPrimitive, writePrimitive } from './primitives.ts';
-import { composePose, newSceneHit, StaticScene, type SceneHit, type StaticSceneOptions } from './static-scene.ts';
+import { composePose, newSceneHit, StaticScene, type SceneHit, type StaticActorInput, type StaticSceneOptions } from './static-scene.ts';
 
 /** A moving actor as the caster needs it: its parts, bodies and live ground-truth state. */
 export interface MovingActorInput {
@@ -58,8 +60,17 @@ const _lo: Vec3 = [0, 0, 0];
 const _hi: Vec3 = [0, 0, 0];
 const _hit = newSceneHit();
 
+/** A static actor the caster watches for removal (the scene is rebuilt without it at the next refresh). */
+export interface StaticActorWatch {
+  input: StaticActorInput;
+  present: () => boolean;
+}
+
 export class RayCaster {
-  readonly scene: StaticScene;
+  private currentScene: StaticScene;
+  private readonly statics: StaticActorWatch[];
+  private readonly sceneOptions: StaticSceneOptions;
+  private staticsPresent: number;
   private readonly moving: MovingActorInput[];
   private readonly mode: 'analytic' | 'backend';
   private readonly physics: Pick<PhysicsBackend, 'castRay'> | undefined;
@@ -75,8 +86,18 @@ export class RayCaster {
   private readonly movingRadius: Float64Array;
   private readonly movingPresent: Uint8Array;
 
-  constructor(scene: StaticScene, moving: readonly MovingActorInput[] = [], opts: Pick<RayCasterOptions, 'moving' | 'physics'> = {}) {
-    this.scene = scene;
+  /**
+   * `statics`: the static actors behind `scene`, if the caster should follow
+   * their removal (rare: a timeline event); without it the scene is fixed.
+   */
+  constructor(
+    scene: StaticScene, moving: readonly MovingActorInput[] = [], opts: Pick<RayCasterOptions, 'moving' | 'physics'> & StaticSceneOptions = {},
+    statics: readonly StaticActorWatch[] = [],
+  ) {
+    this.currentScene = scene;
+    this.statics = [...statics];
+    this.sceneOptions = opts.groundPlaneZ !== undefined ? { groundPlaneZ: opts.groundPlaneZ } : {};
+    this.staticsPresent = this.statics.length;
     this.moving = [...moving];
     this.mode = opts.moving ?? 'analytic';
     this.physics = opts.physics;
@@ -116,21 +137,41 @@ export class RayCaster {
    * actors are added; actors added later are not seen.
    */
   static fromWorld(world: WorldLike, opts: RayCasterOptions = {}): RayCaster {
-    const statics = [], moving: MovingActorInput[] = [];
+    const statics: StaticActorWatch[] = [], moving: MovingActorInput[] = [];
     for (const actor of world.actors()) {
       const state = world.stateOf(actor.id);
+      if (!state.present) continue;
       if (actor.descriptor.isStatic) {
-        statics.push({ descriptor: actor.descriptor, body: actor.body, pose: { position: [...state.position], rotation: [...state.rotation] } as Pose });
+        const input = { descriptor: actor.descriptor, body: actor.body, pose: { position: [...state.position], rotation: [...state.rotation] } as Pose };
+        statics.push({ input, present: () => state.present });
       } else {
         moving.push({ actor, state, present: () => state.present });
       }
     }
-    const scene = StaticScene.build(statics, opts.groundPlaneZ !== undefined ? { groundPlaneZ: opts.groundPlaneZ } : {});
-    return new RayCaster(scene, moving, { moving: opts.moving ?? 'analytic', physics: opts.physics ?? world.physics });
+    const sceneOpts: StaticSceneOptions = opts.groundPlaneZ !== undefined ? { groundPlaneZ: opts.groundPlaneZ } : {};
+    const scene = StaticScene.build(statics.map((s) => s.input), sceneOpts);
+    return new RayCaster(scene, moving, { moving: opts.moving ?? 'analytic', physics: opts.physics ?? world.physics, ...sceneOpts }, statics);
   }
 
-  /** Copy the moving actors' current poses into the packed parts. Once per scan. */
+  /** The static scene as of the last refresh. */
+  get scene(): StaticScene {
+    return this.currentScene;
+  }
+
+  /**
+   * Copy the moving actors' current poses into the packed parts, and rebuild
+   * the static scene if a watched static actor has left the world. Once per scan.
+   */
   refresh(): void {
+    if (this.statics.length > 0) {
+      let present = 0;
+      for (let i = 0; i < this.statics.length; i++) if (this.statics[i]!.present()) present++;
+      if (present !== this.staticsPresent) {
+        // Removal is a timeline event, not a per-tick one: a rebuild (~1 ms for hundreds of parts) is cheaper than a presence check per primitive test.
+        this.staticsPresent = present;
+        this.currentScene = StaticScene.build(this.statics.filter((s) => s.present()).map((s) => s.input), this.sceneOptions);
+      }
+    }
     const prims = this.movingPrims;
     for (let a = 0; a < this.moving.length; a++) {
       const m = this.moving[a]!;
@@ -162,7 +203,7 @@ export class RayCaster {
   cast(origin: Readonly<Vec3>, dir: Readonly<Vec3>, maxDistance: number, out: SceneHit, exclude: BodyHandle = -2): boolean {
     const ox = origin[0], oy = origin[1], oz = origin[2];
     const dx = dir[0], dy = dir[1], dz = dir[2];
-    const scene = this.scene;
+    const scene = this.currentScene;
     const si = scene.closest(ox, oy, oz, dx, dy, dz, maxDistance, exclude);
     let best = si >= 0 ? scene.closestDistance : maxDistance;
     if (this.mode === 'backend') {
@@ -221,7 +262,8 @@ export class RayCaster {
 
   private ownerOfBody(body: BodyHandle): string {
     for (const m of this.moving) if (m.actor.bodies.includes(body)) return m.actor.id;
-    for (let i = 0; i < this.scene.primCount; i++) if (this.scene.primBody[i] === body) return this.scene.actorIds[this.scene.primActor[i]!]!;
+    const sc = this.currentScene;
+    for (let i = 0; i < sc.primCount; i++) if (sc.primBody[i] === body) return sc.actorIds[sc.primActor[i]!]!;
     return '';
   }
 }

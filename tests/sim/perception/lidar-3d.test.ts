@@ -121,6 +121,45 @@ describe('ray caster in a live world', () => {
       if (caster.cast(o, [d[0]! / n, d[1]! / n, 0], 30, hit, ego.body)) expect(hit.actorId).not.toBe('mover');
     }
   });
+  it('drops a removed static actor at the next refresh', async () => {
+    const w = await liveWorld();
+    w.step();
+    const caster = RayCaster.fromWorld(w);
+    const hit = newSceneHit();
+    const o: Vec3 = [6, 0, 1]; // between crate0 (y = -4) and pillar0 (y = 4)
+    expect(caster.cast(o, [0, 1, 0], 30, hit)).toBe(true);
+    expect([hit.actorId, hit.distance]).toEqual(['pillar0', 3.5]);
+    w.removeActor('pillar0');
+    caster.refresh();
+    expect(caster.cast(o, [0, 1, 0], 30, hit)).toBe(false);
+    expect(caster.scene.primCount).toBe(16);
+    expect(w.physics.castRay(o, [0, 1, 0], 30)).toBeNull();
+  });
+
+  it("gives the engine's answer for moving bodies with moving: 'backend'", async () => {
+    const w = await liveWorld();
+    const analytic = RayCaster.fromWorld(w);
+    const viaEngine = RayCaster.fromWorld(w, { moving: 'backend' });
+    const a = newSceneHit(), b = newSceneHit();
+    let moverHits = 0;
+    for (let step = 0; step < 200; step++) {
+      w.step();
+      if (step % 20 !== 0) continue;
+      analytic.refresh();
+      viaEngine.refresh();
+      for (let k = 0; k < 90; k++) {
+        const d: Vec3 = [Math.cos((k * Math.PI) / 45), Math.sin((k * Math.PI) / 45), 0];
+        const o: Vec3 = [2, 0, 0.5];
+        const ha = analytic.cast(o, d, 30, a), hb = viaEngine.cast(o, d, 30, b);
+        expect(ha).toBe(hb);
+        if (!ha || a.actorId.startsWith('pillar')) continue;
+        expect(b.actorId).toBe(a.actorId);
+        expect(Math.abs(a.distance - b.distance)).toBeLessThan(1e-4);
+        if (a.actorId === 'mover') moverHits++;
+      }
+    }
+    expect(moverHits).toBeGreaterThan(5);
+  });
 });
 
 describe('Lidar3D', () => {
