@@ -4,8 +4,11 @@
  *   1. rover-crossing on each backend: steps per wall second, real-time factor.
  *   2. Framework overhead: the Skylane step against the bare backend step for
  *      the same bodies on the same trajectory, and where the Skylane step goes.
- *   3. Ray casting: rays per second through PhysicsBackend.castRay for the
- *      range-ring pattern of rover-crossing.
+ *   3. Ray casting (issue #4, section 4): rays per second of Skylane's own
+ *      caster (sim/perception/: a BVH over static primitives, exact analytic
+ *      tests) beside PhysicsBackend.castRay on Rapier and cannon-es, on the
+ *      same rays, in the rover-crossing world (its range ring) and in a
+ *      seeded forest of 200 pillars (a 16 x 90 lidar pattern).
  *   4. Worker scaling: a batch of runs through runJobs with 1 and N workers
  *      (each in a fresh process, scripts/bench-pool.ts), and whether the
  *      results are identical.
@@ -37,7 +40,11 @@ import { loadScenarioFile } from '../scenarios/node-io.ts';
 import { createWorld, startRun } from '../scenarios/runner.ts';
 import type { Agent } from '../sim/agent.ts';
 import { quatFromYaw, rotateVec, type Pose, type Quat, type Vec3 } from '../sim/math.ts';
-import type { BackendId, BodyHandle, PhysicsBackend, RayHit, VehicleHandle } from '../sim/physics/backend.ts';
+import type { BackendId, BodyHandle, PhysicsBackend, VehicleHandle } from '../sim/physics/backend.ts';
+import { createBackend } from '../sim/physics/create.ts';
+import { RayCaster as FastCaster } from '../sim/perception/ray-caster.ts';
+import { newSceneHit, StaticScene } from '../sim/perception/static-scene.ts';
+import { Rng } from '../sim/rng.ts';
 import type { Sensor } from '../sim/sensor.ts';
 import { World, type AttachOptions } from '../sim/world.ts';
 import type { MemoryReport } from './bench-memory.ts';
@@ -576,9 +583,10 @@ async function timeInstrumented(loaded: LoadedScenario, backend: BackendId): Pro
 // ------------------------------------------------------------------ section 3 rays
 
 interface RayCaster {
-  /** Row label; a later custom caster goes beside "backend castRay". */
+  /** Row label. */
   label: string;
-  cast(origin: Vec3, dir: Vec3, maxDistance: number, exclude: BodyHandle): RayHit | null;
+  /** Closest hit or not; the engines build their RayHit as in a sensor, ours writes a reused SceneHit. */
+  cast(origin: Vec3, dir: Vec3, maxDistance: number, exclude: BodyHandle): boolean;
 }
 
 interface RayWorkload {
@@ -640,6 +648,72 @@ async function rayWorld(loaded: LoadedScenario, backend: BackendId): Promise<Wor
   const { world } = await createWorld(loaded, loaded.scenario.seed, backend);
   world.physics.step(world.dt);
   return world;
+}
+
+/**
+ * The forest: 200 upright pillars, radius 0.5-0.7 m and 4 m tall, scattered
+ * uniformly (seeded, overlaps allowed) over 40 x 20 m on a ground slab: the
+ * random-pillar maps EGO-Planner (Zhou et al., RA-L 2021) benchmarks in.
+ */
+const FOREST = { pillars: 200, sizeM: [40, 20] as const, radiusM: [0.5, 0.7] as const, heightM: 4, seed: 1 };
+
+interface ForestWorld {
+  physics: PhysicsBackend;
+  scene: StaticScene;
+  pillars: { x: number; y: number; r: number }[];
+}
+
+async function forestWorld(backend: BackendId): Promise<ForestWorld> {
+  const physics = await createBackend(backend);
+  const rng = Rng.stream(FOREST.seed, 'bench/forest');
+  const statics: Parameters<typeof StaticScene.build>[0][number][] = [];
+  const identity = (): Pose => ({ position: [0, 0, 0], rotation: [0, 0, 0, 1] });
+  const groundShape = { type: 'box' as const, halfExtents: [FOREST.sizeM[0] / 2 + 10, FOREST.sizeM[1] / 2 + 10, 0.5] as Vec3 };
+  const ground = physics.addBody({ type: 'static', position: [0, 0, -0.5], colliders: [{ shape: groundShape }] });
+  statics.push({ descriptor: { id: 'ground', parts: [{ shape: groundShape, offset: identity() }] }, body: ground, pose: { position: [0, 0, -0.5], rotation: [0, 0, 0, 1] } });
+  const pillars: ForestWorld['pillars'] = [];
+  for (let i = 0; i < FOREST.pillars; i++) {
+    const x = rng.uniform(-FOREST.sizeM[0] / 2, FOREST.sizeM[0] / 2), y = rng.uniform(-FOREST.sizeM[1] / 2, FOREST.sizeM[1] / 2);
+    const r = rng.uniform(FOREST.radiusM[0], FOREST.radiusM[1]);
+    const shape = { type: 'cylinder' as const, radius: r, halfHeight: FOREST.heightM / 2 };
+    const position: Vec3 = [x, y, FOREST.heightM / 2];
+    const body = physics.addBody({ type: 'static', position, colliders: [{ shape }] });
+    statics.push({ descriptor: { id: `pillar${i}`, parts: [{ shape, offset: identity() }] }, body, pose: { position, rotation: [0, 0, 0, 1] } });
+    pillars.push({ x, y, r });
+  }
+  physics.step(0.01); // statics only: this just makes Rapier's query structure current
+  return { physics, scene: StaticScene.build(statics), pillars };
+}
+
+/**
+ * A VLP-16-like pattern (16 layers from -15 to +15 deg, 90 azimuths 4 deg
+ * apart, 100 m range; sim/sensors/lidar-3d.ts) from `poses` seeded points in
+ * free space 1.5 m up, at least 0.5 m from any pillar: a drone among the trees.
+ */
+function forestWorkload(f: ForestWorld, poses: number): RayWorkload {
+  const rng = Rng.stream(FOREST.seed, 'bench/forest/poses');
+  const origins: Vec3[] = [], dirs: Vec3[][] = [];
+  const pattern: Vec3[] = [];
+  for (let l = 0; l < 16; l++) {
+    const e = ((-15 + 2 * l) * Math.PI) / 180;
+    for (let b = 0; b < 90; b++) {
+      const a = (b * 4 * Math.PI) / 180;
+      pattern.push([Math.cos(e) * Math.cos(a), Math.cos(e) * Math.sin(a), Math.sin(e)]);
+    }
+  }
+  while (origins.length < poses) {
+    const o: Vec3 = [rng.uniform(-FOREST.sizeM[0] / 2 + 2, FOREST.sizeM[0] / 2 - 2), rng.uniform(-FOREST.sizeM[1] / 2 + 2, FOREST.sizeM[1] / 2 - 2), 1.5];
+    if (f.pillars.some((p) => Math.hypot(o[0] - p.x, o[1] - p.y) < p.r + 0.5)) continue;
+    origins.push(o);
+    dirs.push(pattern);
+  }
+  return { origins, dirs, maxRangeM: 100, exclude: -1 };
+}
+
+/** Our caster as a bench row: the allocation-free cast into one reused hit. */
+function fastRow(label: string, cast: (o: Vec3, d: Vec3, m: number, e: BodyHandle, out: ReturnType<typeof newSceneHit>) => boolean): RayCaster {
+  const hit = newSceneHit();
+  return { label, cast: (o, d, m, e) => cast(o, d, m, e, hit) };
 }
 
 // ------------------------------------------------------------------ section 4 workers
@@ -1042,54 +1116,79 @@ async function main(): Promise<number> {
   });
 
   await section(3, 'ray casting', async () => {
-    heading('3. Ray casting: range-ring pattern in the rover-crossing world');
-    const casters: { backend: BackendId; caster: RayCaster; world: World; workload: RayWorkload }[] = [];
+    heading('3. Ray casting: Skylane\'s caster vs the engines\' castRay, same rays (rover-crossing ring; forest of 200 pillars)');
+    interface Row { world: string; caster: RayCaster; workload: RayWorkload; engine: string }
+    const rows: Row[] = [];
+    const disposers: (() => void)[] = [];
     const POSES = 12;
     try {
+      // Rover-crossing: the scenario's world on each engine; ours is built from the Rapier one (same actors, same poses).
       for (const b of BACKENDS) {
         const rec = await getRecording(b);
         const world = await rayWorld(loaded, b);
+        disposers.push(() => world.dispose());
+        const workload = rayWorkload(loaded, rec, POSES);
         const physics = world.physics;
-        casters.push({
-          backend: b,
-          world,
-          workload: rayWorkload(loaded, rec, POSES),
-          caster: { label: 'backend castRay', cast: (o, d, m, e) => physics.castRay(o, d, m, e) },
-        });
+        if (b === 'rapier') {
+          const fast = FastCaster.fromWorld(world);
+          rows.push({ world: 'rover-crossing', engine: 'skylane', workload, caster: fastRow('Skylane caster (BVH + analytic)', (o, d, m, e, h) => fast.cast(o, d, m, h, e)) });
+        }
+        rows.push({ world: 'rover-crossing', engine: b, workload, caster: { label: `backend castRay (${b})`, cast: (o, d, m, e) => physics.castRay(o, d, m, e) !== null } });
+      }
+      // The forest: the same seeded pillars in each engine; ours over the Rapier build's descriptors.
+      for (const b of BACKENDS) {
+        const f = await forestWorld(b);
+        disposers.push(() => f.physics.free());
+        const workload = forestWorkload(f, POSES);
+        if (b === 'rapier') {
+          rows.push({ world: 'forest', engine: 'skylane', workload, caster: fastRow('Skylane caster (BVH + analytic)', (o, d, m, e, h) => f.scene.cast(o, d, m, h, e)) });
+        }
+        rows.push({ world: 'forest', engine: b, workload, caster: { label: `backend castRay (${b})`, cast: (o, d, m, e) => f.physics.castRay(o, d, m, e) !== null } });
       }
       // Warm-up and calibration: pick reps so one measurement takes ~250 ms.
-      const reps = new Map<BackendId, number>();
-      for (const c of casters) {
-        timeRays(c.caster, c.workload, 2);
-        const probe = timeRays(c.caster, c.workload, 5);
-        reps.set(c.backend, Math.max(1, Math.round((250 / probe.ms) * 5)));
-      }
-      const res = new Map<BackendId, RayTiming[]>();
-      for (const c of casters) res.set(c.backend, []);
+      const reps = rows.map((r) => {
+        timeRays(r.caster, r.workload, 1);
+        const probe = timeRays(r.caster, r.workload, 2);
+        return Math.max(1, Math.round((250 / probe.ms) * 2));
+      });
+      const res: RayTiming[][] = rows.map(() => []);
       for (let t = 0; t < TRIALS; t++) {
-        const order = t % 2 === 0 ? casters : [...casters].reverse();
-        for (const c of order) res.get(c.backend)!.push(timeRays(c.caster, c.workload, reps.get(c.backend)!));
+        progress(`section 3: trial ${t + 1}/${TRIALS}`);
+        const order = rows.map((_, i) => i);
+        if (t % 2 === 1) order.reverse();
+        for (const i of order) res[i]!.push(timeRays(rows[i]!.caster, rows[i]!.workload, reps[i]!));
       }
-      const rows: string[][] = [];
+      const rate = (i: number) => median(res[i]!.map((x) => x.rays / (x.ms / 1000)));
+      // Ratios per trial (ours / engine within the same trial: the same noise), then their median.
+      const ratio = (i: number, j: number) => median(res[i]!.map((x, t) => (x.rays / x.ms) / (res[j]![t]!.rays / res[j]![t]!.ms)));
+      const tableRows: string[][] = [];
       const md: string[][] = [];
-      for (const c of casters) {
-        const ts = res.get(c.backend)!;
-        const rates = ts.map((x) => x.rays / (x.ms / 1000));
-        const rate = median(rates);
-        const hitPct = (100 * ts[0]!.hits) / ts[0]!.rays;
-        rows.push([`${c.caster.label} (${c.backend})`, num(rate), spread(rates), num((1e6 * c.workload.dirs[0]!.length) / rate, 1), num((100 * 10 * c.workload.dirs[0]!.length) / rate, 2) + ' %', `${num(hitPct, 0)} %`]);
-        md.push([`backend castRay (${c.backend})`, num(rate), num((1e6 * c.workload.dirs[0]!.length) / rate, 0)]);
+      for (const w of ['rover-crossing', 'forest']) {
+        const idx = rows.map((r, i) => (r.world === w ? i : -1)).filter((i) => i >= 0);
+        const ours = idx.find((i) => rows[i]!.engine === 'skylane')!;
+        for (const i of idx) {
+          const r = rows[i]!;
+          const rates = res[i]!.map((x) => x.rays / (x.ms / 1000));
+          const hitPct = (100 * res[i]![0]!.hits) / res[i]![0]!.rays;
+          const vs = i === ours ? '1' : `${num(ratio(ours, i), 1)}x`;
+          tableRows.push([w, r.caster.label, num(rate(i)), spread(rates), vs, `${num(hitPct, 1)} %`]);
+          md.push([w, r.caster.label, num(rate(i)), i === ours ? '' : `${num(ratio(ours, i), 1)}×`]);
+        }
       }
-      out(table(['ray caster', 'rays/s', 'spread', 'us/90-beam scan', 'of 1 core at 10 Hz', 'hit rate'], rows));
+      out(table(['world', 'ray caster', 'rays/s', 'spread', 'ours is faster by', 'hit rate'], tableRows));
       note(
-        `Rays: the scenario's range ring (90 beams, 360 deg, max range 12 m, mount z = 0.2 m) cast from ${POSES} rover poses evenly ` +
-          'spaced along the recorded route, excluding the rover\'s body, through PhysicsBackend.castRay (closest hit with normal) in a world ' +
-          'built by buildWorld and stepped once (so Rapier\'s query structure is current). There is no Skylane ray caster yet; a custom ' +
-          'caster will be listed beside "backend castRay". "of 1 core at 10 Hz" is the CPU share one 10 Hz ring costs in real time.',
+        `Rover-crossing: the scenario's range ring (90 beams, 360 deg, 12 m, mount z = 0.2 m) from ${POSES} rover poses evenly spaced along ` +
+          'the recorded route, excluding the rover\'s body, in worlds built by buildWorld and stepped once (so Rapier\'s query structure is current); ' +
+          'Skylane\'s caster is RayCaster.fromWorld over the Rapier build (static props in the BVH, moving actors tested from ground truth). ' +
+          `Forest: ${FOREST.pillars} upright pillars (radius ${FOREST.radiusM[0]}-${FOREST.radiusM[1]} m, ${FOREST.heightM} m tall) over ` +
+          `${FOREST.sizeM[0]} x ${FOREST.sizeM[1]} m on a ground slab, seed ${FOREST.seed}; a 16 x 90 lidar pattern (-15..+15 deg, 100 m) from ${POSES} free-space ` +
+          'points 1.5 m up; Skylane\'s caster is the StaticScene over the same descriptors. The engines return their RayHit object (as a sensor gets it); ' +
+          'ours writes a reused one. Equal hit rates per world show the casters answer alike (tests/sim/perception/ checks distances). ' +
+          '"ours is faster by" is the median over trials of the within-trial ratio.',
       );
-      readme.s3 = mdTable(['ray caster', 'rays/s', 'µs per 90-beam scan'], md);
+      readme.s3 = mdTable(['world', 'ray caster', 'rays/s', 'ours is faster by'], md);
     } finally {
-      for (const c of casters) c.world.dispose();
+      for (const d of disposers) d();
     }
   });
 
@@ -1442,7 +1541,7 @@ async function main(): Promise<number> {
   const parts: [keyof ReadmeParts, string][] = [
     ['s1', '**Step rate**, rover-crossing to its goal (sensors, agent and criteria included):'],
     ['s2', '**Framework overhead**, the same bodies on the same trajectory, Skylane step vs bare `physics.step`:'],
-    ['s3', '**Ray casting**, the 90-beam range ring in the rover-crossing world:'],
+    ['s3', `**Ray casting** (issue #4), the same rays through Skylane's caster (\`sim/perception/\`: a BVH over the static primitives, exact analytic tests) and each engine's \`castRay\`: the 90-beam range ring in the rover-crossing world, and a 16 × 90 lidar pattern in a forest of ${FOREST.pillars} pillars (${FOREST.sizeM[0]} × ${FOREST.sizeM[1]} m):`],
     ['s4', `**Worker scaling**, the 3 library scenarios × ${SCALING_SEEDS} and × ${LARGE_SEEDS} seeds on Rapier through the worker pool (\`runJobs\` in a fresh process, workers' start-up and warm-up included):`],
     ['s5', `**Memory**, ${MEMORY_RUNS} short runs in one process (Rapier):`],
     ['s6', `**Dense highway** (issue #3), ${relative(ROOT, DENSE)}: the ego on full dynamics (raycast vehicle, ha-pilot, object list, radar, IMU, wheel odometry, GNSS) among its NPC cars (kinematic, IDM/MOBIL), headless on one core, against the bare engine step for the same bodies on the same trajectory:`],
