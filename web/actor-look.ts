@@ -164,3 +164,65 @@ export class CarLamps {
     this.hazardMat.dispose();
   }
 }
+
+/** A drone: a kind 'uav' actor (uav/multirotor), whose rotor discs are its cylinder parts. */
+export function isUav(d: ActorDescriptor): boolean {
+  return d.kind === 'uav';
+}
+
+/**
+ * Rotor blades that spin with the rotors' actual speeds. A rotor at hover
+ * turns at ~800 rad/s (Iris) to ~1500 rad/s (Crazyflie): drawn at that rate
+ * a 60 Hz view would alias (the wagon-wheel effect), so the blades turn at
+ * `VISUAL_SPIN_FRACTION` of it, a drawing convention, faster when the motor
+ * is faster and still when it stops. Direction follows each rotor's spin.
+ */
+const VISUAL_SPIN_FRACTION = 1 / 60;
+const BLADE_COLOR = '#d9dee7';
+
+interface RotorSource {
+  readonly rotorSpeedsRadPerS?: ArrayLike<number>;
+}
+
+export class RotorSpin {
+  private readonly blades: THREE.Mesh[] = [];
+  private readonly material = new THREE.MeshStandardMaterial({ color: BLADE_COLOR, roughness: 0.6 });
+  private lastT = NaN;
+
+  private constructor(private readonly actor: RotorSource, private readonly spins: readonly number[]) {}
+
+  /** Blades over each rotor disc of a UAV, added to `group`; null when the actor reports no rotor speeds. */
+  static build(actor: Actor, group: THREE.Group): RotorSpin | null {
+    const src = actor as unknown as RotorSource & { spins?: ArrayLike<number> };
+    if (!src.rotorSpeedsRadPerS) return null;
+    const discs = actor.descriptor.parts.filter((p) => p.shape.type === 'cylinder');
+    const spins = discs.map((_, i) => (src.spins && src.spins[i] !== undefined ? Math.sign(src.spins[i]!) || 1 : 1));
+    const r = new RotorSpin(src, spins);
+    for (const p of discs) {
+      if (p.shape.type !== 'cylinder') continue;
+      const R = p.shape.radius;
+      // Two blades across the disc, a little above the hub.
+      const g = new THREE.BoxGeometry(1.9 * R, 0.16 * R, 0.02 * R + 0.004);
+      const blade = new THREE.Mesh(g, r.material);
+      blade.position.set(p.offset.position[0], p.offset.position[1], p.offset.position[2] + p.shape.halfHeight + 0.005);
+      blade.castShadow = true;
+      group.add(blade);
+      r.blades.push(blade);
+    }
+    return r;
+  }
+
+  /** Turn the blades for simulation time t. */
+  update(t: number): void {
+    const dt = Number.isNaN(this.lastT) ? 0 : t - this.lastT;
+    this.lastT = t;
+    if (!(dt > 0)) return;
+    const w = this.actor.rotorSpeedsRadPerS!;
+    for (let i = 0; i < this.blades.length; i++) this.blades[i]!.rotation.z += this.spins[i]! * (w[i] ?? 0) * VISUAL_SPIN_FRACTION * dt;
+  }
+
+  dispose(): void {
+    for (const b of this.blades) b.geometry.dispose();
+    this.material.dispose();
+  }
+}

@@ -11,7 +11,7 @@ import type { Scenario } from '../scenarios/schema.ts';
 import type { Actor, ActorDescriptor, ActorPart } from '../sim/actor.ts';
 import type { TickSnapshot } from '../sim/snapshot.ts';
 import type { World } from '../sim/world.ts';
-import { buildPedestrian, CarLamps, isCar, isPedestrian } from './actor-look.ts';
+import { buildPedestrian, CarLamps, isCar, isPedestrian, isUav, RotorSpin } from './actor-look.ts';
 import type { CameraMode } from './params.ts';
 import { CriticalSpring } from './spring.ts';
 import { V2X_ANTENNA_Z_M, V2xOverlay, type V2xLinks } from './v2x-overlay.ts';
@@ -56,6 +56,8 @@ interface ActorView {
   labelZ: number;
   /** Brake and hazard lamps (cars only). */
   lamps: CarLamps | null;
+  /** Spinning rotor blades (UAVs only). */
+  rotors: RotorSpin | null;
   /** Length along body x, m (sizes the chase and top cameras). */
   lengthM: number;
   /** Last label position written, px (skip the style write when unchanged). */
@@ -450,8 +452,9 @@ export class SceneView {
       const group = this.buildActor(actor, driven.has(d.id));
       const size = this.tmpBox.setFromObject(group);
       const lamps = isCar(d) ? CarLamps.build(actor, group) : null;
+      const rotors = isUav(d) ? RotorSpin.build(actor, group) : null;
       const view: ActorView = {
-        id: d.id, group, isStatic: d.isStatic, index, trail: null, label: null, labelZ: 0, lamps,
+        id: d.id, group, isStatic: d.isStatic, index, trail: null, label: null, labelZ: 0, lamps, rotors,
         lengthM: size.isEmpty() ? 1 : size.max.x - size.min.x, labelX: NaN, labelY: NaN,
       };
       if (driven.has(d.id)) {
@@ -490,7 +493,10 @@ export class SceneView {
         for (const mat of Array.isArray(m) ? m : [m]) mat.dispose();
       }
     });
-    for (const v of this.views) v.lamps?.dispose();
+    for (const v of this.views) {
+      v.lamps?.dispose();
+      v.rotors?.dispose();
+    }
     this.content.clear();
     this.labels.replaceChildren();
     this.views = [];
@@ -512,6 +518,7 @@ export class SceneView {
       this.pose(v, snap);
       const s = snap.actors[v.index];
       if (v.lamps && s) v.lamps.update(s, snap.time);
+      v.rotors?.update(snap.time);
     }
     this.roadView?.update(snap.time);
     if (snap.time > this.lastSimTime) this.chaseDt += snap.time - this.lastSimTime;

@@ -105,7 +105,8 @@ export class Multirotor implements Actor<MultirotorCommand> {
   private lastThrustN = 0;
   /** Rotor hub positions, flattened xyz, for the hot loop. */
   private readonly hubs: Float64Array;
-  private readonly spins: Float64Array;
+  /** Spin direction of each rotor, +1 or -1 (the airframe's; for drawing and read-outs). */
+  readonly spins: Float64Array;
 
   constructor(physics: PhysicsBackend, id: string, airframe: Airframe, start: MultirotorStart, options: MultirotorOptions = {}) {
     assertAirframe(airframe);
