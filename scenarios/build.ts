@@ -17,6 +17,8 @@ import { ARS_408_21_FAR, Radar } from '../sim/sensors/radar.ts';
 import { RangeRing, RPLIDAR_A2M8 } from '../sim/sensors/range-ring.ts';
 import { TLR_CAMERA, TrafficLightsSensor, type SignalHead } from '../sim/sensors/traffic-lights.ts';
 import { ABS_48_TOOTH, WheelOdometry } from '../sim/sensors/wheel-odometry.ts';
+import { Lidar3D, VLP_16 } from '../sim/sensors/lidar-3d.ts';
+import { RayCaster } from '../sim/perception/ray-caster.ts';
 import type { ActorState } from '../sim/snapshot.ts';
 import { periodInSteps, World } from '../sim/world.ts';
 import { Car } from '../vehicles/car/car.ts';
@@ -196,6 +198,25 @@ export function buildSensor(spec: SensorSpec, network?: RoadNetwork): Sensor {
     }
     case 'v2x':
       throw new Error('a v2x sensor is a receiver of the world\'s radio: build it with buildV2xSensor (scenarios/v2x-build.ts)');
+    case 'lidar-3d': {
+      const d = VLP_16;
+      const [lo, hi] = spec.verticalFovDeg ?? [d.minElevationRad / DEG, d.maxElevationRad / DEG];
+      // Its fast caster comes once the world is populated (buildScene: attachLidarCaster).
+      return new Lidar3D({
+        name: spec.name,
+        beams: spec.beams ?? d.beams,
+        layers: spec.layers ?? d.layers,
+        minElevationRad: lo * DEG,
+        maxElevationRad: hi * DEG,
+        horizontalFovRad: spec.horizontalFovDeg !== undefined ? spec.horizontalFovDeg * DEG : d.horizontalFovRad,
+        minRangeM: spec.minRangeM ?? d.minRangeM,
+        maxRangeM: spec.maxRangeM ?? d.maxRangeM,
+        rateHz: spec.rateHz ?? d.rateHz,
+        rangeSigmaM: spec.noiseScale * (spec.rangeSigmaM ?? d.rangeSigmaM),
+        dropoutProbability: spec.dropoutProbability ?? d.dropoutProbability,
+        mount: mountPose(spec.mount),
+      });
+    }
   }
 }
 
@@ -409,6 +430,20 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
   });
 
   const drivers: NpcDriver[] = [];
+
+  /** 3D lidars: they get one fast caster over the world once every actor is placed. */
+
+  const lidars: Lidar3D[] = [];
+
+  const sensorOf = (sp: SensorSpec, actorId: string): Sensor => {
+
+    const sensor = actorSensor(sp, actorId, v2x, network);
+
+    if (sensor instanceof Lidar3D) lidars.push(sensor);
+
+    return sensor;
+
+  };
   for (const a of s.actors) {
     if (a.kind === 'obstacle') {
       world.addActor(new Prop(physics, obstacleProp(a)));
@@ -420,7 +455,7 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
     }
     if (a.kind === 'car') {
       const start = { ...carStart(a, network), speedMps: a.speedMps };
-      const sensors = a.sensors.map((sp) => actorSensor(sp, a.id, v2x, network));
+      const sensors = a.sensors.map((sp) => sensorOf(sp, a.id));
       let actor: Actor;
       if (a.model === 'dynamic') actor = new Car(physics, a.id, start, BMW_320I, a.color);
       else actor = new KinematicBicycle(physics, a.id, start, BMW_320I, a.color ?? (a.driver ? undefined : '#3d7be8'));
@@ -456,7 +491,7 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
     const ref = a.agent === undefined ? undefined : typeof a.agent === 'string' ? { type: a.agent, params: {} } : a.agent;
     const entry = ref ? AGENTS[ref.type] : undefined;
     world.addActor(rover, {
-      sensors: a.sensors.map((sp) => actorSensor(sp, a.id, v2x, network)),
+      sensors: a.sensors.map((sp) => sensorOf(sp, a.id)),
       ...(entry && ref ? { agent: entry.create(ref.params), agentParams: ref.params } : {}),
       ...(a.mission ? { mission: a.mission } : {}),
     });
@@ -491,6 +526,11 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
     } catch (err) {
       throw new ScenarioError(file, `actors[${s.actors.findIndex((a) => a.id === d.car.id)}]`, err instanceof Error ? err.message : String(err));
     }
+  }
+  if (lidars.length > 0) {
+    // One caster for every lidar: the static primitives in a BVH, the moving actors tested at their poses.
+    const caster = RayCaster.fromWorld(world);
+    for (const l of lidars) l.useCaster(caster);
   }
   return { world, road };
 }

@@ -138,6 +138,25 @@ export const trafficLightsSensorSchema = z
   .strict()
   .describe('traffic-light recognition camera: state of the mapped signal heads in view, with line of sight');
 
+export const lidar3dSensorSchema = z
+  .object({
+    type: z.literal('lidar-3d'),
+    name: id.default('lidar'),
+    beams: z.number().int().min(1).max(4096).optional().describe('returns per layer; default 1800 (VLP-16: 0.2 deg at 10 Hz)'),
+    layers: z.number().int().min(1).max(256).optional().describe('default 16 (VLP-16)'),
+    verticalFovDeg: vec2.optional().describe('[lowest, highest] layer elevation, degrees; default [-15, 15] (VLP-16)'),
+    horizontalFovDeg: positive().max(360).optional().describe('default 360'),
+    minRangeM: finite().nonnegative().optional().describe('default 0.5 m (Skylane assumption)'),
+    maxRangeM: positive().optional().describe('default 100 m (VLP-16)'),
+    rateHz: positive().optional().describe('default 10 Hz (VLP-16)'),
+    rangeSigmaM: finite().nonnegative().optional().describe('default 0.03 m (VLP-16 +-3 cm, read as 1 sigma)'),
+    dropoutProbability: finite().min(0).max(1).optional().describe('default 0'),
+    noiseScale: finite().nonnegative().default(1).describe('multiplies the range noise; 0 for exact ranges'),
+    mount: mountSchema.default({ position: [0, 0, 0.1], yawDeg: 0 }),
+  })
+  .strict()
+  .describe("a spinning multi-layer lidar (beams x layers) cast through Skylane's fast caster over the world's primitives");
+
 export const sensorSchema = z.discriminatedUnion('type', [
   rangeRingSensorSchema,
   gnssSensorSchema,
@@ -147,8 +166,9 @@ export const sensorSchema = z.discriminatedUnion('type', [
   wheelOdometrySensorSchema,
   v2xSensorSchema,
   trafficLightsSensorSchema,
+  lidar3dSensorSchema,
 ]);
-export const SENSOR_TYPES = ['range-ring', 'gnss', 'object-list', 'radar', 'imu', 'wheel-odometry', 'v2x', 'traffic-lights'] as const;
+export const SENSOR_TYPES = ['range-ring', 'gnss', 'object-list', 'radar', 'imu', 'wheel-odometry', 'v2x', 'traffic-lights', 'lidar-3d'] as const;
 
 // ---------- agents ----------
 export const agentRefSchema = z.union([

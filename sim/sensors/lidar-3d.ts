@@ -89,8 +89,16 @@ export class Lidar3D implements Sensor<LidarScan> {
   private readonly params: Lidar3DParams;
   /** Beam directions in the actor body frame (mount rotation applied once), layer-major. */
   private readonly dirs: Float64Array;
-  private readonly caster: LidarCaster | undefined;
+  private caster: LidarCaster | undefined;
   private readonly hit = newSceneHit();
+
+  /**
+   * Cast through `caster` from now on (the scenario builder hands every lidar
+   * one caster once the world's actors are placed; see scenarios/build.ts).
+   */
+  useCaster(caster: LidarCaster): void {
+    this.caster = caster;
+  }
 
   /** `caster`: the fast caster over the sensor's world; without it the sensor casts through `ctx.physics`. */
   constructor(p: Lidar3DParams, caster?: LidarCaster) {
