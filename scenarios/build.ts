@@ -18,6 +18,7 @@ import { RangeRing, RPLIDAR_A2M8 } from '../sim/sensors/range-ring.ts';
 import { TLR_CAMERA, TrafficLightsSensor, type SignalHead } from '../sim/sensors/traffic-lights.ts';
 import { ABS_48_TOOTH, WheelOdometry } from '../sim/sensors/wheel-odometry.ts';
 import { Lidar3D, VLP_16 } from '../sim/sensors/lidar-3d.ts';
+import { Barometer, BAROMETER_DEFAULTS } from '../sim/sensors/barometer.ts';
 import { RayCaster } from '../sim/perception/ray-caster.ts';
 import type { ActorState } from '../sim/snapshot.ts';
 import { periodInSteps, World } from '../sim/world.ts';
@@ -198,6 +199,19 @@ export function buildSensor(spec: SensorSpec, network?: RoadNetwork): Sensor {
     }
     case 'v2x':
       throw new Error('a v2x sensor is a receiver of the world\'s radio: build it with buildV2xSensor (scenarios/v2x-build.ts)');
+    case 'barometer': {
+      const d = BAROMETER_DEFAULTS, k = spec.noiseScale;
+      return new Barometer({
+        name: spec.name,
+        rateHz: spec.rateHz ?? d.rateHz,
+        mount: mountPose(spec.mount),
+        originAltitudeAmslM: spec.originAltitudeAmslM ?? d.originAltitudeAmslM,
+        pressureNoiseSigmaPa: k * (spec.pressureNoiseSigmaPa ?? d.pressureNoiseSigmaPa),
+        biasSigmaPa: k * (spec.biasSigmaPa ?? d.biasSigmaPa),
+        biasCorrelationTimeS: d.biasCorrelationTimeS,
+        turnOnBiasSigmaPa: k * d.turnOnBiasSigmaPa,
+      });
+    }
     case 'lidar-3d': {
       const d = VLP_16;
       const [lo, hi] = spec.verticalFovDeg ?? [d.minElevationRad / DEG, d.maxElevationRad / DEG];
@@ -483,7 +497,7 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
       const [x, y, z] = a.pose.position;
       // With [x, y] the airframe stands on the ground: its inertia box (the collider) rests on z = 0.
       const position: Vec3 = [x, y, z ?? inertiaBoxHalfExtents(airframe)[2]];
-      world.addActor(new Multirotor(physics, a.id, airframe, { position, yawRad: a.pose.yawDeg * DEG }, a.color ? { color: a.color } : {}));
+      world.addActor(new Multirotor(physics, a.id, airframe, { position, yawRad: a.pose.yawDeg * DEG }, a.color ? { color: a.color } : {}), { sensors: a.sensors.map((sp) => sensorOf(sp, a.id)) });
       continue;
     }
     const [x, y] = a.pose.position;

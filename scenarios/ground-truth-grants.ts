@@ -12,7 +12,7 @@ import type { Scenario } from './schema.ts';
 export function groundTruthGrants(s: Scenario): string[] {
   const out: string[] = [];
   for (const a of s.actors) {
-    if (!('sensors' in a) || a.agent === undefined) continue;
+    if (!('sensors' in a) || !('agent' in a) || a.agent === undefined) continue;
     for (const sensor of a.sensors) {
       if (sensor.type === 'object-list' && sensor.groundTruth) out.push(`${a.id}.${sensor.name}: object list is a ground-truth oracle (groundTruth: true)`);
       else if ('noiseScale' in sensor && sensor.noiseScale === 0) out.push(`${a.id}.${sensor.name}: ${sensor.type} without noise (noiseScale: 0)`);

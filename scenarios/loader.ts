@@ -263,7 +263,7 @@ function checkSemantics(s: Scenario, file: string): void {
       throw new ScenarioError(file, posePath, `[${round3(x)}, ${round3(y)}] is off the ground (centre [${round3(gcx)}, ${round3(gcy)}], size [${round3(gsx)}, ${round3(gsy)}] m)`);
     }
     if (a.kind === 'car') checkCar(a, i, s, ids, file);
-    if (a.kind === 'rover' || a.kind === 'car') {
+    if (a.kind === 'rover' || a.kind === 'car' || a.kind === 'uav') {
       const names = new Set<string>();
       a.sensors.forEach((sen, j) => {
         if (names.has(sen.name)) throw new ScenarioError(file, `actors[${i}].sensors[${j}].name`, `duplicate sensor name "${sen.name}"`);
@@ -273,7 +273,7 @@ function checkSemantics(s: Scenario, file: string): void {
           if (lo >= hi) throw new ScenarioError(file, `actors[${i}].sensors[${j}].minRangeM`, `must be below maxRangeM (${hi}${sen.maxRangeM === undefined ? ', the default' : ''}), got ${lo}`);
         }
       });
-      if (a.agent !== undefined) {
+      if (a.kind !== 'uav' && a.agent !== undefined) {
         const ref = typeof a.agent === 'string' ? { type: a.agent, params: {} } : a.agent;
         const path = typeof a.agent === 'string' ? `actors[${i}].agent` : `actors[${i}].agent.type`;
         const entry = AGENTS[ref.type];
@@ -332,7 +332,7 @@ function checkSemantics(s: Scenario, file: string): void {
     if (e.type === 'sensor-fault') {
       const idx = ids.get(e.actor)!;
       const a = idx >= 0 ? s.actors[idx] : undefined;
-      const sensors = a && (a.kind === 'rover' || a.kind === 'car') ? a.sensors.map((x) => x.name) : [];
+      const sensors = a && (a.kind === 'rover' || a.kind === 'car' || a.kind === 'uav') ? a.sensors.map((x) => x.name) : [];
       if (!sensors.includes(e.sensor)) throw new ScenarioError(file, `events[${i}].sensor`, `actor "${e.actor}" has no sensor "${e.sensor}"; it has ${sensors.length ? oneOf(sensors) : 'none'}`);
       if (e.at !== undefined && e.restoreAt !== undefined && !(e.restoreAt > e.at && e.restoreAt < s.duration)) {
         throw new ScenarioError(file, `events[${i}].restoreAt`, `must be after at (${e.at} s) and before the end of the run (${s.duration} s), got ${e.restoreAt}`);

@@ -138,6 +138,19 @@ export const trafficLightsSensorSchema = z
   .strict()
   .describe('traffic-light recognition camera: state of the mapped signal heads in view, with line of sight');
 
+export const barometerSensorSchema = z
+  .object({
+    type: z.literal('barometer'),
+    name: id.default('baro'),
+    rateHz: positive().optional().describe('default 50 Hz (Skylane default)'),
+    originAltitudeAmslM: finite().optional().describe("altitude of the scenario's origin above mean sea level, m; default 0"),
+    pressureNoiseSigmaPa: finite().nonnegative().optional().describe('default 1 Pa RMS (PX4 SITL barometer plugin)'),
+    biasSigmaPa: finite().nonnegative().optional().describe('default 8 Pa (BMP388 relative accuracy +-0.08 hPa as 1 sigma)'),
+    noiseScale: finite().nonnegative().default(1).describe('multiplies the noise and bias; 0 for a perfect barometer'),
+    mount: mountSchema.default({ position: [0, 0, 0], yawDeg: 0 }),
+  })
+  .strict();
+
 export const lidar3dSensorSchema = z
   .object({
     type: z.literal('lidar-3d'),
@@ -167,8 +180,9 @@ export const sensorSchema = z.discriminatedUnion('type', [
   v2xSensorSchema,
   trafficLightsSensorSchema,
   lidar3dSensorSchema,
+  barometerSensorSchema,
 ]);
-export const SENSOR_TYPES = ['range-ring', 'gnss', 'object-list', 'radar', 'imu', 'wheel-odometry', 'v2x', 'traffic-lights', 'lidar-3d'] as const;
+export const SENSOR_TYPES = ['range-ring', 'gnss', 'object-list', 'radar', 'imu', 'wheel-odometry', 'v2x', 'traffic-lights', 'lidar-3d', 'barometer'] as const;
 
 // ---------- agents ----------
 export const agentRefSchema = z.union([
@@ -342,6 +356,7 @@ export const uavActorSchema = z
     kind: z.literal('uav'),
     airframe: z.enum(AIRFRAME_NAMES).describe('multirotor airframe (uav/multirotor/airframes.ts)'),
     pose: poseSchema.describe('centre of mass; with [x, y] it stands on the ground. No flight stack yet: its rotors are off'),
+    sensors: z.array(sensorSchema).default([]).describe('e.g. imu, gnss, barometer, lidar-3d (the flight stack and agents that read them come with issue #4)'),
     color: z.string().optional(),
   })
   .strict();
