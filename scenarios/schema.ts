@@ -554,6 +554,14 @@ export const crossTrackErrorSchema = z
     maxM: positive().describe('largest allowed distance from the route, m'),
   })
   .strict();
+export const energySchema = z
+  .object({
+    ...criterionBase,
+    type: z.literal('energy'),
+    actor: id.describe('a UAV'),
+    maxWh: positive().describe('largest rotor shaft energy over the run, Wh'),
+  })
+  .strict();
 export const minClearanceSchema = z
   .object({
     ...criterionBase,
@@ -704,7 +712,7 @@ export const drivingScoreSchema = z
   .strict();
 
 export const criterionSchema = z.discriminatedUnion('type', [
-  noCollisionSchema, reachGoalSchema, minClearanceSchema, maxDurationSchema, pathEfficiencySchema, crossTrackErrorSchema,
+  noCollisionSchema, reachGoalSchema, minClearanceSchema, maxDurationSchema, pathEfficiencySchema, crossTrackErrorSchema, energySchema,
   drivingCollisionsSchema, redLightSchema, stopSignSchema, laneDepartureSchema, offRoadSchema, speedingSchema,
   routeCompletionSchema, minTtcSchema, comfortSchema, mrmSuccessSchema, drivingScoreSchema,
 ]);
@@ -712,7 +720,7 @@ export const DRIVING_CRITERION_TYPES = [
   'driving-collisions', 'red-light', 'stop-sign', 'lane-departure', 'off-road', 'speeding',
   'route-completion', 'min-ttc', 'comfort', 'mrm-success', 'driving-score',
 ] as const;
-export const CRITERION_TYPES = ['no-collision', 'reach-goal', 'min-clearance', 'max-duration', 'path-efficiency', 'cross-track-error', ...DRIVING_CRITERION_TYPES] as const;
+export const CRITERION_TYPES = ['no-collision', 'reach-goal', 'min-clearance', 'max-duration', 'path-efficiency', 'cross-track-error', 'energy', ...DRIVING_CRITERION_TYPES] as const;
 
 // ---------- seed-varying parameters ----------
 const varyPath = z

@@ -39,6 +39,7 @@ import { MinClearance } from './min-clearance.ts';
 import { NoCollision } from './no-collision.ts';
 import { ReachGoal } from './reach-goal.ts';
 import { CrossTrackError, PathEfficiency } from './path-quality.ts';
+import { Energy } from './energy.ts';
 
 export interface CriterionInfo {
   type: CriterionSpec['type'];
@@ -59,6 +60,7 @@ export const CRITERIA: readonly CriterionInfo[] = [
   { type: 'max-duration', description: 'the run ends (its goals met) within a time limit (scenario sets the limit)' },
   { type: 'path-efficiency', description: 'travelled length over the straight-line distance to the goal, goal reached (scenario sets the ratio)' },
   { type: 'cross-track-error', description: 'largest distance from a reference route, with its RMS (scenario sets the limit)' },
+  { type: 'energy', description: 'rotor shaft energy a UAV spends over the run, Wh (scenario sets the limit)' },
   ...DRIVING_CRITERIA.map((d): CriterionInfo => ({
     ...d,
     type: d.type as DrivingCriterionSpec['type'],
@@ -173,6 +175,8 @@ export function buildCriterion(spec: CriterionSpec, scene?: CriterionScene, cont
       return new PathEfficiency(name, spec.actor, spec.goal.center, spec.goal.radiusM, spec.maxRatio);
     case 'cross-track-error':
       return new CrossTrackError(name, spec.actor, spec.route, spec.maxM);
+    case 'energy':
+      return new Energy(name, spec.actor, spec.maxWh);
   }
   if (!scene) throw new Error(`${name}: a driving criterion is built against a run's scene (world and road)`);
   const ctx = (contexts ?? new DrivingContexts(scene)).get(spec);

@@ -162,6 +162,22 @@ export class Multirotor implements Actor<MultirotorCommand> {
     return this.lastThrustN;
   }
 
+  /**
+   * Mechanical power the motors deliver to the rotors now, W: each rotor's
+   * aerodynamic drag torque km w^2 times its speed, summed (sum km w^3). Rotor
+   * inertia is not modelled, so this is all the shaft power; the battery's
+   * draw is this over the motor and ESC efficiency.
+   */
+  get shaftPowerW(): number {
+    const km = this.airframe.torqueCoeffNmPerRadPerS2;
+    let p = 0;
+    for (let i = 0; i < this.rotorSpeedsRadPerS.length; i++) {
+      const w = this.rotorSpeedsRadPerS[i]!;
+      p += km * w * w * w;
+    }
+    return p;
+  }
+
   applyCommand(physics: PhysicsBackend, cmd: MultirotorCommand | undefined, dt: number, state: Readonly<ActorState>): void {
     const a = this.airframe;
     const n = a.rotors.length;
