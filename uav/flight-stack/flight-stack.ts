@@ -30,6 +30,7 @@ import { Mixer } from './mixer.ts';
 import { PositionController } from './position-controller.ts';
 import { qFromAxes } from './quat.ts';
 import { RateController } from './rate-controller.ts';
+import { LineReference } from './reference.ts';
 
 /** The slowest control tick the rate loop accepts, s (250 Hz). */
 export const MAX_CONTROL_DT_S = 1 / 250;
@@ -39,6 +40,8 @@ export const MODE_DEFAULTS = {
   takeoffClimbMps: 1.5, // MPC_TKO_SPEED
   landDescentMps: 0.7, // MPC_LAND_SPEED
   cruiseSpeedMps: 5, // MPC_XY_CRUISE
+  /** Acceleration of the position reference (reference.ts), m/s^2: MPC_ACC_HOR (v1.x default 3). */
+  referenceAccelMps2: 3,
   acceptanceRadiusM: 2, // NAV_ACC_RAD (PX4 default 10 m is for fixed wing-scale missions; multicopter missions commonly use 2 m)
   rtlAltitudeM: 60, // RTL_RETURN_ALT
   /** Take-off is complete within this height of its target, m. */
@@ -101,6 +104,7 @@ export class FlightStack {
   private readonly target: Vec3 = [0, 0, 0];
   private readonly velFf: Vec3 = [0, 0, 0];
   private readonly velCmd: Vec3 = [0, 0, 0];
+  private readonly accFf: Vec3 = [0, 0, 0];
   private yawSp = NaN;
   private yawRate = 0;
   private speedXy = 0;
@@ -112,6 +116,7 @@ export class FlightStack {
   private reachedFlag = false;
   private landedS = 0;
   private phase: ReturnPhase = 'climb';
+  private readonly ref = new LineReference();
   private readonly hoverThrustN: number;
   private readonly fullThrustN: number;
 
@@ -151,6 +156,7 @@ export class FlightStack {
     this.descent = gn.maxDescentMps;
     this.target[0] = this.target[1] = this.target[2] = NaN;
     this.velFf[0] = this.velFf[1] = this.velFf[2] = 0;
+    this.accFf[0] = this.accFf[1] = this.accFf[2] = 0;
     switch (mode.kind) {
       case 'idle':
         break;
@@ -207,19 +213,20 @@ export class FlightStack {
     const p = est.positionM;
     if (!this.homeSet) { copy(p, this.homeM); this.homeSet = true; }
     const yawNow = yawOf(est.attitude);
-    if (!this.entered) this.enter(p, yawNow);
+    if (!this.entered) this.enter(p, est.velocityMps, yawNow);
 
     let maxSpeed = this.speedXy, climb = this.climb, descent = this.descent;
     const sp = this.positionSp;
     switch (this.modeKind) {
       case 'hold':
       case 'takeoff':
-        copy(this.target, sp);
+        this.followReference(dt, sp);
         if (this.modeKind === 'takeoff' && Math.abs(p[2] - this.target[2]) < MODE_DEFAULTS.takeoffToleranceM) this.reachedFlag = true;
         break;
       case 'waypoint': {
-        copy(this.target, sp);
-        if (Math.hypot(p[0] - sp[0], p[1] - sp[1], p[2] - sp[2]) < this.acceptanceM) this.reachedFlag = true;
+        this.followReference(dt, sp);
+        const tg = this.target;
+        if (Math.hypot(p[0] - tg[0], p[1] - tg[1], p[2] - tg[2]) < this.acceptanceM) this.reachedFlag = true;
         break;
       }
       case 'velocity':
@@ -234,12 +241,12 @@ export class FlightStack {
         descent = this.descent;
         break;
       case 'return':
-        this.returnSetpoint(p, sp);
+        this.returnSetpoint(p, est.velocityMps, dt, sp);
         if (this.phase === 'land') { this.velFf[2] = -this.descent; descent = this.descent; }
         break;
     }
 
-    const thrust = this.position.update(sp, this.velFf, p, est.velocityMps, dt, maxSpeed, climb, descent);
+    const thrust = this.position.update(sp, this.velFf, this.accFf, p, est.velocityMps, dt, maxSpeed, climb, descent);
     const collective = Math.hypot(thrust[0], thrust[1], thrust[2]);
     thrustToAttitude(thrust, collective, Number.isNaN(this.yawSp) ? yawNow : this.yawSp, this.attitudeSp);
     const rateSp = this.attitude.update(est.attitude, this.attitudeSp, this.modeKind === 'velocity' ? this.yawRate : 0);
@@ -251,37 +258,61 @@ export class FlightStack {
     return out;
   }
 
+  /** Position setpoint and velocity feed-forward from the line reference towards `target`. */
+  private followReference(dt: number, sp: Vec3): void {
+    this.ref.step(dt, MODE_DEFAULTS.referenceAccelMps2, this.speedXy, this.climb, this.descent);
+    copy(this.ref.positionM, sp);
+    copy(this.ref.velocityMps, this.velFf);
+    copy(this.ref.accelerationMps2, this.accFf);
+  }
+
   /** Mode entry: setpoints that default to the state the mode starts from. */
-  private enter(p: Readonly<Vec3>, yawNow: number): void {
+  private enter(p: Readonly<Vec3>, v: Readonly<Vec3>, yawNow: number): void {
     this.entered = true;
     if (Number.isNaN(this.yawSp)) this.yawSp = yawNow;
     switch (this.modeKind) {
       case 'hold':
         if (Number.isNaN(this.target[0])) copy(p, this.target);
+        this.ref.start(p, v, this.target);
+        break;
+      case 'waypoint':
+        this.ref.start(p, v, this.target);
         break;
       case 'takeoff':
+        this.target[0] = p[0]; this.target[1] = p[1];
+        this.ref.start(p, v, this.target);
+        break;
       case 'land':
         this.target[0] = p[0]; this.target[1] = p[1];
         break;
       case 'return':
         this.target[0] = p[0]; this.target[1] = p[1];
         this.target[2] = Math.max(p[2], this.homeM[2] + this.safeAltM);
+        this.ref.start(p, v, this.target);
         break;
       default:
         break;
     }
   }
 
-  private returnSetpoint(p: Readonly<Vec3>, sp: Vec3): void {
+  private returnSetpoint(p: Readonly<Vec3>, v: Readonly<Vec3>, dt: number, sp: Vec3): void {
     const home = this.homeM;
     if (this.phase === 'climb') {
-      copy(this.target, sp);
-      if (p[2] > this.target[2] - MODE_DEFAULTS.takeoffToleranceM) this.phase = 'cruise';
+      this.followReference(dt, sp);
+      if (p[2] > this.target[2] - MODE_DEFAULTS.takeoffToleranceM) {
+        this.phase = 'cruise';
+        this.target[0] = home[0]; this.target[1] = home[1];
+        this.ref.start(p, v, this.target);
+      }
     }
     if (this.phase === 'cruise') {
-      sp[0] = home[0]; sp[1] = home[1]; sp[2] = this.target[2];
+      this.followReference(dt, sp);
       // Over home (within the take-off tolerance): descend.
-      if (Math.hypot(p[0] - home[0], p[1] - home[1]) < MODE_DEFAULTS.takeoffToleranceM) this.phase = 'land';
+      if (Math.hypot(p[0] - home[0], p[1] - home[1]) < MODE_DEFAULTS.takeoffToleranceM) {
+        this.phase = 'land';
+        this.velFf[0] = this.velFf[1] = 0;
+        this.accFf[0] = this.accFf[1] = this.accFf[2] = 0;
+      }
     }
     if (this.phase === 'land') {
       sp[0] = home[0]; sp[1] = home[1]; sp[2] = NaN;

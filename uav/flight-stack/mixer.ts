@@ -27,7 +27,11 @@
  *   4. add yaw and desaturate along the yaw column, with the upper limit
  *      raised by 15 % of the range (PX4 lets yaw use a little headroom above
  *      full thrust), then reduce collective once more if still saturated;
- *   5. clip each rotor's thrust to [0, kf w_max^2].
+ *   5. (Skylane addition) desaturate along the yaw column once more, without
+ *      the headroom: step 4's collective reduction can push the slow rotors
+ *      below zero, where the clip would cost roll and pitch; this gives up
+ *      yaw instead;
+ *   6. clip each rotor's thrust to [0, kf w_max^2].
  * Roll and pitch are kept first; yaw is given up first, then collective.
  * Each desaturation step is PX4's: gain k = k_min + k_max over the saturated
  * rotors, applied once, then half of the gain recomputed after it.
@@ -109,6 +113,10 @@ export class Mixer {
     for (let i = 0; i < n; i++) u[i]! += A[i * 4 + YAW]! * yawNm;
     this.desaturate(YAW, false, YAW_HEADROOM_RATIO * this.maxRotorThrustN);
     this.desaturate(THRUST, true, 0);
+    // Not in PX4: lowering collective after the yaw headroom can push the
+    // slow rotors below zero, and the final clip would then cost roll and
+    // pitch. One more yaw pass, without headroom, gives up yaw instead.
+    this.desaturate(YAW, false, 0);
 
     const B = this.effectiveness, kf = this.kf;
     for (let k = 0; k < 4; k++) this.achieved[k] = 0;

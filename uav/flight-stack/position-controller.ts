@@ -6,7 +6,8 @@
  * commit 02c4e036), in ENU and SI:
  * 1. v_sp = v_ff + P_pos (p_sp - p) on the axes with a position setpoint,
  *    horizontal speed clamped to the limit, vertical to [-descent, climb];
- * 2. a_sp = P_vel e + I_vel - D_vel dv/dt, e = v_sp - v;
+ * 2. a_sp = a_ff + P_vel e + I_vel - D_vel dv/dt, e = v_sp - v (a_ff: the
+ *    trajectory's acceleration, which PX4 also adds before the PID's);
  * 3. thrust direction body_z = normalise(a_x, a_y, g), tilted at most
  *    MPC_TILTMAX_AIR from vertical (ControlMath::limitTilt);
  *    collective T = m (a_z + g) / (body_z . z), at least MPC_THR_MIN;
@@ -58,10 +59,10 @@ export class PositionController {
   /**
    * Thrust vector towards position `posSp` (NaN on an axis: no position
    * control there) with velocity feed-forward `velFf`, from the estimated
-   * position and velocity. `maxSpeedXyMps`, `maxClimbMps` and `maxDescentMps`
+   * position and velocity, and acceleration feed-forward `accFf`. `maxSpeedXyMps`, `maxClimbMps` and `maxDescentMps`
    * limit the velocity setpoint.
    */
-  update(posSp: Readonly<Vec3>, velFf: Readonly<Vec3>, pos: Readonly<Vec3>, vel: Readonly<Vec3>, dt: number,
+  update(posSp: Readonly<Vec3>, velFf: Readonly<Vec3>, accFf: Readonly<Vec3>, pos: Readonly<Vec3>, vel: Readonly<Vec3>, dt: number,
     maxSpeedXyMps: number, maxClimbMps: number, maxDescentMps: number): Vec3 {
     const g = this.gains, vs = this.velocitySp;
     vs[0] = velFf[0] + (Number.isNaN(posSp[0]) ? 0 : g.positionXyP * (posSp[0] - pos[0]));
@@ -83,9 +84,9 @@ export class PositionController {
     const ex = vs[0] - vel[0], ey = vs[1] - vel[1];
     let ez = vs[2] - vel[2];
     const acc = this.accelerationSp;
-    acc[0] = g.velocityXy.p * ex + this.integral[0] - g.velocityXy.d * this.velDot[0];
-    acc[1] = g.velocityXy.p * ey + this.integral[1] - g.velocityXy.d * this.velDot[1];
-    acc[2] = g.velocityZ.p * ez + this.integral[2] - g.velocityZ.d * this.velDot[2];
+    acc[0] = accFf[0] + g.velocityXy.p * ex + this.integral[0] - g.velocityXy.d * this.velDot[0];
+    acc[1] = accFf[1] + g.velocityXy.p * ey + this.integral[1] - g.velocityXy.d * this.velDot[1];
+    acc[2] = accFf[2] + g.velocityZ.p * ez + this.integral[2] - g.velocityZ.d * this.velDot[2];
 
     // Thrust direction from the acceleration, tilt-limited (PositionControl::_accelerationControl).
     let bx = acc[0], by = acc[1], bz = G;
