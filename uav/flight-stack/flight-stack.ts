@@ -35,22 +35,27 @@ import { LineReference } from './reference.ts';
 /** The slowest control tick the rate loop accepts, s (250 Hz). */
 export const MAX_CONTROL_DT_S = 1 / 250;
 
-/** PX4 mode defaults (v1.x parameter defaults, multicopter). */
+/**
+ * Mode defaults: PX4's parameters where PX4 has one (mc_pos_control's
+ * multicopter_takeoff_land_params.yaml and multicopter_autonomous_params.yaml,
+ * commit 6ffdc936), otherwise Skylane choices, marked.
+ */
 export const MODE_DEFAULTS = {
   takeoffClimbMps: 1.5, // MPC_TKO_SPEED
   landDescentMps: 0.7, // MPC_LAND_SPEED
   cruiseSpeedMps: 5, // MPC_XY_CRUISE
-  /** Acceleration of the position reference (reference.ts), m/s^2: MPC_ACC_HOR (v1.x default 3). */
+  /** Acceleration of the position reference (reference.ts), m/s^2: MPC_ACC_HOR. */
   referenceAccelMps2: 3,
-  acceptanceRadiusM: 2, // NAV_ACC_RAD (PX4 default 10 m is for fixed wing-scale missions; multicopter missions commonly use 2 m)
-  rtlAltitudeM: 60, // RTL_RETURN_ALT
-  /** Take-off is complete within this height of its target, m. */
+  /** Skylane choice: PX4's NAV_ACC_RAD (10 m, from memory) suits long missions, not a 10 m test square. */
+  acceptanceRadiusM: 2,
+  rtlAltitudeM: 60, // RTL_RETURN_ALT (from memory: not re-read)
+  /** Skylane choice: take-off is complete within this height of its target, m (also RTL's climb and over-home tolerance). */
   takeoffToleranceM: 0.2,
-  /** Land detector: |v_z| below this (m/s) ... */
+  /** Land detector (Skylane thresholds, after PX4's MulticopterLandDetector idea): |v_z| below this (m/s) ... */
   landedMaxClimbMps: 0.1,
   /** ... with collective below this share of the hover thrust ... */
   landedMaxThrustRatio: 0.9,
-  /** ... for this long, s (LNDMC_TRIG_TIME). */
+  /** ... for this long, s (LNDMC_TRIG_TIME, 1 s; from memory: not re-read). */
   landedTriggerS: 1,
 } as const;
 

@@ -2,8 +2,8 @@
  * Controller gains and limits of the flight stack, one set per airframe.
  *
  * The defaults are PX4's parameter defaults, read from PX4/PX4-Autopilot:
- * - position and velocity: `src/modules/mc_pos_control/multicopter_position_control_gain_params.yaml`
- *   (commit c426883b) and the limits in `mc_pos_control_params.c` of the v1.x releases;
+ * - position and velocity gains: `src/modules/mc_pos_control/multicopter_position_control_gain_params.yaml`
+ *   (commit c426883b); limits: `multicopter_position_control_limits_params.yaml` (commit 1c6cfe52);
  * - attitude: `src/modules/mc_att_control/mc_att_control_params.c` (v1.x releases:
  *   MC_ROLL_P = MC_PITCH_P = 6.5); the newest `mc_att_control_params.yaml` (commit
  *   01486656) lowered them to 4.0 together with a new attitude reference model
@@ -108,18 +108,18 @@ function px4Outer(): Omit<FlightGains, 'rate'> {
     positionZP: 1.0, // MPC_Z_P
     velocityXy: { p: 1.8, i: 0.4, d: 0.2, iLimit: Infinity }, // MPC_XY_VEL_P_ACC, _I_ACC, _D_ACC (xy integral is limited by anti-windup only)
     velocityZ: { p: 4.0, i: 2.0, d: 0.0, iLimit: 9.81 }, // MPC_Z_VEL_P_ACC, _I_ACC, _D_ACC; PositionControl limits the z integral to one g
-    velocityDerivativeCutoffHz: 5, // MPC_VELD_LP (v1.x mc_pos_control_params.c), 5 Hz
-    attitudeP: [6.5, 6.5, 2.8], // MC_ROLL_P, MC_PITCH_P (v1.x), MC_YAW_P
+    velocityDerivativeCutoffHz: 5, // MPC_VELD_LP, 5 Hz (older v1.x parameter, from memory: not re-read)
+    attitudeP: [6.5, 6.5, 2.8], // MC_ROLL_P, MC_PITCH_P (v1.x mc_att_control_params.c), MC_YAW_P (mc_att_control_params.yaml)
     yawWeight: 0.4, // MC_YAW_WEIGHT
-    rateDerivativeCutoffHz: 30, // IMU_DGYRO_CUTOFF, 30 Hz (the D term's angular-acceleration filter)
-    maxRateRadPerS: [220 * DEG, 220 * DEG, 200 * DEG], // MC_ROLLRATE_MAX, MC_PITCHRATE_MAX, MC_YAWRATE_MAX
+    rateDerivativeCutoffHz: 30, // IMU_DGYRO_CUTOFF, 30 Hz (the D term's angular-acceleration filter; from memory: not re-read)
+    maxRateRadPerS: [220 * DEG, 220 * DEG, 200 * DEG], // MC_ROLLRATE_MAX, MC_PITCHRATE_MAX, MC_YAWRATE_MAX (mc_att_control_params.yaml)
     maxTiltRad: 45 * DEG, // MPC_TILTMAX_AIR
     maxSpeedXyMps: 12, // MPC_XY_VEL_MAX
     maxClimbMps: 3, // MPC_Z_VEL_MAX_UP
-    maxDescentMps: 1, // MPC_Z_VEL_MAX_DN (v1.x default)
+    maxDescentMps: 1.5, // MPC_Z_VEL_MAX_DN
     minThrustRatio: 0.12, // MPC_THR_MIN
     maxThrustRatio: 1.0, // MPC_THR_MAX
-    horizontalThrustMarginRatio: 0.3, // MPC_THR_XY_MARG
+    horizontalThrustMarginRatio: 0.3, // MPC_THR_XY_MARG (from memory: not re-read)
   };
 }
 
