@@ -15,15 +15,14 @@
  * allocator maps a normalised torque of 1 to its full-scale torque); ours
  * output an angular acceleration (rad/s^2 per rad/s), and the torque is
  * I alpha. `rateGainsFromPx4` converts with the airframe's full-scale torque,
- * which is our reading of PX4's allocation normalisation
- * (ControlAllocationPseudoInverse::normalizeControlAllocationMatrix: roll and
- * pitch columns scaled so that a unit torque moves each rotor by 1/sqrt(2) of
- * its range, yaw so that it moves each rotor by its full range), not a
- * line-by-line port.
+ * computed as PX4's allocation normalisation does (`fullScaleTorqueNm`),
+ * assuming PX4's actuator value is proportional to rotor thrust (PX4's
+ * THR_MDL_FAC and its SITL motor mapping are not modelled).
  */
 import { DEG } from '../../sim/math.ts';
 import type { Airframe } from '../multirotor/airframe.ts';
 import { IRIS } from '../multirotor/airframes.ts';
+import { Mixer } from './mixer.ts';
 
 export interface AxisPid {
   /** Proportional gain. */
@@ -79,16 +78,30 @@ export const PX4_ROLL_PITCH_RATE: Px4RateGains = { p: 0.15, i: 0.2, d: 0.003, iL
 export const PX4_YAW_RATE: Px4RateGains = { p: 0.2, i: 0.1, d: 0, iLimit: 0.3 };
 
 /**
- * Full-scale torques of an airframe's allocation (our reading of PX4's
- * normalisation, see the file comment): roll and pitch sum(|lever_i|) T_max / sqrt 2,
- * yaw sum(km / kf) T_max, with T_max = kf w_max^2 per rotor.
+ * Full-scale torques of an airframe's allocation: the physical torque (N m)
+ * that PX4's normalised torque 1 stands for. PX4
+ * (ControlAllocationPseudoInverse::updateControlAllocationMatrixScale)
+ * divides the pseudo-inverse's roll and pitch columns by one common scale,
+ * max over roll and pitch of sqrt(|column|^2 / (n_nonzero / 2)), and the yaw
+ * column by its largest entry; actuators are normalised thrusts u = T / T_max.
+ * A normalised torque of 1 then produces 1 / scale of physical torque.
  */
 export function fullScaleTorqueNm(a: Airframe): [number, number, number] {
-  const tMax = a.thrustCoeffNPerRadPerS2 * a.maxRotorRadPerS ** 2;
-  const kmOverKf = a.torqueCoeffNmPerRadPerS2 / a.thrustCoeffNPerRadPerS2;
-  let sx = 0, sy = 0;
-  for (const r of a.rotors) { sx += Math.abs(r.positionM[1]); sy += Math.abs(r.positionM[0]); }
-  return [(sx * tMax) / Math.SQRT2, (sy * tMax) / Math.SQRT2, a.rotors.length * kmOverKf * tMax];
+  const m = new Mixer(a);
+  const n = m.rotorCount, tMax = m.maxRotorThrustN, A = m.allocation;
+  const rms = (k: number): number => {
+    let s2 = 0, nz = 0;
+    for (let i = 0; i < n; i++) {
+      const v = A[i * 4 + k]! / tMax; // d u_i / d tau_k with u = T / T_max
+      s2 += v * v;
+      if (Math.abs(v) > 1e-9) nz++;
+    }
+    return Math.sqrt(s2 / (nz / 2));
+  };
+  const rp = Math.max(rms(1), rms(2));
+  let yaw = 0;
+  for (let i = 0; i < n; i++) yaw = Math.max(yaw, A[i * 4 + 3]! / tMax);
+  return [1 / rp, 1 / rp, 1 / yaw];
 }
 
 /** PX4 normalised rate gains to angular-acceleration gains for `a`: K * tau_fs / I per axis. */
@@ -130,7 +143,7 @@ function px4Outer(): Omit<FlightGains, 'rate'> {
  *   tuned for Iris-class SITL airframes). This gives a roll-rate P of about
  *   22 rad/s^2 per rad/s.
  * - Crazyflie 2.x: retuned rate loop. The same conversion gives a roll-rate P
- *   of about 126 rad/s^2 per rad/s, above its motors' bandwidth
+ *   of 126 rad/s^2 per rad/s, above its motors' bandwidth
  *   (1 / tau_up = 80 rad/s), so the rate loop uses the Iris's angular-
  *   acceleration gains (the same closed-loop bandwidth). Everything outside
  *   the rate loop is kinematic (m/s, rad/s per rad) and kept at PX4's defaults.
