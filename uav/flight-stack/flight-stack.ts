@@ -202,7 +202,9 @@ export class FlightStack {
   /**
    * One control tick: rotor speeds (rad/s, motor order) from the estimate at
    * time `t` (s), `dt` (s) after the last tick. The returned array is owned
-   * by the stack and overwritten at the next call.
+   * by the stack and overwritten at the next call. The controllers integrate
+   * with `dt` only; `t` is part of the contract for logging and future
+   * time-based modes.
    */
   update(est: Readonly<StateEstimate>, t: number, dt: number): Float64Array {
     if (!(dt > 0 && dt <= MAX_CONTROL_DT_S + 1e-12)) throw new RangeError(`flight stack: dt ${dt} s is outside (0, ${MAX_CONTROL_DT_S}] (the rate loop runs at 250 Hz or faster)`);
@@ -220,7 +222,8 @@ export class FlightStack {
     const yawNow = yawOf(est.attitude);
     if (!this.entered) this.enter(p, est.velocityMps, yawNow);
 
-    let maxSpeed = this.speedXy, climb = this.climb, descent = this.descent;
+    let maxSpeed = this.speedXy, descent = this.descent;
+    const climb = this.climb;
     const sp = this.positionSp;
     switch (this.modeKind) {
       case 'hold':

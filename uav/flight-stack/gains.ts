@@ -140,8 +140,9 @@ function px4Outer(): Omit<FlightGains, 'rate'> {
  * The gains the flight stack flies `a` with.
  * - Iris: PX4's defaults throughout; the rate loop converted from PX4's
  *   normalised gains with the Iris's full-scale torques (the PX4 defaults are
- *   tuned for Iris-class SITL airframes). This gives a roll-rate P of about
- *   22 rad/s^2 per rad/s.
+ *   tuned for Iris-class SITL airframes). This gives roll- and pitch-rate
+ *   P 13.4 rad/s^2 per rad/s (PX4 scales roll and pitch alike, here by the
+ *   Iris's shorter pitch lever) and yaw-rate P 5.9.
  * - Crazyflie 2.x: retuned rate loop. The same conversion gives a roll-rate P
  *   of 126 rad/s^2 per rad/s, above its motors' bandwidth
  *   (1 / tau_up = 80 rad/s), so the rate loop uses the Iris's angular-

@@ -11,7 +11,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { wrapAngle, yawOf, type Vec3 } from '../../../sim/math.ts';
 import type { BackendId, PhysicsBackend } from '../../../sim/physics/backend.ts';
-import { MODE_DEFAULTS } from '../../../uav/flight-stack/flight-stack.ts';
+import { newStateEstimate } from '../../../uav/estimation/state-estimate.ts';
+import { FlightStack, MODE_DEFAULTS } from '../../../uav/flight-stack/flight-stack.ts';
 import { hoverRotorSpeed, type Airframe } from '../../../uav/multirotor/airframe.ts';
 import { CRAZYFLIE_2X, IRIS } from '../../../uav/multirotor/airframes.ts';
 import { DT, flight, type Flight } from './harness.ts';
@@ -154,5 +155,39 @@ describe.each(BACKENDS)('flight stack on %s', (backend) => {
     const f = await hovering(backend, IRIS, [0, 0, 5]);
     expect(() => f.stack.update(f.est, f.t, 1 / 200)).toThrow(/250 Hz/);
     expect(DT).toBeLessThanOrEqual(1 / 250);
+  });
+});
+
+describe('flight stack without a flight', () => {
+  it('keeps the motors off while idle and while the estimate is not valid', () => {
+    const stack = new FlightStack(IRIS);
+    const est = newStateEstimate();
+    est.valid = true;
+    est.positionM[2] = 5;
+    expect(Array.from(stack.update(est, 0, DT))).toEqual([0, 0, 0, 0]);
+    stack.setMode({ kind: 'hold' });
+    expect(stack.update(est, DT, DT).every((w) => w > 0)).toBe(true);
+    est.valid = false;
+    expect(Array.from(stack.update(est, 2 * DT, DT))).toEqual([0, 0, 0, 0]);
+  });
+
+  it('gives bit-identical rotor commands for identical estimates (no hidden state outside the instance)', () => {
+    const a = new FlightStack(CRAZYFLIE_2X), b = new FlightStack(CRAZYFLIE_2X);
+    const est = newStateEstimate();
+    est.valid = true;
+    a.setMode({ kind: 'waypoint', positionM: [3, 1, 2] });
+    b.setMode({ kind: 'waypoint', positionM: [3, 1, 2] });
+    for (let i = 0; i < 100; i++) {
+      est.positionM[0] = 0.01 * i;
+      est.angularRateRadPerS[0] = 0.1 * Math.sin(i);
+      const wa = Array.from(a.update(est, i * DT, DT));
+      expect(Array.from(b.update(est, i * DT, DT))).toEqual(wa);
+    }
+  });
+
+  it('refuses a bad mode with the field named', () => {
+    const stack = new FlightStack(IRIS);
+    expect(() => stack.setMode({ kind: 'waypoint', positionM: [0, NaN, 1] })).toThrow(/waypoint.positionM/);
+    expect(() => stack.setMode({ kind: 'land', descentRateMps: -1 })).toThrow(/land.descentRateMps/);
   });
 });
