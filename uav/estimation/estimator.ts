@@ -72,6 +72,15 @@ export interface EstimatorParams {
    * fixes at the ZED-F9P's 10 Hz default (Skylane choice).
    */
   gnssTimeoutS: number;
+  /**
+   * Window of the acceleration reference, s: the attitude compares the
+   * IMU's velocity change with the GNSS's over the last this-many seconds.
+   * Over one 0.1 s fix interval the ZED-F9P's 0.05 m/s velocity noise is
+   * 0.07 m/s against g T = 0.98 m/s (4 deg of direction noise); over 1 s it
+   * is 0.4 deg, and 1 s is still 5x shorter than the filter's 1 / ATT_W_ACC.
+   * Skylane choice.
+   */
+  accelReferenceWindowS: number;
 }
 
 /** ISA sea-level density times standard gravity, Pa/m (ISO 2533: 1.225 kg/m^3 x 9.80665 m/s^2). */
@@ -91,7 +100,11 @@ export const ESTIMATOR_DEFAULTS: EstimatorParams = {
   baroBiasSigmaM: BAROMETER_DEFAULTS.biasSigmaPa / RHO0_G0_PA_PER_M,
   baroBiasCorrelationTimeS: BAROMETER_DEFAULTS.biasCorrelationTimeS,
   gnssTimeoutS: 0.5,
+  accelReferenceWindowS: 1,
 };
+
+/** GNSS fixes kept for the acceleration reference window (64 = 3.2 s at 20 Hz, the ZED-F9P's top RTK rate). */
+const FIX_HISTORY = 64;
 
 export class Estimator {
   readonly p: EstimatorParams;
@@ -107,8 +120,13 @@ export class Estimator {
   private lastImuTime = -Infinity;
   private lastGnssTime = -Infinity;
   private lastBaroTime = -Infinity;
-  private readonly prevGnssVel: Vec3 = [0, 0, 0];
-  /** Sum of R^ f dt since the last GNSS fix, world, m/s. */
+  /** Running sum of R^ f dt since alignment, world, m/s: differences of it are the IMU's velocity changes. */
+  private readonly dvImuSum: Vec3 = [0, 0, 0];
+  /** Ring of recent fixes: time, GNSS velocity, and dvImuSum at that time (xyz flattened). */
+  private readonly fixTime = new Float64Array(FIX_HISTORY).fill(-Infinity);
+  private readonly fixVel = new Float64Array(3 * FIX_HISTORY);
+  private readonly fixDvImu = new Float64Array(3 * FIX_HISTORY);
+  private fixHead = 0;
   private readonly dvImu: Vec3 = [0, 0, 0];
   private readonly dvGnss: Vec3 = [0, 0, 0];
   private readonly fWorld: Vec3 = [0, 0, 0];
@@ -157,9 +175,9 @@ export class Estimator {
         att.update(gyro, accel, dt);
         rotate(att.q, accel, this.fWorld);
         const f = this.fWorld;
-        this.dvImu[0] += f[0] * dt;
-        this.dvImu[1] += f[1] * dt;
-        this.dvImu[2] += f[2] * dt;
+        this.dvImuSum[0] += f[0] * dt;
+        this.dvImuSum[1] += f[1] * dt;
+        this.dvImuSum[2] += f[2] * dt;
         if (this.positionInitialised) {
           const qb = p.accelBiasRandomWalkMps3PerSqrtHz ** 2;
           const phi = Math.exp(-dt / p.baroBiasCorrelationTimeS);
@@ -182,17 +200,29 @@ export class Estimator {
         }
         att.setHeading(g.headingRad);
       }
-      const interval = gnss.time - this.lastGnssTime;
-      if (interval <= p.gnssTimeoutS) {
-        this.dvGnss[0] = g.velocity[0] - this.prevGnssVel[0];
-        this.dvGnss[1] = g.velocity[1] - this.prevGnssVel[1];
-        this.dvGnss[2] = g.velocity[2] - this.prevGnssVel[2] + p.gravityMps2 * interval;
+      // Acceleration reference: the oldest kept fix inside the window (the ring is in time order).
+      let j = -1;
+      for (let k = 1; k < FIX_HISTORY; k++) {
+        const i = (this.fixHead - k + FIX_HISTORY) % FIX_HISTORY;
+        const age = gnss.time - this.fixTime[i]!;
+        if (age > p.accelReferenceWindowS + 1e-9) break;
+        j = i;
+      }
+      if (j >= 0) {
+        const span = gnss.time - this.fixTime[j]!;
+        for (let i = 0; i < 3; i++) {
+          this.dvImu[i] = this.dvImuSum[i]! - this.fixDvImu[3 * j + i]!;
+          this.dvGnss[i] = g.velocity[i]! - this.fixVel[3 * j + i]! + (i === 2 ? p.gravityMps2 * span : 0);
+        }
         att.setAccelerationReference(this.dvImu, this.dvGnss);
       }
-      this.dvImu[0] = this.dvImu[1] = this.dvImu[2] = 0;
-      this.prevGnssVel[0] = g.velocity[0];
-      this.prevGnssVel[1] = g.velocity[1];
-      this.prevGnssVel[2] = g.velocity[2];
+      const h = this.fixHead;
+      this.fixTime[h] = gnss.time;
+      for (let i = 0; i < 3; i++) {
+        this.fixVel[3 * h + i] = g.velocity[i]!;
+        this.fixDvImu[3 * h + i] = this.dvImuSum[i]!;
+      }
+      this.fixHead = (h + 1) % FIX_HISTORY;
       this.lastGnssTime = gnss.time;
 
       const rh = p.gnssHorizontalSigmaM ** 2, rv = p.gnssVerticalSigmaM ** 2, rvel = p.gnssVelocitySigmaMps ** 2;
@@ -212,7 +242,7 @@ export class Estimator {
       }
     }
     if (t - this.lastGnssTime > p.gnssTimeoutS) {
-      // Outage: no acceleration reference, no heading; dvImu restarts at the next fix.
+      // Outage: no acceleration reference (the gated gravity correction takes over), no heading.
       att.clearAccelerationReference();
       att.clearHeading();
     }

@@ -55,6 +55,13 @@ export interface MahonyParams {
   accelGateFraction: number;
   /** Gravity, m/s^2: the physics backends' default (sim/sensors/imu.ts BMI088.gravityMps2). */
   gravityMps2: number;
+  /**
+   * Yaw from acceleration needs horizontal velocity changes (GNSS and IMU,
+   * over the reference window) at least this long, m/s: 1 m/s is 14x the
+   * noise of a difference of two ZED-F9P velocities (0.05 m/s x sqrt 2).
+   * Skylane choice.
+   */
+  yawMinHorizontalDvMps: number;
 }
 
 export const MAHONY_DEFAULTS: MahonyParams = {
@@ -65,6 +72,7 @@ export const MAHONY_DEFAULTS: MahonyParams = {
   biasLearnMaxRateRadPerS: 0.175, // PX4 attitude_estimator_q (10 deg/s)
   accelGateFraction: 0.1, // PX4 attitude_estimator_q 0.9 g..1.1 g
   gravityMps2: 9.81, // sim/sensors/imu.ts, the backends' default
+  yawMinHorizontalDvMps: 1, // Skylane choice, see above
 };
 
 export class MahonyAttitude {
@@ -127,18 +135,31 @@ export class MahonyAttitude {
    * next interval.
    */
   setAccelerationReference(predictedDv: Readonly<Vec3>, measuredDv: Readonly<Vec3>): void {
-    const np = Math.hypot(predictedDv[0], predictedDv[1], predictedDv[2]);
-    const nm = Math.hypot(measuredDv[0], measuredDv[1], measuredDv[2]);
+    const p = this.p;
+    // Yaw: the angle about world z between the horizontal parts, when they are long enough to
+    // say something (the vehicle accelerated); a single-vector cross product would mostly tilt.
+    let yawErr = 0;
+    const rh = Math.hypot(measuredDv[0], measuredDv[1]);
+    const uh = Math.hypot(predictedDv[0], predictedDv[1]);
+    if (rh > p.yawMinHorizontalDvMps && uh > p.yawMinHorizontalDvMps) {
+      yawErr = Math.atan2(predictedDv[0] * measuredDv[1] - predictedDv[1] * measuredDv[0], predictedDv[0] * measuredDv[0] + predictedDv[1] * measuredDv[1]);
+    }
+    // Tilt: the predicted vector with its yaw error taken out, onto the measured one.
+    const cy = Math.cos(yawErr), sy = Math.sin(yawErr);
+    let ux = cy * predictedDv[0] - sy * predictedDv[1], uy = sy * predictedDv[0] + cy * predictedDv[1], uz = predictedDv[2];
+    let rx = measuredDv[0], ry = measuredDv[1], rz = measuredDv[2];
+    const np = Math.hypot(ux, uy, uz), nm = Math.hypot(rx, ry, rz);
     if (!(np > 0 && nm > 0)) {
       this.accCorrValid = false;
       return;
     }
-    // Rotating the predicted direction onto the measured one: axis u x r (world).
-    const ux = predictedDv[0] / np, uy = predictedDv[1] / np, uz = predictedDv[2] / np;
-    const rx = measuredDv[0] / nm, ry = measuredDv[1] / nm, rz = measuredDv[2] / nm;
-    this.accCorrWorld[0] = uy * rz - uz * ry;
-    this.accCorrWorld[1] = uz * rx - ux * rz;
-    this.accCorrWorld[2] = ux * ry - uy * rx;
+    ux /= np; uy /= np; uz /= np;
+    rx /= nm; ry /= nm; rz /= nm;
+    // Rotating the predicted direction onto the measured one: axis u x r (world), weighted by ATT_W_ACC;
+    // the yaw part about world z, weighted like a heading (ATT_W_EXT_HDG).
+    this.accCorrWorld[0] = p.accelWeight * (uy * rz - uz * ry);
+    this.accCorrWorld[1] = p.accelWeight * (uz * rx - ux * rz);
+    this.accCorrWorld[2] = p.accelWeight * (ux * ry - uy * rx) + p.headingWeight * yawErr;
     this.accCorrValid = true;
   }
 
@@ -167,9 +188,9 @@ export class MahonyAttitude {
     if (this.accCorrValid) {
       // Acceleration-compensated reference: world-frame axis to body.
       rotateInv(q, this.accCorrWorld, this._v);
-      c[0] += p.accelWeight * this._v[0];
-      c[1] += p.accelWeight * this._v[1];
-      c[2] += p.accelWeight * this._v[2];
+      c[0] += this._v[0];
+      c[1] += this._v[1];
+      c[2] += this._v[2];
     } else {
       const fn = Math.hypot(accel[0], accel[1], accel[2]);
       if (Math.abs(fn - p.gravityMps2) < p.accelGateFraction * p.gravityMps2) {

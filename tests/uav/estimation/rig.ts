@@ -99,10 +99,11 @@ export function attitudeErrorRad(a: Readonly<Quat>, b: Readonly<Quat>): number {
   return 2 * Math.acos(Math.min(1, dot));
 }
 
-/** Tilt error: angle between the estimated and true body z axes, rad. */
-export function tiltErrorRad(a: Readonly<Quat>, b: Readonly<Quat>): number {
-  const za = rotateVec(a, [0, 0, 1], [0, 0, 0]);
-  const zb = rotateVec(b, [0, 0, 1], [0, 0, 0]);
+/** Tilt (roll and pitch) error: the angle between world up seen in the estimated and in the true body frame, rad (blind to yaw). */
+export function tiltErrorRad(est: Readonly<Quat>, truth: Readonly<Quat>): number {
+  const ce: Quat = [-est[0], -est[1], -est[2], est[3]], ct: Quat = [-truth[0], -truth[1], -truth[2], truth[3]];
+  const za = rotateVec(ce, [0, 0, 1], [0, 0, 0]);
+  const zb = rotateVec(ct, [0, 0, 1], [0, 0, 0]);
   return Math.acos(Math.min(1, za[0] * zb[0] + za[1] * zb[1] + za[2] * zb[2]));
 }
 
