@@ -16,8 +16,8 @@
 import { rotateVec, type Quat, type Vec3 } from '../../../sim/math.ts';
 import { Rng } from '../../../sim/rng.ts';
 import type { Reading, SenseContext } from '../../../sim/sensor.ts';
-import { Barometer, BAROMETER_DEFAULTS, type BarometerSample } from '../../../sim/sensors/barometer.ts';
-import { Gnss, ZED_F9P, type GnssFix } from '../../../sim/sensors/gnss.ts';
+import { Barometer, BAROMETER_DEFAULTS, isaAltitudeM, isaPressurePa, type BarometerSample } from '../../../sim/sensors/barometer.ts';
+import { Gnss, ZED_F9P, type GnssFix, type GnssParams } from '../../../sim/sensors/gnss.ts';
 import { BMI088, Imu, type ImuParams, type ImuSample } from '../../../sim/sensors/imu.ts';
 import type { ActorState } from '../../../sim/snapshot.ts';
 import { Estimator, type EstimatorParams } from '../../../uav/estimation/estimator.ts';
@@ -113,25 +113,29 @@ export interface FlightOptions {
   imu?: Partial<ImuParams>;
   /** undefined: the ZED-F9P's default dual-antenna heading; NaN: none. */
   gnssHeadingSigmaRad?: number;
+  /** Overrides of the ZED-F9P defaults (the estimator is not told: pass `estimator` too). */
+  gnss?: Partial<GnssParams>;
   /** No GNSS reading reaches the estimator in [from, to). */
   gnssOutage?: [number, number];
   estimator?: Partial<EstimatorParams>;
   /** Called after every estimator update with the time, truth and estimate. */
-  each(t: number, truth: Readonly<ActorState>, est: Readonly<StateEstimate>): void;
+  each(t: number, truth: Readonly<ActorState>, est: Readonly<StateEstimate>, flight: Flight): void;
 }
 
 export interface Flight {
   imu: Imu;
+  baro: Barometer;
   estimator: Estimator;
 }
 
 /** Flies `tr` for `durationS`, sensors to estimator, calling `each` at every 100 Hz step. */
 export function fly(tr: Trajectory, o: FlightOptions): Flight {
   const imu = new Imu({ name: 'imu', mount: LEVEL, ...BMI088, ...o.imu });
-  const gnss = new Gnss({ name: 'gnss', mount: LEVEL, ...ZED_F9P, headingSigmaRad: o.gnssHeadingSigmaRad ?? ZED_F9P.headingSigmaRad });
+  const gnss = new Gnss({ name: 'gnss', mount: LEVEL, ...ZED_F9P, headingSigmaRad: o.gnssHeadingSigmaRad ?? ZED_F9P.headingSigmaRad, ...o.gnss });
   const baro = new Barometer({ name: 'baro', mount: LEVEL, ...BAROMETER_DEFAULTS });
   const rImu = Rng.stream(o.seed, 'uav/imu'), rGnss = Rng.stream(o.seed, 'uav/gnss'), rBaro = Rng.stream(o.seed, 'uav/baro');
   const est = new Estimator(o.estimator);
+  const flight: Flight = { imu, baro, estimator: est };
   const s: ActorState = { id: 'uav', kind: 'uav', position: [0, 0, 0], rotation: [0, 0, 0, 1], linearVelocity: [0, 0, 0], angularVelocity: [0, 0, 0], present: true };
   const ctx: SenseContext = { physics: { castRay: () => null }, self: s, selfBody: 0, time: 0, others: [] };
   let ri: Reading<ImuSample> | null = null, rg: Reading<GnssFix> | null = null, rb: Reading<BarometerSample> | null = null;
@@ -148,9 +152,9 @@ export function fly(tr: Trajectory, o: FlightOptions): Flight {
       if (!out) rg = { time: t, value: fix, healthy: true };
     }
     const e = est.update({ imu: ri, gnss: rg, baro: rb }, t);
-    o.each(t, s, e);
+    o.each(t, s, e, flight);
   }
-  return { imu, estimator: est };
+  return flight;
 }
 
 /** The IMU's drawn turn-on gyro bias plus its Gauss-Markov drift, rad/s (private state, read for the test's reference). */
@@ -168,3 +172,9 @@ export const hold = (p: Vec3, yaw: number): Trajectory => ({
   position: (_t, out) => { out[0] = p[0]; out[1] = p[1]; out[2] = p[2]; },
   yaw: () => yaw,
 });
+
+/** The barometer's current offset in altitude, m (its private bias and turn-on offset through the ISA formula), at true height z. */
+export function trueBaroBiasM(baro: Barometer, z: number): number {
+  const pa = isaPressurePa(z) + baro['bias'] + baro['offset'];
+  return isaAltitudeM(pa) - z;
+}
