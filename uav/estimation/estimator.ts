@@ -51,7 +51,7 @@ export interface EstimatorParams {
    * (tilt error within 0.1 deg of the accelerometer offset's b / g).
    */
   tiltErrorSigmaRad: number;
-  /** Accelerometer bias random walk, m/s^3/sqrt(Hz): PX4 EKF2_ACC_B_NOISE default 0.003 (see report). */
+  /** Accelerometer bias random walk, m/s^3/sqrt(Hz): PX4 EKF2_ACC_B_NOISE default. */
   accelBiasRandomWalkMps3PerSqrtHz: number;
   /** Prior sigma of the acceleration bias, m/s^2: BMI088 zero-g offset 20 mg typ. */
   accelBiasInitialSigmaMps2: number;
@@ -91,7 +91,7 @@ export const ESTIMATOR_DEFAULTS: EstimatorParams = {
   gravityMps2: BMI088.gravityMps2,
   accelNoiseDensityMps2PerSqrtHz: BMI088.accelNoiseDensityMps2PerSqrtHz,
   tiltErrorSigmaRad: (0.1 * Math.PI) / 180, // Skylane assumption, see above
-  accelBiasRandomWalkMps3PerSqrtHz: 0.003, // PX4 EKF2_ACC_B_NOISE default
+  accelBiasRandomWalkMps3PerSqrtHz: 0.003, // PX4 EKF2_ACC_B_NOISE default 3.0e-3 m/s^3 (ekf2_params.c; older releases used other units)
   accelBiasInitialSigmaMps2: BMI088.accelTurnOnBiasSigmaMps2,
   gnssHorizontalSigmaM: ZED_F9P.horizontalSigmaM,
   gnssVerticalSigmaM: ZED_F9P.verticalSigmaM,

@@ -2,14 +2,16 @@
  * Attitude and gyro bias: the explicit complementary filter with bias
  * estimation of R. Mahony, T. Hamel and J.-M. Pflimlin, "Nonlinear
  * complementary filters on the special orthogonal group", IEEE TAC 53(5),
- * 2008, eq. (32)-(33), in quaternion form:
+ * 2008 (the explicit complementary filter with bias correction), in
+ * quaternion form:
  *
  *   q' = q (x) [0, (w_gyro - b) + kP w_mes] / 2,   b' = -kI w_mes,
  *   w_mes = sum_i k_i v_i x v^_i,
  *
  * with v_i a measured direction in the body frame and v^_i = R^T v0_i its
  * prediction from the estimate. The gains follow PX4's attitude_estimator_q
- * (src/modules/attitude_estimator_q/, read through the code search): its
+ * (src/modules/attitude_estimator_q/attitude_estimator_q_params.c and
+ * attitude_estimator_q_main.cpp, read through the code search): its
  * weights multiply the correction directly (kP = ATT_W_ACC for gravity,
  * ATT_W_EXT_HDG for heading) and the bias integrates the weighted correction
  * times ATT_W_GYRO_BIAS, so kI = 0.2 x 0.1 = 0.02 1/s^2 for gravity: a

@@ -159,7 +159,8 @@ describe('Estimator in flight', () => {
   });
 
   it.each(SEEDS)('seed %i: with a standalone (non-RTK) GNSS, 1.5 m CEP, the position RMS stays < 0.5 m', (seed) => {
-    // ZED-F9P data sheet: PVT horizontal accuracy 1.5 m CEP; vertical taken equal (assumption).
+    // ZED-F9P data sheet: PVT (no corrections) horizontal accuracy 1.5 m CEP, quoted from memory (not re-read);
+    // vertical taken equal (assumption). The figure only sizes a non-RTK case here.
     const sigma = 1.5 / 1.1774;
     let se = 0, n = 0;
     fly(HOVER, {
