@@ -30,6 +30,8 @@ export class AxisKalman {
   readonly x: Float64Array;
   /** Covariance, row-major n x n. */
   readonly P: Float64Array;
+  /** Innovation (measurement minus prediction) of the last fused measurement (a typed array: no boxed double per call). */
+  readonly innovation = new Float64Array(1);
   private readonly F: Float64Array;
   private readonly T: Float64Array;
   private readonly K: Float64Array;
@@ -100,23 +102,23 @@ export class AxisKalman {
   }
 
   /** Fuses position (p) with variance r, m^2. */
-  fusePosition(z: number, r: number): number {
-    return this.fuse(z, r, 1, 0, 0);
+  fusePosition(z: number, r: number): void {
+    this.fuse(z, r, 1, 0, 0);
   }
 
   /** Fuses velocity (v) with variance r, (m/s)^2. */
-  fuseVelocity(z: number, r: number): number {
-    return this.fuse(z, r, 0, 1, 0);
+  fuseVelocity(z: number, r: number): void {
+    this.fuse(z, r, 0, 1, 0);
   }
 
   /** Fuses a barometric altitude (p + b_baro) with variance r, m^2 (n = 4 only). */
-  fuseBaro(z: number, r: number): number {
+  fuseBaro(z: number, r: number): void {
     if (this.n !== 4) throw new Error('axis-kalman: fuseBaro needs the barometer bias state (n = 4)');
-    return this.fuse(z, r, 1, 0, 1);
+    this.fuse(z, r, 1, 0, 1);
   }
 
-  /** Scalar update with H = [hp, hv, 0, hb]; returns the innovation. */
-  private fuse(z: number, r: number, hp: number, hv: number, hb: number): number {
+  /** Scalar update with H = [hp, hv, 0, hb]; the innovation is kept in `innovation[0]`. */
+  private fuse(z: number, r: number, hp: number, hv: number, hb: number): void {
     const n = this.n, x = this.x, P = this.P, H = this.H, PH = this.PH, K = this.K, T = this.T;
     H.fill(0);
     H[0] = hp;
@@ -125,6 +127,7 @@ export class AxisKalman {
     let zPred = 0;
     for (let i = 0; i < n; i++) zPred += H[i]! * x[i]!;
     const innov = z - zPred;
+    this.innovation[0] = innov;
     for (let i = 0; i < n; i++) {
       let s = 0;
       for (let k = 0; k < n; k++) s += P[i * n + k]! * H[k]!;
@@ -151,6 +154,5 @@ export class AxisKalman {
       for (let k = 0; k < n; k++) th += T[i * n + k]! * H[k]!;
       for (let j = 0; j < n; j++) P[i * n + j] = T[i * n + j]! - th * K[j]! + K[i]! * r * K[j]!;
     }
-    return innov;
   }
 }

@@ -22,14 +22,14 @@
  * only while healthy. `update` allocates nothing; it fills one preallocated
  * StateEstimate and returns it.
  */
-import { rotateVec as rotate, type Vec3 } from '../../sim/math.ts';
+import type { Vec3 } from '../../sim/math.ts';
 import type { Reading } from '../../sim/sensor.ts';
 import { BAROMETER_DEFAULTS, type BarometerSample } from '../../sim/sensors/barometer.ts';
 import type { GnssFix } from '../../sim/sensors/gnss.ts';
 import { ZED_F9P } from '../../sim/sensors/gnss.ts';
 import { BMI088, type ImuSample } from '../../sim/sensors/imu.ts';
 import { AxisKalman } from './axis-kalman.ts';
-import { MahonyAttitude, type MahonyParams } from './mahony.ts';
+import { MahonyAttitude, rotate, type MahonyParams } from './mahony.ts';
 import { newStateEstimate, type StateEstimate } from './state-estimate.ts';
 
 export interface EstimatorReadings {
@@ -167,7 +167,7 @@ export class Estimator {
     const att = this.attitude;
     const imu = r.imu;
     if (imu && imu.healthy && imu.value && imu.time > this.lastImuTime) {
-      const { gyro, accel } = imu.value;
+      const gyro = imu.value.gyro, accel = imu.value.accel;
       if (!att.initialised) {
         att.align(accel, 0);
       } else {

@@ -110,7 +110,7 @@ export class MahonyAttitude {
    * with the given yaw, and zeroes the bias. Called on the first IMU sample.
    */
   align(accel: Readonly<Vec3>, yawRad: number): void {
-    const [ax, ay, az] = accel;
+    const ax = accel[0], ay = accel[1], az = accel[2];
     const roll = Math.atan2(ay, az);
     const pitch = Math.atan2(-ax, Math.hypot(ay, az));
     quatFromEulerInto(roll, pitch, yawRad, this.q);
@@ -123,7 +123,8 @@ export class MahonyAttitude {
     const d = wrapAngle(yawRad - yawOfQ(this.q));
     // Pre-multiply by a world-z rotation: q <- rz(d) (x) q.
     const s = Math.sin(d / 2), c = Math.cos(d / 2);
-    const [x, y, z, w] = this.q;
+    const q = this.q;
+    const x = q[0], y = q[1], z = q[2], w = q[3];
     this.q[0] = c * x - s * y;
     this.q[1] = c * y + s * x;
     this.q[2] = c * z + s * w;
@@ -141,8 +142,8 @@ export class MahonyAttitude {
     // Yaw: the angle about world z between the horizontal parts, when they are long enough to
     // say something (the vehicle accelerated); a single-vector cross product would mostly tilt.
     let yawErr = 0;
-    const rh = Math.hypot(measuredDv[0], measuredDv[1]);
-    const uh = Math.hypot(predictedDv[0], predictedDv[1]);
+    const rh = Math.sqrt(measuredDv[0] * measuredDv[0] + measuredDv[1] * measuredDv[1]);
+    const uh = Math.sqrt(predictedDv[0] * predictedDv[0] + predictedDv[1] * predictedDv[1]);
     if (rh > p.yawMinHorizontalDvMps && uh > p.yawMinHorizontalDvMps) {
       yawErr = Math.atan2(predictedDv[0] * measuredDv[1] - predictedDv[1] * measuredDv[0], predictedDv[0] * measuredDv[0] + predictedDv[1] * measuredDv[1]);
     }
@@ -150,7 +151,7 @@ export class MahonyAttitude {
     const cy = Math.cos(yawErr), sy = Math.sin(yawErr);
     let ux = cy * predictedDv[0] - sy * predictedDv[1], uy = sy * predictedDv[0] + cy * predictedDv[1], uz = predictedDv[2];
     let rx = measuredDv[0], ry = measuredDv[1], rz = measuredDv[2];
-    const np = Math.hypot(ux, uy, uz), nm = Math.hypot(rx, ry, rz);
+    const np = Math.sqrt(ux * ux + uy * uy + uz * uz), nm = Math.sqrt(rx * rx + ry * ry + rz * rz);
     if (!(np > 0 && nm > 0)) {
       this.accCorrValid = false;
       return;
@@ -194,10 +195,10 @@ export class MahonyAttitude {
       c[1] += this._v[1];
       c[2] += this._v[2];
     } else {
-      const fn = Math.hypot(accel[0], accel[1], accel[2]);
+      const fn = Math.sqrt(accel[0] * accel[0] + accel[1] * accel[1] + accel[2] * accel[2]);
       if (Math.abs(fn - p.gravityMps2) < p.accelGateFraction * p.gravityMps2) {
         // Predicted up in body, k^ = R^T e3; w_mes = f^ x k^ (measured x predicted, Mahony eq. 32).
-        const [x, y, z, w] = q;
+        const x = q[0], y = q[1], z = q[2], w = q[3];
         const kx = 2 * (x * z - w * y), ky = 2 * (y * z + w * x), kz = 1 - 2 * (x * x + y * y);
         const fx = accel[0] / fn, fy = accel[1] / fn, fz = accel[2] / fn;
         c[0] += p.accelWeight * (fy * kz - fz * ky);
@@ -218,7 +219,8 @@ export class MahonyAttitude {
     }
 
     const b = this.biasRadPerS;
-    const spin = Math.hypot(gyro[0] - b[0], gyro[1] - b[1], gyro[2] - b[2]);
+    const sx = gyro[0] - b[0], sy = gyro[1] - b[1], sz = gyro[2] - b[2];
+    const spin = Math.sqrt(sx * sx + sy * sy + sz * sz);
     if (spin < p.biasLearnMaxRateRadPerS) {
       // b' = -kI w_mes: the bias is subtracted, so it moves against the correction.
       for (let i = 0; i < 3; i++) {
@@ -245,20 +247,38 @@ export class MahonyAttitude {
 
 /** q <- q (x) exp([wx, wy, wz] dt / 2), normalised. */
 export function integrateBodyRate(q: Quat, wx: number, wy: number, wz: number, dt: number): void {
-  const n = Math.hypot(wx, wy, wz);
+  const n = Math.sqrt(wx * wx + wy * wy + wz * wz);
   const half = (n * dt) / 2;
   const s = n > 1e-12 ? Math.sin(half) / n : dt / 2;
   const dx = wx * s, dy = wy * s, dz = wz * s, dw = Math.cos(half);
-  const [x, y, z, w] = q;
+  const x = q[0], y = q[1], z = q[2], w = q[3];
   const ox = w * dx + x * dw + y * dz - z * dy;
   const oy = w * dy - x * dz + y * dw + z * dx;
   const oz = w * dz + x * dy - y * dx + z * dw;
   const ow = w * dw - x * dx - y * dy - z * dz;
-  const m = Math.hypot(ox, oy, oz, ow);
+  const m = Math.sqrt(ox * ox + oy * oy + oz * oz + ow * ow);
   q[0] = ox / m;
   q[1] = oy / m;
   q[2] = oz / m;
   q[3] = ow / m;
+}
+
+/**
+ * Rotate body vector `v` by `q` (body to world) into `out` (may alias `v`).
+ * sim/math.ts's rotateVec does the same through array destructuring, which
+ * allocates an iterator per call in V8 when not optimised away; this one
+ * reads by index, so the estimator's tick allocates nothing.
+ */
+export function rotate(q: Readonly<Quat>, v: Readonly<Vec3>, out: Vec3): Vec3 {
+  const qx = q[0], qy = q[1], qz = q[2], qw = q[3];
+  const vx = v[0], vy = v[1], vz = v[2];
+  const tx = 2 * (qy * vz - qz * vy);
+  const ty = 2 * (qz * vx - qx * vz);
+  const tz = 2 * (qx * vy - qy * vx);
+  out[0] = vx + qw * tx + (qy * tz - qz * ty);
+  out[1] = vy + qw * ty + (qz * tx - qx * tz);
+  out[2] = vz + qw * tz + (qx * ty - qy * tx);
+  return out;
 }
 
 /** Rotate `v` by the inverse of `q` (world to body) into `out` (may alias `v`). */
@@ -275,7 +295,7 @@ export function rotateInv(q: Readonly<Quat>, v: Readonly<Vec3>, out: Vec3): Vec3
 }
 
 function yawOfQ(q: Readonly<Quat>): number {
-  const [x, y, z, w] = q;
+  const x = q[0], y = q[1], z = q[2], w = q[3];
   return Math.atan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z));
 }
 
