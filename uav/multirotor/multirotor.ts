@@ -105,6 +105,12 @@ export class Multirotor implements Actor<MultirotorCommand> {
   private lastThrustN = 0;
   /** Rotor hub positions, flattened xyz, for the hot loop. */
   private readonly hubs: Float64Array;
+  /**
+   * Wind at the drone, world ENU, m/s (steady, gusts and turbulence: uav/wind/;
+   * whoever owns the wind field sets it each step). The rotor and body drag
+   * act on the velocity relative to it. Default still air.
+   */
+  readonly windMps: Vec3 = [0, 0, 0];
   /** Spin direction of each rotor, +1 or -1 (the airframe's; for drawing and read-outs). */
   readonly spins: Float64Array;
 
@@ -197,7 +203,8 @@ export class Multirotor implements Actor<MultirotorCommand> {
     const r10 = 2 * (qx * qy + qz * qw), r11 = 1 - 2 * (qx * qx + qz * qz), r12 = 2 * (qy * qz - qx * qw);
     const r20 = 2 * (qx * qz - qy * qw), r21 = 2 * (qy * qz + qx * qw), r22 = 1 - 2 * (qx * qx + qy * qy);
     // Body-frame velocities: v_b = R^T v, omega_b = R^T omega.
-    const [vwx, vwy, vwz] = state.linearVelocity;
+    // Drag acts on the velocity relative to the air: ground velocity minus the wind at the drone.
+    const vwx = state.linearVelocity[0] - this.windMps[0], vwy = state.linearVelocity[1] - this.windMps[1], vwz = state.linearVelocity[2] - this.windMps[2];
     const vx = r00 * vwx + r10 * vwy + r20 * vwz;
     const vy = r01 * vwx + r11 * vwy + r21 * vwz;
     const vz = r02 * vwx + r12 * vwy + r22 * vwz;
