@@ -9,6 +9,7 @@ import { idmOnlyAgent, laneKeepOnlyAgent } from './baselines.ts';
 import { GoToGoalAgent, goToGoalParams } from './go-to-goal.ts';
 import { HaPilotAgent, haPilotParams, type HaPilotEnv } from './ha-pilot.ts';
 import { IdleAgent, idleParams } from './idle.ts';
+import { StraightLineAgent, straightLineParams } from './uav/straight-line.ts';
 
 export interface AgentEntry {
   name: string;
@@ -70,6 +71,21 @@ export const AGENTS: Readonly<Record<string, AgentEntry>> = {
     create: (p) => new GoToGoalAgent(goToGoalParams.parse(p)),
   },
   'ha-pilot': HA_PILOT,
+  'straight-line': {
+    name: 'straight-line',
+    description: 'uav: a baseline with no avoidance: take off, fly the waypoints in straight lines, land (own estimate from IMU + GNSS + barometer, PX4-style flight stack)',
+    actorKinds: ['uav'],
+    params: straightLineParams,
+    sensors: (p) => {
+      const q = straightLineParams.parse(p);
+      return [
+        { name: q.imu, type: 'imu', required: true },
+        { name: q.gnss, type: 'gnss', required: true },
+        { name: q.baro, type: 'barometer', required: false },
+      ];
+    },
+    create: (p) => new StraightLineAgent(straightLineParams.parse(p)),
+  },
   'idm-only': {
     ...HA_PILOT,
     name: 'idm-only',

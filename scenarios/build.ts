@@ -492,12 +492,17 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
       continue;
     }
     if (a.kind === 'uav') {
-      // No flight stack yet (issue #4, later sections): no agent, rotors off.
+      // Without an agent its rotors stay off.
       const airframe = airframeByName(a.airframe);
       const [x, y, z] = a.pose.position;
       // With [x, y] the airframe stands on the ground: its inertia box (the collider) rests on z = 0.
       const position: Vec3 = [x, y, z ?? inertiaBoxHalfExtents(airframe)[2]];
-      world.addActor(new Multirotor(physics, a.id, airframe, { position, yawRad: a.pose.yawDeg * DEG }, a.color ? { color: a.color } : {}), { sensors: a.sensors.map((sp) => sensorOf(sp, a.id)) });
+      const ref = a.agent === undefined ? undefined : typeof a.agent === 'string' ? { type: a.agent, params: {} } : a.agent;
+      const entry = ref ? AGENTS[ref.type] : undefined;
+      world.addActor(new Multirotor(physics, a.id, airframe, { position, yawRad: a.pose.yawDeg * DEG }, a.color ? { color: a.color } : {}), {
+        sensors: a.sensors.map((sp) => sensorOf(sp, a.id)),
+        ...(entry && ref ? { agent: entry.create(ref.params), agentParams: ref.params } : {}),
+      });
       continue;
     }
     const [x, y] = a.pose.position;

@@ -221,7 +221,7 @@ function checkSemantics(s: Scenario, file: string): void {
     }
   });
   // NPC drivers are world-side traffic, not agents: only `agent` makes an actor agent-driven.
-  const agentDriven = new Set(s.actors.filter((a) => (a.kind === 'rover' || a.kind === 'car') && a.agent !== undefined).map((a) => a.id));
+  const agentDriven = new Set(s.actors.filter((a) => (a.kind === 'rover' || a.kind === 'car' || a.kind === 'uav') && a.agent !== undefined).map((a) => a.id));
   const needActor = (path: string, id: string) => {
     if (!ids.has(id)) throw new ScenarioError(file, path, `no actor with id "${id}"; expected one of ${[...ids.keys()].slice(0, 12).map((x) => `"${x}"`).join(', ')}`);
   };
@@ -273,7 +273,7 @@ function checkSemantics(s: Scenario, file: string): void {
           if (lo >= hi) throw new ScenarioError(file, `actors[${i}].sensors[${j}].minRangeM`, `must be below maxRangeM (${hi}${sen.maxRangeM === undefined ? ', the default' : ''}), got ${lo}`);
         }
       });
-      if (a.kind !== 'uav' && a.agent !== undefined) {
+      if (a.agent !== undefined) {
         const ref = typeof a.agent === 'string' ? { type: a.agent, params: {} } : a.agent;
         const path = typeof a.agent === 'string' ? `actors[${i}].agent` : `actors[${i}].agent.type`;
         const entry = AGENTS[ref.type];

@@ -355,8 +355,9 @@ export const uavActorSchema = z
     id,
     kind: z.literal('uav'),
     airframe: z.enum(AIRFRAME_NAMES).describe('multirotor airframe (uav/multirotor/airframes.ts)'),
-    pose: poseSchema.describe('centre of mass; with [x, y] it stands on the ground. No flight stack yet: its rotors are off'),
-    sensors: z.array(sensorSchema).default([]).describe('e.g. imu, gnss, barometer, lidar-3d (the flight stack and agents that read them come with issue #4)'),
+    pose: poseSchema.describe('centre of mass; with [x, y] it stands on the ground'),
+    sensors: z.array(sensorSchema).default([]).describe('e.g. imu, gnss, barometer, lidar-3d'),
+    agent: agentRefSchema.optional().describe('the agent that flies it (e.g. straight-line); none: rotors off'),
     color: z.string().optional(),
   })
   .strict();
