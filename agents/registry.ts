@@ -10,6 +10,7 @@ import { GoToGoalAgent, goToGoalParams } from './go-to-goal.ts';
 import { HaPilotAgent, haPilotParams, type HaPilotEnv } from './ha-pilot.ts';
 import { IdleAgent, idleParams } from './idle.ts';
 import { StraightLineAgent, straightLineParams } from './uav/straight-line.ts';
+import { UavPilotAgent, uavPilotParams } from './uav/uav-pilot.ts';
 
 export interface AgentEntry {
   name: string;
@@ -71,6 +72,22 @@ export const AGENTS: Readonly<Record<string, AgentEntry>> = {
     create: (p) => new GoToGoalAgent(goToGoalParams.parse(p)),
   },
   'ha-pilot': HA_PILOT,
+  'uav-pilot': {
+    name: 'uav-pilot',
+    description: 'uav: fly the waypoints and avoid what the 360-degree lidar sees (VFH+ in the flight band, repulsion from anything close from any direction); own estimate from IMU + GNSS + barometer, PX4-style flight stack',
+    actorKinds: ['uav'],
+    params: uavPilotParams,
+    sensors: (p) => {
+      const q = uavPilotParams.parse(p);
+      return [
+        { name: q.imu, type: 'imu', required: true },
+        { name: q.gnss, type: 'gnss', required: true },
+        { name: q.lidar, type: 'lidar-3d', required: true },
+        { name: q.baro, type: 'barometer', required: false },
+      ];
+    },
+    create: (p) => new UavPilotAgent(uavPilotParams.parse(p)),
+  },
   'straight-line': {
     name: 'straight-line',
     description: 'uav: a baseline with no avoidance: take off, fly the waypoints in straight lines, land (own estimate from IMU + GNSS + barometer, PX4-style flight stack)',

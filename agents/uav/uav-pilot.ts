@@ -1,0 +1,210 @@
+/**
+ * `uav-pilot`: flies a waypoint mission and avoids obstacles seen by its 360
+ * degree lidar only (issue #4 section 6). v1, in the horizontal plane.
+ *
+ * Method: VFH+ (I. Ulrich, J. Borenstein, "VFH+: reliable obstacle avoidance
+ * for fast mobile robots", ICRA 1998), on the lidar returns that lie in the
+ * drone's flight band (within `bandM` of its height, above the ground), so a
+ * "2.5D" VFH+: each return within the window `windowM` blocks the sectors
+ * within its enlargement angle asin((r_robot + d_safe) / d) (VFH+'s
+ * obstacle enlargement), and the pilot steers the free sector of least cost
+ * mu1 |goal - c| + mu2 |previous - c| (VFH+'s cost with mu1 = 5, mu2 = 2, as
+ * the paper recommends, mu1 > mu2). Speed falls with the nearest return's
+ * distance. A repulsive term pushes away from anything inside
+ * `personalSpaceM` from any direction (a drone overtaking from behind, one
+ * crossing from the side), the potential-field complement VFH lacks for
+ * obstacles that move into the robot. Height is held at the waypoint's by
+ * the flight stack's velocity mode.
+ *
+ * Like every Skylane UAV agent it flies on its own estimate (IMU, GNSS,
+ * barometer; uav/estimation/) through the PX4-style flight stack.
+ */
+import { z } from 'zod';
+import type { Agent, AgentContext, Observation } from '../../sim/agent.ts';
+import type { Reading } from '../../sim/sensor.ts';
+import type { LidarScan } from '../../sim/sensors/lidar-3d.ts';
+import { Estimator } from '../../uav/estimation/estimator.ts';
+import { FlightStack } from '../../uav/flight-stack/flight-stack.ts';
+import { airframeByName } from '../../uav/multirotor/airframes.ts';
+import type { MultirotorCommand } from '../../uav/multirotor/multirotor.ts';
+import { straightLineParams } from './straight-line.ts';
+
+export const uavPilotParams = straightLineParams
+  .extend({
+    lidar: z.string().default('lidar'),
+    windowM: z.number().positive().default(10).describe('VFH+ active window radius, m'),
+    robotRadiusM: z.number().positive().default(0.45).describe('airframe radius to the rotor tips, m (Iris: 0.25 m arm + 0.128 m rotor, rounded up)'),
+    safetyM: z.number().nonnegative().default(0.8).describe('clearance kept beyond the robot radius, m'),
+    personalSpaceM: z.number().positive().default(1.5).describe('repulsion starts inside this distance, m (larger traps it between static obstacles: 3 m stalled 4 of 20 pillar-row seeds)'),
+    bandM: z.number().positive().default(1.2).describe('returns within this height of the drone count as obstacles, m'),
+  })
+  .strict();
+export type UavPilotParams = z.infer<typeof uavPilotParams>;
+
+const SECTORS = 72; // 5 deg sectors (VFH+ uses 5 deg)
+const MU_GOAL = 5;
+const MU_PREV = 2;
+const REPULSE_MAX_MPS = 2.5;
+const CLIMB_GAIN_PER_S = 1;
+const MAX_CLIMB_MPS = 1.5;
+/** Obstacle returns kept per scan (a 16 x 1800 VLP-16 scan has 28,800; those in the band and window are far fewer). */
+const MAX_POINTS = 8192;
+const _theta = new Float64Array(MAX_POINTS);
+const _dist = new Float64Array(MAX_POINTS);
+
+type Phase = 'takeoff' | 'cruise' | 'land' | 'done';
+
+export class UavPilotAgent implements Agent<MultirotorCommand> {
+  readonly rateHz: number;
+  private readonly stack: FlightStack;
+  private estimator = new Estimator();
+  private phase: Phase = 'takeoff';
+  private next = 0;
+  private lastT = NaN;
+  private lastScan = -Infinity;
+  private prevDir = NaN;
+  private readonly blocked = new Uint8Array(SECTORS);
+  private readonly cmd: MultirotorCommand;
+  private readonly vel: [number, number, number] = [0, 0, 0];
+  /** For tests and views: the nearest obstacle return in the band at the last scan, m. */
+  nearestM = Infinity;
+
+  constructor(readonly p: UavPilotParams) {
+    this.rateHz = p.controlHz;
+    this.stack = new FlightStack(airframeByName(p.airframe));
+    this.cmd = { rotorRadPerS: this.stack.rotorRadPerS };
+  }
+
+  reset(_ctx: AgentContext): void {
+    this.estimator = new Estimator();
+    this.phase = 'takeoff';
+    this.next = 0;
+    this.lastT = NaN;
+    this.lastScan = -Infinity;
+    this.prevDir = NaN;
+    this.stack.setMode({ kind: 'takeoff', altitudeM: this.p.waypoints[0]![2] });
+  }
+
+  act(obs: Observation, t: number): MultirotorCommand {
+    const p = this.p, r = obs.sensors;
+    const est = this.estimator.update({ imu: r[p.imu] as never, gnss: r[p.gnss] as never, baro: r[p.baro] as never }, t);
+    const dt = Number.isNaN(this.lastT) ? 1 / this.rateHz : t - this.lastT;
+    this.lastT = t;
+    if (est.valid) {
+      if (this.phase === 'takeoff' && this.stack.reached) this.phase = 'cruise';
+      if (this.phase === 'cruise') {
+        const w = p.waypoints[this.next]!;
+        const pos = est.positionM;
+        if (Math.hypot(w[0] - pos[0], w[1] - pos[1], w[2] - pos[2]) <= p.acceptanceRadiusM) this.next++;
+        if (this.next >= p.waypoints.length) {
+          this.phase = p.land ? 'land' : 'done';
+          this.stack.setMode(p.land ? { kind: 'land' } : { kind: 'hold' });
+        } else {
+          const lidar = r[p.lidar] as Reading<LidarScan> | undefined;
+          if (lidar && lidar.healthy && lidar.time > this.lastScan) {
+            this.lastScan = lidar.time;
+            this.steer(lidar.value, est.positionM, est.attitude, p.waypoints[this.next]!);
+            this.stack.setMode({ kind: 'velocity', velocityMps: this.vel });
+          } else if (this.stack.mode !== 'velocity') {
+            this.stack.setMode({ kind: 'velocity', velocityMps: [0, 0, 0] });
+          }
+        }
+      }
+    }
+    this.stack.update(est, t, Math.min(dt, 1 / 250));
+    return this.cmd;
+  }
+
+  /** VFH+ in the flight band, then the repulsion and the height hold, into `this.vel`. */
+  private steer(scan: LidarScan, pos: readonly number[], q: readonly number[], goal: readonly number[]): void {
+    const p = this.p;
+    this.blocked.fill(0);
+    let nearest = Infinity, repX = 0, repY = 0;
+    const [qx, qy, qz, qw] = q as [number, number, number, number];
+    // Body-to-world rotation (the lidar frame is the body frame; its 0.1 m mount offset is neglected here).
+    const r00 = 1 - 2 * (qy * qy + qz * qz), r01 = 2 * (qx * qy - qz * qw), r02 = 2 * (qx * qz + qy * qw);
+    const r10 = 2 * (qx * qy + qz * qw), r11 = 1 - 2 * (qx * qx + qz * qz), r12 = 2 * (qy * qz - qx * qw);
+    const r20 = 2 * (qx * qz - qy * qw), r21 = 2 * (qy * qz + qx * qw), r22 = 1 - 2 * (qx * qx + qy * qy);
+    const nAz = scan.azimuths.length;
+    let np = 0;
+    for (let l = 0; l < scan.elevations.length; l++) {
+      const el = scan.elevations[l]!, ce = Math.cos(el), se = Math.sin(el);
+      for (let b = 0; b < nAz; b++) {
+        const d = scan.ranges[l * nAz + b]!;
+        if (!(d < p.windowM)) continue;
+        const az = scan.azimuths[b]!;
+        const bx = d * ce * Math.cos(az), by = d * ce * Math.sin(az), bz = d * se;
+        const wx = r00 * bx + r01 * by + r02 * bz, wy = r10 * bx + r11 * by + r12 * bz, wz = r20 * bx + r21 * by + r22 * bz;
+        // In the flight band and not the ground under the drone.
+        if (Math.abs(wz) > p.bandM || pos[2]! + wz < 0.3) continue;
+        const dh = Math.hypot(wx, wy);
+        if (dh < 1e-6 || np >= MAX_POINTS) continue;
+        if (dh < nearest) nearest = dh;
+        _theta[np] = Math.atan2(wy, wx);
+        _dist[np] = dh;
+        np++;
+        if (dh < p.personalSpaceM) {
+          const s = (p.personalSpaceM - dh) / p.personalSpaceM;
+          repX -= (wx / dh) * s;
+          repY -= (wy / dh) * s;
+        }
+      }
+    }
+    // VFH+ with a shrinking safety margin: when the full margin closes every sector (a gap narrower than
+    // the drone plus its margins), retry with half, then with a tenth of it, before giving up.
+    for (const margin of [p.safetyM, p.safetyM / 2, p.safetyM / 10]) {
+      this.blocked.fill(0);
+      let free = SECTORS;
+      for (let i = 0; i < np; i++) {
+        const gamma = Math.asin(Math.min(1, (p.robotRadiusM + margin) / _dist[i]!));
+        const k0 = Math.floor(((_theta[i]! - gamma) / (2 * Math.PI)) * SECTORS), k1 = Math.ceil(((_theta[i]! + gamma) / (2 * Math.PI)) * SECTORS);
+        for (let k = k0; k <= k1; k++) {
+          const m = ((k % SECTORS) + SECTORS) % SECTORS;
+          if (!this.blocked[m]) free--;
+          this.blocked[m] = 1;
+        }
+      }
+      if (free > 0) break;
+    }
+    this.nearestM = nearest;
+    const gx = goal[0]! - pos[0]!, gy = goal[1]! - pos[1]!;
+    const goalDist = Math.hypot(gx, gy);
+    const goalDir = Math.atan2(gy, gx);
+    const prev = Number.isNaN(this.prevDir) ? goalDir : this.prevDir;
+    let best = NaN, bestCost = Infinity;
+    for (let k = 0; k < SECTORS; k++) {
+      if (this.blocked[k]) continue;
+      const c = ((k + 0.5) / SECTORS) * 2 * Math.PI;
+      const cost = MU_GOAL * angDiff(c, goalDir) + MU_PREV * angDiff(c, prev);
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = c;
+      }
+    }
+    // The goal's own direction when it is free (the sector centres are 5 deg apart).
+    if (!this.blocked[(((Math.floor((goalDir / (2 * Math.PI)) * SECTORS)) % SECTORS) + SECTORS) % SECTORS]) best = goalDir;
+    let speed = Math.min(p.cruiseSpeedMps, goalDist); // slow down onto the waypoint
+    const stop = p.robotRadiusM + p.safetyM;
+    if (nearest < p.windowM) speed *= Math.min(1, Math.max(0.25, (nearest - stop) / (0.5 * p.windowM)));
+    let vx = 0, vy = 0;
+    if (!Number.isNaN(best)) {
+      vx = speed * Math.cos(best);
+      vy = speed * Math.sin(best);
+      this.prevDir = best;
+    }
+    vx += REPULSE_MAX_MPS * repX;
+    vy += REPULSE_MAX_MPS * repY;
+    const h = Math.hypot(vx, vy), cap = Math.max(p.cruiseSpeedMps, REPULSE_MAX_MPS);
+    if (h > cap) {
+      vx *= cap / h;
+      vy *= cap / h;
+    }
+    this.vel[0] = vx;
+    this.vel[1] = vy;
+    this.vel[2] = Math.max(-MAX_CLIMB_MPS, Math.min(MAX_CLIMB_MPS, CLIMB_GAIN_PER_S * (goal[2]! - pos[2]!)));
+  }
+}
+
+function angDiff(a: number, b: number): number {
+  return Math.abs(Math.atan2(Math.sin(a - b), Math.cos(a - b)));
+}
