@@ -39,7 +39,7 @@
  *   assumption; misses are drawn from the sensor's seeded stream.
  */
 import type { Pose, Quat, Vec3 } from '../math.ts';
-import { rotateVec, wrapAngle, yawOf } from '../math.ts';
+import { rotateVec, rotateVecInv, wrapAngle, yawOf } from '../math.ts';
 import type { Rng } from '../rng.ts';
 import type { OtherActor, SenseContext, Sensor } from '../sensor.ts';
 
@@ -110,7 +110,6 @@ const _local: Vec3 = [0, 0, 0];
 const _point: Vec3 = [0, 0, 0];
 const _dir: Vec3 = [0, 0, 0];
 const _v: Vec3 = [0, 0, 0];
-const _conj: Quat = [0, 0, 0, 1];
 
 /** Footprint sample points in units of the half extents: centre, then the corners inset 10 %. */
 const SAMPLES: readonly (readonly [number, number])[] = [
@@ -132,14 +131,7 @@ function quatMul(a: Readonly<Quat>, b: Readonly<Quat>, out: Quat): Quat {
   return out;
 }
 
-/** Rotate `v` by the inverse of unit quaternion `q` (world to local), into `out` (may alias `v`). */
-export function rotateVecInv(q: Readonly<Quat>, v: Readonly<Vec3>, out: Vec3): Vec3 {
-  _conj[0] = -q[0];
-  _conj[1] = -q[1];
-  _conj[2] = -q[2];
-  _conj[3] = q[3];
-  return rotateVec(_conj, v, out);
-}
+export { rotateVecInv };
 
 /** World pose of a sensor: origin and orientation (actor pose composed with the mount). */
 export function sensorPose(ctx: SenseContext, mount: Pose, origin: Vec3, q: Quat): void {

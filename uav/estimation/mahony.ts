@@ -40,7 +40,7 @@
  * world. Allocation-free: every update writes into the filter's own arrays.
  */
 import type { Quat, Vec3 } from '../../sim/math.ts';
-import { wrapAngle } from '../../sim/math.ts';
+import { rotateVec, rotateVecInv, wrapAngle } from '../../sim/math.ts';
 
 export interface MahonyParams {
   /** Proportional weight of the gravity / acceleration correction, 1/s (PX4 ATT_W_ACC default 0.2). */
@@ -190,7 +190,7 @@ export class MahonyAttitude {
 
     if (this.accCorrValid) {
       // Acceleration-compensated reference: world-frame axis to body.
-      rotateInv(q, this.accCorrWorld, this._v);
+      rotateVecInv(q, this.accCorrWorld, this._v);
       c[0] += this._v[0];
       c[1] += this._v[1];
       c[2] += this._v[2];
@@ -212,7 +212,7 @@ export class MahonyAttitude {
       v[0] = 0;
       v[1] = 0;
       v[2] = this.headingErrRad;
-      rotateInv(q, v, v);
+      rotateVecInv(q, v, v);
       c[0] += p.headingWeight * v[0];
       c[1] += p.headingWeight * v[1];
       c[2] += p.headingWeight * v[2];
@@ -263,36 +263,8 @@ export function integrateBodyRate(q: Quat, wx: number, wy: number, wz: number, d
   q[3] = ow / m;
 }
 
-/**
- * Rotate body vector `v` by `q` (body to world) into `out` (may alias `v`).
- * sim/math.ts's rotateVec does the same through array destructuring, which
- * allocates an iterator per call in V8 when not optimised away; this one
- * reads by index, so the estimator's tick allocates nothing.
- */
-export function rotate(q: Readonly<Quat>, v: Readonly<Vec3>, out: Vec3): Vec3 {
-  const qx = q[0], qy = q[1], qz = q[2], qw = q[3];
-  const vx = v[0], vy = v[1], vz = v[2];
-  const tx = 2 * (qy * vz - qz * vy);
-  const ty = 2 * (qz * vx - qx * vz);
-  const tz = 2 * (qx * vy - qy * vx);
-  out[0] = vx + qw * tx + (qy * tz - qz * ty);
-  out[1] = vy + qw * ty + (qz * tx - qx * tz);
-  out[2] = vz + qw * tz + (qx * ty - qy * tx);
-  return out;
-}
-
-/** Rotate `v` by the inverse of `q` (world to body) into `out` (may alias `v`). */
-export function rotateInv(q: Readonly<Quat>, v: Readonly<Vec3>, out: Vec3): Vec3 {
-  const qx = -q[0], qy = -q[1], qz = -q[2], qw = q[3];
-  const vx = v[0], vy = v[1], vz = v[2];
-  const tx = 2 * (qy * vz - qz * vy);
-  const ty = 2 * (qz * vx - qx * vz);
-  const tz = 2 * (qx * vy - qy * vx);
-  out[0] = vx + qw * tx + (qy * tz - qz * ty);
-  out[1] = vy + qw * ty + (qz * tx - qx * tz);
-  out[2] = vz + qw * tz + (qx * ty - qy * tx);
-  return out;
-}
+/** Body to world and back, index-based so the estimator's tick allocates nothing (sim/math.ts). */
+export { rotateVec as rotate, rotateVecInv as rotateInv };
 
 function yawOfQ(q: Readonly<Quat>): number {
   const x = q[0], y = q[1], z = q[2], w = q[3];
