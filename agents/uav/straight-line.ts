@@ -13,12 +13,9 @@
  * (PX4's rate loop; the flight stack refuses slower ticks).
  */
 import { z } from 'zod';
-import type { Agent, AgentContext, Observation } from '../../sim/agent.ts';
 import type { Vec3 } from '../../sim/math.ts';
-import { Estimator } from '../../uav/estimation/estimator.ts';
-import { FlightStack } from '../../uav/flight-stack/flight-stack.ts';
-import { airframeByName, AIRFRAME_NAMES } from '../../uav/multirotor/airframes.ts';
-import type { MultirotorCommand } from '../../uav/multirotor/multirotor.ts';
+import { AIRFRAME_NAMES } from '../../uav/multirotor/airframes.ts';
+import { AutopilotAgent } from './autopilot-agent.ts';
 
 const finite = () => z.number().refine(Number.isFinite, { message: 'expected a finite number' });
 const point = z.tuple([finite(), finite(), finite()]);
@@ -38,58 +35,23 @@ export const straightLineParams = z
   .strict();
 export type StraightLineParams = z.infer<typeof straightLineParams>;
 
-type Phase = 'takeoff' | 'cruise' | 'land' | 'done';
-
-export class StraightLineAgent implements Agent<MultirotorCommand> {
-  readonly rateHz: number;
-  private readonly stack: FlightStack;
-  private estimator = new Estimator();
-  private phase: Phase = 'takeoff';
-  private next = 0;
-  private lastT = NaN;
-  private readonly cmd: MultirotorCommand;
-
+export class StraightLineAgent extends AutopilotAgent {
   constructor(readonly p: StraightLineParams) {
-    this.rateHz = p.controlHz;
-    this.stack = new FlightStack(airframeByName(p.airframe));
-    this.cmd = { rotorRadPerS: this.stack.rotorRadPerS };
+    super(p);
   }
 
-  /** The mission phase and the index of the waypoint flown to (for tests and views). */
-  get progress(): { phase: Phase; waypoint: number } {
-    return { phase: this.phase, waypoint: this.next };
-  }
-
-  reset(_ctx: AgentContext): void {
-    this.estimator = new Estimator();
-    this.phase = 'takeoff';
-    this.next = 0;
-    this.lastT = NaN;
-    this.stack.setMode({ kind: 'takeoff', altitudeM: this.p.waypoints[0]![2] });
-  }
-
-  act(obs: Observation, t: number): MultirotorCommand {
-    const r = obs.sensors;
-    const est = this.estimator.update({ imu: r[this.p.imu] as never, gnss: r[this.p.gnss] as never, baro: r[this.p.baro] as never }, t);
-    const dt = Number.isNaN(this.lastT) ? 1 / this.rateHz : t - this.lastT;
-    this.lastT = t;
-    if (est.valid && this.stack.reached) this.advance();
-    this.stack.update(est, t, Math.min(dt, 1 / 250));
-    return this.cmd;
-  }
-
-  private advance(): void {
+  /** After the take-off, each waypoint in turn in waypoint mode; at the end, land (or hold). */
+  protected guide(): void {
+    if (!this.stack.reached || this.phase === 'land' || this.phase === 'done') return;
     const w = this.p.waypoints;
-    if (this.phase === 'takeoff' || this.phase === 'cruise') {
-      if (this.phase === 'cruise') this.next++;
-      this.phase = 'cruise';
-      if (this.next >= w.length) {
-        this.phase = this.p.land ? 'land' : 'done';
-        this.stack.setMode(this.p.land ? { kind: 'land' } : { kind: 'hold' });
-        return;
-      }
-      const target: Vec3 = w[this.next]!;
-      this.stack.setMode({ kind: 'waypoint', positionM: target, cruiseSpeedMps: this.p.cruiseSpeedMps, acceptanceRadiusM: this.p.acceptanceRadiusM });
+    if (this.phase === 'cruise') this.next++;
+    this.phase = 'cruise';
+    if (this.next >= w.length) {
+      this.phase = this.p.land ? 'land' : 'done';
+      this.stack.setMode(this.p.land ? { kind: 'land' } : { kind: 'hold' });
+      return;
     }
+    const target: Vec3 = w[this.next]!;
+    this.stack.setMode({ kind: 'waypoint', positionM: target, cruiseSpeedMps: this.p.cruiseSpeedMps, acceptanceRadiusM: this.p.acceptanceRadiusM });
   }
 }

@@ -20,13 +20,11 @@
  * barometer; uav/estimation/) through the PX4-style flight stack.
  */
 import { z } from 'zod';
-import type { Agent, AgentContext, Observation } from '../../sim/agent.ts';
+import type { AgentContext, Observation } from '../../sim/agent.ts';
 import type { Reading } from '../../sim/sensor.ts';
 import type { LidarScan } from '../../sim/sensors/lidar-3d.ts';
-import { Estimator } from '../../uav/estimation/estimator.ts';
-import { FlightStack } from '../../uav/flight-stack/flight-stack.ts';
-import { airframeByName } from '../../uav/multirotor/airframes.ts';
-import type { MultirotorCommand } from '../../uav/multirotor/multirotor.ts';
+import type { StateEstimate } from '../../uav/estimation/state-estimate.ts';
+import { AutopilotAgent } from './autopilot-agent.ts';
 import { straightLineParams } from './straight-line.ts';
 
 export const uavPilotParams = straightLineParams
@@ -52,67 +50,45 @@ const MAX_POINTS = 8192;
 const _theta = new Float64Array(MAX_POINTS);
 const _dist = new Float64Array(MAX_POINTS);
 
-type Phase = 'takeoff' | 'cruise' | 'land' | 'done';
-
-export class UavPilotAgent implements Agent<MultirotorCommand> {
-  readonly rateHz: number;
-  private readonly stack: FlightStack;
-  private estimator = new Estimator();
-  private phase: Phase = 'takeoff';
-  private next = 0;
-  private lastT = NaN;
+export class UavPilotAgent extends AutopilotAgent {
   private lastScan = -Infinity;
   private prevDir = NaN;
   private readonly blocked = new Uint8Array(SECTORS);
-  private readonly cmd: MultirotorCommand;
   private readonly vel: [number, number, number] = [0, 0, 0];
   /** For tests and views: the nearest obstacle return in the band at the last scan, m. */
   nearestM = Infinity;
 
   constructor(readonly p: UavPilotParams) {
-    this.rateHz = p.controlHz;
-    this.stack = new FlightStack(airframeByName(p.airframe));
-    this.cmd = { rotorRadPerS: this.stack.rotorRadPerS };
+    super(p);
   }
 
-  reset(_ctx: AgentContext): void {
-    this.estimator = new Estimator();
-    this.phase = 'takeoff';
-    this.next = 0;
-    this.lastT = NaN;
+  override reset(ctx: AgentContext): void {
+    super.reset(ctx);
     this.lastScan = -Infinity;
     this.prevDir = NaN;
-    this.stack.setMode({ kind: 'takeoff', altitudeM: this.p.waypoints[0]![2] });
   }
 
-  act(obs: Observation, t: number): MultirotorCommand {
-    const p = this.p, r = obs.sensors;
-    const est = this.estimator.update({ imu: r[p.imu] as never, gnss: r[p.gnss] as never, baro: r[p.baro] as never }, t);
-    const dt = Number.isNaN(this.lastT) ? 1 / this.rateHz : t - this.lastT;
-    this.lastT = t;
-    if (est.valid) {
-      if (this.phase === 'takeoff' && this.stack.reached) this.phase = 'cruise';
-      if (this.phase === 'cruise') {
-        const w = p.waypoints[this.next]!;
-        const pos = est.positionM;
-        if (Math.hypot(w[0] - pos[0], w[1] - pos[1], w[2] - pos[2]) <= p.acceptanceRadiusM) this.next++;
-        if (this.next >= p.waypoints.length) {
-          this.phase = p.land ? 'land' : 'done';
-          this.stack.setMode(p.land ? { kind: 'land' } : { kind: 'hold' });
-        } else {
-          const lidar = r[p.lidar] as Reading<LidarScan> | undefined;
-          if (lidar && lidar.healthy && lidar.time > this.lastScan) {
-            this.lastScan = lidar.time;
-            this.steer(lidar.value, est.positionM, est.attitude, p.waypoints[this.next]!);
-            this.stack.setMode({ kind: 'velocity', velocityMps: this.vel });
-          } else if (this.stack.mode !== 'velocity') {
-            this.stack.setMode({ kind: 'velocity', velocityMps: [0, 0, 0] });
-          }
-        }
-      }
+  /** After the take-off: towards each waypoint in velocity mode, steered around what the lidar sees; then land. */
+  protected guide(est: Readonly<StateEstimate>, obs: Observation): void {
+    const p = this.p;
+    if (this.phase === 'takeoff' && this.stack.reached) this.phase = 'cruise';
+    if (this.phase !== 'cruise') return;
+    const w = p.waypoints[this.next]!;
+    const pos = est.positionM;
+    if (Math.hypot(w[0] - pos[0], w[1] - pos[1], w[2] - pos[2]) <= p.acceptanceRadiusM) this.next++;
+    if (this.next >= p.waypoints.length) {
+      this.phase = p.land ? 'land' : 'done';
+      this.stack.setMode(p.land ? { kind: 'land' } : { kind: 'hold' });
+      return;
     }
-    this.stack.update(est, t, Math.min(dt, 1 / 250));
-    return this.cmd;
+    const lidar = obs.sensors[p.lidar] as Reading<LidarScan> | undefined;
+    if (lidar && lidar.healthy && lidar.time > this.lastScan) {
+      this.lastScan = lidar.time;
+      this.steer(lidar.value, est.positionM, est.attitude, p.waypoints[this.next]!);
+      this.stack.setMode({ kind: 'velocity', velocityMps: this.vel });
+    } else if (this.stack.mode !== 'velocity') {
+      this.stack.setMode({ kind: 'velocity', velocityMps: [0, 0, 0] });
+    }
   }
 
   /** VFH+ in the flight band, then the repulsion and the height hold, into `this.vel`. */
