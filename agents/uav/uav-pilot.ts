@@ -35,6 +35,8 @@ export const uavPilotParams = straightLineParams
     safetyM: z.number().nonnegative().default(0.8).describe('clearance kept beyond the robot radius, m'),
     personalSpaceM: z.number().positive().default(1.5).describe('repulsion starts inside this distance, m (larger traps it between static obstacles: 3 m stalled 4 of 20 pillar-row seeds)'),
     bandM: z.number().positive().default(1.2).describe('returns within this height of the drone count as obstacles, m'),
+    threatRangeM: z.number().positive().default(12).describe('a return this close that moves towards the drone is a moving threat, m (8 m left too little time against a 5 m/s closing speed)'),
+    evadeSpeedMps: z.number().positive().default(5).describe('sideways speed away from a moving threat, m/s (3 m/s cleared 17 of 20 overtaking seeds, 5 m/s all 20)'),
   })
   .strict();
 export type UavPilotParams = z.infer<typeof uavPilotParams>;
@@ -45,6 +47,10 @@ const MU_PREV = 2;
 const REPULSE_MAX_MPS = 2.5;
 const CLIMB_GAIN_PER_S = 1;
 const MAX_CLIMB_MPS = 1.5;
+/** An object approaching faster than this on its own is a moving threat, m/s: 2x the lidar range noise over a 0.1 s scan interval, rounded up. */
+const MOVING_MPS = 1;
+/** How long an evasion keeps its side after the threat was last seen, s. */
+const EVADE_HOLD_S = 1;
 /** Obstacle returns kept per scan (a 16 x 1800 VLP-16 scan has 28,800; those in the band and window are far fewer). */
 const MAX_POINTS = 8192;
 const _theta = new Float64Array(MAX_POINTS);
@@ -54,6 +60,13 @@ export class UavPilotAgent extends AutopilotAgent {
   private lastScan = -Infinity;
   private prevDir = NaN;
   private readonly blocked = new Uint8Array(SECTORS);
+  /** Nearest horizontal return per sector, this scan and the last, m (Infinity: none). */
+  private range = new Float64Array(SECTORS).fill(Infinity);
+  private prevRange = new Float64Array(SECTORS).fill(Infinity);
+  private prevScanT = NaN;
+  /** The side an evasion goes to (+1 left of the threat, -1 right; 0 none), kept while the threat lasts. */
+  private evadeSide = 0;
+  private evadeUntilS = -Infinity;
   private readonly vel: [number, number, number] = [0, 0, 0];
   /** For tests and views: the nearest obstacle return in the band at the last scan, m. */
   nearestM = Infinity;
@@ -66,6 +79,11 @@ export class UavPilotAgent extends AutopilotAgent {
     super.reset(ctx);
     this.lastScan = -Infinity;
     this.prevDir = NaN;
+    this.range.fill(Infinity);
+    this.prevRange.fill(Infinity);
+    this.prevScanT = NaN;
+    this.evadeSide = 0;
+    this.evadeUntilS = -Infinity;
   }
 
   /** After the take-off: towards each waypoint in velocity mode, steered around what the lidar sees; then land. */
@@ -85,10 +103,55 @@ export class UavPilotAgent extends AutopilotAgent {
     if (lidar && lidar.healthy && lidar.time > this.lastScan) {
       this.lastScan = lidar.time;
       this.steer(lidar.value, est.positionM, est.attitude, p.waypoints[this.next]!);
+      this.evade(lidar.time, est.velocityMps);
       this.stack.setMode({ kind: 'velocity', velocityMps: this.vel });
     } else if (this.stack.mode !== 'velocity') {
       this.stack.setMode({ kind: 'velocity', velocityMps: [0, 0, 0] });
     }
+  }
+
+  /**
+   * Moving threats from any direction (a drone overtaking from behind, one
+   * crossing from the side): a sector whose nearest return came closer than
+   * the drone's own motion explains, by more than `MOVING_MPS`, holds
+   * something moving at the drone. Then sidestep at `evadeSpeedMps`,
+   * perpendicular to its bearing, to the side the drone already drifts to
+   * (or its left), on top of the VFH+ velocity: a pursuer is escaped
+   * sideways, not outrun. The range rate is the sector's (and its
+   * neighbours') nearest return between two scans, so this sees what the
+   * lidar sees, never the other drone's state.
+   */
+  private evade(scanT: number, v: readonly number[]): void {
+    const p = this.p;
+    const dt = scanT - this.prevScanT;
+    this.prevScanT = scanT;
+    if (!(dt > 0)) return;
+    let threat = NaN, threatRange = Infinity;
+    for (let k = 0; k < SECTORS; k++) {
+      const r = this.range[k]!;
+      if (!(r < p.threatRangeM) || r >= threatRange) continue;
+      const before = Math.min(this.prevRange[(k + SECTORS - 1) % SECTORS]!, this.prevRange[k]!, this.prevRange[(k + 1) % SECTORS]!);
+      if (!Number.isFinite(before)) continue;
+      const c = ((k + 0.5) / SECTORS) * 2 * Math.PI;
+      // Range rate minus what the drone's own velocity along the bearing explains: the object's own approach speed.
+      const own = (r - before) / dt + (v[0]! * Math.cos(c) + v[1]! * Math.sin(c));
+      if (own < -MOVING_MPS) {
+        threat = c;
+        threatRange = r;
+      }
+    }
+    if (Number.isNaN(threat)) {
+      if (scanT > this.evadeUntilS) this.evadeSide = 0;
+      return;
+    }
+    // Left of the threat's bearing (+90 deg) or right: chosen once, by the way the velocity already leans,
+    // and kept for EVADE_HOLD_S after the threat was last seen (flipping sides each scan goes nowhere).
+    const lx = -Math.sin(threat), ly = Math.cos(threat);
+    if (this.evadeSide === 0) this.evadeSide = this.vel[0] * lx + this.vel[1] * ly >= 0 ? 1 : -1;
+    this.evadeUntilS = scanT + EVADE_HOLD_S;
+    const side = this.evadeSide;
+    this.vel[0] = side * p.evadeSpeedMps * lx + 0.3 * this.vel[0];
+    this.vel[1] = side * p.evadeSpeedMps * ly + 0.3 * this.vel[1];
   }
 
   /** VFH+ in the flight band, then the repulsion and the height hold, into `this.vel`. */
@@ -101,6 +164,10 @@ export class UavPilotAgent extends AutopilotAgent {
     const r00 = 1 - 2 * (qy * qy + qz * qz), r01 = 2 * (qx * qy - qz * qw), r02 = 2 * (qx * qz + qy * qw);
     const r10 = 2 * (qx * qy + qz * qw), r11 = 1 - 2 * (qx * qx + qz * qz), r12 = 2 * (qy * qz - qx * qw);
     const r20 = 2 * (qx * qz - qy * qw), r21 = 2 * (qy * qz + qx * qw), r22 = 1 - 2 * (qx * qx + qy * qy);
+    const swap = this.prevRange;
+    this.prevRange = this.range;
+    this.range = swap;
+    this.range.fill(Infinity);
     const nAz = scan.azimuths.length;
     let np = 0;
     for (let l = 0; l < scan.elevations.length; l++) {
@@ -119,6 +186,8 @@ export class UavPilotAgent extends AutopilotAgent {
         _theta[np] = Math.atan2(wy, wx);
         _dist[np] = dh;
         np++;
+        const sec = ((Math.floor((_theta[np - 1]! / (2 * Math.PI)) * SECTORS) % SECTORS) + SECTORS) % SECTORS;
+        if (dh < this.range[sec]!) this.range[sec] = dh;
         if (dh < p.personalSpaceM) {
           const s = (p.personalSpaceM - dh) / p.personalSpaceM;
           repX -= (wx / dh) * s;

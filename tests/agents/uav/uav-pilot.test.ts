@@ -29,3 +29,20 @@ describe('uav-pilot vs straight-line through a pillar band', () => {
     expect(baseline.filter((v) => v === 'fail').length).toBeGreaterThanOrEqual(4);
   }, 120_000);
 });
+
+describe('uav-pilot vs straight-line when a drone overtakes from behind (library: uav/approach-from-behind)', () => {
+  it('uav-pilot sees it behind with the 360-degree lidar and sidesteps; straight-line is hit', async () => {
+    const text = readFileSync(new URL('../../../scenarios/library/uav/approach-from-behind.yaml', import.meta.url), 'utf8');
+    const run = async (t: string) => {
+      const loaded = loadScenarioText(t, 'approach-from-behind.yaml');
+      const out: string[] = [];
+      for (const seed of [1, 2, 3, 4]) out.push((await runScenario(loaded, { seed, backend: 'rapier' })).verdict);
+      return out;
+    };
+    const pilot = await run(text);
+    const baseline = await run(text.replace('type: uav-pilot', 'type: straight-line'));
+    console.log(`[uav-pilot] from behind: pilot ${pilot.join(' ')}; straight-line ${baseline.join(' ')}`);
+    expect(pilot).toEqual(['pass', 'pass', 'pass', 'pass']);
+    expect(baseline.filter((v) => v === 'fail').length).toBeGreaterThanOrEqual(3);
+  }, 120_000);
+});
