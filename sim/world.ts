@@ -272,6 +272,16 @@ export class World {
     return this.slotOf(actorId).readings[sensorName];
   }
 
+  /** The sensors mounted on an actor, in the order attached (for debugging views: type, name, mount). */
+  sensorsOf(actorId: string): readonly Sensor[] {
+    return this.slotOf(actorId).sensors.map((s) => s.sensor);
+  }
+
+  /** The agent driving an actor, if any (for debugging views that read what an agent reports about itself). */
+  agentOf(actorId: string): Agent | undefined {
+    return this.slotOf(actorId).agent;
+  }
+
   /** Mark a sensor failed (it stops producing samples) or restored. */
   setSensorFailed(actorId: string, sensorName: string, failed: boolean): void {
     const slot = this.slotOf(actorId);

@@ -20,6 +20,7 @@ import { SceneView } from './scene.ts';
 import { V2xService } from '../vehicles/v2x/v2x-service.ts';
 import type { V2xLinks } from './v2x-overlay.ts';
 import { RecentV2xLinks } from './v2x-links.ts';
+import { UavPanel } from './uav-panel.ts';
 import { $, CriteriaView, EventLog, markSelected, Notices, renderScenarioList, setText, type CriterionRow } from './ui.ts';
 
 /** At most this many physics steps per animation frame (8x at 100 Hz needs ~14 at 60 fps). */
@@ -54,6 +55,10 @@ const dom = {
   v2x: $<HTMLButtonElement>('btn-v2x'),
   v2xLegend: $('v2x-legend'),
   v2xLegendText: $('v2x-legend-text'),
+  rays: $<HTMLButtonElement>('btn-rays'),
+  raysLegend: $('rays-legend'),
+  raysLegendText: $('rays-legend-text'),
+  trails: $<HTMLButtonElement>('btn-trails'),
   banner: $('verdict-banner'),
   verdict: $('verdict'),
   verdictLine: $('verdict-line'),
@@ -111,6 +116,8 @@ const state = {
   seed: 0,
   camera: (link.camera ?? 'orbit') as CameraMode,
   v2x: link.v2x,
+  rays: link.rays,
+  trails: link.trails,
   v2xSource: null as ReturnType<typeof v2xLinksOf>,
   accumulator: 0,
   /** Bumped by every (re)build; a stale async build discards its result. */
@@ -129,6 +136,8 @@ try {
   notices.show('error', 'WebGL is not available: the 3D view is off', `${err instanceof Error ? err.message : String(err)}\nRuns still execute and report their verdict.`);
 }
 
+const uavPanel = new UavPanel(scene);
+
 // ---------- controls ----------
 
 for (const s of SPEEDS) dom.speed.append(new Option(`${s}×`, String(s), false, s === state.speed));
@@ -136,7 +145,7 @@ for (const b of BACKEND_IDS) dom.backend.append(new Option(b, b, false, b === st
 
 function updateUrl(): void {
   if (!state.selected) return;
-  const q = formatDeepLink({ scenario: state.selected.id, seed: state.seed, backend: state.backend, speed: state.speed, camera: state.camera, v2x: state.v2x });
+  const q = formatDeepLink({ scenario: state.selected.id, seed: state.seed, backend: state.backend, speed: state.speed, camera: state.camera, v2x: state.v2x, rays: state.rays, trails: state.trails });
   if (window.location.search !== q) window.history.replaceState(null, '', q);
 }
 
@@ -188,6 +197,36 @@ function setV2x(on: boolean): void {
   updateUrl();
 }
 
+function setRays(on: boolean): void {
+  state.rays = on;
+  dom.rays.setAttribute('aria-pressed', String(on));
+  if (scene) scene.showRays = on;
+  dom.raysLegend.hidden = !on;
+  renderRaysLegend();
+  updateUrl();
+}
+
+function setTrails(on: boolean): void {
+  state.trails = on;
+  dom.trails.setAttribute('aria-pressed', String(on));
+  if (scene) scene.showTrails = on;
+  updateUrl();
+}
+
+/** The rays legend counts what the last scans returned (data-points carries the number for tests). */
+function renderRaysLegend(): void {
+  if (!state.rays || !scene) return;
+  const c = scene.rayCounts;
+  dom.raysLegend.dataset.points = String(c.points);
+  dom.raysLegend.dataset.rays = String(c.rays);
+  setText(
+    dom.raysLegendText,
+    state.run && c.watched === 0
+      ? 'Perception rays: no lidar or range ring in this run'
+      : `Last scans as the agents received them: ${c.points.toLocaleString('en')} returns from ${c.sensors} of ${c.watched} sensor${c.watched === 1 ? '' : 's'} (near red, far cyan)`,
+  );
+}
+
 /** The legend says what the lines are, and that nothing is connected yet when the run exposes no deliveries. */
 function renderV2xLegend(): void {
   if (!state.v2x || !scene) return;
@@ -221,6 +260,7 @@ function teardown(): void {
   state.v2xSource?.dispose();
   state.v2xSource = null;
   drivingPanel.clear();
+  uavPanel.clear();
   criteriaView.clear();
   eventLog.clear();
   setText(dom.verdict, '');
@@ -288,6 +328,8 @@ async function prepare(autoplay: boolean): Promise<void> {
   renderFollowList();
   setCamera(state.camera);
   drivingPanel.attach(run);
+  uavPanel.attach(run);
+  renderRaysLegend();
   criteriaView.reset(criteriaRows(run));
   renderTime(run.time, run.scenario.duration);
   setStatus('ready');
@@ -318,7 +360,9 @@ function renderPanels(): void {
   setText(dom.factSteps, String(run.world.stepCount));
   criteriaView.update(criteriaRows(run));
   drivingPanel.update();
+  uavPanel.update();
   renderV2xLegend();
+  renderRaysLegend();
   if (link.stats) setText(dom.hudStats, `sim ${state.stepMs.toFixed(1)} ms · render ${state.renderMs.toFixed(1)} ms`);
   eventLog.flush();
 }
@@ -468,6 +512,8 @@ dom.follow.addEventListener('change', () => {
   // Following someone means watching them: leave the free camera for the chase.
   if (state.camera === 'orbit') setCamera('chase');
 });
+dom.rays.addEventListener('click', () => setRays(!state.rays));
+dom.trails.addEventListener('click', () => setTrails(!state.trails));
 dom.v2x.addEventListener('click', () => {
   setV2x(!state.v2x);
   renderV2xLegend();
@@ -482,6 +528,8 @@ window.addEventListener('keydown', (e) => {
   } else if (e.key === 's' || e.key === 'S' || e.key === 'ArrowRight') stepOnce();
   else if (e.key === 'r' || e.key === 'R') void prepare(false);
   else if (e.key === 'c' || e.key === 'C') setCamera(CAMERA_MODES[(CAMERA_MODES.indexOf(state.camera) + 1) % CAMERA_MODES.length]!);
+  else if (e.key === 'l' || e.key === 'L') setRays(!state.rays);
+  else if (e.key === 't' || e.key === 'T') setTrails(!state.trails);
   else if (e.key === 'v' || e.key === 'V') {
     setV2x(!state.v2x);
     renderV2xLegend();
@@ -505,6 +553,8 @@ setText(dom.hudScenario, link.scenario ?? '—');
 setStatus('idle');
 setCamera(state.camera);
 setV2x(state.v2x);
+setRays(state.rays);
+setTrails(state.trails);
 dom.hudStats.hidden = !link.stats;
 requestAnimationFrame(frame);
 

@@ -1,5 +1,5 @@
 /**
- * Deep links: `?scenario=<name>&seed=<n>&backend=<id>&speed=<x>&autoplay=1&camera=chase&v2x=1`.
+ * Deep links: `?scenario=<name>&seed=<n>&backend=<id>&speed=<x>&autoplay=1&camera=chase&v2x=1&rays=1&trails=0`.
  * Parsing is pure so it can be tested without a browser; a bad value is
  * reported (shown in the app) and ignored, never silently reinterpreted.
  */
@@ -27,13 +27,17 @@ export interface DeepLink {
   v2x: boolean;
   /** Show frame timings (sim step and render, ms) in the HUD. */
   stats: boolean;
+  /** Draw the range sensors' last scans (perception rays); off by default. */
+  rays: boolean;
+  /** Draw trajectory trails; on by default, `trails=0` hides them. */
+  trails: boolean;
   /** Human-readable problems with the link. */
   warnings: string[];
 }
 
 export function parseDeepLink(search: string): DeepLink {
   const q = new URLSearchParams(search);
-  const link: DeepLink = { scenario: null, seed: null, backend: null, speed: null, autoplay: false, camera: null, v2x: false, stats: false, warnings: [] };
+  const link: DeepLink = { scenario: null, seed: null, backend: null, speed: null, autoplay: false, camera: null, v2x: false, stats: false, rays: false, trails: true, warnings: [] };
 
   const scenario = q.get('scenario');
   if (scenario) link.scenario = scenario;
@@ -72,13 +76,27 @@ export function parseDeepLink(search: string): DeepLink {
   link.v2x = v2x === '1' || v2x === 'true';
   const stats = q.get('stats');
   link.stats = stats === '1' || stats === 'true';
+  link.rays = flag(q, 'rays', false, link.warnings);
+  link.trails = flag(q, 'trails', true, link.warnings);
   return link;
 }
 
+/** An on/off parameter: 1/true or 0/false; absent gives `fallback`, anything else warns and gives it too. */
+function flag(q: URLSearchParams, name: string, fallback: boolean, warnings: string[]): boolean {
+  const v = q.get(name);
+  if (v === null) return fallback;
+  if (v === '1' || v === 'true') return true;
+  if (v === '0' || v === 'false') return false;
+  warnings.push(`${name}=${v}: expected 1 or 0; using ${fallback ? 1 : 0}`);
+  return fallback;
+}
+
 /** The query string for the current selection (autoplay is never written back). */
-export function formatDeepLink(p: { scenario: string; seed: number; backend: BackendId; speed: number; camera: CameraMode; v2x?: boolean }): string {
+export function formatDeepLink(p: { scenario: string; seed: number; backend: BackendId; speed: number; camera: CameraMode; v2x?: boolean; rays?: boolean; trails?: boolean }): string {
   const q = new URLSearchParams({ scenario: p.scenario, seed: String(p.seed), backend: p.backend, speed: String(p.speed) });
   if (p.camera !== 'orbit') q.set('camera', p.camera);
   if (p.v2x) q.set('v2x', '1');
+  if (p.rays) q.set('rays', '1');
+  if (p.trails === false) q.set('trails', '0');
   return `?${q.toString()}`;
 }

@@ -13,8 +13,11 @@ import type { TickSnapshot } from '../sim/snapshot.ts';
 import type { World } from '../sim/world.ts';
 import { buildPedestrian, CarLamps, isCar, isPedestrian, isUav, RotorSpin } from './actor-look.ts';
 import type { CameraMode } from './params.ts';
+import { PerceptionView } from './perception-view.ts';
 import { CriticalSpring } from './spring.ts';
+import { TrailRing } from './trail-ring.ts';
 import { V2X_ANTENNA_Z_M, V2xOverlay, type V2xLinks } from './v2x-overlay.ts';
+import { arrowLengthM } from './wind-readout.ts';
 import { newRoadPose } from '../vehicles/road/geometry.ts';
 import type { RoadMark } from '../vehicles/road/lane.ts';
 import type { Road } from '../vehicles/road/road.ts';
@@ -24,6 +27,19 @@ const BACKGROUND = '#0e131a';
 const DEFAULT_COLOR = '#8a8f98';
 const GOAL_COLOR = '#3ecf8e';
 const TRAIL_POINTS = 4096;
+/** Beyond this many pending points a trail re-uploads whole (see Trail.add). */
+const TRAIL_PENDING_MAX = 32;
+
+/** Least distance between a drone's trail points, m (display convention: 4096 points hold 410 m of flight). */
+const UAV_TRAIL_SPACING_M = 0.1;
+/** Chase camera for a drone: distance behind and height above, m (a 0.5 m Iris fills a fair part of the view). */
+const UAV_CHASE_BACK_M = 4.5;
+const UAV_CHASE_UP_M = 1.6;
+/** A drone faster than this over the ground is chased along its course (it may fly sideways to its yaw), m/s. */
+const UAV_COURSE_MIN_MPS = 0.8;
+/** The wind arrow floats this far above the selected drone, m. */
+const WIND_ARROW_UP_M = 0.9;
+const WIND_ARROW_COLOR = '#9fe3ff';
 
 /** Chase camera: natural frequency of the heading spring, rad/s (settles in ~1.5 s: follows a lane change without swinging). */
 const CHASE_HEADING_OMEGA = 3;
@@ -58,6 +74,10 @@ interface ActorView {
   lamps: CarLamps | null;
   /** Spinning rotor blades (UAVs only). */
   rotors: RotorSpin | null;
+  /** A drone (kind 'uav'): chased along its course, with a wind arrow when selected. */
+  uav: boolean;
+  /** The wind the drone feels, world ENU m/s (its `windMps`), or null if it exposes none. */
+  wind: Readonly<[number, number, number]> | null;
   /** Length along body x, m (sizes the chase and top cameras). */
   lengthM: number;
   /** Last label position written, px (skip the style write when unchanged). */
@@ -65,37 +85,47 @@ interface ActorView {
   labelY: number;
 }
 
-/** A polyline of where an agent-driven actor has been, on the ground. */
+/**
+ * A line of where an actor has been: its newest TRAIL_POINTS positions in a
+ * fixed-size ring (./trail-ring.ts), drawn in order from one contiguous
+ * window of the buffer. Ground actors' trails lie on the ground; a UAV's
+ * follows it in 3D.
+ */
 class Trail {
   readonly line: THREE.Line;
-  private readonly positions = new Float32Array(TRAIL_POINTS * 3);
-  private count = 0;
-  private lastX = NaN;
-  private lastY = NaN;
+  private readonly ring: TrailRing;
+  private readonly attr: THREE.BufferAttribute;
+  /** Points written since the attribute was last uploaded. */
+  private pending = 0;
 
-  /** @param spacingM least distance between recorded points (the buffer holds TRAIL_POINTS of them) */
-  constructor(color: string, private readonly spacingM: number) {
+  /** @param spacingM least distance between recorded points; `in3d`: keep the actor's height (UAVs) */
+  constructor(color: string, spacingM: number, private readonly in3d: boolean) {
+    this.ring = new TrailRing(TRAIL_POINTS, spacingM);
     const geometry = new THREE.BufferGeometry();
-    geometry.setAttribute('position', new THREE.BufferAttribute(this.positions, 3).setUsage(THREE.DynamicDrawUsage));
+    this.attr = new THREE.BufferAttribute(this.ring.positions, 3).setUsage(THREE.DynamicDrawUsage);
+    this.attr.onUpload(() => (this.pending = 0));
+    geometry.setAttribute('position', this.attr);
     geometry.setDrawRange(0, 0);
     this.line = new THREE.Line(geometry, new THREE.LineBasicMaterial({ color, transparent: true, opacity: 0.85 }));
     this.line.frustumCulled = false;
   }
 
-  add(x: number, y: number): void {
-    if (this.count > 0 && Math.hypot(x - this.lastX, y - this.lastY) < this.spacingM) return;
-    if (this.count >= TRAIL_POINTS) return;
-    const i = this.count * 3;
-    this.positions[i] = x;
-    this.positions[i + 1] = y;
-    this.positions[i + 2] = 0.02;
-    this.count++;
-    this.lastX = x;
-    this.lastY = y;
-    const attr = this.line.geometry.getAttribute('position') as THREE.BufferAttribute;
-    attr.needsUpdate = true;
+  add(x: number, y: number, z: number): void {
+    const slot = this.ring.add(x, y, this.in3d ? z : 0.02);
+    if (slot < 0) return;
+    // Upload only the copies written since the last upload (the renderer merges
+    // adjacent ranges); past TRAIL_PENDING_MAX of them (a hidden trail keeps
+    // recording) one whole upload is cheaper than the list.
+    if (this.pending < TRAIL_PENDING_MAX) {
+      this.attr.addUpdateRange(3 * slot, 3);
+      this.attr.addUpdateRange(3 * (slot + TRAIL_POINTS), 3);
+    } else if (this.pending === TRAIL_PENDING_MAX) {
+      this.attr.clearUpdateRanges();
+    }
+    this.pending++;
+    this.attr.needsUpdate = true;
     // No bounding sphere to refresh: the line is never frustum-culled.
-    this.line.geometry.setDrawRange(0, this.count);
+    this.line.geometry.setDrawRange(this.ring.start, this.ring.count);
   }
 }
 
@@ -295,6 +325,12 @@ class RoadView {
   }
 }
 
+/** The wind an actor reports feeling (a Multirotor's `windMps`), or null. */
+function windSource(actor: Actor): Readonly<[number, number, number]> | null {
+  const w = (actor as unknown as { windMps?: unknown }).windMps;
+  return Array.isArray(w) && w.length === 3 ? (w as [number, number, number]) : null;
+}
+
 function geometryOf(part: ActorPart): THREE.BufferGeometry {
   const s = part.shape;
   switch (s.type) {
@@ -357,9 +393,14 @@ export class SceneView {
   /** Simulated time since the chase camera last moved, s, and the sim time of the last snapshot. */
   private chaseDt = 0;
   private lastSimTime = NaN;
+  /** The latest snapshot posed (the world's live object: read in the same frame only). */
+  private lastSnap: TickSnapshot | null = null;
   private zoom = 1;
   private fog: THREE.Fog | null = null;
   private readonly v2x = new V2xOverlay();
+  private readonly perception = new PerceptionView();
+  private trailsOn = true;
+  private readonly windArrow = new THREE.ArrowHelper(new THREE.Vector3(1, 0, 0), new THREE.Vector3(), 1, WIND_ARROW_COLOR, 0.3, 0.18);
   private v2xLinks: () => V2xLinks = () => [];
   private readonly tmpV = new THREE.Vector3();
   private readonly tmpA = new THREE.Vector3();
@@ -428,6 +469,10 @@ export class SceneView {
     this.scene.add(this.content);
     // The overlay outlives worlds (content is cleared on each), so it sits on the scene itself.
     this.scene.add(this.v2x.lines);
+    this.scene.add(this.perception.group);
+    this.windArrow.visible = false;
+    this.windArrow.name = 'wind-arrow';
+    this.scene.add(this.windArrow);
     this.canvas.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
 
     new ResizeObserver(() => this.resize()).observe(container);
@@ -454,13 +499,18 @@ export class SceneView {
       const lamps = isCar(d) ? CarLamps.build(actor, group) : null;
       const rotors = isUav(d) ? RotorSpin.build(actor, group) : null;
       const view: ActorView = {
-        id: d.id, group, isStatic: d.isStatic, index, trail: null, label: null, labelZ: 0, lamps, rotors,
+        id: d.id, group, isStatic: d.isStatic, index, trail: null, label: null, labelZ: 0, lamps, rotors, uav: isUav(d), wind: null,
         lengthM: size.isEmpty() ? 1 : size.max.x - size.min.x, labelX: NaN, labelY: NaN,
       };
-      if (driven.has(d.id)) {
-        // A tenth of the actor's length between points: 5 cm for a rover, ~45 cm (1.8 km of trail) for a car.
-        view.trail = new Trail(d.color ?? DEFAULT_COLOR, Math.max(0.05, view.lengthM / 10));
+      if (driven.has(d.id) || isUav(d)) {
+        // A tenth of the actor's length between points: 5 cm for a rover, ~45 cm (1.8 km of trail) for a car;
+        // 10 cm for a drone (410 m of trail in 3D).
+        view.trail = new Trail(d.color ?? DEFAULT_COLOR, isUav(d) ? UAV_TRAIL_SPACING_M : Math.max(0.05, view.lengthM / 10), isUav(d));
+        view.trail.line.visible = this.trailsOn;
         this.content.add(view.trail.line);
+      }
+      if (isUav(d)) view.wind = windSource(actor);
+      if (driven.has(d.id)) {
         view.label = document.createElement('div');
         view.label.className = 'scene-label';
         view.label.textContent = d.id;
@@ -476,6 +526,8 @@ export class SceneView {
     for (const c of scenario.criteria) {
       if (c.type === 'reach-goal') this.content.add(this.goalMarker(c.region.center, c.region.radiusM));
     }
+    this.perception.attach(world, indexOf);
+    this.lastSnap = snap;
     this.defaultFollowId = world.agentDriven()[0] ?? this.views.find((v) => !v.isStatic)?.id ?? null;
     this.followView = this.defaultFollowId === null ? null : (this.viewById.get(this.defaultFollowId) ?? null);
     this.frame(world);
@@ -497,6 +549,7 @@ export class SceneView {
       v.lamps?.dispose();
       v.rotors?.dispose();
     }
+    this.perception.clear();
     this.content.clear();
     this.labels.replaceChildren();
     this.views = [];
@@ -505,6 +558,7 @@ export class SceneView {
     this.followView = null;
     this.defaultFollowId = null;
     this.lastSimTime = NaN;
+    this.lastSnap = null;
     this.chaseDt = 0;
     this.v2x.update([], this.positionOf, this.tmpA, this.tmpB);
     this.dirty = true;
@@ -521,6 +575,7 @@ export class SceneView {
       v.rotors?.update(snap.time);
     }
     this.roadView?.update(snap.time);
+    this.lastSnap = snap;
     if (snap.time > this.lastSimTime) this.chaseDt += snap.time - this.lastSimTime;
     this.lastSimTime = snap.time;
     this.dirty = true;
@@ -572,6 +627,81 @@ export class SceneView {
     return { drawn: this.v2x.drawn, skipped: this.v2x.skipped };
   }
 
+  /** Perception rays: each range sensor's last scan (what the agent received). */
+  set showRays(on: boolean) {
+    this.perception.visible = on;
+    this.dirty = true;
+  }
+
+  /** Points and rays drawn for the last scans, and the range sensors in the run. */
+  get rayCounts(): { points: number; rays: number; sensors: number; watched: number } {
+    return { ...this.perception.drawn, watched: this.perception.sensorCount };
+  }
+
+  set showTrails(on: boolean) {
+    this.trailsOn = on;
+    for (const v of this.views) if (v.trail) v.trail.line.visible = on;
+    this.dirty = true;
+  }
+
+  /**
+   * The drone whose wind is shown: the followed actor if it is a drone, else
+   * the first drone (agent-driven first); '' without drones.
+   */
+  get windDroneId(): string {
+    return this.windView()?.id ?? '';
+  }
+
+  /** The wind at the selected drone (the live array the drone reads; copy to keep), or null. */
+  get windAtDrone(): Readonly<[number, number, number]> | null {
+    return this.windView()?.wind ?? null;
+  }
+
+  /**
+   * The ground direction that is up on the screen, ENU rad from east: the
+   * camera's up axis projected on the ground (its forward for an oblique view,
+   * north for the top view).
+   */
+  screenUpRad(): number {
+    const e = this.camera.matrixWorld.elements;
+    // Column 1: camera +y in world; column 2: camera +z (backwards).
+    let x = e[4]!, y = e[5]!;
+    if (x * x + y * y < 1e-8) {
+      x = -e[8]!;
+      y = -e[9]!;
+    }
+    return Math.atan2(y, x);
+  }
+
+  private windView(): ActorView | null {
+    const f = this.followView;
+    if (f?.uav) return f;
+    const first = this.defaultFollowId === null ? undefined : this.viewById.get(this.defaultFollowId);
+    if (first?.uav) return first;
+    return this.views.find((v) => v.uav) ?? null;
+  }
+
+  /** Point the wind arrow over the selected drone where its air moves, sized by the speed. */
+  private placeWindArrow(): void {
+    const v = this.windView();
+    const w = v?.wind;
+    const speed = w ? Math.hypot(w[0], w[1], w[2]) : 0;
+    const on = !!v && !!w && v.group.visible && speed > 0;
+    if (this.windArrow.visible !== on) {
+      this.windArrow.visible = on;
+      this.dirty = true;
+    }
+    if (!on) return;
+    const len = arrowLengthM(speed);
+    const p = v.group.position;
+    // The arrow's middle sits over the drone, so it reads as the air streaming past it.
+    this.tmpFwd.set(w[0] / speed, w[1] / speed, w[2] / speed);
+    this.windArrow.position.set(p.x - (this.tmpFwd.x * len) / 2, p.y - (this.tmpFwd.y * len) / 2, p.z + WIND_ARROW_UP_M - (this.tmpFwd.z * len) / 2);
+    this.windArrow.setDirection(this.tmpFwd);
+    this.windArrow.setLength(len, Math.min(0.35, 0.3 * len), Math.min(0.2, 0.18 * len));
+    this.dirty = true;
+  }
+
   setCameraMode(mode: CameraMode): void {
     if (mode === this.mode) return;
     const from = this.mode;
@@ -607,6 +737,8 @@ export class SceneView {
       this.v2x.update(this.v2xLinks(), this.positionOf, this.tmpA, this.tmpB);
       this.dirty = true;
     }
+    if (this.perception.update()) this.dirty = true;
+    this.placeWindArrow();
     if (!this.dirty) return;
     this.dirty = false;
     this.renderer.render(this.scene, this.camera);
@@ -718,7 +850,7 @@ export class SceneView {
     v.group.visible = s.present;
     v.group.position.set(s.position[0], s.position[1], s.position[2]);
     v.group.quaternion.set(s.rotation[0], s.rotation[1], s.rotation[2], s.rotation[3]);
-    if (v.trail && s.present) v.trail.add(s.position[0], s.position[1]);
+    if (v.trail && s.present) v.trail.add(s.position[0], s.position[1], s.position[2]);
   }
 
   /**
@@ -818,8 +950,8 @@ export class SceneView {
     this.chaseDt = 0;
     this.followSnap = false;
     const c = Math.cos(yaw), s = Math.sin(yaw);
-    const back = Math.max(CHASE_BACK_MIN_M, CHASE_BACK_LENGTHS * v.lengthM) * this.zoom;
-    const up = Math.max(CHASE_UP_MIN_M, CHASE_UP_LENGTHS * v.lengthM) * this.zoom;
+    const back = (v.uav ? UAV_CHASE_BACK_M : Math.max(CHASE_BACK_MIN_M, CHASE_BACK_LENGTHS * v.lengthM)) * this.zoom;
+    const up = (v.uav ? UAV_CHASE_UP_M : Math.max(CHASE_UP_MIN_M, CHASE_UP_LENGTHS * v.lengthM)) * this.zoom;
     this.camera.position.set(p.x - back * c, p.y - back * s, p.z + up);
     // Aim well ahead of the actor, so the traffic it is about to meet is in view, not just its roof.
     const ahead = CHASE_AHEAD_LENGTHS * v.lengthM + 2;
@@ -838,8 +970,16 @@ export class SceneView {
     this.dirty = true;
   }
 
-  /** Heading of an actor in the ground plane from its rotation (body x forward), rad. */
+  /**
+   * Heading of an actor in the ground plane from its rotation (body x
+   * forward), rad. A drone moving over the ground is chased along its course
+   * instead: a multirotor may fly sideways to where its nose points.
+   */
   private headingOf(v: ActorView): number {
+    if (v.uav && this.lastSnap) {
+      const st = this.lastSnap.actors[v.index];
+      if (st && Math.hypot(st.linearVelocity[0], st.linearVelocity[1]) > UAV_COURSE_MIN_MPS) return Math.atan2(st.linearVelocity[1], st.linearVelocity[0]);
+    }
     const fwd = this.tmpFwd.set(1, 0, 0).applyQuaternion(this.tmpQ.copy(v.group.quaternion));
     return fwd.x * fwd.x + fwd.y * fwd.y < 1e-6 ? 0 : Math.atan2(fwd.y, fwd.x);
   }
