@@ -22,3 +22,25 @@ describe('deep links: camera and V2X', () => {
     expect(formatDeepLink({ scenario: 's', seed: 0, backend: 'rapier', speed: 1, camera: 'orbit' })).not.toMatch(/camera|v2x/);
   });
 });
+
+describe('deep links: perception rays and trails', () => {
+  it('reads rays=1 (off by default) and trails=0 (on by default)', () => {
+    expect(parseDeepLink('').rays).toBe(false);
+    expect(parseDeepLink('').trails).toBe(true);
+    expect(parseDeepLink('?rays=1&trails=0')).toMatchObject({ rays: true, trails: false, warnings: [] });
+    expect(parseDeepLink('?rays=true&trails=true')).toMatchObject({ rays: true, trails: true });
+  });
+
+  it('ignores a value that is not 1 or 0 with a warning, keeping the default', () => {
+    const l = parseDeepLink('?rays=yes&trails=maybe');
+    expect(l.rays).toBe(false);
+    expect(l.trails).toBe(true);
+    expect(l.warnings).toEqual(['rays=yes: expected 1 or 0; using 0', 'trails=maybe: expected 1 or 0; using 1']);
+  });
+
+  it('writes rays=1 when on and trails=0 when off, nothing for the defaults', () => {
+    const base = { scenario: 'uav-pillar-band', seed: 3, backend: 'rapier' as const, speed: 2, camera: 'chase' as const };
+    expect(formatDeepLink({ ...base, rays: true, trails: false })).toBe('?scenario=uav-pillar-band&seed=3&backend=rapier&speed=2&camera=chase&rays=1&trails=0');
+    expect(formatDeepLink({ ...base, rays: false, trails: true })).not.toMatch(/rays|trails/);
+  });
+});
