@@ -32,11 +32,22 @@ const TRAIL_PENDING_MAX = 32;
 
 /** Least distance between a drone's trail points, m (display convention: 4096 points hold 410 m of flight). */
 const UAV_TRAIL_SPACING_M = 0.1;
-/** Chase camera for a drone: distance behind and height above, m (a 0.5 m Iris fills a fair part of the view). */
-const UAV_CHASE_BACK_M = 4.5;
-const UAV_CHASE_UP_M = 1.6;
-/** A drone faster than this over the ground is chased along its course (it may fly sideways to its yaw), m/s. */
-const UAV_COURSE_MIN_MPS = 0.8;
+const UAV_TRAIL_COLOR = '#f5b942';
+/**
+ * Chase camera for a drone: distance behind and height above, m, and how far
+ * ahead of it the camera aims (display convention: a 0.5 m Iris stays
+ * readable while the obstacles it is about to meet are in view).
+ */
+const UAV_CHASE_BACK_M = 7;
+const UAV_CHASE_UP_M = 3;
+const UAV_CHASE_AHEAD_M = 6;
+/**
+ * A drone faster than this over the ground is chased along its course (it
+ * may fly sideways to its yaw); slower, the camera keeps the last course, so
+ * a drone hovering or edging round an obstacle does not swing the view, m/s
+ * (display convention).
+ */
+const UAV_COURSE_MIN_MPS = 1.5;
 /** The wind arrow floats this far above the selected drone, m. */
 const WIND_ARROW_UP_M = 0.9;
 const WIND_ARROW_COLOR = '#9fe3ff';
@@ -78,6 +89,8 @@ interface ActorView {
   uav: boolean;
   /** The wind the drone feels, world ENU m/s (its `windMps`), or null if it exposes none. */
   wind: Readonly<[number, number, number]> | null;
+  /** A drone's last course over the ground while it moved fast enough, rad (NaN: none yet). */
+  courseRad: number;
   /** Length along body x, m (sizes the chase and top cameras). */
   lengthM: number;
   /** Last label position written, px (skip the style write when unchanged). */
@@ -325,6 +338,18 @@ class RoadView {
   }
 }
 
+/**
+ * A drone's trail colour: its own colour when that is a colour, else amber (an
+ * airframe's grey, such as the Iris's, vanishes against the ground and the sky).
+ */
+function uavTrailColor(color: string | undefined): string {
+  if (color) {
+    const hsl = new THREE.Color(color).getHSL({ h: 0, s: 0, l: 0 });
+    if (hsl.s > 0.3 && hsl.l > 0.3) return color;
+  }
+  return UAV_TRAIL_COLOR;
+}
+
 /** The wind an actor reports feeling (a Multirotor's `windMps`), or null. */
 function windSource(actor: Actor): Readonly<[number, number, number]> | null {
   const w = (actor as unknown as { windMps?: unknown }).windMps;
@@ -499,13 +524,15 @@ export class SceneView {
       const lamps = isCar(d) ? CarLamps.build(actor, group) : null;
       const rotors = isUav(d) ? RotorSpin.build(actor, group) : null;
       const view: ActorView = {
-        id: d.id, group, isStatic: d.isStatic, index, trail: null, label: null, labelZ: 0, lamps, rotors, uav: isUav(d), wind: null,
+        id: d.id, group, isStatic: d.isStatic, index, trail: null, label: null, labelZ: 0, lamps, rotors, uav: isUav(d), wind: null, courseRad: NaN,
         lengthM: size.isEmpty() ? 1 : size.max.x - size.min.x, labelX: NaN, labelY: NaN,
       };
       if (driven.has(d.id) || isUav(d)) {
         // A tenth of the actor's length between points: 5 cm for a rover, ~45 cm (1.8 km of trail) for a car;
         // 10 cm for a drone (410 m of trail in 3D).
-        view.trail = new Trail(d.color ?? DEFAULT_COLOR, isUav(d) ? UAV_TRAIL_SPACING_M : Math.max(0.05, view.lengthM / 10), isUav(d));
+        view.trail = isUav(d)
+          ? new Trail(uavTrailColor(d.color), UAV_TRAIL_SPACING_M, true)
+          : new Trail(d.color ?? DEFAULT_COLOR, Math.max(0.05, view.lengthM / 10), false);
         view.trail.line.visible = this.trailsOn;
         this.content.add(view.trail.line);
       }
@@ -954,7 +981,7 @@ export class SceneView {
     const up = (v.uav ? UAV_CHASE_UP_M : Math.max(CHASE_UP_MIN_M, CHASE_UP_LENGTHS * v.lengthM)) * this.zoom;
     this.camera.position.set(p.x - back * c, p.y - back * s, p.z + up);
     // Aim well ahead of the actor, so the traffic it is about to meet is in view, not just its roof.
-    const ahead = CHASE_AHEAD_LENGTHS * v.lengthM + 2;
+    const ahead = v.uav ? UAV_CHASE_AHEAD_M : CHASE_AHEAD_LENGTHS * v.lengthM + 2;
     this.camera.lookAt(p.x + ahead * c, p.y + ahead * s, p.z);
     this.dirty = true;
   }
@@ -976,9 +1003,10 @@ export class SceneView {
    * instead: a multirotor may fly sideways to where its nose points.
    */
   private headingOf(v: ActorView): number {
-    if (v.uav && this.lastSnap) {
-      const st = this.lastSnap.actors[v.index];
-      if (st && Math.hypot(st.linearVelocity[0], st.linearVelocity[1]) > UAV_COURSE_MIN_MPS) return Math.atan2(st.linearVelocity[1], st.linearVelocity[0]);
+    if (v.uav) {
+      const st = this.lastSnap?.actors[v.index];
+      if (st && Math.hypot(st.linearVelocity[0], st.linearVelocity[1]) > UAV_COURSE_MIN_MPS) v.courseRad = Math.atan2(st.linearVelocity[1], st.linearVelocity[0]);
+      if (!Number.isNaN(v.courseRad)) return v.courseRad;
     }
     const fwd = this.tmpFwd.set(1, 0, 0).applyQuaternion(this.tmpQ.copy(v.group.quaternion));
     return fwd.x * fwd.x + fwd.y * fwd.y < 1e-6 ? 0 : Math.atan2(fwd.y, fwd.x);

@@ -221,6 +221,64 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
     await page.close();
   }, 240_000);
 
+  it('flies uav-pillar-band in the chase camera with perception rays and trails on, to a PASS', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
+    });
+    // 2x to the pillars, paused there for the checks and the picture, then 8x to the verdict.
+    await page.goto(`${baseUrl}?scenario=uav-pillar-band&speed=2&camera=chase&rays=1&autoplay=1`);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]')?.textContent) > 6, null, { timeout: 90_000, polling: 100 });
+    await page.locator('[data-testid=pause]').click();
+
+    // The toggles reflect the link; the drone panel and the wind chip are up for a UAV run.
+    expect(await page.locator('[data-testid=rays]').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator('[data-testid=trails]').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator('[data-camera=chase]').getAttribute('aria-checked')).toBe('true');
+    expect(await page.locator('#camera-hint').textContent()).toContain('Chasing drone');
+    expect(await page.locator('[data-testid=uav-panel]').isVisible()).toBe(true);
+    expect(await page.locator('[data-testid=uav-id]').textContent()).toBe('drone');
+    // In its flight band (4 m), cruising (3 m/s), its mission under way.
+    const height = Number(await page.locator('[data-testid=uav-height]').textContent());
+    expect(height).toBeGreaterThan(2.5);
+    expect(height).toBeLessThan(6);
+    expect(Number(await page.locator('[data-testid=uav-speed]').textContent())).toBeGreaterThan(0.5);
+    expect(await page.locator('[data-testid=uav-phase]').textContent()).toMatch(/\w+ · waypoint \d/);
+    expect(await page.locator('[data-testid=hud-wind]').isVisible()).toBe(true);
+    expect(await page.locator('[data-testid=hud-wind-text]').textContent()).toMatch(/^wind /);
+
+    // The lidar's last scan is drawn: a real number of returns (pillars and ground), and some rays.
+    const legend = page.locator('[data-testid=rays-legend]');
+    expect(await legend.isVisible()).toBe(true);
+    await expect.poll(async () => Number(await legend.getAttribute('data-points')), { timeout: 10_000 }).toBeGreaterThan(100);
+    expect(Number(await legend.getAttribute('data-rays'))).toBeGreaterThan(10);
+    expect(await page.locator('[data-testid=rays-legend-text]').textContent()).toMatch(/from 1 of 1 sensor/);
+
+    // A still picture among the pillars for the README.
+    await page.waitForTimeout(400);
+    mkdirSync(join(ROOT, 'docs'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, 'docs', 'screenshot-uav.png') });
+
+    // Rays off hides the legend; trails toggle and are written to the link.
+    await page.locator('[data-testid=rays]').click();
+    expect(await legend.isVisible()).toBe(false);
+    await page.locator('[data-testid=trails]').click();
+    expect(new URL(page.url()).searchParams.get('trails')).toBe('0');
+    expect(new URL(page.url()).searchParams.get('rays')).toBeNull();
+    await page.locator('[data-testid=trails]').click();
+    await page.locator('[data-testid=rays]').click();
+
+    await page.locator('[data-testid=speed]').selectOption('8');
+    await page.locator('[data-testid=play]').click();
+    await page.waitForFunction(() => (document.querySelector('[data-testid=verdict]')?.textContent ?? '') !== '', null, { timeout: 120_000, polling: 250 });
+    expect(await page.locator('[data-testid=verdict]').textContent()).toBe('pass');
+    expect(await page.locator('[data-testid=notice-error]').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 240_000);
+
   it('plays the dense highway (33 cars) through the top and chase cameras with the V2X overlay on, without errors', async () => {
     const page = await browser!.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
     const problems: string[] = [];
