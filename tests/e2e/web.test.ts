@@ -256,10 +256,10 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
     expect(Number(await legend.getAttribute('data-rays'))).toBeGreaterThan(10);
     expect(await page.locator('[data-testid=rays-legend-text]').textContent()).toMatch(/from 1 of 1 sensor/);
 
-    // A still picture among the pillars for the README.
+    // A still picture among the pillars (docs/screenshot-uav.png is a copy of it; the test does not rewrite tracked files).
     await page.waitForTimeout(400);
-    mkdirSync(join(ROOT, 'docs'), { recursive: true });
-    await page.screenshot({ path: join(ROOT, 'docs', 'screenshot-uav.png') });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'web-uav-rays.png') });
 
     // Rays off hides the legend; trails toggle and are written to the link.
     await page.locator('[data-testid=rays]').click();
