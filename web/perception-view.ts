@@ -1,7 +1,8 @@
 /**
  * Perception rays: what each range sensor (a UAV's 360-degree `lidar-3d`, a
- * rover's `range-ring`) returned at its last scan, drawn as points where its
- * beams came back, plus a subsampled set of rays from the sensor to them.
+ * rover's `range-ring`, a car's `radar`) returned at its last scan, drawn as
+ * points where its beams came back, plus a subsampled set of rays from the
+ * sensor to them (the radar: its one nearest return, and its ray).
  *
  * The data is the sensor's reading, exactly what the agent received
  * (`World.readingOf`, the same object the agent's observation holds): noisy
@@ -18,12 +19,15 @@ import * as THREE from 'three';
 import type { Sensor } from '../sim/sensor.ts';
 import type { TickSnapshot } from '../sim/snapshot.ts';
 import type { World } from '../sim/world.ts';
-import { beamDirections, hitPoints, isScan, rayStride, ScanPoseLatch } from './scan-points.ts';
+import { beamDirections, hitPoints, isRadarReturn, isScan, radarAsScan, rayStride, ScanPoseLatch, type ScanLike } from './scan-points.ts';
 
 /** Most rays drawn per sensor (a VLP-16 scan has 28,800 beams: all of them would be a solid disc). */
 export const MAX_RAYS_PER_SENSOR = 240;
-/** Point size on screen, px (display convention). */
+/** Point size on screen, px (display convention); a radar's single return is drawn larger. */
 const POINT_PX = 3;
+const RADAR_POINT_PX = 9;
+/** Sensor types drawn. */
+const DRAWN_TYPES = new Set(['lidar-3d', 'range-ring', 'radar']);
 /**
  * Points are coloured by measured range, near red to far cyan, over this
  * span, m (display convention: 0-20 m covers what a drone at 4 m height
@@ -42,6 +46,8 @@ interface SensorEntry {
   dirs: Float64Array | null;
   points: THREE.Points | null;
   rays: THREE.LineSegments | null;
+  /** A radar's reading re-read as a one-beam scan (its azimuth changes per reading); null for scanning sensors. */
+  radar: { angles: Float64Array; ranges: Float64Array } | null;
   /** A scan was latched and not yet drawn. */
   fresh: boolean;
   drawnPoints: number;
@@ -74,11 +80,12 @@ export class PerceptionView {
       const index = indexOf.get(actor.id);
       if (index === undefined || actor.descriptor.isStatic) continue;
       for (const sensor of world.sensorsOf(actor.id)) {
-        if (sensor.type !== 'lidar-3d' && sensor.type !== 'range-ring') continue;
+        if (!DRAWN_TYPES.has(sensor.type)) continue;
         const latch = new ScanPoseLatch();
         const s = snap.actors[index]!;
         latch.seed(snap.time, s.position, s.rotation);
-        this.entries.push({ actorId: actor.id, index, sensor, latch, dirs: null, points: null, rays: null, fresh: false, drawnPoints: 0, drawnRays: 0 });
+        this.entries.push({ actorId: actor.id, index, sensor, latch, dirs: null, points: null, rays: null, fresh: false, drawnPoints: 0, drawnRays: 0,
+          radar: sensor.type === 'radar' ? { angles: new Float64Array(1), ranges: new Float64Array(1) } : null });
       }
     }
     this.sub = world.tick$.subscribe((snap) => this.tick(snap));
@@ -118,8 +125,17 @@ export class PerceptionView {
     for (const e of this.entries) {
       if (!e.fresh) continue;
       e.fresh = false;
-      const scan = e.latch.value;
-      if (!isScan(scan)) continue;
+      const value = e.latch.value;
+      let scan: ScanLike;
+      if (e.radar) {
+        if (!isRadarReturn(value)) continue;
+        scan = radarAsScan(value, e.radar);
+        // One beam along the measured azimuth: its direction changes with every reading.
+        if (e.dirs) beamDirections(scan, e.sensor.mount.rotation, e.dirs);
+      } else {
+        if (!isScan(value)) continue;
+        scan = value;
+      }
       if (!e.dirs) this.build(e, scan.ranges.length, beamDirections(scan, e.sensor.mount.rotation));
       const pAttr = e.points!.geometry.getAttribute('position') as THREE.BufferAttribute;
       const cAttr = e.points!.geometry.getAttribute('color') as THREE.BufferAttribute;
@@ -174,14 +190,14 @@ export class PerceptionView {
     pg.setAttribute('position', new THREE.BufferAttribute(new Float32Array(3 * beams), 3).setUsage(THREE.DynamicDrawUsage));
     pg.setAttribute('color', new THREE.BufferAttribute(new Float32Array(3 * beams), 3).setUsage(THREE.DynamicDrawUsage));
     pg.setDrawRange(0, 0);
-    e.points = new THREE.Points(pg, new THREE.PointsMaterial({ size: POINT_PX, sizeAttenuation: false, vertexColors: true, transparent: true, opacity: 0.95, depthWrite: false }));
+    e.points = new THREE.Points(pg, new THREE.PointsMaterial({ size: e.radar ? RADAR_POINT_PX : POINT_PX, sizeAttenuation: false, vertexColors: true, transparent: true, opacity: 0.95, depthWrite: false }));
     e.points.name = `lidar-points:${e.actorId}/${e.sensor.name}`;
     e.points.frustumCulled = false;
     const rays = Math.min(beams, MAX_RAYS_PER_SENSOR);
     const rg = new THREE.BufferGeometry();
     rg.setAttribute('position', new THREE.BufferAttribute(new Float32Array(6 * rays), 3).setUsage(THREE.DynamicDrawUsage));
     rg.setDrawRange(0, 0);
-    e.rays = new THREE.LineSegments(rg, new THREE.LineBasicMaterial({ color: RAY_COLOR, transparent: true, opacity: 0.22, depthWrite: false }));
+    e.rays = new THREE.LineSegments(rg, new THREE.LineBasicMaterial({ color: RAY_COLOR, transparent: true, opacity: e.radar ? 0.7 : 0.22, depthWrite: false }));
     e.rays.name = `lidar-rays:${e.actorId}/${e.sensor.name}`;
     e.rays.frustumCulled = false;
     this.group.add(e.rays, e.points);

@@ -7,7 +7,9 @@
  *
  * Two scan shapes are understood, both from `sim/sensors/`:
  * - `lidar-3d` (`LidarScan`): `elevations` x `azimuths`, ranges layer-major;
- * - `range-ring` (`RangeScan`): `angles` in the sensor's x-y plane.
+ * - `range-ring` (`RangeScan`): `angles` in the sensor's x-y plane;
+ * and a car's `radar` (`RadarReturn`: its nearest return, range and azimuth)
+ * is read as a one-beam ring (`radarAsScan`).
  * A beam's direction is fixed in the sensor frame; the mount rotation takes
  * it to the body frame once (`beamDirections`), and each scan is placed with
  * the actor's ground-truth pose at the time the scan was taken (the sensor
@@ -38,9 +40,9 @@ export function isScan(v: unknown): v is ScanLike {
  * Unit beam directions in the actor's body frame (mount rotation applied),
  * flattened xyz, in the order of the scan's `ranges`. Computed once per sensor.
  */
-export function beamDirections(scan: ScanLike, mountRotation: Readonly<Quat>): Float64Array {
+export function beamDirections(scan: ScanLike, mountRotation: Readonly<Quat>, into?: Float64Array): Float64Array {
   const n = scan.ranges.length;
-  const out = new Float64Array(3 * n);
+  const out = into && into.length === 3 * n ? into : new Float64Array(3 * n);
   const d: Vec3 = [0, 0, 0];
   const put = (i: number) => {
     rotateVec(mountRotation, d, d);
@@ -70,6 +72,30 @@ export function beamDirections(scan: ScanLike, mountRotation: Readonly<Quat>): F
   } else {
     throw new TypeError('scan has neither elevations x azimuths (lidar-3d) nor angles (range-ring)');
   }
+  return out;
+}
+
+/** A radar reading as the view reads it: its nearest return. */
+export interface RadarLike {
+  detected: boolean;
+  rangeM: number;
+  azimuthRad: number;
+}
+
+export function isRadarReturn(v: unknown): v is RadarLike {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Partial<RadarLike>;
+  return typeof r.detected === 'boolean' && typeof r.rangeM === 'number' && typeof r.azimuthRad === 'number';
+}
+
+/**
+ * A radar return as a one-beam scan, written into `out` (reused per sensor):
+ * the beam along the measured azimuth, its range, or no return.
+ */
+export function radarAsScan(r: RadarLike, out: { angles: Float64Array; ranges: Float64Array }): { angles: Float64Array; ranges: Float64Array } {
+  const ok = r.detected && Number.isFinite(r.rangeM) && Number.isFinite(r.azimuthRad);
+  out.angles[0] = ok ? r.azimuthRad : 0;
+  out.ranges[0] = ok ? r.rangeM : Infinity;
   return out;
 }
 

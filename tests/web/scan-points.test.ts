@@ -10,7 +10,7 @@ import type { SenseContext } from '../../sim/sensor.ts';
 import { Lidar3D, VLP_16 } from '../../sim/sensors/lidar-3d.ts';
 import { RangeRing, RPLIDAR_A2M8 } from '../../sim/sensors/range-ring.ts';
 import type { ActorState } from '../../sim/snapshot.ts';
-import { beamDirections, hitPoints, isScan, rayStride, ScanPoseLatch } from '../../web/scan-points.ts';
+import { beamDirections, hitPoints, isRadarReturn, isScan, radarAsScan, rayStride, ScanPoseLatch } from '../../web/scan-points.ts';
 
 const MOUNT0: Pose = { position: [0, 0, 0], rotation: [0, 0, 0, 1] };
 
@@ -114,6 +114,30 @@ describe('hitPoints: a scan as world points', () => {
     expect(isScan({ objects: [] })).toBe(false);
     expect(isScan(null)).toBe(false);
     expect(() => beamDirections({ ranges: [1] }, MOUNT0.rotation)).toThrow(/neither/);
+  });
+});
+
+describe('a car radar\'s reading as a one-beam scan', () => {
+  it('draws its nearest return along the measured azimuth, from the mount, and nothing without a detection', () => {
+    const mount: Pose = { position: [3.7, 0, 0.5], rotation: [0, 0, 0, 1] };
+    const scratch = { angles: new Float64Array(1), ranges: new Float64Array(1) };
+    const ret = { detected: true, rangeM: 20, rangeRateMps: -3, azimuthRad: Math.PI / 6 };
+    expect(isRadarReturn(ret)).toBe(true);
+    expect(isRadarReturn({ ranges: [] })).toBe(false);
+    const scan = radarAsScan(ret, scratch);
+    expect(scan).toBe(scratch);
+    const dirs = beamDirections(scan, mount.rotation);
+    const points = new Float32Array(3);
+    const pose = { position: [100, 0, 0] as Vec3, rotation: quatFromYaw(Math.PI / 2) };
+    expect(hitPoints(scan.ranges, dirs, mount, pose, { points }).points).toBe(1);
+    // Heading north, the mount 3.7 m ahead; 30 deg left of north.
+    expect([...points]).toEqual([100 - 20 * Math.sin(Math.PI / 6), 3.7 + 20 * Math.cos(Math.PI / 6), 0.5].map((v) => expect.closeTo(v, 4)));
+    // The direction buffer is rewritten in place for the next azimuth.
+    const again = beamDirections(radarAsScan({ ...ret, azimuthRad: 0 }, scratch), mount.rotation, dirs);
+    expect(again).toBe(dirs);
+    expect([...dirs]).toEqual([1, 0, 0]);
+    radarAsScan({ detected: false, rangeM: NaN, azimuthRad: NaN }, scratch);
+    expect(hitPoints(scratch.ranges, dirs, mount, pose, { points }).points).toBe(0);
   });
 });
 
