@@ -223,7 +223,7 @@ function renderRaysLegend(): void {
     dom.raysLegendText,
     state.run && c.watched === 0
       ? 'Perception rays: no lidar or range ring in this run'
-      : `Last scans as the agents received them: ${c.points.toLocaleString('en')} returns from ${c.sensors} of ${c.watched} sensor${c.watched === 1 ? '' : 's'} (near red, far cyan)`,
+      : `Last scans as the agents received them: ${c.points.toLocaleString('en')} return${c.points === 1 ? '' : 's'} from ${c.sensors} of ${c.watched} sensor${c.watched === 1 ? '' : 's'} (near red, far cyan)`,
   );
 }
 
