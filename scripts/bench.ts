@@ -20,11 +20,22 @@
  *      factor against the >= 100x goal, the bare engine step for the same
  *      bodies on the same trajectory, and where the step goes; both in wall
  *      time and in CPU time (the machine may be shared).
+ *   7. One drone (issue #4, section 10): a PX4 SITL Iris flown by uav-pilot
+ *      (estimator + flight stack at 250 Hz, IMU, GNSS, barometer, the 360 deg
+ *      lidar-3d at 10 Hz) through scenarios/library/uav/pillar-band.yaml:
+ *      real-time factor against the >= 100x goal, the bare engine step for
+ *      the same body on the same trajectory, where the step goes, and the
+ *      lidar's own rays per second (noise and all) beside section 3's casters.
+ *   8. A 50-drone swarm (issue #4, section 10): real-time factor against the
+ *      >= 10x goal, the same figures as section 7. The scenario is one
+ *      constant (SWARM); until the swarm agent's swarm-50-crossing lands it is
+ *      tests/fixtures/uav/bench-50-crossing.yaml (50 straight-line drones on
+ *      crossing lanes that never meet).
  *
  * Figures are medians over trials; the compared measurements of a section are
  * interleaved inside each trial (alternating order) so they see the same noise.
  * Options: --trials N (default 5), --quick (3 trials, shorter memory soak),
- * --only 1,2,... (run some sections only, 1-6). Progress goes to stderr, results to stdout.
+ * --only 1,2,... (run some sections only, 1-8). Progress goes to stderr, results to stdout.
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
@@ -45,6 +56,7 @@ import { createBackend } from '../sim/physics/create.ts';
 import { RayCaster as FastCaster } from '../sim/perception/ray-caster.ts';
 import { newSceneHit, StaticScene } from '../sim/perception/static-scene.ts';
 import { Rng } from '../sim/rng.ts';
+import { VLP_16 } from '../sim/sensors/lidar-3d.ts';
 import type { Sensor } from '../sim/sensor.ts';
 import { World, type AttachOptions } from '../sim/world.ts';
 import type { MemoryReport } from './bench-memory.ts';
@@ -61,8 +73,18 @@ const EGO = 'ego';
 const DENSE = resolve(ROOT, 'tests/fixtures/cars/bench-dense-highway.yaml');
 /** Issue #3, section 10: the dense highway's headless real-time factor on one core. */
 const DENSE_RTF_GOAL = 100;
+/** Section 7: one drone with its 360-degree lidar among obstacles. */
+const ONE_DRONE = resolve(LIBRARY, 'uav/pillar-band.yaml');
+/** Issue #4, section 10: one drone, control >= 250 Hz and the 360-degree sensor at 10 Hz, >= 100x real time. */
+const ONE_DRONE_RTF_GOAL = 100;
+/** Section 8: the 50-drone swarm (swap for scenarios/library/uav/swarm-50-crossing.yaml once it lands). */
+const SWARM = resolve(ROOT, 'tests/fixtures/uav/bench-50-crossing.yaml');
+/** Issue #4, section 10: a 50-drone swarm >= 10x real time. */
+const SWARM_RTF_GOAL = 10;
+/** gym-pybullet-drones' published figures (Panerati et al., IROS 2021, Table II / README): context, not a goal. */
+const GYM_PYBULLET_DRONES = '15.5x for one drone at 240 Hz, 0.8x for 80 drones (Panerati et al. 2021, "Learning to Fly", gym-pybullet-drones)';
 
-const USAGE = 'usage: npm run bench -- [--trials N] [--quick] [--only 1,2,3,4,5,6]';
+const USAGE = 'usage: npm run bench -- [--trials N] [--quick] [--only 1,2,3,4,5,6,7,8]';
 let argv: { trials?: string; quick?: boolean; only?: string; help?: boolean };
 try {
   argv = parseArgs({
@@ -86,9 +108,9 @@ if (!(Number.isSafeInteger(TRIALS) && TRIALS >= 1)) {
   process.stderr.write(`bench: --trials expects a positive integer, got "${argv.trials}"\n`);
   process.exit(2);
 }
-const ONLY = new Set((argv.only ?? '1,2,3,4,5,6').split(',').map((s) => Number(s.trim())));
-if ([...ONLY].some((n) => !(Number.isInteger(n) && n >= 1 && n <= 6))) {
-  process.stderr.write(`bench: --only expects section numbers 1-6, got "${argv.only}"\n${USAGE}\n`);
+const ONLY = new Set((argv.only ?? '1,2,3,4,5,6,7,8').split(',').map((s) => Number(s.trim())));
+if ([...ONLY].some((n) => !(Number.isInteger(n) && n >= 1 && n <= 8))) {
+  process.stderr.write(`bench: --only expects section numbers 1-8, got "${argv.only}"\n${USAGE}\n`);
   process.exit(2);
 }
 const MEMORY_RUNS = argv.quick ? 200 : 500;
@@ -254,7 +276,7 @@ interface Recording {
   finalRotation: Quat;
 }
 
-async function record(loaded: LoadedScenario, backend: BackendId): Promise<Recording> {
+async function record(loaded: LoadedScenario, backend: BackendId, egoId = EGO): Promise<Recording> {
   const run = await startRun(loaded, { backend });
   try {
     const world = run.world;
@@ -286,7 +308,7 @@ async function record(loaded: LoadedScenario, backend: BackendId): Promise<Recor
     (physics as unknown as Record<string, unknown>).setPose = () => {
       throw new Error('bench: setPose is not recorded; the raw loop cannot replay this scenario');
     };
-    const ego = world.stateOf(EGO);
+    const ego = world.stateOf(egoId);
     const route: Pose[] = [];
     while (!run.done) {
       run.step(1);
@@ -303,7 +325,7 @@ async function record(loaded: LoadedScenario, backend: BackendId): Promise<Recor
       endReason: res.endReason,
       ops: Float64Array.from(ops),
       opCount: ops.length / OP_WIDTH,
-      roverBody: world.actor(EGO).body,
+      roverBody: world.actor(egoId).body,
       route,
       finalPosition: [...ego.position],
       finalRotation: [...ego.rotation],
@@ -828,6 +850,8 @@ interface ReadmeParts {
   s4?: string;
   s5?: string;
   s6?: string;
+  s7?: string;
+  s8?: string;
 }
 
 async function main(): Promise<number> {
@@ -1142,6 +1166,9 @@ async function main(): Promise<number> {
         const workload = forestWorkload(f, POSES);
         if (b === 'rapier') {
           rows.push({ world: 'forest', engine: 'skylane', workload, caster: fastRow('Skylane caster (BVH + analytic)', (o, d, m, e, h) => f.scene.cast(o, d, m, h, e)) });
+          // lidar-3d's path: RayCaster.castDistance (the range only: no hit point, normal or owner).
+          const rc = new FastCaster(f.scene);
+          rows.push({ world: 'forest', engine: 'skylane-distance', workload, caster: { label: 'Skylane castDistance (lidar-3d path)', cast: (o, d, m, e) => rc.castDistance(o, d, m, e) < Infinity } });
         }
         rows.push({ world: 'forest', engine: b, workload, caster: { label: `backend castRay (${b})`, cast: (o, d, m, e) => f.physics.castRay(o, d, m, e) !== null } });
       }
@@ -1166,13 +1193,16 @@ async function main(): Promise<number> {
       for (const w of ['rover-crossing', 'forest']) {
         const idx = rows.map((r, i) => (r.world === w ? i : -1)).filter((i) => i >= 0);
         const ours = idx.find((i) => rows[i]!.engine === 'skylane')!;
+        const rapierRow = idx.find((i) => rows[i]!.engine === 'rapier')!;
         for (const i of idx) {
           const r = rows[i]!;
           const rates = res[i]!.map((x) => x.rays / (x.ms / 1000));
           const hitPct = (100 * res[i]![0]!.hits) / res[i]![0]!.rays;
-          const vs = i === ours ? '1' : `${num(ratio(ours, i), 1)}x`;
+          // The distance-only row is compared with Rapier's castRay; the engines with our full cast.
+          const distanceRow = r.engine === 'skylane-distance';
+          const vs = i === ours ? '1' : distanceRow ? `${num(ratio(i, rapierRow), 1)}x vs rapier` : `${num(ratio(ours, i), 1)}x`;
           tableRows.push([w, r.caster.label, num(rate(i)), spread(rates), vs, `${num(hitPct, 1)} %`]);
-          md.push([w, r.caster.label, num(rate(i)), i === ours ? '' : `${num(ratio(ours, i), 1)}×`]);
+          md.push([w, r.caster.label, num(rate(i)), i === ours ? '' : distanceRow ? `${num(ratio(i, rapierRow), 1)}× Rapier's` : `${num(ratio(ours, i), 1)}×`]);
         }
       }
       out(table(['world', 'ray caster', 'rays/s', 'spread', 'ours is faster by', 'hit rate'], tableRows));
@@ -1183,7 +1213,8 @@ async function main(): Promise<number> {
           `Forest: ${FOREST.pillars} upright pillars (radius ${FOREST.radiusM[0]}-${FOREST.radiusM[1]} m, ${FOREST.heightM} m tall) over ` +
           `${FOREST.sizeM[0]} x ${FOREST.sizeM[1]} m on a ground slab, seed ${FOREST.seed}; a 16 x 90 lidar pattern (-15..+15 deg, 100 m) from ${POSES} free-space ` +
           'points 1.5 m up; Skylane\'s caster is the StaticScene over the same descriptors. The engines return their RayHit object (as a sensor gets it); ' +
-          'ours writes a reused one. Equal hit rates per world show the casters answer alike (tests/sim/perception/ checks distances). ' +
+          'ours writes a reused one. "castDistance" is the lidar-3d sensor\'s path (RayCaster.castDistance: the range only, no point, normal ' +
+          'or owner; compared with Rapier\'s castRay). Equal hit rates per world show the casters answer alike (tests/sim/perception/ checks distances). ' +
           '"ours is faster by" is the median over trials of the within-trial ratio.',
       );
       readme.s3 = mdTable(['world', 'ray caster', 'rays/s', 'ours is faster by'], md);
@@ -1534,6 +1565,143 @@ async function main(): Promise<number> {
       mdTable(['phase', 'µs/step', 'share'], allKeys.map((k) => [label[k] ?? k, num(r.get(k) ?? 0, 1), `${num((100 * (r.get(k) ?? 0)) / total(r), 0)} %`]));
   });
 
+  /**
+   * Sections 7 and 8: a UAV scenario on both backends: the full Skylane run
+   * (timed in wall and CPU time), the bare engine loop on the same trajectory
+   * (the recorded per-step force and torque of every drone replayed), and an
+   * instrumented run for where the step goes.
+   */
+  const uavSection = async (n: number, file: string, goal: number, what: string): Promise<string> => {
+    const loaded = loadScenarioFile(file);
+    const sc = loaded.scenario;
+    const drones = sc.actors.filter((a) => a.kind === 'uav');
+    const ego = drones[0]?.id;
+    if (!ego) throw new Error(`${relative(ROOT, file)} has no uav actor`);
+    const lidar = drones.flatMap((a) => (a.kind === 'uav' ? a.sensors : [])).find((x) => x.type === 'lidar-3d');
+    heading(`${n}. ${what}: ${relative(ROOT, file)}, ${drones.length} drone${drones.length === 1 ? '' : 's'}, ${sc.duration} s simulated`);
+    progress(`section ${n}: recording the reference trajectories and warming up`);
+    const recs = new Map<BackendId, Recording>();
+    const full = new Map<BackendId, FullTiming[]>();
+    const bare = new Map<BackendId, RawTiming[]>();
+    const inst = new Map<BackendId, Breakdown[]>();
+    const cal = calibrateWrapper();
+    for (const b of BACKENDS) {
+      const rec = await record(loaded, b, ego);
+      recs.set(b, rec);
+      full.set(b, []);
+      bare.set(b, []);
+      inst.set(b, []);
+      await timeSkylane(loaded, b);
+      await timeRaw(loaded, rec);
+    }
+    for (let t = 0; t < TRIALS; t++) {
+      progress(`section ${n}: trial ${t + 1}/${TRIALS}`);
+      const order = t % 2 === 0 ? BACKENDS : [...BACKENDS].reverse();
+      for (const b of order) {
+        const rec = recs.get(b)!;
+        for (let i = 0; i < 3; i++) {
+          const which = (t + i) % 3;
+          if (which === 0) {
+            const x = await timeSkylane(loaded, b);
+            if (x.stateHash !== rec.stateHash) throw new Error(`${b}: the timed run's stateHash ${x.stateHash} differs from the recording's ${rec.stateHash} (non-deterministic?)`);
+            full.get(b)!.push(x);
+          } else if (which === 1) bare.get(b)!.push(await timeRaw(loaded, rec));
+          else inst.get(b)!.push(await timeInstrumented(loaded, b));
+        }
+      }
+    }
+    const rows: string[][] = [], md: string[][] = [];
+    const headline = new Map<BackendId, { rtf: number; cpuRtf: number }>();
+    for (const b of BACKENDS) {
+      const rec = recs.get(b)!;
+      const ts = full.get(b)!, rs = bare.get(b)!;
+      const rtfs = ts.map((x) => x.simTime / (x.stepMs / 1000));
+      const rtf = median(rtfs);
+      const cpuRtf = median(ts.map((x) => x.simTime / (x.cpuMs / 1000)));
+      const us = median(ts.map((x) => (1000 * x.stepMs) / x.steps));
+      const bareUs = median(rs.map((x) => (1000 * x.stepMs) / x.steps));
+      const bareRtf = median(rs.map((x) => (x.steps * rec.simTime) / rec.steps / (x.stepMs / 1000)));
+      const ratio = median(ts.map((x, i) => x.stepMs / x.steps / (rs[i]!.stepMs / rs[i]!.steps)));
+      const cpuRatio = median(ts.map((x, i) => x.cpuMs / x.steps / (rs[i]!.cpuMs / rs[i]!.steps)));
+      headline.set(b, { rtf, cpuRtf });
+      const same = rs.every((x) => x.sameTrajectory);
+      rows.push([
+        b, num(rec.steps), `${rec.verdict} (${rec.endReason})`, num(us, 1), `${num(rtf, 1)}x`, spread(rtfs), `${num(cpuRtf, 1)}x`,
+        rtf >= goal ? 'yes' : 'NO', num(bareUs, 1), `${num(bareRtf, 0)}x`, `${num(ratio, 2)}x`, `${num(cpuRatio, 2)}x`, same ? 'yes' : 'NO',
+      ]);
+      md.push([b, `${num(rtf, 0)}×`, `${num(cpuRtf, 0)}×`, num(us, 1), num(bareUs, 1), `${num(ratio, 2)}×`, rtf >= goal ? 'yes' : 'no']);
+    }
+    out(table(['backend', 'steps', 'verdict', 'us/step', 'real-time', 'spread', 'real-time (cpu)', `>= ${goal}x`, 'bare us/step', 'bare real-time', 'ratio', 'ratio (cpu)', 'same final pose'], rows));
+    out(`  goal (issue #4 section 10): real-time factor >= ${goal}x on one core; for context, gym-pybullet-drones reports ${GYM_PYBULLET_DRONES}`);
+    note(
+      `${num(sc.world.physicsHz)} Hz physics, seed ${sc.seed}, run to its end on one thread. Each drone: its agent (estimator + PX4-style flight ` +
+        'stack at 250 Hz on IMU, GNSS and barometer), the multirotor model (motors, drag, ground-effect ray) and its sensors at their scenario ' +
+        'rates. "bare" = the same world built by createWorld (identical bodies), then only physics.step(dt) with the recorded per-step force and ' +
+        `torque of every drone replayed (checked: ${ego}'s final pose is bit-identical). ratio = Skylane us/step / bare us/step per trial, median. ` +
+        '"(cpu)" = the same runs in process CPU time (excludes waiting for a core on this shared machine).',
+    );
+    // Breakdown
+    const order = ['physics', 'sense: lidar-3d', 'sense: imu', 'sense: gnss', 'sense: barometer', 'agent', 'act', 'ground truth'];
+    const keys = phaseKeys(inst.values(), order);
+    const perB = new Map<BackendId, Map<string, number>>();
+    const lidarRays = new Map<BackendId, number>();
+    for (const b of BACKENDS) {
+      const r = phaseMedians(inst.get(b)!, keys, cal);
+      perB.set(b, r.perPhase);
+      if (lidar && lidar.type === 'lidar-3d') {
+        // Rays per second inside the lidar's sample() (casting, noise, the range array), from the instrumented runs.
+        const raysPerScan = (lidar.beams ?? VLP_16.beams) * (lidar.layers ?? VLP_16.layers);
+        lidarRays.set(b, median(inst.get(b)!.map((bd) => {
+          const a = bd.phases.get('sense: lidar-3d');
+          return a && a.n > 0 ? (raysPerScan * a.n) / (Math.max(1e-9, a.t - a.n * cal.inside) / 1000) : NaN;
+        })));
+      }
+    }
+    const allKeys = [...keys, 'other'];
+    const label: Record<string, string> = {
+      physics: 'physics (backend step)',
+      'sense: lidar-3d': 'sensing: lidar-3d (360 deg)',
+      'sense: imu': 'sensing: IMU',
+      'sense: gnss': 'sensing: GNSS',
+      'sense: barometer': 'sensing: barometer',
+      agent: 'agents (estimator, flight stack, guidance)',
+      act: 'act: multirotor model (motors, drag, ground-effect ray, force/torque)',
+      'ground truth': 'ground-truth read-back',
+      other: 'other: contacts/events, rxjs, Run.step',
+    };
+    const total = (m: Map<string, number>) => [...m.values()].reduce((acc, x) => acc + x, 0);
+    const brows = allKeys.map((k) => [label[k] ?? k, ...BACKENDS.flatMap((b) => {
+      const m = perB.get(b)!;
+      const v = m.get(k) ?? 0;
+      return [num(v, 1), `${num((100 * v) / total(m), 1)} %`];
+    })]);
+    brows.push(['sum (timer overhead removed)', ...BACKENDS.flatMap((b) => [num(total(perB.get(b)!), 1), '100.0 %'])]);
+    out();
+    out(`  Where the step goes (instrumented runs, us per step averaged over the whole run):`);
+    out(table(['phase', ...BACKENDS.flatMap((b) => [`${b} us`, 'share'])], brows));
+    if (lidar && lidar.type === 'lidar-3d') {
+      out(
+        `  lidar-3d (${lidar.beams ?? VLP_16.beams} x ${lidar.layers ?? VLP_16.layers} rays at ${num(lidar.rateHz ?? VLP_16.rateHz)} Hz, Skylane's caster + range noise): ` +
+          BACKENDS.map((b) => `${b} ${num(lidarRays.get(b)!)} rays/s`).join(', ') + ' inside the sensor (section 3 compares the casters alone with castRay)',
+      );
+    }
+    const r = perB.get('rapier')!;
+    let md2 =
+      mdTable(['backend', 'real-time factor', 'real-time factor (CPU)', 'µs/step', 'bare backend µs/step', 'ratio', `≥ ${goal}× (goal)`], md) +
+      `\n\nWhere the step goes on Rapier:\n\n` +
+      mdTable(['phase', 'µs/step', 'share'], allKeys.map((k) => [label[k] ?? k, num(r.get(k) ?? 0, 1), `${num((100 * (r.get(k) ?? 0)) / total(r), 0)} %`]));
+    if (lidarRays.size) md2 += `\n\nThe lidar-3d sensor itself: ${BACKENDS.map((b) => `${num(lidarRays.get(b)!)} rays/s (${b} run)`).join(', ')}.`;
+    return md2;
+  };
+
+  await section(7, 'one drone', async () => {
+    readme.s7 = await uavSection(7, ONE_DRONE, ONE_DRONE_RTF_GOAL, 'One drone with its 360-degree lidar (issue #4)');
+  });
+
+  await section(8, '50-drone swarm', async () => {
+    readme.s8 = await uavSection(8, SWARM, SWARM_RTF_GOAL, 'A 50-drone swarm (issue #4)');
+  });
+
   // ---------------- README block
   out();
   out('--- README figures (markdown) ---');
@@ -1545,6 +1713,8 @@ async function main(): Promise<number> {
     ['s4', `**Worker scaling**, the 3 library scenarios × ${SCALING_SEEDS} and × ${LARGE_SEEDS} seeds on Rapier through the worker pool (\`runJobs\` in a fresh process, workers' start-up and warm-up included):`],
     ['s5', `**Memory**, ${MEMORY_RUNS} short runs in one process (Rapier):`],
     ['s6', `**Dense highway** (issue #3), ${relative(ROOT, DENSE)}: the ego on full dynamics (raycast vehicle, ha-pilot, object list, radar, IMU, wheel odometry, GNSS) among its NPC cars (kinematic, IDM/MOBIL), headless on one core, against the bare engine step for the same bodies on the same trajectory:`],
+    ['s7', `**One drone** (issue #4), ${relative(ROOT, ONE_DRONE)}: a PX4 SITL Iris flown by uav-pilot (estimator and flight stack at 250 Hz, IMU, GNSS, barometer, the 360° lidar-3d at 10 Hz) among pillars, against the bare engine step for the same body on the same trajectory; gym-pybullet-drones reports ${GYM_PYBULLET_DRONES}:`],
+    ['s8', `**${'50 drones'}** (issue #4), ${relative(ROOT, SWARM)}, each with its own estimator, flight stack, IMU, GNSS and barometer:`],
   ];
   for (const [k, title] of parts) {
     const body = readme[k];

@@ -252,6 +252,37 @@ export class RayCaster {
   }
 
   /**
+   * Distance of the closest hit within `maxDistance`, or Infinity: `cast`
+   * without the hit point, normal and owner (a lidar keeps only the range).
+   * The same traversal and the same tests in the same order, so the same
+   * distance as `cast(...)` then `out.distance`.
+   */
+  castDistance(origin: Readonly<Vec3>, dir: Readonly<Vec3>, maxDistance: number, exclude: BodyHandle = -2): number {
+    if (this.mode === 'backend') return this.cast(origin, dir, maxDistance, _hit, exclude) ? _hit.distance : Infinity;
+    const ox = origin[0], oy = origin[1], oz = origin[2];
+    const dx = dir[0], dy = dir[1], dz = dir[2];
+    const si = this.currentScene.closest(ox, oy, oz, dx, dy, dz, maxDistance, exclude);
+    let best = si >= 0 ? this.currentScene.closestDistance : maxDistance;
+    let hit = si >= 0;
+    const prims = this.movingPrims, sph = this.movingSphere;
+    for (let a = 0; a < this.moving.length; a++) {
+      if (this.movingPresent[a] === 0) continue;
+      const m = this.moving[a]!;
+      if (m.actor.body === exclude || (exclude >= 0 && m.actor.bodies.includes(exclude))) continue;
+      const cx = sph[4 * a]! - ox, cy = sph[4 * a + 1]! - oy, cz = sph[4 * a + 2]! - oz, r = sph[4 * a + 3]!;
+      const tc = cx * dx + cy * dy + cz * dz;
+      const d2 = cx * cx + cy * cy + cz * cz;
+      if (d2 > r * r && (tc < 0 || d2 - tc * tc > r * r || tc - r > best)) continue;
+      const first = this.movingFirst[a]!, end = first + this.movingCount[a]!;
+      for (let k = first; k < end; k++) {
+        const t = rayPrimitive(prims, k * PRIM_STRIDE, ox, oy, oz, dx, dy, dz, best);
+        if (t < best || (t === best && !hit)) { best = t; hit = true; }
+      }
+    }
+    return hit ? best : Infinity;
+  }
+
+  /**
    * `PhysicsBackend.castRay`'s signature (allocates the result), so the
    * caster can stand in for `ctx.physics` in existing sensors.
    */

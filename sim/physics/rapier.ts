@@ -432,19 +432,34 @@ export class RapierBackend implements PhysicsBackend {
     return r.type === 'dynamic' ? r.body.mass() : 0;
   }
 
+  /*
+   * applyForce/applyTorque call the raw set with our one reused WASM vector:
+   * RigidBody.addForce/addTorque are exactly `intoRaw` (a fresh WASM vector:
+   * a malloc and a finaliser registration), the same raw call, and `free`;
+   * a drone applies both every step. Same call, same arguments, same result.
+   */
   applyForce(h: BodyHandle, force: Vec3, worldPoint?: Vec3): void {
     const r = this.rec(h);
     if (r.type !== 'dynamic') return;
-    const f = { x: force[0], y: force[1], z: force[2] };
-    if (worldPoint) r.body.addForceAtPoint(f, { x: worldPoint[0], y: worldPoint[1], z: worldPoint[2] }, true);
-    else r.body.addForce(f, true);
+    if (worldPoint) r.body.addForceAtPoint({ x: force[0], y: force[1], z: force[2] }, { x: worldPoint[0], y: worldPoint[1], z: worldPoint[2] }, true);
+    else {
+      const raw = this.rawVec;
+      raw.x = force[0];
+      raw.y = force[1];
+      raw.z = force[2];
+      this.world.bodies.raw.rbAddForce(r.body.handle, raw, true);
+    }
     this.forced.add(h);
   }
 
   applyTorque(h: BodyHandle, torque: Vec3): void {
     const r = this.rec(h);
     if (r.type !== 'dynamic') return;
-    r.body.addTorque({ x: torque[0], y: torque[1], z: torque[2] }, true);
+    const raw = this.rawVec;
+    raw.x = torque[0];
+    raw.y = torque[1];
+    raw.z = torque[2];
+    this.world.bodies.raw.rbAddTorque(r.body.handle, raw, true);
     this.forced.add(h);
   }
 

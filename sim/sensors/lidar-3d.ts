@@ -28,6 +28,8 @@ import type { SenseContext, Sensor } from '../sensor.ts';
 export interface LidarCaster {
   refresh(): void;
   cast(origin: Readonly<Vec3>, dir: Readonly<Vec3>, maxDistance: number, out: SceneHit, exclude?: BodyHandle): boolean;
+  /** The hit distance only (Infinity for none), when the caster offers it: the scan keeps nothing else. */
+  castDistance?(origin: Readonly<Vec3>, dir: Readonly<Vec3>, maxDistance: number, exclude?: BodyHandle): number;
 }
 
 export interface Lidar3DParams {
@@ -154,13 +156,15 @@ export class Lidar3D implements Sensor<LidarScan> {
     caster?.refresh();
     const hit = this.hit, dirs = this.dirs;
     const dropout = p.dropoutProbability;
+    const castDistance = caster?.castDistance;
     for (let i = 0; i < n; i++) {
       _dirBody[0] = dirs[3 * i]!;
       _dirBody[1] = dirs[3 * i + 1]!;
       _dirBody[2] = dirs[3 * i + 2]!;
       rotateVec(q, _dirBody, _dirWorld);
       let d = Infinity;
-      if (caster) {
+      if (castDistance) d = castDistance.call(caster, _origin, _dirWorld, p.maxRangeM, ctx.selfBody);
+      else if (caster) {
         if (caster.cast(_origin, _dirWorld, p.maxRangeM, hit, ctx.selfBody)) d = hit.distance;
       } else {
         const h = ctx.physics.castRay(_origin, _dirWorld, p.maxRangeM, ctx.selfBody);

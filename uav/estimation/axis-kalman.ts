@@ -32,7 +32,6 @@ export class AxisKalman {
   readonly P: Float64Array;
   /** Innovation (measurement minus prediction) of the last fused measurement (a typed array: no boxed double per call). */
   readonly innovation = new Float64Array(1);
-  private readonly F: Float64Array;
   private readonly T: Float64Array;
   private readonly K: Float64Array;
   private readonly PH: Float64Array;
@@ -42,7 +41,6 @@ export class AxisKalman {
     this.n = n;
     this.x = new Float64Array(n);
     this.P = new Float64Array(n * n);
-    this.F = new Float64Array(n * n);
     this.T = new Float64Array(n * n);
     this.K = new Float64Array(n);
     this.PH = new Float64Array(n);
@@ -65,32 +63,34 @@ export class AxisKalman {
    * (m/s^3)^2/Hz; baroPhi, baroQ: the barometer bias's Gauss-Markov step (n = 4).
    */
   predict(u: number, dt: number, qAccel: number, qBias: number, baroPhi = 1, baroQ = 0): void {
-    const n = this.n, x = this.x, P = this.P, F = this.F, T = this.T;
+    const n = this.n, x = this.x, P = this.P, T = this.T;
     const a = u - x[2]!;
     x[0] = x[0]! + x[1]! * dt + 0.5 * a * dt * dt;
     x[1] = x[1]! + a * dt;
     if (n === 4) x[3] = baroPhi * x[3]!;
 
-    F.fill(0);
-    for (let i = 0; i < n; i++) F[i * n + i] = 1;
-    F[1] = dt; // dp/dv
-    F[2] = -0.5 * dt * dt; // dp/db_a
-    F[n + 2] = -dt; // dv/db_a
-    if (n === 4) F[3 * n + 3] = baroPhi;
-    // T = F P, then P = T F^T.
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let k = 0; k < n; k++) s += F[i * n + k]! * P[k * n + j]!;
-        T[i * n + j] = s;
-      }
+    // P = F P F^T with F = [[1, dt, -dt^2/2, 0], [0, 1, -dt, 0], [0, 0, 1, 0], [0, 0, 0, baroPhi]],
+    // written out term by term: the dense triple loop's sums in the same
+    // order with its 0 * x terms left out. Each sum starts from +0 as the
+    // loop's does; a sum that starts at +0 is never -0, and adding a 0 * x
+    // (+-0 for finite x) to it changes nothing, so the result is the loop's
+    // bit for bit (P is finite). A predict runs 3 times per estimator tick.
+    const c = -0.5 * dt * dt, mdt = -dt;
+    // T = F P
+    for (let j = 0; j < n; j++) {
+      const p0 = P[j]!, p1 = P[n + j]!, p2 = P[2 * n + j]!;
+      T[j] = 0 + p0 + dt * p1 + c * p2;
+      T[n + j] = 0 + p1 + mdt * p2;
+      T[2 * n + j] = 0 + p2;
+      if (n === 4) T[3 * n + j] = 0 + baroPhi * P[3 * n + j]!;
     }
+    // P = T F^T
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let k = 0; k < n; k++) s += T[i * n + k]! * F[j * n + k]!;
-        P[i * n + j] = s;
-      }
+      const r = i * n, t0 = T[r]!, t1 = T[r + 1]!, t2 = T[r + 2]!;
+      P[r] = 0 + t0 + t1 * dt + t2 * c;
+      P[r + 1] = 0 + t1 + t2 * mdt;
+      P[r + 2] = 0 + t2;
+      if (n === 4) P[r + 3] = 0 + T[r + 3]! * baroPhi;
     }
     const dt2 = dt * dt;
     P[0] = P[0]! + (qAccel * dt2 * dt) / 3;

@@ -99,6 +99,36 @@ describe('ray caster in a live world', () => {
     });
   }
 
+  it('castDistance gives cast\'s distance bit for bit (Infinity on a miss), moving crate, exclusion and range limit included', async () => {
+    const w = await liveWorld();
+    const caster = RayCaster.fromWorld(w);
+    const rng = Rng.stream(2, 'cast-distance');
+    const hit = newSceneHit();
+    const ego = w.actor('ego').body;
+    let hits = 0, misses = 0, moverHits = 0;
+    for (let step = 0; step < 200; step++) {
+      w.step();
+      if (step % 10 !== 0) continue;
+      caster.refresh();
+      for (let k = 0; k < 300; k++) {
+        const o: Vec3 = [rng.uniform(-1, 4), rng.uniform(-3, 3), rng.uniform(0.05, 2)];
+        const a = rng.uniform(-Math.PI, Math.PI), e = rng.uniform(-0.6, 0.6);
+        const d: Vec3 = [Math.cos(e) * Math.cos(a), Math.cos(e) * Math.sin(a), Math.sin(e)];
+        const maxD = k % 3 === 0 ? 4 : 30;
+        const exclude = k % 2 === 0 ? ego : -2;
+        const expected = caster.cast(o, d, maxD, hit, exclude) ? hit.distance : Infinity;
+        if (expected < Infinity) {
+          hits++;
+          if (hit.actorId === 'mover') moverHits++;
+        } else misses++;
+        expect(Object.is(caster.castDistance(o, d, maxD, exclude), expected), `ray ${k} at step ${step}`).toBe(true);
+      }
+    }
+    expect(hits).toBeGreaterThan(1000);
+    expect(misses).toBeGreaterThan(100);
+    expect(moverHits).toBeGreaterThan(10);
+  });
+
   it('skips the sensor\'s own actor, and a removed actor', async () => {
     const w = await liveWorld();
     w.step();

@@ -1,6 +1,7 @@
 /** The per-axis Kalman filter against closed forms. */
 import { describe, expect, it } from 'vitest';
 import { AxisKalman } from '../../../uav/estimation/axis-kalman.ts';
+import { Rng } from '../../../sim/rng.ts';
 
 describe('AxisKalman', () => {
   it('integrates the acceleration input exactly: p + v t + (u - b) t^2 / 2', () => {
@@ -35,6 +36,44 @@ describe('AxisKalman', () => {
     expect(k.x[0]).toBeCloseTo(10, 2);
     // the covariance stays symmetric (Joseph form)
     for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) expect(k.P[i * 4 + j]).toBeCloseTo(k.P[j * 4 + i]!, 15);
+  });
+
+  it('propagates the covariance as the dense F P F^T, bit for bit (the written-out product keeps the loop\'s sums)', () => {
+    // The textbook dense product, as the filter computed it before it was written out.
+    const dense = (P: Float64Array, n: number, dt: number, phi: number, qa: number, qb: number, bq: number) => {
+      const F = new Float64Array(n * n), T = new Float64Array(n * n), out = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) F[i * n + i] = 1;
+      F[1] = dt; F[2] = -0.5 * dt * dt; F[n + 2] = -dt;
+      if (n === 4) F[3 * n + 3] = phi;
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { let s = 0; for (let k = 0; k < n; k++) s += F[i * n + k]! * P[k * n + j]!; T[i * n + j] = s; }
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { let s = 0; for (let k = 0; k < n; k++) s += T[i * n + k]! * F[j * n + k]!; out[i * n + j] = s; }
+      const dt2 = dt * dt;
+      out[0] = out[0]! + (qa * dt2 * dt) / 3; out[1] = out[1]! + (qa * dt2) / 2; out[n] = out[n]! + (qa * dt2) / 2;
+      out[n + 1] = out[n + 1]! + qa * dt; out[2 * n + 2] = out[2 * n + 2]! + qb * dt;
+      if (n === 4) out[3 * n + 3] = out[3 * n + 3]! + bq;
+      return out;
+    };
+    const rng = Rng.stream(1, 'axis-kalman/dense');
+    let compared = 0;
+    for (const n of [3, 4] as const) {
+      const k = new AxisKalman(n);
+      for (let trial = 0; trial < 200; trial++) {
+        // Random symmetric P, with exact zeros and negative zeros sprinkled in.
+        for (let i = 0; i < n; i++) for (let j = i; j < n; j++) {
+          const r = rng.next();
+          const v = r < 0.1 ? 0 : r < 0.15 ? -0 : rng.uniform(-2, 2) * 10 ** rng.uniform(-6, 1);
+          k.P[i * n + j] = v; k.P[j * n + i] = v;
+        }
+        const dt = rng.uniform(1e-4, 0.05), phi = rng.uniform(0.9, 1), qa = rng.uniform(0, 1), qb = rng.uniform(0, 1e-3), bq = rng.uniform(0, 1e-3);
+        const want = dense(k.P, n, dt, phi, qa, qb, bq);
+        k.predict(rng.uniform(-5, 5), dt, qa, qb, phi, bq);
+        for (let i = 0; i < n * n; i++) {
+          expect(Object.is(k.P[i], want[i]), `n ${n} trial ${trial} P[${i}]: ${k.P[i]} vs ${want[i]}`).toBe(true);
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBe(200 * (9 + 16));
   });
 
   it('refuses a barometer update without the bias state', () => {
