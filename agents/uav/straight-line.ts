@@ -11,11 +11,15 @@
  * PX4-style flight stack (uav/flight-stack/), which turns setpoints into
  * rotor speeds. The control rate is the agent's rate, at least 250 Hz
  * (PX4's rate loop; the flight stack refuses slower ticks).
+ *
+ * Missions: a waypoint route (a hover is one waypoint with `land: false`:
+ * it holds there; a landing on a pad is a route that ends over the pad),
+ * and the base's battery failsafe (return-to-home, land).
  */
 import { z } from 'zod';
 import type { Vec3 } from '../../sim/math.ts';
 import { AIRFRAME_NAMES } from '../../uav/multirotor/airframes.ts';
-import { AutopilotAgent } from './autopilot-agent.ts';
+import { AutopilotAgent, LOW_BATTERY_ACTIONS } from './autopilot-agent.ts';
 
 const finite = () => z.number().refine(Number.isFinite, { message: 'expected a finite number' });
 const point = z.tuple([finite(), finite(), finite()]);
@@ -31,6 +35,9 @@ export const straightLineParams = z
     imu: z.string().default('imu'),
     gnss: z.string().default('gnss'),
     baro: z.string().default('baro'),
+    batterySensor: z.string().default('battery').describe('battery sensor read by the battery failsafe (none on the UAV: no failsafe)'),
+    lowBatteryAction: z.enum(LOW_BATTERY_ACTIONS).default('return-low').describe("battery failsafe (PX4 COM_LOW_BAT_ACT): 'warn', 'land' at critical, 'return-critical' (return at critical, land at emergency), 'return-low' (return at low, land at critical; default)"),
+    returnAltitudeM: finite().refine((x) => x > 0, { message: 'expected > 0' }).default(60).describe('return altitude above home, m; default 60 (PX4 RTL_RETURN_ALT)'),
   })
   .strict();
 export type StraightLineParams = z.infer<typeof straightLineParams>;
