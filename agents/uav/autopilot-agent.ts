@@ -21,6 +21,19 @@
  * above home (PX4 RTL_RETURN_ALT, 60 m by default; scenarios set their
  * own), fly home at the cruise speed, land, disarm. Land = land where it is.
  * The level only ever escalates (PX4 latches battery warnings).
+ *
+ * Remaining flight time (PX4 COM_FLTT_LOW_ACT with its RTL time estimate,
+ * uORB rtl_time_estimate: safe_time_estimate = RTL_TIME_FACTOR x t +
+ * RTL_TIME_MARGIN): under the `return-*` actions the agent also returns
+ * as soon as the battery's time to reach the land threshold, at the
+ * average current, is no more than the safe time a return needs. The
+ * return time estimate t = horizontal distance home / return speed + climb
+ * to the return altitude / PX4's MPC_Z_V_AUTO_UP-like climb (the take-off
+ * speed MPC_TKO_SPEED here) + height above home / MPC_LAND_SPEED + PX4's
+ * land-detector trigger time. Factor 1.1 and margin 100 s: PX4's
+ * RTL_TIME_FACTOR and RTL_TIME_MARGIN defaults (from memory: not re-read);
+ * the margin suits packs of twenty minutes: a scenario on the Iris model's
+ * four-minute pack sets its own (`rtlTimeMarginS`).
  */
 import type { Agent, AgentContext, Observation } from '../../sim/agent.ts';
 import { Estimator } from '../../uav/estimation/estimator.ts';
@@ -51,7 +64,16 @@ export interface AutopilotParams {
   returnAltitudeM?: number;
   /** Cruise speed of the return, m/s; default the agent's cruise speed, else PX4 MPC_XY_CRUISE. */
   cruiseSpeedMps?: number;
+  /** Return-time safety factor (PX4 RTL_TIME_FACTOR, default 1.1). */
+  rtlTimeFactor?: number;
+  /** Return-time safety margin, s (PX4 RTL_TIME_MARGIN, default 100). */
+  rtlTimeMarginS?: number;
+  /** Over home within this horizontal distance, m, the return descends (default the flight stack's 0.2 m). */
+  returnAcceptanceRadiusM?: number;
 }
+
+/** PX4 RTL_TIME_FACTOR and RTL_TIME_MARGIN defaults (from memory: not re-read). */
+export const RTL_TIME_DEFAULTS = { factor: 1.1, marginS: 100 } as const;
 
 export type MissionPhase = 'takeoff' | 'cruise' | 'land' | 'done' | 'return';
 
@@ -127,6 +149,7 @@ export abstract class AutopilotAgent implements Agent<MultirotorCommand> {
     let want: 'return' | 'land' | null = null;
     if (level >= landAt) want = 'land';
     else if (level >= returnAt) want = 'return';
+    else if (action !== 'land' && this.failsafe === null && this.returnTimeShort(v)) want = 'return';
     if (want === null || want === this.failsafe) return;
     // A return already on its final descent is a landing: nothing to escalate to.
     if (want === 'land' && this.failsafe === 'return' && this.stack.returnPhase === 'land') return;
@@ -143,8 +166,26 @@ export abstract class AutopilotAgent implements Agent<MultirotorCommand> {
         kind: 'return',
         safeAltitudeM: this.base.returnAltitudeM ?? MODE_DEFAULTS.rtlAltitudeM,
         cruiseSpeedMps: this.base.cruiseSpeedMps ?? MODE_DEFAULTS.cruiseSpeedMps,
+        ...(this.base.returnAcceptanceRadiusM !== undefined ? { acceptanceRadiusM: this.base.returnAcceptanceRadiusM } : {}),
       });
     }
+  }
+
+  /** The remaining flight time (to the land threshold) is no more than the safe return time (see the file header). */
+  private returnTimeShort(v: BatterySample): boolean {
+    const est = this.estimator.estimate;
+    if (!est.valid || !(v.averageCurrentA > 0.1)) return false;
+    const action = this.base.lowBatteryAction ?? 'return-low';
+    const landAt = action === 'return-low' ? v.criticalThreshold : v.emergencyThreshold;
+    const timeLeftS = (Math.max(0, v.remaining - landAt) * v.capacityAh * 3600) / v.averageCurrentA;
+    const home = this.stack.homeM, p = est.positionM, d = MODE_DEFAULTS;
+    const returnZ = home[2] + (this.base.returnAltitudeM ?? d.rtlAltitudeM);
+    const rtlS = Math.hypot(p[0] - home[0], p[1] - home[1]) / (this.base.cruiseSpeedMps ?? d.cruiseSpeedMps)
+      + Math.max(0, returnZ - p[2]) / d.takeoffClimbMps
+      + (Math.max(returnZ, p[2]) - home[2]) / d.landDescentMps
+      + d.landedTriggerS;
+    const safeS = (this.base.rtlTimeFactor ?? RTL_TIME_DEFAULTS.factor) * rtlS + (this.base.rtlTimeMarginS ?? RTL_TIME_DEFAULTS.marginS);
+    return timeLeftS <= safeS;
   }
 
   /** Set the flight stack's mode for this tick (called only with a valid estimate). */

@@ -29,6 +29,9 @@
  * the estimate with BAT_LOW_THR, BAT_CRIT_THR and BAT_EMERGEN_THR (the
  * battery's parameters: 15 %, 7 %, 5 % by default).
  *
+ * Time remaining (PX4 battery_status.time_remaining_s): the estimated
+ * remaining charge over a low-passed current.
+ *
  * Rate 10 Hz: PX4 publishes battery_status at about that rate (Skylane
  * default).
  */
@@ -43,6 +46,14 @@ export const BATTERY_MONITOR_DEFAULTS = {
   currentSigmaA: 0.1, // Skylane assumption (see header)
   currentScaleSigma: 0.01, // Skylane assumption (current calibration, see header)
 } as const;
+
+/**
+ * Time constant of the average current behind the time-remaining estimate, s:
+ * Skylane choice (PX4 low-passes the current for battery_status'
+ * time_remaining_s too; its filter constant was not re-read). A few seconds
+ * smooths the take-off and the turns out of the average.
+ */
+export const AVERAGE_CURRENT_TAU_S = 5;
 
 export interface BatteryMonitorParams {
   name: string;
@@ -61,6 +72,12 @@ export interface BatterySample {
   dischargedAh: number;
   /** Estimated remaining charge, 0..1. */
   remaining: number;
+  /** Rated capacity, Ah (PX4 BAT_CAPACITY, reported in battery_status). */
+  capacityAh: number;
+  /** Average current (first-order filter), A. */
+  averageCurrentA: number;
+  /** Time to empty at the average current, s (PX4 battery_status.time_remaining_s); Infinity at no load. */
+  timeRemainingS: number;
   /** The estimate against the battery's thresholds. */
   warning: BatteryWarning;
   /** The thresholds the warning uses (the battery's configuration, BAT_*_THR). */
@@ -80,6 +97,7 @@ export class BatteryMonitor implements Sensor<BatterySample> {
   private initialRemaining = 1;
   private dischargedAh = 0;
   private lastCurrentA = 0;
+  private avgCurrentA = NaN;
 
   constructor(readonly battery: Battery, p: BatteryMonitorParams) {
     for (const k of ['voltageSigmaV', 'currentSigmaA', 'currentScaleSigma'] as const) {
@@ -104,6 +122,8 @@ export class BatteryMonitor implements Sensor<BatterySample> {
       // Trapezoid over the sample interval.
       this.dischargedAh += (0.5 * (currentA + this.lastCurrentA) * (ctx.time - this.prevTime)) / 3600;
     }
+    const dt = Number.isNaN(this.prevTime) ? 0 : ctx.time - this.prevTime;
+    this.avgCurrentA = Number.isNaN(this.avgCurrentA) ? currentA : this.avgCurrentA + (1 - Math.exp(-dt / AVERAGE_CURRENT_TAU_S)) * (currentA - this.avgCurrentA);
     this.prevTime = ctx.time;
     this.lastCurrentA = currentA;
     const remaining = clamp01(this.initialRemaining - this.dischargedAh / bp.capacityAh);
@@ -114,6 +134,9 @@ export class BatteryMonitor implements Sensor<BatterySample> {
       currentA,
       dischargedAh: this.dischargedAh,
       remaining,
+      capacityAh: bp.capacityAh,
+      averageCurrentA: this.avgCurrentA,
+      timeRemainingS: this.avgCurrentA > 0.1 ? (remaining * bp.capacityAh * 3600) / this.avgCurrentA : Infinity,
       warning,
       lowThreshold: bp.lowThreshold,
       criticalThreshold: bp.criticalThreshold,
