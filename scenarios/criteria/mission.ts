@@ -352,7 +352,7 @@ export class Landing extends Criterion {
       threshold: this.speed.value,
       unit: 'm/s',
       passed,
-      reason: this.status === 'running' ? 'not judged yet' : passed ? `${this.actor} touched down ${this.offsetM.toFixed(2)} m from the pad centre (radius ${this.pad.radiusM} m) at ${t.touchdownSpeedMps.toFixed(2)} m/s (limit ${this.speed.value} m/s)` : this.failureReason,
+      reason: this.status === 'running' ? 'not judged yet' : passed ? `${this.actor} touched down at t=${t.touchdownAt!.toFixed(2)} s ${this.offsetM.toFixed(2)} m from the pad centre (radius ${this.pad.radiusM} m) at ${t.touchdownSpeedMps.toFixed(2)} m/s (limit ${this.speed.value} m/s)` : this.failureReason,
       thresholdSource: this.speed.source,
     });
   }

@@ -29,7 +29,7 @@ describe('survey-cruise', () => {
 
   it('passes on its seed, and fails when the agent stops one leg short', async () => {
     const ok = await runScenario(loadScenarioText(SURVEY, 's.yaml'), { backend: 'rapier' });
-    expect(ok.passed).toBe(true);
+    expect(ok.verdict).toBe('pass');
     const short = await runScenario(loadScenarioText(editedText(SURVEY, (d) => d.actors[0].agent.params.waypoints.splice(-2)), 's.yaml'), { backend: 'rapier' });
     const failing = short.criteria.filter((c) => !c.passed).map((c) => c.type).sort();
     expect(failing).toEqual(['flight-time', 'mission-completion', 'path-efficiency']);

@@ -38,7 +38,7 @@ describe('landing, flight-time and mission-completion on the pad flight', () => 
     });
     expect(c['land-ok']!.passed).toBe(true);
     expect(c['land-ok']!.thresholdSource).toBe('seeds:miit-2c-landing-touchdown-speed');
-    expect(c['land-ok']!.reason).toMatch(/touched down 0\.\d+ m from the pad centre/);
+    expect(c['land-ok']!.reason).toMatch(/touched down at t=[\d.]+ s 0\.\d+ m from the pad centre/);
     // PX4 lands at MPC_LAND_SPEED, 0.7 m/s: the touchdown is close to it, below the 1.0 m/s bound.
     expect(c['land-ok']!.value!).toBeGreaterThan(0.4);
     expect(c['land-ok']!.value!).toBeLessThan(1.0);
@@ -87,7 +87,26 @@ describe('landing, flight-time and mission-completion on the pad flight', () => 
     });
     expect(c['landing']!.passed).toBe(false);
     expect(c['landing']!.reason).toMatch(/never touched down/);
-  }, 60_000);
+
+    // The land detector disarms 1 s (LNDMC_TRIG_TIME) after the touchdown: end the run 0.4 s after it.
+    const pad = { center: [15, 0], radiusM: 0.5 };
+    const full = await judge(PAD, (d) => {
+      d.vary = [];
+      d.criteria = [{ type: 'landing', actor: 'drone', pad }];
+    });
+    const touchdown = Number(/at t=([\d.]+) s/.exec(full['landing']!.reason)![1]);
+    const cut = await judge(PAD, (d) => {
+      d.vary = [];
+      d.duration = Math.ceil((touchdown + 0.4) * 500) / 500;
+      d.criteria = [
+        { name: 'armed', type: 'landing', actor: 'drone', pad },
+        { name: 'armed-ok', type: 'landing', actor: 'drone', pad, requireDisarmed: false },
+      ];
+    });
+    expect(cut['armed']!.passed).toBe(false);
+    expect(cut['armed']!.reason).toMatch(/rotors were still turning/);
+    expect(cut['armed-ok']!.passed).toBe(true);
+  }, 90_000);
 });
 
 describe('position-hold', () => {
