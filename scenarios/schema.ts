@@ -635,7 +635,7 @@ export const maxDurationSchema = z
   })
   .strict();
 
-// ---------- UAV mission criteria (issue #4 section 7; scenarios/criteria/mission.ts) ----------
+// ---------- UAV mission criteria (issue #4 section 7; scenarios/criteria/mission-completion.ts and its neighbours) ----------
 const holdBounds = z
   .object({
     rmsM: positive().optional().describe('largest RMS error, m'),

@@ -40,7 +40,11 @@ import { NoCollision } from './no-collision.ts';
 import { ReachGoal } from './reach-goal.ts';
 import { CrossTrackError, PathEfficiency } from './path-quality.ts';
 import { Energy } from './energy.ts';
-import { BatteryReserve, FlightTime, Landing, MissionCompletion, PositionHold } from './mission.ts';
+import { MissionCompletion } from './mission-completion.ts';
+import { FlightTime } from './flight-time.ts';
+import { PositionHold } from './position-hold.ts';
+import { Landing } from './landing.ts';
+import { BatteryReserve } from './battery-reserve.ts';
 
 export interface CriterionInfo {
   type: CriterionSpec['type'];

@@ -38,7 +38,29 @@
 import type { Pose } from '../math.ts';
 import type { Rng } from '../rng.ts';
 import type { SenseContext, Sensor } from '../sensor.ts';
-import type { Battery, BatteryWarning } from '../../uav/multirotor/battery.ts';
+
+/** Warning level of a battery against its thresholds (PX4 battery_status warning). */
+export type BatteryWarning = 'none' | 'low' | 'critical' | 'emergency';
+
+/**
+ * What the monitor measures: a battery's terminal state and its
+ * configuration (structurally uav/multirotor/battery.ts's `Battery`; sim/
+ * imports nothing of uav/).
+ */
+export interface MeasuredBattery {
+  readonly voltageV: number;
+  readonly currentA: number;
+  readonly p: {
+    readonly cells: number;
+    readonly capacityAh: number;
+    readonly cellEmptyV: number;
+    readonly cellFullV: number;
+    readonly cellInternalOhm: number;
+    readonly lowThreshold: number;
+    readonly criticalThreshold: number;
+    readonly emergencyThreshold: number;
+  };
+}
 
 export const BATTERY_MONITOR_DEFAULTS = {
   rateHz: 10, // Skylane default (PX4 battery_status rate order)
@@ -99,7 +121,7 @@ export class BatteryMonitor implements Sensor<BatterySample> {
   private lastCurrentA = 0;
   private avgCurrentA = NaN;
 
-  constructor(readonly battery: Battery, p: BatteryMonitorParams) {
+  constructor(readonly battery: MeasuredBattery, p: BatteryMonitorParams) {
     for (const k of ['voltageSigmaV', 'currentSigmaA', 'currentScaleSigma'] as const) {
       if (!(p[k] >= 0) || !Number.isFinite(p[k])) throw new RangeError(`battery sensor '${p.name}': ${k} must be finite and >= 0`);
     }

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../sim/rng.ts';
 import type { SenseContext } from '../../../sim/sensor.ts';
-import { BatteryMonitor, BATTERY_MONITOR_DEFAULTS, type BatterySample } from '../../../sim/sensors/battery.ts';
+import { BatteryMonitor, BATTERY_MONITOR_DEFAULTS, type BatteryMonitorParams, type BatterySample } from '../../../sim/sensors/battery.ts';
 import { Battery, IRIS_BATTERY } from '../../../uav/multirotor/battery.ts';
 import { loadScenarioText } from '../../../scenarios/loader.ts';
 import { startRun } from '../../../scenarios/runner.ts';
@@ -18,7 +18,7 @@ import { editedText, LIBRARY } from '../../helpers.ts';
 
 const ctxAt = (time: number) => ({ time }) as unknown as SenseContext;
 
-function drain(initial: number, shaftW: number, seconds: number, params = BATTERY_MONITOR_DEFAULTS, seed = 1) {
+function drain(initial: number, shaftW: number, seconds: number, params: Omit<BatteryMonitorParams, 'name'> = BATTERY_MONITOR_DEFAULTS, seed = 1) {
   const b = new Battery(IRIS_BATTERY, initial);
   const m = new BatteryMonitor(b, { name: 'battery', ...params });
   const rng = Rng.stream(seed, 'battery-test');

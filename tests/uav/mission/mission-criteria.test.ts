@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { holdStats } from '../../../scenarios/criteria/mission.ts';
+import { holdStats } from '../../../scenarios/criteria/position-hold.ts';
 import { loadScenarioText } from '../../../scenarios/loader.ts';
 import { runScenario } from '../../../scenarios/runner.ts';
 import { editedText, expectScenarioError, LIBRARY, scenarioErrorOf } from '../../helpers.ts';
