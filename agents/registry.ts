@@ -99,6 +99,7 @@ export const AGENTS: Readonly<Record<string, AgentEntry>> = {
         { name: q.imu, type: 'imu', required: true },
         { name: q.gnss, type: 'gnss', required: true },
         { name: q.baro, type: 'barometer', required: false },
+        { name: q.batterySensor, type: 'battery', required: false },
       ];
     },
     create: (p) => new StraightLineAgent(straightLineParams.parse(p)),

@@ -35,6 +35,10 @@ import { constantSpeed, cutIn, cutOut, leadBrake, NpcDriver, type NpcBehaviour, 
 import { footprintRadiusM, inertiaBoxHalfExtents } from '../uav/multirotor/airframe.ts';
 import { airframeByName } from '../uav/multirotor/airframes.ts';
 import { Multirotor } from '../uav/multirotor/multirotor.ts';
+import { Battery, batteryForAirframe } from '../uav/multirotor/battery.ts';
+import { BatteryMonitor, BATTERY_MONITOR_DEFAULTS } from '../sim/sensors/battery.ts';
+import { FlightEnvironment } from '../uav/mission/flight-environment.ts';
+import { WindField } from '../uav/wind/wind-field.ts';
 import { carStart, groundOf, instantiate, roadNetworkOf, ScenarioError, type LoadedScenario } from './loader.ts';
 import type { ActorSpec, CarSpec, EventCondition, NpcBehaviourSpec, Scenario, ScatterSpec, SensorSpec } from './schema.ts';
 import { buildV2x, buildV2xSensor, equipV2x } from './v2x-build.ts';
@@ -212,6 +216,9 @@ export function buildSensor(spec: SensorSpec, network?: RoadNetwork): Sensor {
         turnOnBiasSigmaPa: k * d.turnOnBiasSigmaPa,
       });
     }
+    case 'battery':
+      // It reads the UAV's battery: built with the UAV (buildScene); the loader refuses it elsewhere.
+      throw new Error(`a battery sensor ('${spec.name}') is built with the UAV whose battery it reads`);
     case 'lidar-3d': {
       const d = VLP_16;
       const [lo, hi] = spec.verticalFovDeg ?? [d.minElevationRad / DEG, d.maxElevationRad / DEG];
@@ -261,6 +268,7 @@ function obstacleProp(a: ObstacleSpec): PropSpec {
     shape,
     pose: { position: [x, y, z ?? halfHeight], rotation: quatFromYaw(a.pose.yawDeg * DEG) },
     ...(a.motion ? { motion: a.motion } : {}),
+    ...(a.terrain ? { terrain: true } : {}),
     color: a.color ?? (a.motion ? '#c0392b' : '#8a8f98'),
   };
 }
@@ -444,6 +452,13 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
   });
 
   const drivers: NpcDriver[] = [];
+  // UAV wind and batteries (uav/mission/flight-environment.ts): a world service, added once a UAV needs it.
+  const w = s.world.wind;
+  const flightEnv = new FlightEnvironment(world, w ? new WindField({
+    ...(w.steadyMps ? { steadyMps: w.steadyMps } : {}),
+    gusts: w.gusts.map((g) => ({ startS: g.startS, durationS: g.durationS, amplitudeMps: g.amplitudeMps, direction: g.direction, shape: g.shape })),
+    ...(w.turbulence ? { turbulence: { ...(w.turbulence.severity ? { severity: w.turbulence.severity } : {}), ...(w.turbulence.w20Mps !== undefined ? { w20Mps: w.turbulence.w20Mps } : {}) } } : {}),
+  }, world.rng('wind')) : undefined);
 
   /** 3D lidars: they get one fast caster over the world once every actor is placed. */
 
@@ -499,10 +514,30 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
       const position: Vec3 = [x, y, z ?? inertiaBoxHalfExtents(airframe)[2]];
       const ref = a.agent === undefined ? undefined : typeof a.agent === 'string' ? { type: a.agent, params: {} } : a.agent;
       const entry = ref ? AGENTS[ref.type] : undefined;
-      world.addActor(new Multirotor(physics, a.id, airframe, { position, yawRad: a.pose.yawDeg * DEG }, a.color ? { color: a.color } : {}), {
-        sensors: a.sensors.map((sp) => sensorOf(sp, a.id)),
+      const uav = new Multirotor(physics, a.id, airframe, { position, yawRad: a.pose.yawDeg * DEG }, a.color ? { color: a.color } : {});
+      const bs = a.battery;
+      const battery = bs
+        ? new Battery({
+          ...batteryForAirframe(a.airframe),
+          ...(bs.capacityAh !== undefined ? { capacityAh: bs.capacityAh } : {}),
+          ...(bs.lowThreshold !== undefined ? { lowThreshold: bs.lowThreshold } : {}),
+          ...(bs.criticalThreshold !== undefined ? { criticalThreshold: bs.criticalThreshold } : {}),
+          ...(bs.emergencyThreshold !== undefined ? { emergencyThreshold: bs.emergencyThreshold } : {}),
+        }, bs.initialStateOfCharge)
+        : undefined;
+      world.addActor(uav, {
+        sensors: a.sensors.map((sp) => sp.type === 'battery'
+          ? new BatteryMonitor(battery!, {
+            name: sp.name,
+            rateHz: sp.rateHz ?? BATTERY_MONITOR_DEFAULTS.rateHz,
+            voltageSigmaV: sp.voltageSigmaV ?? BATTERY_MONITOR_DEFAULTS.voltageSigmaV,
+            currentSigmaA: sp.currentSigmaA ?? BATTERY_MONITOR_DEFAULTS.currentSigmaA,
+            currentScaleSigma: sp.currentScaleSigma ?? BATTERY_MONITOR_DEFAULTS.currentScaleSigma,
+          })
+          : sensorOf(sp, a.id)),
         ...(entry && ref ? { agent: entry.create(ref.params), agentParams: ref.params } : {}),
       });
+      if (w || battery) flightEnv.add(uav, battery);
       continue;
     }
     const [x, y] = a.pose.position;
@@ -515,6 +550,8 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
       ...(a.mission ? { mission: a.mission } : {}),
     });
   }
+
+  if (!flightEnv.empty) world.addService(flightEnv);
 
   if (road && road.closures.length > 0) addRoadWorks(world, physics, road.network, road.lanes, road.closures, s.world.roadWorks);
 

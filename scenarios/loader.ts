@@ -367,9 +367,19 @@ function checkSemantics(s: Scenario, file: string): void {
       if (count === 0) throw new ScenarioError(file, `criteria[${i}].others`, 'nothing to measure the clearance against: it would pass without measuring anything');
     }
     if (isDriving(c)) checkDriving(c, i, s, network, agentDriven, ids, file);
+    checkUavMission(c, i, s, ids, file);
     if (c.type === 'max-duration' && c.thresholdS >= s.duration && !s.criteria.some((x) => (x.type === 'reach-goal' || x.type === 'route-completion') && x.endsRun)) {
       throw new ScenarioError(file, `criteria[${i}].thresholdS`, `${c.thresholdS} s is not below the run's duration (${s.duration} s) and no criterion ends the run early, so it could never fail`);
     }
+  });
+  // A battery sensor reads its UAV's battery (uav actors' `battery`).
+  s.actors.forEach((a, i) => {
+    if (!('sensors' in a)) return;
+    a.sensors.forEach((sp, j) => {
+      if (sp.type !== 'battery') return;
+      if (a.kind !== 'uav') throw new ScenarioError(file, `actors[${i}].sensors[${j}]`, `a battery sensor reads a UAV's battery; "${a.id}" is ${/^[aeiou]/.test(a.kind) ? 'an' : 'a'} ${a.kind}`);
+      if (!a.battery) throw new ScenarioError(file, `actors[${i}].battery`, `missing; the battery sensor "${sp.name}" needs the UAV's battery (e.g. battery: { initialStateOfCharge: 1 })`);
+    });
   });
   s.expect?.failing.forEach((name, i) => {
     if (!names.has(name)) throw new ScenarioError(file, `expect.failing[${i}]`, `no criterion named "${name}"; expected one of ${oneOf([...names])}`);
@@ -403,6 +413,18 @@ function checkSemantics(s: Scenario, file: string): void {
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+// ---------- UAV mission criteria ----------
+
+/** UAV mission criteria judge a UAV; battery-reserve needs its battery; a hold window must start before the end. */
+function checkUavMission(c: Scenario['criteria'][number], i: number, s: Scenario, ids: ReadonlyMap<string, number>, file: string): void {
+  if (c.type !== 'mission-completion' && c.type !== 'flight-time' && c.type !== 'position-hold' && c.type !== 'landing' && c.type !== 'battery-reserve') return;
+  const j = ids.get(c.actor);
+  const a = j !== undefined && j >= 0 ? s.actors[j] : undefined;
+  if (a?.kind !== 'uav') throw new ScenarioError(file, `criteria[${i}].actor`, `"${c.actor}" is not a UAV; ${c.type} judges a UAV`);
+  if (c.type === 'battery-reserve' && !a.battery) throw new ScenarioError(file, `criteria[${i}].actor`, `"${c.actor}" has no battery (actors[${j}].battery); battery-reserve would judge nothing`);
+  if (c.type === 'position-hold' && !(c.fromS < s.duration)) throw new ScenarioError(file, `criteria[${i}].fromS`, `${c.fromS} s is not before the end of the run (${s.duration} s): the window would be empty`);
+}
 
 // ---------- driving criteria ----------
 

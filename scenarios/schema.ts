@@ -170,6 +170,18 @@ export const lidar3dSensorSchema = z
   .strict()
   .describe("a spinning multi-layer lidar (beams x layers) cast through Skylane's fast caster over the world's primitives");
 
+export const batterySensorSchema = z
+  .object({
+    type: z.literal('battery'),
+    name: id.default('battery'),
+    rateHz: positive().optional().describe('default 10 Hz (PX4 battery_status order)'),
+    voltageSigmaV: finite().nonnegative().optional().describe('white voltage noise, V RMS; default 0.01 (Skylane assumption: 12-bit ADC power module, sim/sensors/battery.ts)'),
+    currentSigmaA: finite().nonnegative().optional().describe('white current noise, A RMS; default 0.1 (Skylane assumption)'),
+    currentScaleSigma: finite().nonnegative().optional().describe('current scale error drawn once, fraction RMS; default 0.01 (Skylane assumption)'),
+  })
+  .strict()
+  .describe("a UAV battery monitor (PX4 battery_status): voltage, current, remaining estimate and warning level; reads the UAV's battery");
+
 export const sensorSchema = z.discriminatedUnion('type', [
   rangeRingSensorSchema,
   gnssSensorSchema,
@@ -181,8 +193,9 @@ export const sensorSchema = z.discriminatedUnion('type', [
   trafficLightsSensorSchema,
   lidar3dSensorSchema,
   barometerSensorSchema,
+  batterySensorSchema,
 ]);
-export const SENSOR_TYPES = ['range-ring', 'gnss', 'object-list', 'radar', 'imu', 'wheel-odometry', 'v2x', 'traffic-lights', 'lidar-3d', 'barometer'] as const;
+export const SENSOR_TYPES = ['range-ring', 'gnss', 'object-list', 'radar', 'imu', 'wheel-odometry', 'v2x', 'traffic-lights', 'lidar-3d', 'barometer', 'battery'] as const;
 
 // ---------- agents ----------
 export const agentRefSchema = z.union([
@@ -230,6 +243,7 @@ export const obstacleActorSchema = z
     pose: poseSchema,
     motion: motionSchema.optional().describe('scripted kinematic motion; none: static'),
     color: z.string().optional(),
+    terrain: z.boolean().optional().describe('a surface to stand on (e.g. a landing pad): contacts with it are not collisions; default false'),
   })
   .strict();
 
@@ -350,6 +364,16 @@ export const carActorSchema = z
   })
   .strict();
 
+export const uavBatterySchema = z
+  .object({
+    initialStateOfCharge: finite().min(0).max(1).default(1).describe('state of charge at the start, 0..1 (a mission parameter: e.g. 0.3 so a return-to-home triggers mid-mission)'),
+    capacityAh: positive().optional().describe("rated capacity, Ah; default the airframe pack's (Iris: 3S 5.1 Ah)"),
+    lowThreshold: finite().min(0).max(1).optional().describe('default 0.15 (PX4 BAT_LOW_THR)'),
+    criticalThreshold: finite().min(0).max(1).optional().describe('default 0.07 (PX4 BAT_CRIT_THR)'),
+    emergencyThreshold: finite().min(0).max(1).optional().describe('default 0.05 (PX4 BAT_EMERGEN_THR)'),
+  })
+  .strict();
+
 export const uavActorSchema = z
   .object({
     id,
@@ -359,6 +383,7 @@ export const uavActorSchema = z
     sensors: z.array(sensorSchema).default([]).describe('e.g. imu, gnss, barometer, lidar-3d'),
     agent: agentRefSchema.optional().describe('the agent that flies it (e.g. straight-line); none: rotors off'),
     color: z.string().optional(),
+    battery: uavBatterySchema.optional().describe('its battery, drained by the rotors (uav/multirotor/battery.ts); none: unlimited energy'),
   })
   .strict();
 
@@ -481,6 +506,35 @@ export const groundSchema = z
   })
   .strict();
 
+// ---------- wind (uav/wind/) ----------
+export const windSchema = z
+  .object({
+    steadyMps: vec3.optional().describe('steady wind, ENU m/s (where the air goes); default still'),
+    gusts: z
+      .array(
+        z
+          .object({
+            startS: finite().nonnegative().describe('time the gust begins, s'),
+            durationS: positive().describe("'full': rise-and-fall duration; 'ramp': rise time, s"),
+            amplitudeMps: finite().nonnegative().describe('peak wind the gust adds, m/s'),
+            direction: vec3.describe('where it blows towards, ENU (normalised)'),
+            shape: z.enum(['full', 'ramp']).default('full').describe('1-cos gust (MIL-F-8785C discrete gust)'),
+          })
+          .strict(),
+      )
+      .default([]),
+    turbulence: z
+      .object({
+        severity: z.enum(['light', 'moderate', 'severe']).optional().describe('MIL-F-8785C: wind at 20 ft of 15, 30, 45 kt'),
+        w20Mps: finite().nonnegative().optional().describe('wind speed at 20 ft, m/s; overrides severity'),
+      })
+      .strict()
+      .refine((t) => t.severity !== undefined || t.w20Mps !== undefined, { message: 'expected severity or w20Mps' })
+      .optional()
+      .describe('Dryden turbulence (MIL-F-8785C low altitude), seeded per UAV'),
+  })
+  .strict();
+
 export const worldSchema = z
   .object({
     physicsHz: finite().min(10).max(10000).default(100).describe('fixed physics rate, Hz (10 to 10000)'),
@@ -489,6 +543,7 @@ export const worldSchema = z
     scatter: z.array(scatterSchema).default([]).describe('seeded random obstacle fields'),
     v2x: v2xWorldSchema.optional().describe('the V2X radio (range, latency, loss, line of sight); with it, signal controllers broadcast SPaT'),
     roadWorks: z.array(roadWorkSchema).default([]).describe('lane closures (cone tapers) and road closures (barriers) on world.road: static obstacles, known to NPC traffic, not in the HD map agents get'),
+    wind: windSchema.optional().describe('wind the UAVs fly in (uav/wind/): steady, 1-cos gusts, Dryden turbulence; none: still air'),
   })
   .strict();
 
@@ -577,6 +632,73 @@ export const maxDurationSchema = z
     ...criterionBase,
     type: z.literal('max-duration'),
     thresholdS: positive().describe('the run must have ended (e.g. goal reached) by this time, s'),
+  })
+  .strict();
+
+// ---------- UAV mission criteria (issue #4 section 7; scenarios/criteria/mission-completion.ts and its neighbours) ----------
+const holdBounds = z
+  .object({
+    rmsM: positive().optional().describe('largest RMS error, m'),
+    p95M: positive().optional().describe('largest 95th-percentile error, m'),
+    maxM: positive().optional().describe('largest error, m'),
+  })
+  .strict();
+export const missionCompletionSchema = z
+  .object({
+    ...criterionBase,
+    type: z.literal('mission-completion'),
+    actor: id.describe('a UAV'),
+    goal: z.union([vec2, vec3]).describe('[x, y] or [x, y, z], m'),
+    radiusM: positive().optional().describe('success within this distance of the goal at the end of the run, m; default from seeds/ (FlightBench 1.5 m)'),
+  })
+  .strict()
+  .describe('FlightBench-style success: the run ends with the UAV within radiusM of the goal and no contact with anything but terrain');
+export const flightTimeSchema = z
+  .object({
+    ...criterionBase,
+    type: z.literal('flight-time'),
+    actor: id.describe('a UAV'),
+    until: z
+      .union([
+        z.object({ goal: z.union([vec2, vec3]), radiusM: positive() }).strict().describe('reaching a goal (3D with [x, y, z])'),
+        z.literal('landing').describe('touching down on terrain after the take-off'),
+      ])
+      .describe('where the flight ends'),
+    maxS: positive().optional().describe('largest flight time, s; none: reported only (fails only if the end is never reached)'),
+  })
+  .strict()
+  .describe('time from the take-off (0.3 m above the start) to the goal or the touchdown');
+export const positionHoldSchema = z
+  .object({
+    ...criterionBase,
+    type: z.literal('position-hold'),
+    actor: id.describe('a UAV'),
+    setpoint: vec3.describe('the held position, ENU m'),
+    fromS: finite().nonnegative().describe('start of the window (after the take-off and settling), s'),
+    toS: positive().optional().describe('end of the window, s; default the end of the run'),
+    horizontal: holdBounds.default({}).describe('bounds on the horizontal error'),
+    vertical: holdBounds.default({}).describe('bounds on the vertical error'),
+  })
+  .strict()
+  .refine((c) => c.toS === undefined || c.toS > c.fromS, { message: 'expected toS > fromS', path: ['toS'] })
+  .describe('ground-truth hold error about a setpoint over a window: RMS, 95th percentile and largest, horizontal and vertical');
+export const landingSchema = z
+  .object({
+    ...criterionBase,
+    type: z.literal('landing'),
+    actor: id.describe('a UAV'),
+    pad: z.object({ center: vec2.describe('[x, y], m'), radiusM: positive() }).strict().describe('touchdown must be within radiusM of the centre (horizontal)'),
+    maxTouchdownSpeedMps: positive().optional().describe('largest vertical speed at touchdown, m/s; default from seeds/ (1.0)'),
+    requireDisarmed: z.boolean().default(true).describe('the rotors must be stopped at the end of the run'),
+  })
+  .strict()
+  .describe('touchdown on terrain (the ground or a terrain pad) within the pad, gently, rotors stopped at the end');
+export const batteryReserveSchema = z
+  .object({
+    ...criterionBase,
+    type: z.literal('battery-reserve'),
+    actor: id.describe('a UAV with a battery'),
+    minStateOfCharge: finite().min(0).max(1).optional().describe('smallest true state of charge at the end, 0..1; default from seeds/ (PX4 BAT_CRIT_THR 0.07)'),
   })
   .strict();
 
@@ -716,12 +838,14 @@ export const criterionSchema = z.discriminatedUnion('type', [
   noCollisionSchema, reachGoalSchema, minClearanceSchema, maxDurationSchema, pathEfficiencySchema, crossTrackErrorSchema, energySchema,
   drivingCollisionsSchema, redLightSchema, stopSignSchema, laneDepartureSchema, offRoadSchema, speedingSchema,
   routeCompletionSchema, minTtcSchema, comfortSchema, mrmSuccessSchema, drivingScoreSchema,
+  missionCompletionSchema, flightTimeSchema, positionHoldSchema, landingSchema, batteryReserveSchema,
 ]);
 export const DRIVING_CRITERION_TYPES = [
   'driving-collisions', 'red-light', 'stop-sign', 'lane-departure', 'off-road', 'speeding',
   'route-completion', 'min-ttc', 'comfort', 'mrm-success', 'driving-score',
 ] as const;
-export const CRITERION_TYPES = ['no-collision', 'reach-goal', 'min-clearance', 'max-duration', 'path-efficiency', 'cross-track-error', 'energy', ...DRIVING_CRITERION_TYPES] as const;
+export const UAV_MISSION_CRITERION_TYPES = ['mission-completion', 'flight-time', 'position-hold', 'landing', 'battery-reserve'] as const;
+export const CRITERION_TYPES = ['no-collision', 'reach-goal', 'min-clearance', 'max-duration', 'path-efficiency', 'cross-track-error', 'energy', ...DRIVING_CRITERION_TYPES, ...UAV_MISSION_CRITERION_TYPES] as const;
 
 // ---------- seed-varying parameters ----------
 const varyPath = z

@@ -213,6 +213,36 @@ export const REQUIREMENTS = {
     quantity: 'largest absolute rate of change of the ego acceleration magnitude', unit: 'm/s^3', comparison: '<=', threshold: 8.37,
     basis: `${NUPLAN_COMFORT}: max_abs_mag_jerk = 8.37 m/s^3`,
   },
+  'miit-2c-mission-completion-radius': {
+    id: 'miit-2c-mission-completion-radius',
+    section: '2) C',
+    clause: 'Support intelligent obstacle avoidance, automatic cruise, autonomous flight for complex environments',
+    quantity: 'ground-truth distance from a UAV to its goal at the end of the run (mission completion, with no collision)',
+    unit: 'm',
+    comparison: '<=',
+    threshold: 1.5,
+    basis: 'FlightBench (Yu et al., "FlightBench: A Comprehensive Benchmark of Spatial Planning Methods for Quadrotors", 2024, arXiv 2406.05687) counts a flight as a success when the quadrotor ends within 1.5 m of the goal without collision, as issue #4 states; the plan gives no number',
+  },
+  'miit-2c-landing-touchdown-speed': {
+    id: 'miit-2c-landing-touchdown-speed',
+    section: '2) C',
+    clause: 'Support intelligent obstacle avoidance, automatic cruise, autonomous flight for complex environments',
+    quantity: 'ground-truth vertical speed of a UAV at touchdown',
+    unit: 'm/s',
+    comparison: '<=',
+    threshold: 1.0,
+    basis: 'Skylane: PX4 descends the last metres of a landing at MPC_LAND_SPEED = 0.7 m/s (mc_pos_control multicopter_takeoff_land_params.yaml); 1.0 m/s leaves 0.3 m/s for the velocity loop\'s tracking error and the ground effect, and stays below the 1.5 m/s a typical skid undercarriage is drop-tested for (assumption: no certification figure for small UAVs was found)',
+  },
+  'miit-2c-battery-reserve': {
+    id: 'miit-2c-battery-reserve',
+    section: '2) C',
+    clause: 'Support intelligent obstacle avoidance, automatic cruise, autonomous flight for complex environments',
+    quantity: 'true state of charge of a UAV battery at the end of the run (landed)',
+    unit: 'fraction',
+    comparison: '>=',
+    threshold: 0.07,
+    basis: 'PX4 BAT_CRIT_THR default 0.07 (battery_params.c): below it PX4 treats the battery as critical and fails safe; a mission that lands below it has used the reserve',
+  },
 } as const satisfies Record<string, Requirement>;
 
 export type RequirementId = keyof typeof REQUIREMENTS;

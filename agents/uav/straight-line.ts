@@ -11,11 +11,15 @@
  * PX4-style flight stack (uav/flight-stack/), which turns setpoints into
  * rotor speeds. The control rate is the agent's rate, at least 250 Hz
  * (PX4's rate loop; the flight stack refuses slower ticks).
+ *
+ * Missions: a waypoint route (a hover is one waypoint with `land: false`:
+ * it holds there; a landing on a pad is a route that ends over the pad),
+ * and the base's battery failsafe (return-to-home, land).
  */
 import { z } from 'zod';
 import type { Vec3 } from '../../sim/math.ts';
 import { AIRFRAME_NAMES } from '../../uav/multirotor/airframes.ts';
-import { AutopilotAgent } from './autopilot-agent.ts';
+import { AutopilotAgent, LOW_BATTERY_ACTIONS } from './autopilot-agent.ts';
 
 const finite = () => z.number().refine(Number.isFinite, { message: 'expected a finite number' });
 const point = z.tuple([finite(), finite(), finite()]);
@@ -31,9 +35,23 @@ export const straightLineParams = z
     imu: z.string().default('imu'),
     gnss: z.string().default('gnss'),
     baro: z.string().default('baro'),
+    batterySensor: z.string().default('battery').describe('battery sensor read by the battery failsafe (none on the UAV: no failsafe)'),
+    lowBatteryAction: z.enum(LOW_BATTERY_ACTIONS).default('return-low').describe("battery failsafe (PX4 COM_LOW_BAT_ACT): 'warn', 'land' at critical, 'return-critical' (return at critical, land at emergency), 'return-low' (return at low, land at critical; default)"),
+    returnAltitudeM: finite().refine((x) => x > 0, { message: 'expected > 0' }).default(60).describe('return altitude above home, m; default 60 (PX4 RTL_RETURN_ALT)'),
+    rtlTimeFactor: finite().min(1).default(1.1).describe('safety factor on the return time estimate (PX4 RTL_TIME_FACTOR, default 1.1)'),
+    rtlTimeMarginS: finite().nonnegative().default(100).describe('safety margin on the return time, s (PX4 RTL_TIME_MARGIN, default 100)'),
+    returnAcceptanceRadiusM: finite().refine((x) => x > 0, { message: 'expected > 0' }).default(0.2).describe('the return descends once this close to home horizontally, m; default 0.2 (the flight stack take-off tolerance)'),
   })
   .strict();
 export type StraightLineParams = z.infer<typeof straightLineParams>;
+
+/**
+ * Before landing at the last waypoint the agent closes on it to within this
+ * (estimate) distance, m: Skylane choice, twice the GNSS-aided estimate's
+ * horizontal noise of a few centimetres plus the hold's settling; a pad
+ * landing then starts over the pad centre, not at the acceptance radius.
+ */
+export const LAND_ALIGN_RADIUS_M = 0.3;
 
 export class StraightLineAgent extends AutopilotAgent {
   constructor(readonly p: StraightLineParams) {
@@ -46,9 +64,16 @@ export class StraightLineAgent extends AutopilotAgent {
     const w = this.p.waypoints;
     if (this.phase === 'cruise') this.next++;
     this.phase = 'cruise';
+    const last: Vec3 = w[w.length - 1]!;
+    if (this.next === w.length && this.p.land && this.p.acceptanceRadiusM > LAND_ALIGN_RADIUS_M) {
+      // Over the landing point before descending, as PX4's mission LAND item navigates to its position first.
+      this.stack.setMode({ kind: 'waypoint', positionM: last, cruiseSpeedMps: this.p.cruiseSpeedMps, acceptanceRadiusM: LAND_ALIGN_RADIUS_M });
+      return;
+    }
     if (this.next >= w.length) {
       this.phase = this.p.land ? 'land' : 'done';
-      this.stack.setMode(this.p.land ? { kind: 'land' } : { kind: 'hold' });
+      // Land where it is (now over the last waypoint), or hold the last waypoint itself.
+      this.stack.setMode(this.p.land ? { kind: 'land' } : { kind: 'hold', positionM: last });
       return;
     }
     const target: Vec3 = w[this.next]!;

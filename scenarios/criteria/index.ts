@@ -40,6 +40,11 @@ import { NoCollision } from './no-collision.ts';
 import { ReachGoal } from './reach-goal.ts';
 import { CrossTrackError, PathEfficiency } from './path-quality.ts';
 import { Energy } from './energy.ts';
+import { MissionCompletion } from './mission-completion.ts';
+import { FlightTime } from './flight-time.ts';
+import { PositionHold } from './position-hold.ts';
+import { Landing } from './landing.ts';
+import { BatteryReserve } from './battery-reserve.ts';
 
 export interface CriterionInfo {
   type: CriterionSpec['type'];
@@ -61,6 +66,11 @@ export const CRITERIA: readonly CriterionInfo[] = [
   { type: 'path-efficiency', description: 'travelled length over the straight-line distance to the goal, goal reached (scenario sets the ratio)' },
   { type: 'cross-track-error', description: 'largest distance from a reference route, with its RMS (scenario sets the limit)' },
   { type: 'energy', description: 'rotor shaft energy a UAV spends over the run, Wh (scenario sets the limit)' },
+  { type: 'mission-completion', description: 'FlightBench success: a UAV ends the run within a radius of its goal with no collision; reports the final distance', requirement: 'miit-2c-mission-completion-radius' },
+  { type: 'flight-time', description: 'time from the take-off to a goal or the touchdown (scenario may set a limit)' },
+  { type: 'position-hold', description: 'ground-truth hold error about a setpoint over a window: RMS, p95, max, horizontal and vertical (scenario sets the bounds)' },
+  { type: 'landing', description: 'touchdown within a pad radius, vertical speed below a bound, rotors stopped at the end', requirement: 'miit-2c-landing-touchdown-speed' },
+  { type: 'battery-reserve', description: "a UAV battery's true state of charge stays above a reserve", requirement: 'miit-2c-battery-reserve' },
   ...DRIVING_CRITERIA.map((d): CriterionInfo => ({
     ...d,
     type: d.type as DrivingCriterionSpec['type'],
@@ -177,6 +187,16 @@ export function buildCriterion(spec: CriterionSpec, scene?: CriterionScene, cont
       return new CrossTrackError(name, spec.actor, spec.route, spec.maxM);
     case 'energy':
       return new Energy(name, spec.actor, spec.maxWh);
+    case 'mission-completion':
+      return new MissionCompletion(name, spec.actor, spec.goal, spec.radiusM);
+    case 'flight-time':
+      return new FlightTime(name, spec.actor, spec.until === 'landing' ? 'landing' : { goal: spec.until.goal, radiusM: spec.until.radiusM }, spec.maxS);
+    case 'position-hold':
+      return new PositionHold(name, spec.actor, spec.setpoint, spec.fromS, spec.toS, spec.horizontal, spec.vertical);
+    case 'landing':
+      return new Landing(name, spec.actor, spec.pad, spec.maxTouchdownSpeedMps, spec.requireDisarmed);
+    case 'battery-reserve':
+      return new BatteryReserve(name, spec.actor, spec.minStateOfCharge);
   }
   if (!scene) throw new Error(`${name}: a driving criterion is built against a run's scene (world and road)`);
   const ctx = (contexts ?? new DrivingContexts(scene)).get(spec);

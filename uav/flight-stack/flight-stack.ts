@@ -74,7 +74,7 @@ export type FlightMode =
   /** Descend at a rate, detect touchdown, cut the motors (the mode becomes idle). */
   | { kind: 'land'; descentRateMps?: number }
   /** Climb to a safe altitude, fly home at cruise speed, land. Home defaults to where the stack was armed. */
-  | { kind: 'return'; safeAltitudeM?: number; homeM?: Vec3; cruiseSpeedMps?: number };
+  | { kind: 'return'; safeAltitudeM?: number; homeM?: Vec3; cruiseSpeedMps?: number; acceptanceRadiusM?: number };
 
 export type FlightModeKind = FlightMode['kind'];
 export type ReturnPhase = 'climb' | 'cruise' | 'land';
@@ -192,6 +192,8 @@ export class FlightStack {
       case 'return':
         if (mode.homeM) { copy(mode.homeM, this.homeM); this.homeSet = true; }
         this.safeAltM = mode.safeAltitudeM ?? d.rtlAltitudeM;
+        // Over home within this (horizontal, m): descend (the land phase keeps converging on home). Default the take-off tolerance.
+        this.acceptanceM = positive(mode.acceptanceRadiusM ?? d.takeoffToleranceM, 'return.acceptanceRadiusM');
         this.speedXy = Math.min(gn.maxSpeedXyMps, positive(mode.cruiseSpeedMps ?? d.cruiseSpeedMps, 'return.cruiseSpeedMps'));
         this.phase = 'climb';
         break;
@@ -250,7 +252,8 @@ export class FlightStack {
         break;
       case 'return':
         this.returnSetpoint(p, est.velocityMps, dt, sp);
-        if (this.phase === 'land') { this.velFf[2] = -this.descent; descent = this.descent; }
+        // The final descent at the land speed (MPC_LAND_SPEED), as the land mode's; not at the cruise's largest descent rate.
+        if (this.phase === 'land') { this.velFf[2] = -MODE_DEFAULTS.landDescentMps; descent = MODE_DEFAULTS.landDescentMps; }
         break;
     }
 
@@ -315,8 +318,8 @@ export class FlightStack {
     }
     if (this.phase === 'cruise') {
       this.followReference(dt, sp);
-      // Over home (within the take-off tolerance): descend.
-      if (Math.hypot(p[0] - home[0], p[1] - home[1]) < MODE_DEFAULTS.takeoffToleranceM) {
+      // Over home (within the return's acceptance radius): descend.
+      if (Math.hypot(p[0] - home[0], p[1] - home[1]) < this.acceptanceM) {
         this.phase = 'land';
         this.velFf[0] = this.velFf[1] = 0;
         this.accFf[0] = this.accFf[1] = this.accFf[2] = 0;

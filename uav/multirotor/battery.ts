@@ -98,3 +98,23 @@ export class Battery {
     this.chargeAh = Math.max(this.chargeAh - (i * dt) / 3600, 0);
   }
 }
+
+/**
+ * The Crazyflie 2.x pack: 1S 250 mAh LiPo (Bitcraze Crazyflie 2.1 product
+ * data). Internal resistance 0.1 Ohm: Skylane assumption for a small 250 mAh
+ * cell (tens of mOhm per Ah-class cell scale roughly inversely with
+ * capacity). Thresholds and efficiency as the Iris.
+ */
+export const CRAZYFLIE_BATTERY: Readonly<BatteryParams> = {
+  ...IRIS_BATTERY,
+  cells: 1,
+  capacityAh: 0.25,
+  cellInternalOhm: 0.1,
+};
+
+/** The reference pack of an airframe by name (uav/multirotor/airframes.ts). */
+export function batteryForAirframe(name: string): Readonly<BatteryParams> {
+  if (name === 'iris') return IRIS_BATTERY;
+  if (name === 'crazyflie2x') return CRAZYFLIE_BATTERY;
+  throw new RangeError(`battery: no reference pack for airframe '${name}'`);
+}
