@@ -97,7 +97,7 @@ describe('landing, flight-time and mission-completion on the pad flight', () => 
     const touchdown = Number(/at t=([\d.]+) s/.exec(full['landing']!.reason)![1]);
     const cut = await judge(PAD, (d) => {
       d.vary = [];
-      d.duration = Math.ceil((touchdown + 0.4) * 500) / 500;
+      d.duration = Math.ceil((touchdown + 0.4) * d.world.physicsHz) / d.world.physicsHz;
       d.criteria = [
         { name: 'armed', type: 'landing', actor: 'drone', pad },
         { name: 'armed-ok', type: 'landing', actor: 'drone', pad, requireDisarmed: false },
