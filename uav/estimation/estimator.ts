@@ -81,6 +81,30 @@ export interface EstimatorParams {
    * Skylane choice.
    */
   accelReferenceWindowS: number;
+  /**
+   * Stationary alignment before the first estimate, s: while the vehicle
+   * stands still, the estimator averages the gyro (its mean is the turn-on
+   * bias) and the accelerometer (its mean levels the attitude), as
+   * autopilots do before they arm: the Crazyflie firmware takes the gyro
+   * bias from the mean of 512 samples once their variance is low
+   * (bitcraze crazyflie-firmware, sensors_bmi088: SENSORS_NBR_OF_BIAS_SAMPLES
+   * 512, GYRO_MIN_BIAS_TIMEOUT_MS 1000) and reports the sensors not ready
+   * until then; PX4 refuses to arm until the estimator has converged. Over
+   * 1 s the BMI088's 0.014 deg/s/sqrt(Hz) leaves 0.014 deg/s of the +-1 deg/s
+   * turn-on bias, which the complementary filter alone (w_n 0.14 rad/s)
+   * takes tens of seconds to learn, flying meanwhile with several degrees
+   * of tilt error. The estimate is invalid (motors off) until the window
+   * has passed. A sample that is not still (|gyro| above
+   * `alignmentMaxRateRadPerS`, or |accel| off g by more than
+   * `alignmentMaxAccelErrorMps2`: a start in the air) ends the alignment at
+   * once and the filter starts from that sample with a zero bias. 0: no
+   * alignment (the filter starts on the first sample).
+   */
+  alignmentS: number;
+  /** Largest gyro magnitude of a still vehicle, rad/s: 0.1 rad/s, 5x the BMI088's 1 deg/s turn-on bias plus its noise (Skylane choice). */
+  alignmentMaxRateRadPerS: number;
+  /** Largest |accel| - g of a still vehicle, m/s^2: 0.5 m/s^2, 25x the BMI088's 20 mg offset (Skylane choice). */
+  alignmentMaxAccelErrorMps2: number;
 }
 
 /** ISA sea-level density times standard gravity, Pa/m (ISO 2533: 1.225 kg/m^3 x 9.80665 m/s^2). */
@@ -101,6 +125,9 @@ export const ESTIMATOR_DEFAULTS: EstimatorParams = {
   baroBiasCorrelationTimeS: BAROMETER_DEFAULTS.biasCorrelationTimeS,
   gnssTimeoutS: 0.5,
   accelReferenceWindowS: 1,
+  alignmentS: 1, // Crazyflie firmware GYRO_MIN_BIAS_TIMEOUT_MS (see above)
+  alignmentMaxRateRadPerS: 0.1,
+  alignmentMaxAccelErrorMps2: 0.5,
 };
 
 /** GNSS fixes kept for the acceleration reference window (64 = 3.2 s at 20 Hz, the ZED-F9P's top RTK rate). */
@@ -130,6 +157,10 @@ export class Estimator {
   private readonly dvImu: Vec3 = [0, 0, 0];
   private readonly dvGnss: Vec3 = [0, 0, 0];
   private readonly fWorld: Vec3 = [0, 0, 0];
+  /** Stationary alignment: start time, sample count and sums of gyro and accel (xyz). */
+  private alignStart = NaN;
+  private alignN = 0;
+  private readonly alignSum = new Float64Array(6);
 
   constructor(p: Partial<EstimatorParams> = {}) {
     this.p = { ...ESTIMATOR_DEFAULTS, ...p, mahony: { ...ESTIMATOR_DEFAULTS.mahony, ...p.mahony } };
@@ -162,6 +193,31 @@ export class Estimator {
     return out;
   }
 
+  /** One IMU sample of the stationary alignment (see `EstimatorParams.alignmentS`). */
+  private alignStep(gyro: Readonly<Vec3>, accel: Readonly<Vec3>, t: number): void {
+    const p = this.p, att = this.attitude, sum = this.alignSum;
+    const still =
+      Math.hypot(gyro[0], gyro[1], gyro[2]) <= p.alignmentMaxRateRadPerS &&
+      Math.abs(Math.hypot(accel[0], accel[1], accel[2]) - p.gravityMps2) <= p.alignmentMaxAccelErrorMps2;
+    if (!(p.alignmentS > 0) || !still) {
+      // No alignment, or not still (a start in the air): level on this sample, zero bias.
+      att.align(accel, 0);
+      return;
+    }
+    if (Number.isNaN(this.alignStart)) this.alignStart = t;
+    for (let i = 0; i < 3; i++) {
+      sum[i] = sum[i]! + gyro[i]!;
+      sum[3 + i] = sum[3 + i]! + accel[i]!;
+    }
+    this.alignN++;
+    if (t - this.alignStart + 1e-9 < p.alignmentS) return;
+    const n = this.alignN, mean: Vec3 = [sum[3]! / n, sum[4]! / n, sum[5]! / n];
+    att.align(mean, 0);
+    att.biasRadPerS[0] = sum[0]! / n;
+    att.biasRadPerS[1] = sum[1]! / n;
+    att.biasRadPerS[2] = sum[2]! / n;
+  }
+
   update(r: EstimatorReadings, t: number): StateEstimate {
     const p = this.p;
     const att = this.attitude;
@@ -169,7 +225,7 @@ export class Estimator {
     if (imu && imu.healthy && imu.value && imu.time > this.lastImuTime) {
       const gyro = imu.value.gyro, accel = imu.value.accel;
       if (!att.initialised) {
-        att.align(accel, 0);
+        this.alignStep(gyro, accel, imu.time);
       } else {
         const dt = imu.time - this.lastImuTime;
         att.update(gyro, accel, dt);
