@@ -501,7 +501,8 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
       const entry = ref ? AGENTS[ref.type] : undefined;
       world.addActor(new Multirotor(physics, a.id, airframe, { position, yawRad: a.pose.yawDeg * DEG }, a.color ? { color: a.color } : {}), {
         sensors: a.sensors.map((sp) => sensorOf(sp, a.id)),
-        ...(entry && ref ? { agent: entry.create(ref.params), agentParams: ref.params } : {}),
+        // A UAV agent may broadcast over the world's radio (the swarm's own-state messages).
+        ...(entry && ref ? { agent: entry.create(ref.params, v2x ? { v2x } : {}), agentParams: ref.params } : {}),
       });
       continue;
     }

@@ -40,6 +40,7 @@ import { NoCollision } from './no-collision.ts';
 import { ReachGoal } from './reach-goal.ts';
 import { CrossTrackError, PathEfficiency } from './path-quality.ts';
 import { Energy } from './energy.ts';
+import { MinSeparation } from './min-separation.ts';
 
 export interface CriterionInfo {
   type: CriterionSpec['type'];
@@ -61,6 +62,7 @@ export const CRITERIA: readonly CriterionInfo[] = [
   { type: 'path-efficiency', description: 'travelled length over the straight-line distance to the goal, goal reached (scenario sets the ratio)' },
   { type: 'cross-track-error', description: 'largest distance from a reference route, with its RMS (scenario sets the limit)' },
   { type: 'energy', description: 'rotor shaft energy a UAV spends over the run, Wh (scenario sets the limit)' },
+  { type: 'min-separation', description: 'closest ground-truth centre-to-centre distance between any two UAVs of a swarm stays above a threshold (default: their agents\' minSeparationM)', requirement: 'miit-2c-swarm-separation' },
   ...DRIVING_CRITERIA.map((d): CriterionInfo => ({
     ...d,
     type: d.type as DrivingCriterionSpec['type'],
@@ -177,6 +179,11 @@ export function buildCriterion(spec: CriterionSpec, scene?: CriterionScene, cont
       return new CrossTrackError(name, spec.actor, spec.route, spec.maxM);
     case 'energy':
       return new Energy(name, spec.actor, spec.maxWh);
+    case 'min-separation': {
+      if (!scene) throw new Error(`${name}: min-separation is built against a run's scene (its scenario's UAVs)`);
+      const { actorIds, thresholdM, source } = minSeparationTarget(spec, scene.scenario);
+      return new MinSeparation(name, actorIds, thresholdM, source);
+    }
   }
   if (!scene) throw new Error(`${name}: a driving criterion is built against a run's scene (world and road)`);
   const ctx = (contexts ?? new DrivingContexts(scene)).get(spec);
@@ -221,4 +228,23 @@ export function buildCriterion(spec: CriterionSpec, scene?: CriterionScene, cont
 /** `{ [k]: v }` when v is defined, else `{}` (exactOptionalPropertyTypes-safe). */
 function opt<K extends string, V>(k: K, v: V | undefined): { [P in K]?: V } {
   return (v === undefined ? {} : { [k]: v }) as { [P in K]?: V };
+}
+
+/**
+ * The UAVs a min-separation criterion judges (its `actors`, else every
+ * agent-driven UAV) and its threshold: `thresholdM` if given, else the
+ * smallest `minSeparationM` among the judged actors' agent params (the
+ * separation the scenario configured its swarm for), else undefined (the
+ * seeds/ default).
+ */
+export function minSeparationTarget(spec: Extract<CriterionSpec, { type: 'min-separation' }>, s: Scenario): { actorIds: string[]; thresholdM: number | undefined; source?: string } {
+  const actorIds = spec.actors ?? s.actors.filter((a) => a.kind === 'uav' && a.agent !== undefined).map((a) => a.id);
+  if (spec.thresholdM !== undefined) return { actorIds, thresholdM: spec.thresholdM };
+  let min = Infinity;
+  for (const a of s.actors) {
+    if (a.kind !== 'uav' || !actorIds.includes(a.id) || a.agent === undefined || typeof a.agent === 'string') continue;
+    const v = a.agent.params?.minSeparationM;
+    if (typeof v === 'number' && v < min) min = v;
+  }
+  return Number.isFinite(min) ? { actorIds, thresholdM: min, source: 'scenario: the agents\' minSeparationM' } : { actorIds, thresholdM: undefined };
 }

@@ -1,0 +1,211 @@
+/**
+ * `swarm`: one member of a UAV swarm (issue #4 section 6). Each member flies
+ * its own mission (take off, then its waypoints, then hover at the last one)
+ * and avoids the other members reciprocally with ORCA (./orca.ts: van den
+ * Berg, Guy, Lin and Manocha 2011; RVO2), commanding the flight stack's
+ * velocity mode.
+ *
+ * What it knows of its neighbours comes over the radio, never from ground
+ * truth: every member broadcasts its own *estimated* position and velocity
+ * (a `uav-state` message, vehicles/v2x/messages.ts) at 10 Hz through the
+ * world's V2X radio, which applies range, latency and loss; each member reads
+ * what it received through its `v2x` sensor and extrapolates every
+ * neighbour's last state to the present at constant velocity (the message's
+ * age is latency plus up to one broadcast period). A neighbour not heard for
+ * `staleAfterS` is forgotten.
+ *
+ * ORCA runs in the member's flight plane (2D, horizontal), with the altitude
+ * held at the mission's height by a P loop on the vertical velocity. Why not
+ * 3D: passing above or below another multirotor puts one in the other's
+ * downwash, which Crazyswarm models as a collision ellipsoid 2.5 times
+ * taller than wide (Preiss, Hönig, Sukhatme and Ayanian, ICRA 2017; Hönig et
+ * al., IEEE T-RO 2018), so vertical escapes would need far more room than
+ * horizontal ones; and a planar swarm keeps the scenario's altitude layer.
+ *
+ * Minimum separation is a parameter (centre to centre). The ORCA radius of
+ * each member is half of it plus an error budget (`separationMarginM`, see
+ * its description): ORCA keeps the *believed* centres 2 r apart, and the true
+ * centres differ from the believed ones by the estimation error, the
+ * extrapolation error over the message age, and the flight stack's lag in
+ * realising a new velocity (ORCA assumes it is instant).
+ */
+import { z } from 'zod';
+import type { AgentContext, Observation } from '../../sim/agent.ts';
+import type { Reading } from '../../sim/sensor.ts';
+import type { V2xInbox } from '../../sim/sensors/v2x.ts';
+import type { StateEstimate } from '../../uav/estimation/state-estimate.ts';
+import { AIRFRAME_NAMES } from '../../uav/multirotor/airframes.ts';
+import { UAV_STATE_RATE_HZ, type UavState } from '../../vehicles/v2x/messages.ts';
+import type { V2xTransmitter } from '../../vehicles/v2x/v2x-service.ts';
+import { AutopilotAgent } from '../uav/autopilot-agent.ts';
+import { ORCA_DEFAULTS, orcaVelocity, type OrcaAgent } from './orca.ts';
+import { REQUIREMENTS } from '../../seeds/requirements.ts';
+
+const finite = () => z.number().refine(Number.isFinite, { message: 'expected a finite number' });
+const positive = () => finite().refine((x) => x > 0, { message: 'expected > 0' });
+const point = z.tuple([finite(), finite(), finite()]);
+
+/** Default minimum separation, centre to centre, m: the requirement catalogue's entry (seeds/requirements.ts). */
+export const SWARM_MIN_SEPARATION_M = REQUIREMENTS['miit-2c-swarm-separation'].threshold;
+
+export const swarmParams = z
+  .object({
+    airframe: z.enum(AIRFRAME_NAMES).default('iris').describe("the UAV's airframe (the flight stack's mixer needs it); must match the actor's"),
+    waypoints: z.array(point).min(1).describe('[x, y, z] in the local ENU frame, m; the first sets the take-off height; the member hovers at the last'),
+    cruiseSpeedMps: positive().default(3).describe('preferred speed towards the next waypoint, m/s (RVO2 Circle example: maxSpeed 2 m/s; PX4 MPC_XY_CRUISE 5 m/s; 3 m/s between the two, Skylane choice for a dense swarm)'),
+    maxSpeedMps: positive().optional().describe('ORCA speed limit, m/s; default 1.5 x cruise, room to sidestep at cruise speed (Skylane choice)'),
+    acceptanceRadiusM: positive().default(0.5).describe('a waypoint (other than the last) counts as reached within this, m'),
+    approachGainPerS: positive().default(0.95).describe('preferred speed = this x distance near a waypoint, 1/s (PX4 MPC_XY_P 0.95)'),
+    altitudeGainPerS: positive().default(1).describe('vertical velocity = this x height error, 1/s (PX4 MPC_Z_P 1.0)'),
+    minSeparationM: positive().default(SWARM_MIN_SEPARATION_M).describe('minimum separation to every other member, centre to centre, m (default: seeds/requirements.ts miit-2c-swarm-separation)'),
+    separationMarginM: finite().nonnegative().default(0.5).describe(
+      'added to half the separation to make the ORCA radius, m: the error budget between believed and true centres. RTK GNSS estimate: 3 x 0.0085 m (u-blox ZED-F9P, sim/sensors/gnss.ts) per member, x2; ' +
+      'extrapolation over a message age of <= 0.2 s (100 ms latency, 3GPP TS 22.185, + one 10 Hz period) at <= 3 m/s^2 (PX4 MPC_ACC_HOR): 0.5 a t^2 = 0.06 m per member, x2; ' +
+      'velocity-tracking lag: a velocity change of up to 1.5 m/s realised over ~0.3 s (flight stack velocity loop) displaces ~0.2 m. Sum ~0.4 m, rounded up to 0.5 m (Skylane budget)',
+    ),
+    timeHorizonS: positive().default(ORCA_DEFAULTS.timeHorizonS).describe('ORCA time horizon, s (RVO2 Circle example 10 s, scaled to drones: 5 s; agents/swarm/orca.ts)'),
+    neighborDistM: positive().default(ORCA_DEFAULTS.neighborDistM).describe('neighbours farther than this are ignored, m (RVO2 Circle example: 15 m)'),
+    maxNeighbors: z.number().int().positive().default(ORCA_DEFAULTS.maxNeighbors).describe('at most this many nearest neighbours, (RVO2 Circle example: 10)'),
+    planHz: positive().default(20).describe('ORCA replanning rate, Hz (Skylane choice: twice the 10 Hz state messages, so each fresh message is used within 50 ms; RVO2 examples step at 4 Hz)'),
+    broadcastHz: positive().default(UAV_STATE_RATE_HZ).describe('own-state broadcast rate, Hz (default 10: vehicles/v2x/messages.ts UAV_STATE_RATE_HZ)'),
+    staleAfterS: positive().default(1).describe('a neighbour not heard for this long is forgotten, s (ten missed 10 Hz messages; Skylane choice)'),
+    avoid: z.boolean().default(true).describe('false: fly the preferred velocity with no avoidance (a negative control); still broadcasts'),
+    controlHz: finite().min(250).default(250).describe('control rate, Hz (>= 250: PX4 rate loop)'),
+    imu: z.string().default('imu'),
+    gnss: z.string().default('gnss'),
+    baro: z.string().default('baro'),
+    v2x: z.string().default('v2x').describe('the v2x sensor it reads its neighbours from'),
+  })
+  .strict();
+export type SwarmParams = z.infer<typeof swarmParams>;
+
+/** A neighbour as last heard: its message, and when it was received. */
+interface Neighbour {
+  id: string;
+  msg: UavState;
+}
+
+export class SwarmAgent extends AutopilotAgent {
+  private actorId = '';
+  private readonly neighbours = new Map<string, Neighbour>();
+  private lastInboxTime = NaN;
+  private nextBroadcastT = 0;
+  private nextPlanT = 0;
+  private msgCnt = 0;
+  private readonly vel: [number, number, number] = [0, 0, 0];
+  private readonly self: OrcaAgent;
+  private readonly others: OrcaAgent[] = [];
+  private readonly res = { x: 0, y: 0 };
+  private readonly maxSpeed: number;
+  private readonly radiusM: number;
+
+  constructor(readonly p: SwarmParams, private readonly radio?: V2xTransmitter) {
+    super(p);
+    this.maxSpeed = p.maxSpeedMps ?? 1.5 * p.cruiseSpeedMps;
+    this.radiusM = p.minSeparationM / 2 + p.separationMarginM;
+    this.self = { x: 0, y: 0, vx: 0, vy: 0, radiusM: this.radiusM, maxSpeedMps: this.maxSpeed, prefVx: 0, prefVy: 0 };
+  }
+
+  /** The neighbours it currently believes in (id and last message), for tests and views. */
+  get heard(): ReadonlyMap<string, Readonly<Neighbour>> {
+    return this.neighbours;
+  }
+
+  override reset(ctx: AgentContext): void {
+    super.reset(ctx);
+    this.actorId = ctx.actorId;
+    this.neighbours.clear();
+    this.lastInboxTime = NaN;
+    this.nextBroadcastT = 0;
+    this.nextPlanT = 0;
+    this.msgCnt = 0;
+  }
+
+  protected guide(est: Readonly<StateEstimate>, obs: Observation, t: number): void {
+    this.broadcast(est, t);
+    this.listen(obs, t);
+    if (this.phase === 'takeoff') {
+      if (!this.stack.reached) return;
+      this.phase = 'cruise';
+      this.next = Math.min(1, this.p.waypoints.length - 1);
+    }
+    if (t + 1e-9 < this.nextPlanT) return;
+    this.nextPlanT = t + 1 / this.p.planHz;
+    this.plan(est, t);
+  }
+
+  /** Own estimate out over the radio, at the broadcast rate. */
+  private broadcast(est: Readonly<StateEstimate>, t: number): void {
+    if (!this.radio || t + 1e-9 < this.nextBroadcastT) return;
+    this.nextBroadcastT = t + 1 / this.p.broadcastHz;
+    const pm = est.positionM, v = est.velocityMps;
+    this.radio.transmit(this.actorId, { type: 'uav-state', msgCnt: this.msgCnt, id: this.actorId, timeS: t, positionM: [pm[0], pm[1], pm[2]], velocityMps: [v[0], v[1], v[2]] }, t);
+    this.msgCnt = (this.msgCnt + 1) % 128;
+  }
+
+  /** New messages of the v2x sensor into the neighbour table (each reading once); forget the stale. */
+  private listen(obs: Observation, t: number): void {
+    const r = obs.sensors[this.p.v2x] as Reading<V2xInbox<unknown, unknown, UavState>> | undefined;
+    if (r && r.healthy && r.time !== this.lastInboxTime) {
+      this.lastInboxTime = r.time;
+      for (const m of r.value.uavStates ?? []) {
+        if (m.id === this.actorId) continue;
+        const had = this.neighbours.get(m.id);
+        if (!had || m.timeS > had.msg.timeS) this.neighbours.set(m.id, { id: m.id, msg: m });
+      }
+    }
+    for (const [id, n] of this.neighbours) if (t - n.msg.timeS > this.p.staleAfterS) this.neighbours.delete(id);
+  }
+
+  /** Preferred velocity to the waypoint, ORCA against the extrapolated neighbours, into velocity mode. */
+  private plan(est: Readonly<StateEstimate>, t: number): void {
+    const w = this.p.waypoints;
+    const pos = est.positionM;
+    let target = w[this.next]!;
+    let dx = target[0] - pos[0], dy = target[1] - pos[1];
+    let d = Math.hypot(dx, dy);
+    if (this.next < w.length - 1 && d <= this.p.acceptanceRadiusM) {
+      this.next++;
+      target = w[this.next]!;
+      dx = target[0] - pos[0];
+      dy = target[1] - pos[1];
+      d = Math.hypot(dx, dy);
+    }
+    if (this.next === w.length - 1 && d <= this.p.acceptanceRadiusM) this.phase = 'done';
+    const speed = Math.min(this.p.cruiseSpeedMps, this.p.approachGainPerS * d);
+    const s = this.self;
+    s.x = pos[0];
+    s.y = pos[1];
+    s.vx = est.velocityMps[0];
+    s.vy = est.velocityMps[1];
+    s.prefVx = d > 1e-6 ? (dx / d) * speed : 0;
+    s.prefVy = d > 1e-6 ? (dy / d) * speed : 0;
+    let vx = s.prefVx, vy = s.prefVy;
+    if (this.p.avoid) {
+      const others = this.others;
+      let k = 0;
+      for (const n of this.neighbours.values()) {
+        const m = n.msg;
+        // Constant-velocity extrapolation over the message's age (latency + time since it was sent).
+        const age = Math.max(0, t - m.timeS);
+        const o = others[k] ?? (others[k] = { x: 0, y: 0, vx: 0, vy: 0, radiusM: 0, maxSpeedMps: 0, prefVx: 0, prefVy: 0 });
+        o.x = m.positionM[0] + m.velocityMps[0] * age;
+        o.y = m.positionM[1] + m.velocityMps[1] * age;
+        o.vx = m.velocityMps[0];
+        o.vy = m.velocityMps[1];
+        // Members share the parameters: a neighbour's radius is taken equal to our own.
+        o.radiusM = this.radiusM;
+        k++;
+      }
+      others.length = k;
+      orcaVelocity(s, others, this.p, 1 / this.p.planHz, this.res);
+      vx = this.res.x;
+      vy = this.res.y;
+    }
+    this.vel[0] = vx;
+    this.vel[1] = vy;
+    // Vertical speed within +-1 m/s (PX4 MPC_Z_VEL_MAX_DN 1 m/s; the climb limit is larger, 3 m/s).
+    this.vel[2] = Math.max(-1, Math.min(1, this.p.altitudeGainPerS * (target[2] - pos[2])));
+    this.stack.setMode({ kind: 'velocity', velocityMps: this.vel });
+  }
+}
