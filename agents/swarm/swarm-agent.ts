@@ -66,6 +66,7 @@ export const swarmParams = z
     timeHorizonS: positive().default(ORCA_DEFAULTS.timeHorizonS).describe('ORCA time horizon, s (RVO2 Circle example 10 s, scaled to drones: 5 s; agents/swarm/orca.ts)'),
     neighborDistM: positive().default(ORCA_DEFAULTS.neighborDistM).describe('neighbours farther than this are ignored, m (RVO2 Circle example: 15 m)'),
     maxNeighbors: z.number().int().positive().default(ORCA_DEFAULTS.maxNeighbors).describe('at most this many nearest neighbours, (RVO2 Circle example: 10)'),
+    commandAccelMps2: finite().nonnegative().default(0).describe('largest change of the horizontal velocity command, m/s^2 (0: none; PX4 MPC_ACC_HOR 3 m/s^2 limits its own references the same way)'),
     planHz: positive().default(20).describe('ORCA replanning rate, Hz (Skylane choice: twice the 10 Hz state messages, so each fresh message is used within 50 ms; RVO2 examples step at 4 Hz)'),
     broadcastHz: positive().default(UAV_STATE_RATE_HZ).describe('own-state broadcast rate, Hz (default 10: vehicles/v2x/messages.ts UAV_STATE_RATE_HZ)'),
     staleAfterS: positive().default(1).describe('a neighbour not heard for this long is forgotten, s (ten missed 10 Hz messages; Skylane choice)'),
@@ -119,6 +120,7 @@ export class SwarmAgent extends AutopilotAgent {
     this.nextBroadcastT = 0;
     this.nextPlanT = 0;
     this.msgCnt = 0;
+    this.vel[0] = this.vel[1] = this.vel[2] = 0;
   }
 
   protected guide(est: Readonly<StateEstimate>, obs: Observation, t: number): void {
@@ -201,6 +203,14 @@ export class SwarmAgent extends AutopilotAgent {
       orcaVelocity(s, others, this.p, 1 / this.p.planHz, this.res);
       vx = this.res.x;
       vy = this.res.y;
+    }
+    const dv = this.p.commandAccelMps2 / this.p.planHz;
+    if (dv > 0) {
+      const ex = vx - this.vel[0], ey = vy - this.vel[1], e = Math.hypot(ex, ey);
+      if (e > dv) {
+        vx = this.vel[0] + (ex / e) * dv;
+        vy = this.vel[1] + (ey / e) * dv;
+      }
     }
     this.vel[0] = vx;
     this.vel[1] = vy;
