@@ -372,7 +372,7 @@ function checkSemantics(s: Scenario, file: string): void {
         needActor(`criteria[${i}].actors[${j}]`, o);
         const k = ids.get(o)!;
         const a = k >= 0 ? s.actors[k] : undefined;
-        if (a?.kind !== 'uav') throw new ScenarioError(file, `criteria[${i}].actors[${j}]`, `"${o}" is ${a ? `a ${a.kind}` : 'a scattered obstacle'}; min-separation judges UAVs`);
+        if (a?.kind !== 'uav') throw new ScenarioError(file, `criteria[${i}].actors[${j}]`, `"${o}" is ${a ? `${/^[aeiou]/.test(a.kind) ? 'an' : 'a'} ${a.kind}` : 'a scattered obstacle'}; min-separation judges UAVs`);
         if (c.actors!.indexOf(o) !== j) throw new ScenarioError(file, `criteria[${i}].actors[${j}]`, `"${o}" is listed twice`);
       });
       const uavs = c.actors ?? s.actors.filter((a) => a.kind === 'uav' && agentDriven.has(a.id)).map((a) => a.id);

@@ -66,6 +66,13 @@ export const swarmParams = z
     timeHorizonS: positive().default(ORCA_DEFAULTS.timeHorizonS).describe('ORCA time horizon, s (RVO2 Circle example 10 s, scaled to drones: 5 s; agents/swarm/orca.ts)'),
     neighborDistM: positive().default(ORCA_DEFAULTS.neighborDistM).describe('neighbours farther than this are ignored, m (RVO2 Circle example: 15 m)'),
     maxNeighbors: z.number().int().positive().default(ORCA_DEFAULTS.maxNeighbors).describe('at most this many nearest neighbours, (RVO2 Circle example: 10)'),
+    orcaVelocity: z
+      .enum(['setpoint', 'estimate'])
+      .default('setpoint')
+      .describe(
+        "the 'current velocity' ORCA builds its half-planes from, own and neighbours'. setpoint: the velocity last commanded (own) and broadcast (neighbours), as RVO2 does (Agent.cpp update(): velocity_ = newVelocity_); " +
+          'estimate: the estimated velocity, which lags the setpoint by the velocity loop (~0.3 s), so the half-planes move as the drone catches up and the choice can flip-flop',
+      ),
     commandAccelMps2: finite().nonnegative().default(0).describe('largest change of the horizontal velocity command, m/s^2 (0: none; PX4 MPC_ACC_HOR 3 m/s^2 limits its own references the same way)'),
     planHz: positive().default(20).describe('ORCA replanning rate, Hz (Skylane choice: twice the 10 Hz state messages, so each fresh message is used within 50 ms; RVO2 examples step at 4 Hz)'),
     broadcastHz: positive().default(UAV_STATE_RATE_HZ).describe('own-state broadcast rate, Hz (default 10: vehicles/v2x/messages.ts UAV_STATE_RATE_HZ)'),
@@ -141,7 +148,12 @@ export class SwarmAgent extends AutopilotAgent {
     if (!this.radio || t + 1e-9 < this.nextBroadcastT) return;
     this.nextBroadcastT = t + 1 / this.p.broadcastHz;
     const pm = est.positionM, v = est.velocityMps;
-    this.radio.transmit(this.actorId, { type: 'uav-state', msgCnt: this.msgCnt, id: this.actorId, timeS: t, positionM: [pm[0], pm[1], pm[2]], velocityMps: [v[0], v[1], v[2]] }, t);
+    const sp = this.vel;
+    this.radio.transmit(this.actorId, {
+      type: 'uav-state', msgCnt: this.msgCnt, id: this.actorId, timeS: t,
+      positionM: [pm[0], pm[1], pm[2]], velocityMps: [v[0], v[1], v[2]],
+      ...(this.phase === 'takeoff' ? {} : { velocitySetpointMps: [sp[0], sp[1], sp[2]] as [number, number, number] }),
+    }, t);
     this.msgCnt = (this.msgCnt + 1) % 128;
   }
 
@@ -178,8 +190,9 @@ export class SwarmAgent extends AutopilotAgent {
     const s = this.self;
     s.x = pos[0];
     s.y = pos[1];
-    s.vx = est.velocityMps[0];
-    s.vy = est.velocityMps[1];
+    const useSetpoint = this.p.orcaVelocity === 'setpoint';
+    s.vx = useSetpoint ? this.vel[0] : est.velocityMps[0];
+    s.vy = useSetpoint ? this.vel[1] : est.velocityMps[1];
     s.prefVx = d > 1e-6 ? (dx / d) * speed : 0;
     s.prefVy = d > 1e-6 ? (dy / d) * speed : 0;
     let vx = s.prefVx, vy = s.prefVy;
@@ -193,8 +206,9 @@ export class SwarmAgent extends AutopilotAgent {
         const o = others[k] ?? (others[k] = { x: 0, y: 0, vx: 0, vy: 0, radiusM: 0, maxSpeedMps: 0, prefVx: 0, prefVy: 0 });
         o.x = m.positionM[0] + m.velocityMps[0] * age;
         o.y = m.positionM[1] + m.velocityMps[1] * age;
-        o.vx = m.velocityMps[0];
-        o.vy = m.velocityMps[1];
+        const ov = useSetpoint && m.velocitySetpointMps ? m.velocitySetpointMps : m.velocityMps;
+        o.vx = ov[0];
+        o.vy = ov[1];
         // Members share the parameters: a neighbour's radius is taken equal to our own.
         o.radiusM = this.radiusM;
         k++;

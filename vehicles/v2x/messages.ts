@@ -175,6 +175,12 @@ export interface UavState {
   positionM: Vec3;
   /** Estimated velocity, world ENU, m/s (F3411 Speed/Direction/Vertical speed; MAVLink vx, vy, vz). */
   velocityMps: Vec3;
+  /**
+   * The velocity the sender's autopilot is commanded to fly, world ENU, m/s,
+   * when it flies in velocity mode (its intent; MAVLink
+   * POSITION_TARGET_LOCAL_NED vx, vy, vz). Not in F3411.
+   */
+  velocitySetpointMps?: Vec3;
 }
 
 export type V2xMessage = Bsm | Spat | UavState;
