@@ -12,7 +12,12 @@
  * what it received through its `v2x` sensor and extrapolates every
  * neighbour's last state to the present at constant velocity (the message's
  * age is latency plus up to one broadcast period). A neighbour not heard for
- * `staleAfterS` is forgotten.
+ * `staleAfterS` is forgotten. The message also carries the velocity the
+ * sender's autopilot is commanded to fly (its setpoint): ORCA builds its
+ * half-planes from the agents' current velocities, which RVO2 takes to be the
+ * velocities they chose last step; a multirotor reaches a new setpoint only
+ * after its velocity loop, so every member uses the setpoints (its own and
+ * its neighbours'), not the lagging estimates (`orcaVelocity`).
  *
  * ORCA runs in the member's flight plane (2D, horizontal), with the altitude
  * held at the mission's height by a P loop on the vertical velocity. Why not
@@ -53,7 +58,10 @@ export const swarmParams = z
     airframe: z.enum(AIRFRAME_NAMES).default('iris').describe("the UAV's airframe (the flight stack's mixer needs it); must match the actor's"),
     waypoints: z.array(point).min(1).describe('[x, y, z] in the local ENU frame, m; the first sets the take-off height; the member hovers at the last'),
     cruiseSpeedMps: positive().default(3).describe('preferred speed towards the next waypoint, m/s (RVO2 Circle example: maxSpeed 2 m/s; PX4 MPC_XY_CRUISE 5 m/s; 3 m/s between the two, Skylane choice for a dense swarm)'),
-    maxSpeedMps: positive().optional().describe('ORCA speed limit, m/s; default 1.5 x cruise, room to sidestep at cruise speed (Skylane choice)'),
+    maxSpeedMps: positive().optional().describe(
+      'ORCA speed limit, m/s; default: the cruise speed. Skylane choice, measured: with 1.5 x cruise (3 m/s) the 50-drone swap lost its separation (1.49 m, seed 1), ' +
+        'its sidestep commands flipping at up to 3 m/s faster than the velocity loop follows; at the cruise speed it kept 1.67-1.72 m (seeds 1-2)',
+    ),
     acceptanceRadiusM: positive().default(0.5).describe('a waypoint (other than the last) counts as reached within this, m'),
     approachGainPerS: positive().default(0.95).describe('preferred speed = this x distance near a waypoint, 1/s (PX4 MPC_XY_P 0.95)'),
     altitudeGainPerS: positive().default(1).describe('vertical velocity = this x height error, 1/s (PX4 MPC_Z_P 1.0)'),
@@ -73,7 +81,6 @@ export const swarmParams = z
         "the 'current velocity' ORCA builds its half-planes from, own and neighbours'. setpoint: the velocity last commanded (own) and broadcast (neighbours), as RVO2 does (Agent.cpp update(): velocity_ = newVelocity_); " +
           'estimate: the estimated velocity, which lags the setpoint by the velocity loop (~0.3 s), so the half-planes move as the drone catches up and the choice can flip-flop',
       ),
-    commandAccelMps2: finite().nonnegative().default(0).describe('largest change of the horizontal velocity command, m/s^2 (0: none; PX4 MPC_ACC_HOR 3 m/s^2 limits its own references the same way)'),
     planHz: positive().default(20).describe('ORCA replanning rate, Hz (Skylane choice: twice the 10 Hz state messages, so each fresh message is used within 50 ms; RVO2 examples step at 4 Hz)'),
     broadcastHz: positive().default(UAV_STATE_RATE_HZ).describe('own-state broadcast rate, Hz (default 10: vehicles/v2x/messages.ts UAV_STATE_RATE_HZ)'),
     staleAfterS: positive().default(1).describe('a neighbour not heard for this long is forgotten, s (ten missed 10 Hz messages; Skylane choice)'),
@@ -109,7 +116,7 @@ export class SwarmAgent extends AutopilotAgent {
 
   constructor(readonly p: SwarmParams, private readonly radio?: V2xTransmitter) {
     super(p);
-    this.maxSpeed = p.maxSpeedMps ?? 1.5 * p.cruiseSpeedMps;
+    this.maxSpeed = p.maxSpeedMps ?? p.cruiseSpeedMps;
     this.radiusM = p.minSeparationM / 2 + p.separationMarginM;
     this.self = { x: 0, y: 0, vx: 0, vy: 0, radiusM: this.radiusM, maxSpeedMps: this.maxSpeed, prefVx: 0, prefVy: 0 };
   }
@@ -217,14 +224,6 @@ export class SwarmAgent extends AutopilotAgent {
       orcaVelocity(s, others, this.p, 1 / this.p.planHz, this.res);
       vx = this.res.x;
       vy = this.res.y;
-    }
-    const dv = this.p.commandAccelMps2 / this.p.planHz;
-    if (dv > 0) {
-      const ex = vx - this.vel[0], ey = vy - this.vel[1], e = Math.hypot(ex, ey);
-      if (e > dv) {
-        vx = this.vel[0] + (ex / e) * dv;
-        vy = this.vel[1] + (ey / e) * dv;
-      }
     }
     this.vel[0] = vx;
     this.vel[1] = vy;

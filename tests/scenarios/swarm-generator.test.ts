@@ -45,6 +45,7 @@ describe('swarms generator block', () => {
     const loaded = loadScenarioText(text, F);
     const r = (seed: number) => {
       const a = instantiate(loaded, seed).actors[0]!;
+      if (a.kind !== 'uav') throw new Error('expected a uav');
       return Math.hypot(a.pose.position[0]!, a.pose.position[1]!);
     };
     expect(r(1)).toBeGreaterThanOrEqual(6);

@@ -69,6 +69,8 @@ describe('swarm agent', () => {
       if (agentOf(run, 'uav-01').heard.size === 3) heardAll = true;
     }
     expect(heardAll).toBe(true);
+    // Once airborne it also shares its velocity setpoint (its intent), which ORCA uses as RVO2 uses an agent's chosen velocity.
+    expect(sent.some((s) => s.msg.velocitySetpointMps !== undefined)).toBe(true);
     expect(sent.length).toBeGreaterThan(50); // 10 Hz over ~8 s, less what is still in flight
     let maxErr = 0, sumErr = 0;
     for (const s of sent) {
@@ -82,7 +84,6 @@ describe('swarm agent', () => {
     // RTK GNSS (1 cm CEP) fused with the IMU: centimetres, never exactly zero (it is an estimate).
     expect(sumErr).toBeGreaterThan(0);
     expect(maxErr).toBeLessThan(0.2);
-    // Messages arrive 100 ms after they were sent (the radio's default latency).
     run.dispose();
   });
 
