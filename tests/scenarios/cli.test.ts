@@ -55,7 +55,8 @@ describe('skylane run', () => {
       expect(x.stateHash).toMatch(/^[0-9a-f]{32}$/);
       for (const c of x.criteria) expect(Object.keys(c)).toEqual(expect.arrayContaining(['name', 'value', 'threshold', 'passed', 'reason']));
     }
-  });
+    // The library holds a 50-drone swarm (uav/swarm-50-crossing, ~80 s simulated): more than the default 60 s on a shared 2-core machine.
+  }, 300_000);
 
   it('a failing fixture exits 1, names the failed criterion, and JUnit lists it in <failure>', async () => {
     const r = await skylane('run', `${FIXTURES}/blind-rover-hits-wall.yaml`, '--junit', `${dir}/f.xml`);
