@@ -107,6 +107,14 @@ describe('swarm agent', () => {
     run.dispose();
   });
 
+  it('is deterministic: the same seed and backend give the same run (messages, losses and all)', async () => {
+    const text = editedText(SWAP, (d) => (d.world.v2x = { loss: 0.2 }));
+    const a = (await startRun(loadScenarioText(text, 'swap.yaml'), { backend: 'rapier', seed: 7 })).runToEnd();
+    const b = (await startRun(loadScenarioText(text, 'swap.yaml'), { backend: 'rapier', seed: 7 })).runToEnd();
+    expect(a.stateHash).toBe(b.stateHash);
+    expect(a.criteria).toEqual(b.criteria);
+  });
+
   it('validates its params with clear messages', () => {
     expect(() => swarmParams.parse({ waypoints: [[0, 0, 3]], minSeparationM: -1 })).toThrow(/expected > 0/);
     expect(() => swarmParams.parse({ waypoints: [[0, 0, 3]], controlHz: 100 })).toThrow();
