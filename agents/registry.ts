@@ -5,12 +5,14 @@
 import type { z } from 'zod';
 import type { Agent } from '../sim/agent.ts';
 import type { RoadNetwork } from '../vehicles/road/road-network.ts';
+import type { V2xTransmitter } from '../vehicles/v2x/v2x-service.ts';
 import { idmOnlyAgent, laneKeepOnlyAgent } from './baselines.ts';
 import { GoToGoalAgent, goToGoalParams } from './go-to-goal.ts';
 import { HaPilotAgent, haPilotParams, type HaPilotEnv } from './ha-pilot.ts';
 import { IdleAgent, idleParams } from './idle.ts';
 import { StraightLineAgent, straightLineParams } from './uav/straight-line.ts';
 import { UavPilotAgent, uavPilotParams } from './uav/uav-pilot.ts';
+import { SwarmAgent, swarmParams } from './swarm/swarm-agent.ts';
 
 export interface AgentEntry {
   name: string;
@@ -32,6 +34,8 @@ export interface AgentEntry {
 /** Prior knowledge an agent may have (an L4 system's HD map), as opposed to ground truth of the moment. */
 export interface AgentEnv {
   map?: RoadNetwork;
+  /** The world's radio, to broadcast what the agent composes (a swarm member's own state estimate); present with world.v2x. */
+  v2x?: V2xTransmitter;
 }
 
 const HA_PILOT: AgentEntry = {
@@ -103,6 +107,22 @@ export const AGENTS: Readonly<Record<string, AgentEntry>> = {
       ];
     },
     create: (p) => new StraightLineAgent(straightLineParams.parse(p)),
+  },
+  swarm: {
+    name: 'swarm',
+    description: "uav: a swarm member: fly the waypoints and avoid the other members reciprocally (ORCA in the flight plane, velocity mode), knowing them only from their broadcast state estimates (uav-state messages over world.v2x, read by its v2x sensor, extrapolated over their age); own estimate from IMU + GNSS + barometer, PX4-style flight stack",
+    actorKinds: ['uav'],
+    params: swarmParams,
+    sensors: (p) => {
+      const q = swarmParams.parse(p);
+      return [
+        { name: q.imu, type: 'imu', required: true },
+        { name: q.gnss, type: 'gnss', required: true },
+        { name: q.v2x, type: 'v2x', required: true },
+        { name: q.baro, type: 'barometer', required: false },
+      ];
+    },
+    create: (p, env) => new SwarmAgent(swarmParams.parse(p), env?.v2x),
   },
   'idm-only': {
     ...HA_PILOT,

@@ -535,7 +535,8 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
             currentScaleSigma: sp.currentScaleSigma ?? BATTERY_MONITOR_DEFAULTS.currentScaleSigma,
           })
           : sensorOf(sp, a.id)),
-        ...(entry && ref ? { agent: entry.create(ref.params), agentParams: ref.params } : {}),
+        // A UAV agent may broadcast over the world's radio (the swarm's own-state messages).
+        ...(entry && ref ? { agent: entry.create(ref.params, v2x ? { v2x } : {}), agentParams: ref.params } : {}),
       });
       if (w || battery) flightEnv.add(uav, battery);
       continue;

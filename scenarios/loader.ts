@@ -40,6 +40,7 @@ import {
 } from './schema.ts';
 
 import { checkV2x } from './v2x-checks.ts';
+import { expandSwarms, SwarmBlockError } from './swarm-generator.ts';
 
 export class ScenarioError extends Error {
   constructor(
@@ -365,6 +366,17 @@ function checkSemantics(s: Scenario, file: string): void {
       });
       const count = c.others ? c.others.length : ids.size - 1;
       if (count === 0) throw new ScenarioError(file, `criteria[${i}].others`, 'nothing to measure the clearance against: it would pass without measuring anything');
+    }
+    if (c.type === 'min-separation') {
+      c.actors?.forEach((o, j) => {
+        needActor(`criteria[${i}].actors[${j}]`, o);
+        const k = ids.get(o)!;
+        const a = k >= 0 ? s.actors[k] : undefined;
+        if (a?.kind !== 'uav') throw new ScenarioError(file, `criteria[${i}].actors[${j}]`, `"${o}" is ${a ? `${/^[aeiou]/.test(a.kind) ? 'an' : 'a'} ${a.kind}` : 'a scattered obstacle'}; min-separation judges UAVs`);
+        if (c.actors!.indexOf(o) !== j) throw new ScenarioError(file, `criteria[${i}].actors[${j}]`, `"${o}" is listed twice`);
+      });
+      const uavs = c.actors ?? s.actors.filter((a) => a.kind === 'uav' && agentDriven.has(a.id)).map((a) => a.id);
+      if (uavs.length < 2) throw new ScenarioError(file, `criteria[${i}]${c.actors ? '.actors' : ''}`, `min-separation judges pairs of UAVs, and there ${uavs.length === 1 ? 'is one' : 'is none'} (by default: the agent-driven UAVs): it would pass without measuring anything`);
     }
     if (isDriving(c)) checkDriving(c, i, s, network, agentDriven, ids, file);
     checkUavMission(c, i, s, ids, file);
@@ -740,11 +752,26 @@ function validate(doc: unknown, file: string): Scenario {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new ScenarioError(file, '', `expected a mapping of scenario fields (name, description, seed, duration, world, actors, criteria), got ${describeValue(doc)}`);
   }
-  checkDiscriminators(doc as Record<string, unknown>, file);
-  const r = scenarioSchema.safeParse(doc);
-  if (!r.success) zodFail(file, doc, r.error);
-  checkSemantics(r.data, file);
-  return r.data;
+  // `swarms` blocks become ordinary actors first (scenarios/swarm-generator.ts); errors in a member name its block.
+  let expanded: ReturnType<typeof expandSwarms>;
+  try {
+    expanded = expandSwarms(doc as Record<string, unknown>);
+  } catch (err) {
+    if (err instanceof SwarmBlockError) throw new ScenarioError(file, err.fieldPath, err.expected);
+    throw err;
+  }
+  try {
+    checkDiscriminators(expanded.doc, file);
+    const r = scenarioSchema.safeParse(expanded.doc);
+    if (!r.success) zodFail(file, expanded.doc, r.error);
+    checkSemantics(r.data, file);
+    return r.data;
+  } catch (err) {
+    const m = err instanceof ScenarioError ? /^actors\[(\d+)\](.*)$/.exec(err.fieldPath) : null;
+    const member = m ? expanded.members.get(Number(m[1])) : undefined;
+    if (!member) throw err;
+    throw new ScenarioError(file, `swarms[${member.block}]${m![2]}`, `member "${member.id}": ${(err as ScenarioError).expected}`);
+  }
 }
 
 /** Parse and validate a scenario's text. Throws `ScenarioError`. */

@@ -627,6 +627,14 @@ export const minClearanceSchema = z
     thresholdM: finite().nonnegative().optional().describe('default from seeds/'),
   })
   .strict();
+export const minSeparationSchema = z
+  .object({
+    ...criterionBase,
+    type: z.literal('min-separation'),
+    actors: z.array(id).min(2).optional().describe('the UAVs judged pairwise; default: every agent-driven UAV'),
+    thresholdM: finite().nonnegative().optional().describe("smallest allowed centre-to-centre distance, m; default: the smallest minSeparationM of the judged actors' agents, else seeds/ (miit-2c-swarm-separation)"),
+  })
+  .strict();
 export const maxDurationSchema = z
   .object({
     ...criterionBase,
@@ -836,6 +844,7 @@ export const drivingScoreSchema = z
 
 export const criterionSchema = z.discriminatedUnion('type', [
   noCollisionSchema, reachGoalSchema, minClearanceSchema, maxDurationSchema, pathEfficiencySchema, crossTrackErrorSchema, energySchema,
+  minSeparationSchema,
   drivingCollisionsSchema, redLightSchema, stopSignSchema, laneDepartureSchema, offRoadSchema, speedingSchema,
   routeCompletionSchema, minTtcSchema, comfortSchema, mrmSuccessSchema, drivingScoreSchema,
   missionCompletionSchema, flightTimeSchema, positionHoldSchema, landingSchema, batteryReserveSchema,
@@ -845,7 +854,7 @@ export const DRIVING_CRITERION_TYPES = [
   'route-completion', 'min-ttc', 'comfort', 'mrm-success', 'driving-score',
 ] as const;
 export const UAV_MISSION_CRITERION_TYPES = ['mission-completion', 'flight-time', 'position-hold', 'landing', 'battery-reserve'] as const;
-export const CRITERION_TYPES = ['no-collision', 'reach-goal', 'min-clearance', 'max-duration', 'path-efficiency', 'cross-track-error', 'energy', ...DRIVING_CRITERION_TYPES, ...UAV_MISSION_CRITERION_TYPES] as const;
+export const CRITERION_TYPES = ['no-collision', 'reach-goal', 'min-clearance', 'max-duration', 'path-efficiency', 'cross-track-error', 'energy', 'min-separation', ...DRIVING_CRITERION_TYPES, ...UAV_MISSION_CRITERION_TYPES] as const;
 
 // ---------- seed-varying parameters ----------
 const varyPath = z
@@ -856,6 +865,45 @@ export const varySchema = z.union([
   z.object({ path: varyPath, normal: z.object({ mean: finite(), sd: finite().nonnegative() }).strict() }).strict(),
   z.object({ path: varyPath, choice: z.array(z.unknown()).min(1) }).strict(),
 ]);
+
+// ---------- swarm generator ----------
+/**
+ * N identical UAVs in one block, expanded by the loader (scenarios/swarm-generator.ts)
+ * into actors `<idPrefix>-00`, `<idPrefix>-01`, ... appended to `actors`.
+ */
+export const swarmLayoutSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('antipodal-circle'),
+      centerM: vec2.default([0, 0]).describe('circle centre, m'),
+      radiusM: positive().describe('circle radius, m: each member starts on it, evenly spaced, and flies to the diametrically opposite point'),
+      altitudeM: positive().describe('flight height, m (take-off height and both waypoints)'),
+      phaseDeg: finite().default(0).describe('angle of member 0 on the circle, deg counter-clockwise from east'),
+    })
+    .strict(),
+]);
+export const swarmGeneratorSchema = z
+  .object({
+    idPrefix: id.describe('member ids are <idPrefix>-00, <idPrefix>-01, ... (two digits, more when count > 100)'),
+    count: z.number().int().min(2).max(500).describe('number of members'),
+    airframe: z.enum(AIRFRAME_NAMES).describe('multirotor airframe of every member'),
+    layout: swarmLayoutSchema.describe('where the members start and where they go'),
+    agent: z
+      .object({ type: z.string(), params: z.record(z.string(), z.unknown()).default({}) })
+      .strict()
+      .describe('the agent of every member; the generator fills params.waypoints ([start at altitude], [goal at altitude]) and params.airframe'),
+    sensors: z.array(sensorSchema).default([]).describe('the sensors of every member'),
+    color: z.string().optional(),
+    goal: z
+      .object({
+        radiusM: positive().default(1.5).describe('FlightBench: within 1.5 m of the goal'),
+        withinS: positive().describe('deadline, s'),
+      })
+      .strict()
+      .optional()
+      .describe('adds one reach-goal criterion per member, named "reach-goal <id>"'),
+  })
+  .strict();
 
 export const scenarioSchema = z
   .object({
@@ -871,6 +919,7 @@ export const scenarioSchema = z
     actors: z.array(actorSchema).min(1),
     events: z.array(eventSchema).default([]),
     vary: z.array(varySchema).default([]).describe('parameters drawn from the seed: dotted paths, array items by index or by id'),
+    swarms: z.array(swarmGeneratorSchema).optional().describe('blocks of identical UAVs, expanded into actors (and reach-goal criteria) by the loader'),
     criteria: z.array(criterionSchema).min(1),
     expect: z
       .object({
@@ -894,6 +943,7 @@ export type RoutePointSpec = z.output<typeof routePointSchema>;
 export type EventSpec = z.output<typeof eventSchema>;
 export type EventCondition = z.output<typeof eventConditionSchema>;
 export type VarySpec = z.output<typeof varySchema>;
+export type SwarmGeneratorSpec = z.output<typeof swarmGeneratorSchema>;
 export type ScatterSpec = z.output<typeof scatterSchema>;
 export type RoadSpec = z.output<typeof roadSchema>;
 export type GroundSpec = z.output<typeof groundSchema>;

@@ -243,6 +243,16 @@ export const REQUIREMENTS = {
     threshold: 0.07,
     basis: 'PX4 BAT_CRIT_THR default 0.07 (battery_params.c): below it PX4 treats the battery as critical and fails safe; a mission that lands below it has used the reserve',
   },
+  'miit-2c-swarm-separation': {
+    id: 'miit-2c-swarm-separation',
+    section: '2) C',
+    clause: 'Support intelligent obstacle avoidance, automatic cruise, autonomous flight for complex environments, group engagements',
+    quantity: 'smallest ground-truth centre-to-centre distance between two UAVs of a swarm over a run',
+    unit: 'm',
+    comparison: '>=',
+    threshold: 1.5,
+    basis: 'Skylane: the plan gives no distance. the rotor tips of the PX4 SITL Iris reach 0.378 m from its centre (0.25 m arm + 0.128 m rotor), so two Iris touch at 0.756 m centre to centre; 1.5 m is about twice that and keeps their rotor discs at least 0.74 m apart; a scenario with smaller airframes sets its own (min-separation thresholdM, swarm agent minSeparationM)',
+  },
 } as const satisfies Record<string, Requirement>;
 
 export type RequirementId = keyof typeof REQUIREMENTS;

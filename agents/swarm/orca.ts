@@ -60,77 +60,90 @@ const det = (ax: number, ay: number, bx: number, by: number) => ax * by - ay * b
  * control step `dtS` (used only when two agents already overlap).
  */
 export function orcaVelocities(agents: readonly OrcaAgent[], p: Readonly<OrcaParams>, dtS: number, out: Float64Array): Float64Array {
-  const n = agents.length;
-  const lines: Line[] = [];
-  const near: { j: number; d2: number }[] = [];
   const res = { x: 0, y: 0 };
-  for (let i = 0; i < n; i++) {
-    const a = agents[i]!;
-    near.length = 0;
-    const range2 = p.neighborDistM * p.neighborDistM;
-    for (let j = 0; j < n; j++) {
-      if (j === i) continue;
-      const b = agents[j]!;
-      const d2 = (b.x - a.x) ** 2 + (b.y - a.y) ** 2;
-      if (d2 < range2) near.push({ j, d2 });
-    }
-    near.sort((u, v) => u.d2 - v.d2 || u.j - v.j);
-    if (near.length > p.maxNeighbors) near.length = p.maxNeighbors;
-    lines.length = 0;
-    const invTau = 1 / p.timeHorizonS;
-    for (const { j } of near) {
-      const b = agents[j]!;
-      const rpx = b.x - a.x, rpy = b.y - a.y;
-      const rvx = a.vx - b.vx, rvy = a.vy - b.vy;
-      const distSq = rpx * rpx + rpy * rpy;
-      const R = a.radiusM + b.radiusM;
-      const Rsq = R * R;
-      let dx: number, dy: number, ux: number, uy: number;
-      if (distSq > Rsq) {
-        const wx = rvx - invTau * rpx, wy = rvy - invTau * rpy;
-        const wLenSq = wx * wx + wy * wy;
-        const dot1 = wx * rpx + wy * rpy;
-        if (dot1 < 0 && dot1 * dot1 > Rsq * wLenSq) {
-          // Project on the cut-off circle.
-          const wLen = Math.sqrt(wLenSq);
-          const nx = wx / wLen, ny = wy / wLen;
-          dx = ny;
-          dy = -nx;
-          ux = (R * invTau - wLen) * nx;
-          uy = (R * invTau - wLen) * ny;
-        } else {
-          // Project on a leg.
-          const leg = Math.sqrt(distSq - Rsq);
-          if (det(rpx, rpy, wx, wy) > 0) {
-            dx = (rpx * leg - rpy * R) / distSq;
-            dy = (rpx * R + rpy * leg) / distSq;
-          } else {
-            dx = -(rpx * leg + rpy * R) / distSq;
-            dy = -(-rpx * R + rpy * leg) / distSq;
-          }
-          const dot2 = rvx * dx + rvy * dy;
-          ux = dot2 * dx - rvx;
-          uy = dot2 * dy - rvy;
-        }
-      } else {
-        // Already overlapping: get out within one step.
-        const invDt = 1 / dtS;
-        const wx = rvx - invDt * rpx, wy = rvy - invDt * rpy;
-        const wLen = Math.hypot(wx, wy);
-        const nx = wx / wLen, ny = wy / wLen;
-        dx = ny;
-        dy = -nx;
-        ux = (R * invDt - wLen) * nx;
-        uy = (R * invDt - wLen) * ny;
-      }
-      lines.push({ px: a.vx + 0.5 * ux, py: a.vy + 0.5 * uy, dx, dy });
-    }
-    const fail = linearProgram2(lines, a.maxSpeedMps, a.prefVx, a.prefVy, false, res);
-    if (fail < lines.length) linearProgram3(lines, fail, a.maxSpeedMps, res);
+  for (let i = 0; i < agents.length; i++) {
+    orcaVelocity(agents[i]!, agents, p, dtS, res);
     out[2 * i] = res.x;
     out[2 * i + 1] = res.y;
   }
   return out;
+}
+
+const _lines: Line[] = [];
+const _near: { j: number; d2: number }[] = [];
+
+/**
+ * The new velocity of one agent `a` among `others` (which may contain `a`
+ * itself: it is skipped by identity), into `res`; returns `res`. This is
+ * what each swarm member computes on board, from its neighbours' broadcast
+ * states.
+ */
+export function orcaVelocity(a: Readonly<OrcaAgent>, others: readonly OrcaAgent[], p: Readonly<OrcaParams>, dtS: number, res: { x: number; y: number }): { x: number; y: number } {
+  const n = others.length;
+  const lines = _lines;
+  const near = _near;
+  near.length = 0;
+  const range2 = p.neighborDistM * p.neighborDistM;
+  for (let j = 0; j < n; j++) {
+    const b = others[j]!;
+    if (b === a) continue;
+    const d2 = (b.x - a.x) ** 2 + (b.y - a.y) ** 2;
+    if (d2 < range2) near.push({ j, d2 });
+  }
+  near.sort((u, v) => u.d2 - v.d2 || u.j - v.j);
+  if (near.length > p.maxNeighbors) near.length = p.maxNeighbors;
+  lines.length = 0;
+  const invTau = 1 / p.timeHorizonS;
+  for (const { j } of near) {
+    const b = others[j]!;
+    const rpx = b.x - a.x, rpy = b.y - a.y;
+    const rvx = a.vx - b.vx, rvy = a.vy - b.vy;
+    const distSq = rpx * rpx + rpy * rpy;
+    const R = a.radiusM + b.radiusM;
+    const Rsq = R * R;
+    let dx: number, dy: number, ux: number, uy: number;
+    if (distSq > Rsq) {
+      const wx = rvx - invTau * rpx, wy = rvy - invTau * rpy;
+      const wLenSq = wx * wx + wy * wy;
+      const dot1 = wx * rpx + wy * rpy;
+      if (dot1 < 0 && dot1 * dot1 > Rsq * wLenSq) {
+        // Project on the cut-off circle.
+        const wLen = Math.sqrt(wLenSq);
+        const nx = wx / wLen, ny = wy / wLen;
+        dx = ny;
+        dy = -nx;
+        ux = (R * invTau - wLen) * nx;
+        uy = (R * invTau - wLen) * ny;
+      } else {
+        // Project on a leg.
+        const leg = Math.sqrt(distSq - Rsq);
+        if (det(rpx, rpy, wx, wy) > 0) {
+          dx = (rpx * leg - rpy * R) / distSq;
+          dy = (rpx * R + rpy * leg) / distSq;
+        } else {
+          dx = -(rpx * leg + rpy * R) / distSq;
+          dy = -(-rpx * R + rpy * leg) / distSq;
+        }
+        const dot2 = rvx * dx + rvy * dy;
+        ux = dot2 * dx - rvx;
+        uy = dot2 * dy - rvy;
+      }
+    } else {
+      // Already overlapping: get out within one step.
+      const invDt = 1 / dtS;
+      const wx = rvx - invDt * rpx, wy = rvy - invDt * rpy;
+      const wLen = Math.hypot(wx, wy);
+      const nx = wx / wLen, ny = wy / wLen;
+      dx = ny;
+      dy = -nx;
+      ux = (R * invDt - wLen) * nx;
+      uy = (R * invDt - wLen) * ny;
+    }
+    lines.push({ px: a.vx + 0.5 * ux, py: a.vy + 0.5 * uy, dx, dy });
+  }
+  const fail = linearProgram2(lines, a.maxSpeedMps, a.prefVx, a.prefVy, false, res);
+  if (fail < lines.length) linearProgram3(lines, fail, a.maxSpeedMps, res);
+  return res;
 }
 
 function linearProgram1(lines: readonly Line[], k: number, radius: number, ox: number, oy: number, dirOpt: boolean, res: { x: number; y: number }): boolean {

@@ -45,6 +45,7 @@ import { FlightTime } from './flight-time.ts';
 import { PositionHold } from './position-hold.ts';
 import { Landing } from './landing.ts';
 import { BatteryReserve } from './battery-reserve.ts';
+import { MinSeparation } from './min-separation.ts';
 
 export interface CriterionInfo {
   type: CriterionSpec['type'];
@@ -71,6 +72,7 @@ export const CRITERIA: readonly CriterionInfo[] = [
   { type: 'position-hold', description: 'ground-truth hold error about a setpoint over a window: RMS, p95, max, horizontal and vertical (scenario sets the bounds)' },
   { type: 'landing', description: 'touchdown within a pad radius, vertical speed below a bound, rotors stopped at the end', requirement: 'miit-2c-landing-touchdown-speed' },
   { type: 'battery-reserve', description: "a UAV battery's true state of charge stays above a reserve", requirement: 'miit-2c-battery-reserve' },
+  { type: 'min-separation', description: 'closest ground-truth centre-to-centre distance between any two UAVs of a swarm stays above a threshold (default: their agents\' minSeparationM)', requirement: 'miit-2c-swarm-separation' },
   ...DRIVING_CRITERIA.map((d): CriterionInfo => ({
     ...d,
     type: d.type as DrivingCriterionSpec['type'],
@@ -197,6 +199,11 @@ export function buildCriterion(spec: CriterionSpec, scene?: CriterionScene, cont
       return new Landing(name, spec.actor, spec.pad, spec.maxTouchdownSpeedMps, spec.requireDisarmed);
     case 'battery-reserve':
       return new BatteryReserve(name, spec.actor, spec.minStateOfCharge);
+    case 'min-separation': {
+      if (!scene) throw new Error(`${name}: min-separation is built against a run's scene (its scenario's UAVs)`);
+      const { actorIds, thresholdM, source } = minSeparationTarget(spec, scene.scenario);
+      return new MinSeparation(name, actorIds, thresholdM, source);
+    }
   }
   if (!scene) throw new Error(`${name}: a driving criterion is built against a run's scene (world and road)`);
   const ctx = (contexts ?? new DrivingContexts(scene)).get(spec);
@@ -241,4 +248,23 @@ export function buildCriterion(spec: CriterionSpec, scene?: CriterionScene, cont
 /** `{ [k]: v }` when v is defined, else `{}` (exactOptionalPropertyTypes-safe). */
 function opt<K extends string, V>(k: K, v: V | undefined): { [P in K]?: V } {
   return (v === undefined ? {} : { [k]: v }) as { [P in K]?: V };
+}
+
+/**
+ * The UAVs a min-separation criterion judges (its `actors`, else every
+ * agent-driven UAV) and its threshold: `thresholdM` if given, else the
+ * smallest `minSeparationM` among the judged actors' agent params (the
+ * separation the scenario configured its swarm for), else undefined (the
+ * seeds/ default).
+ */
+export function minSeparationTarget(spec: Extract<CriterionSpec, { type: 'min-separation' }>, s: Scenario): { actorIds: string[]; thresholdM: number | undefined; source?: string } {
+  const actorIds = spec.actors ?? s.actors.filter((a) => a.kind === 'uav' && a.agent !== undefined).map((a) => a.id);
+  if (spec.thresholdM !== undefined) return { actorIds, thresholdM: spec.thresholdM };
+  let min = Infinity;
+  for (const a of s.actors) {
+    if (a.kind !== 'uav' || !actorIds.includes(a.id) || a.agent === undefined || typeof a.agent === 'string') continue;
+    const v = a.agent.params?.minSeparationM;
+    if (typeof v === 'number' && v < min) min = v;
+  }
+  return Number.isFinite(min) ? { actorIds, thresholdM: min, source: 'scenario: the agents\' minSeparationM' } : { actorIds, thresholdM: undefined };
 }

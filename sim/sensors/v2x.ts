@@ -21,9 +21,11 @@ import type { Rng } from '../rng.ts';
 import type { SenseContext, Sensor } from '../sensor.ts';
 
 /** What a V2X reading holds: the messages received since the previous reading, in delivery order. */
-export interface V2xInbox<B = unknown, S = unknown> {
+export interface V2xInbox<B = unknown, S = unknown, U = unknown> {
   bsms: B[];
   spats: S[];
+  /** UAV state messages (drones broadcasting their own estimate), when the source carries them. */
+  uavStates?: U[];
 }
 
 /** Where a V2X sensor gets its messages (the world's radio, through the V2X service). */
@@ -66,7 +68,7 @@ export class V2xSensor<B = unknown, S = unknown> implements Sensor<V2xInbox<B, S
    * 100 ms), so this is one allocation per sample, not per message.
    */
   sample(ctx: SenseContext, _rng: Rng): V2xInbox<B, S> {
-    const out: V2xInbox<B, S> = { bsms: [], spats: [] };
+    const out: V2xInbox<B, S> = { bsms: [], spats: [], uavStates: [] };
     this.source.drainInto(this.receiverId, ctx.time, out);
     return out;
   }

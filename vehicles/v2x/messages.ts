@@ -147,7 +147,43 @@ export interface Spat {
   states: SignalGroupState[];
 }
 
-export type V2xMessage = Bsm | Spat;
+/**
+ * UAV state broadcast rate: 10 Hz. Skylane's assumption, the BSM rate of SAE
+ * J2945/1 carried over to drones: ASTM F3411 Remote ID asks only for >= 1 Hz
+ * (too slow to avoid a neighbour a few metres away), and a dense swarm such
+ * as Crazyswarm (Preiss et al., ICRA 2017) shares states at tens of Hz; 10 Hz
+ * keeps the age of a neighbour's state below 100 ms plus the latency.
+ */
+export const UAV_STATE_RATE_HZ = 10;
+
+/**
+ * A UAV's own state, as it broadcasts it to its neighbours: the content of
+ * ASTM F3411 (Remote ID) Location/Vector message and of MAVLink's
+ * GLOBAL_POSITION_INT (position and velocity with a time stamp), in SI units
+ * and the ENU world frame. The content is the sender's *estimate* (what its
+ * autopilot believes), not ground truth: its errors reach the receivers.
+ */
+export interface UavState {
+  type: 'uav-state';
+  /** Per-sender sequence number 0..127, wrapping (as J2735 msgCnt). */
+  msgCnt: number;
+  /** The sender's actor id (F3411 Basic ID / MAVLink system id). */
+  id: string;
+  /** Simulation time of the estimate, s (F3411 Timestamp, MAVLink time_boot_ms). */
+  timeS: number;
+  /** Estimated position, world ENU, m (F3411 Latitude/Longitude/Geodetic altitude). */
+  positionM: Vec3;
+  /** Estimated velocity, world ENU, m/s (F3411 Speed/Direction/Vertical speed; MAVLink vx, vy, vz). */
+  velocityMps: Vec3;
+  /**
+   * The velocity the sender's autopilot is commanded to fly, world ENU, m/s,
+   * when it flies in velocity mode (its intent; MAVLink
+   * POSITION_TARGET_LOCAL_NED vx, vy, vz). Not in F3411.
+   */
+  velocitySetpointMps?: Vec3;
+}
+
+export type V2xMessage = Bsm | Spat | UavState;
 
 /** J2735 secMark for a sim time: milliseconds within the minute, 0..59999. */
 export function secMarkOf(timeS: number): number {

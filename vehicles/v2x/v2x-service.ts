@@ -36,7 +36,7 @@ import type { RoadNetwork } from '../road/road-network.ts';
 import type { SignalState } from '../road/signal-controller.ts';
 import { newRoadPose } from '../road/geometry.ts';
 import { LineOfSight, nlosRangeM, RSU_ANTENNA_HEIGHT_M, VEHICLE_ANTENNA_HEIGHT_M } from './line-of-sight.ts';
-import { BSM_RATE_HZ, SPAT_RATE_HZ, type Bsm, type MovementPhaseState, type SignalGroupState, type Spat, type V2xMessage } from './messages.ts';
+import { BSM_RATE_HZ, SPAT_RATE_HZ, type Bsm, type MovementPhaseState, type SignalGroupState, type Spat, type UavState, type V2xMessage } from './messages.ts';
 import { Radio, RADIO_DEFAULTS, type Delivery, type DistanceLoss, type RadioStats } from './radio.ts';
 
 /**
@@ -107,7 +107,7 @@ export interface BsmSenderOptions {
 export interface V2xLink {
   senderId: string;
   receiverId: string;
-  kind: 'bsm' | 'spat';
+  kind: 'bsm' | 'spat' | 'uav-state';
   sentAtS: number;
   /** Simulation time the copy reached the receiver's inbox, s. */
   deliveredAtS: number;
@@ -120,6 +120,11 @@ export interface Rsu {
   intersectionId: string;
   /** Antenna position (junction centre at mast height), m. */
   positionM: Vec3;
+}
+
+/** What an agent may send over the world's radio (given to it through `AgentEnv.v2x`). */
+export interface V2xTransmitter {
+  transmit(senderId: string, message: UavState, t: number): void;
 }
 
 interface BsmSender {
@@ -148,7 +153,7 @@ const PHASE_STATE: Record<SignalState, MovementPhaseState> = {
   red: 'stop-And-Remain',
 };
 
-export class V2xService implements WorldService, V2xInboxSource<Bsm, Spat> {
+export class V2xService implements WorldService, V2xInboxSource<Bsm, Spat>, V2xTransmitter {
   readonly radio: Radio<V2xMessage>;
   readonly config: V2xConfig;
   readonly rsus: readonly Rsu[];
@@ -271,7 +276,18 @@ export class V2xService implements WorldService, V2xInboxSource<Bsm, Spat> {
     }
   }
 
-  drainInto(receiverId: string, t: number, out: V2xInbox<Bsm, Spat>): void {
+  /**
+   * Broadcast a message an agent composed (a drone's own state estimate) at
+   * time t: the same radio (range, loss, latency) as the BSMs. Dropped when
+   * the world's V2X is off, or while the sender's own v2x sensor is failed
+   * (a dead radio neither hears nor transmits).
+   */
+  transmit(senderId: string, message: UavState, t: number): void {
+    if (!this.config.enabled || this.muted.has(senderId)) return;
+    this.radio.send(senderId, message, t);
+  }
+
+  drainInto(receiverId: string, t: number, out: V2xInbox<Bsm, Spat, UavState>): void {
     out.bsms.length = 0;
     out.spats.length = 0;
     if (!this.config.enabled) return;
@@ -279,7 +295,8 @@ export class V2xService implements WorldService, V2xInboxSource<Bsm, Spat> {
     for (let i = 0; i < ds.length; i++) {
       const m = ds[i]!.message;
       if (m.type === 'bsm') out.bsms.push(m);
-      else out.spats.push(m);
+      else if (m.type === 'spat') out.spats.push(m);
+      else (out.uavStates ??= []).push(m);
     }
   }
 
