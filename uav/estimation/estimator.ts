@@ -93,12 +93,13 @@ export interface EstimatorParams {
    * 1 s the BMI088's 0.014 deg/s/sqrt(Hz) leaves 0.014 deg/s of the +-1 deg/s
    * turn-on bias, which the complementary filter alone (w_n 0.14 rad/s)
    * takes tens of seconds to learn, flying meanwhile with several degrees
-   * of tilt error. The estimate is invalid (motors off) until the window
-   * has passed. A sample that is not still (|gyro| above
-   * `alignmentMaxRateRadPerS`, or |accel| off g by more than
-   * `alignmentMaxAccelErrorMps2`: a start in the air) ends the alignment at
-   * once and the filter starts from that sample with a zero bias. 0: no
-   * alignment (the filter starts on the first sample).
+   * of tilt error. The estimate is invalid (motors off: PX4 arms on the
+   * ground) until the window has passed. Samples that are not still
+   * (|gyro| above `alignmentMaxRateRadPerS`, or |accel| off g by more than
+   * `alignmentMaxAccelErrorMps2`: the contact transient of a body settling
+   * on the ground) are left out of the means; a window with no still sample
+   * at all levels on its last sample with a zero bias. 0: no alignment
+   * (the filter starts on the first sample).
    */
   alignmentS: number;
   /** Largest gyro magnitude of a still vehicle, rad/s: 0.1 rad/s, 5x the BMI088's 1 deg/s turn-on bias plus its noise (Skylane choice). */
@@ -196,23 +197,29 @@ export class Estimator {
   /** One IMU sample of the stationary alignment (see `EstimatorParams.alignmentS`). */
   private alignStep(gyro: Readonly<Vec3>, accel: Readonly<Vec3>, t: number): void {
     const p = this.p, att = this.attitude, sum = this.alignSum;
-    const still =
-      Math.hypot(gyro[0], gyro[1], gyro[2]) <= p.alignmentMaxRateRadPerS &&
-      Math.abs(Math.hypot(accel[0], accel[1], accel[2]) - p.gravityMps2) <= p.alignmentMaxAccelErrorMps2;
-    if (!(p.alignmentS > 0) || !still) {
-      // No alignment, or not still (a start in the air): level on this sample, zero bias.
+    if (!(p.alignmentS > 0)) {
       att.align(accel, 0);
       return;
     }
     if (Number.isNaN(this.alignStart)) this.alignStart = t;
-    for (let i = 0; i < 3; i++) {
-      sum[i] = sum[i]! + gyro[i]!;
-      sum[3 + i] = sum[3 + i]! + accel[i]!;
+    const still =
+      Math.hypot(gyro[0], gyro[1], gyro[2]) <= p.alignmentMaxRateRadPerS &&
+      Math.abs(Math.hypot(accel[0], accel[1], accel[2]) - p.gravityMps2) <= p.alignmentMaxAccelErrorMps2;
+    if (still) {
+      for (let i = 0; i < 3; i++) {
+        sum[i] = sum[i]! + gyro[i]!;
+        sum[3 + i] = sum[3 + i]! + accel[i]!;
+      }
+      this.alignN++;
     }
-    this.alignN++;
     if (t - this.alignStart + 1e-9 < p.alignmentS) return;
-    const n = this.alignN, mean: Vec3 = [sum[3]! / n, sum[4]! / n, sum[5]! / n];
-    att.align(mean, 0);
+    const n = this.alignN;
+    if (n === 0) {
+      // Never still over the window (not standing on the ground): level on this sample, zero bias.
+      att.align(accel, 0);
+      return;
+    }
+    att.align([sum[3]! / n, sum[4]! / n, sum[5]! / n], 0);
     att.biasRadPerS[0] = sum[0]! / n;
     att.biasRadPerS[1] = sum[1]! / n;
     att.biasRadPerS[2] = sum[2]! / n;
