@@ -198,6 +198,45 @@ function shareFrictionCaps(eqs: CANNON.FrictionEquation[]): void {
 
 // ------------------------------------------------------------------ vehicle friction
 
+/**
+ * cannon-es's `Cylinder` is a `ConvexPolyhedron`, whose `calculateWorldAABB`
+ * rotates every vertex (64 for our 32-sided prisms) each time a body's AABB is
+ * refreshed, i.e. for every moving body after every step. With four rotor-disc
+ * cylinders per drone that was about a quarter of a 50-drone cannon-es run.
+ * This subclass bounds the circumscribing exact cylinder in closed form: with
+ * the axis a = q (0, 1, 0) in world axes, the extent along world axis i is
+ * h/2 |a_i| + r sqrt(1 - a_i^2) (the disc of radius r spans r sqrt(1 - a_i^2)
+ * along axis i). Every prism vertex lies on that cylinder, so the box holds
+ * the prism's own box (larger by at most r (1 - cos(pi/32)), 0.5 % of r, along
+ * some axes). Contacts never read the AABB (cannon-es pairs bodies by bounding
+ * spheres); SAPBroadphase sorts bodies by it, and ray and point queries use it
+ * as a conservative filter before their exact tests.
+ */
+export class PrismCylinder extends CANNON.Cylinder {
+  private readonly halfHeight: number;
+  private readonly boundRadius: number;
+
+  constructor(radius: number, height: number, segments: number) {
+    super(radius, radius, height, segments);
+    this.halfHeight = height / 2;
+    this.boundRadius = radius;
+  }
+
+  override calculateWorldAABB(pos: CANNON.Vec3, quat: CANNON.Quaternion, min: CANNON.Vec3, max: CANNON.Vec3): void {
+    // a = q (0, 1, 0) q^-1, the second column of q's rotation matrix.
+    const { x, y, z, w } = quat;
+    const ax = 2 * (x * y - z * w);
+    const ay = 1 - 2 * (x * x + z * z);
+    const az = 2 * (y * z + x * w);
+    const h = this.halfHeight, r = this.boundRadius;
+    const ex = h * Math.abs(ax) + r * Math.sqrt(Math.max(0, 1 - ax * ax));
+    const ey = h * Math.abs(ay) + r * Math.sqrt(Math.max(0, 1 - ay * ay));
+    const ez = h * Math.abs(az) + r * Math.sqrt(Math.max(0, 1 - az * az));
+    min.set(pos.x - ex, pos.y - ey, pos.z - ez);
+    max.set(pos.x + ex, pos.y + ey, pos.z + ez);
+  }
+}
+
 const AXES = [new CANNON.Vec3(1, 0, 0), new CANNON.Vec3(0, 1, 0), new CANNON.Vec3(0, 0, 1)] as const;
 
 /**
@@ -212,6 +251,12 @@ const _rayResult = new CANNON.RaycastResult();
 const _rayOptions: CANNON.RayOptions = { skipBackfaces: true, checkCollisionResponse: true };
 const _pointBox = new CANNON.AABB();
 const _pointBodies: CANNON.Body[] = [];
+const _pqShape = new CANNON.Quaternion();
+const _pqConj = new CANNON.Quaternion();
+const _pvOffset = new CANNON.Vec3();
+const _pvCentre = new CANNON.Vec3();
+const _pvRel = new CANNON.Vec3();
+const _pvLocal = new CANNON.Vec3();
 
 function impulseDenominator(body: CANNON.Body, pos: CANNON.Vec3, normal: CANNON.Vec3): number {
   const r0 = pos.vsub(body.position);
@@ -443,7 +488,7 @@ export class CannonBackend implements PhysicsBackend {
           shape = new CANNON.Sphere(s.radius);
           break;
         case 'cylinder':
-          shape = new CANNON.Cylinder(s.radius, s.radius, 2 * s.halfHeight, CYLINDER_SEGMENTS);
+          shape = new PrismCylinder(s.radius, 2 * s.halfHeight, CYLINDER_SEGMENTS);
           // cannon-es's cylinder axis is local y; +90° about x maps y onto z.
           orientation = new CANNON.Quaternion(HALF_SQRT2, 0, 0, HALF_SQRT2);
           break;
@@ -672,9 +717,13 @@ export class CannonBackend implements PhysicsBackend {
       for (let i = 0; i < b.shapes.length; i++) {
         const shape = b.shapes[i]!;
         if (!shape.collisionResponse) continue;
-        const q = b.quaternion.mult(b.shapeOrientations[i]!);
-        const c = b.position.vadd(b.quaternion.vmult(b.shapeOffsets[i]!));
-        const l = q.conjugate().vmult(p.vsub(c));
+        // The same operations as the allocating calls, into scratch objects.
+        // (cannon-es's vadd/vsub return nothing when given a target; x + y is commutative in IEEE 754).
+        const q = b.quaternion.mult(b.shapeOrientations[i]!, _pqShape);
+        b.position.vadd(b.quaternion.vmult(b.shapeOffsets[i]!, _pvOffset), _pvCentre);
+        q.conjugate(_pqConj);
+        p.vsub(_pvCentre, _pvRel);
+        const l = _pqConj.vmult(_pvRel, _pvLocal);
         let inside = false;
         if (shape instanceof CANNON.Box) {
           const e = shape.halfExtents;
