@@ -689,6 +689,12 @@ export class CannonBackend implements PhysicsBackend {
       origin[2] + direction[2] * maxDistance,
     );
     const excluded = exclude !== undefined ? this.bodies.get(exclude)?.body : undefined;
+    // Nothing the ray could touch: both queries below start from the bodies
+    // whose AABB overlaps the ray's box (raycastClosest's broad phase) or
+    // contains its origin (bodyContaining), skipping the excluded body and
+    // ray-invisible ones. With none, there is no hit; a short ray in open air
+    // (a drone's ground-effect probe) ends here for the price of one loop.
+    if (!this.rayBoxHasCandidate(from, to, excluded)) return null;
     const result = _rayResult;
     // Rays skip bodies and shapes with collisionResponse = false (sensors):
     // the excluded body is switched off for the duration of the query.
@@ -711,6 +717,33 @@ export class CannonBackend implements PhysicsBackend {
     const p = result.hitPointWorld;
     const n = result.hitNormalWorld;
     return { body, distance: result.distance, point: [p.x, p.y, p.z], normal: [n.x, n.y, n.z] };
+  }
+
+  /**
+   * Whether a ray-visible body other than `excluded` has a world AABB that
+   * overlaps the box spanned by `from` and `to` (cannon-es's Ray.getAABB).
+   * The same side effects as the broad phase's aabbQuery that it stands in
+   * for: a pending SAP sort first, then stale AABBs refreshed.
+   */
+  private rayBoxHasCandidate(from: CANNON.Vec3, to: CANNON.Vec3, excluded: CANNON.Body | undefined): boolean {
+    const bp = this.world.broadphase as CANNON.SAPBroadphase;
+    if (bp.dirty) {
+      bp.sortList();
+      bp.dirty = false;
+    }
+    const lx = Math.min(to.x, from.x), ly = Math.min(to.y, from.y), lz = Math.min(to.z, from.z);
+    const ux = Math.max(to.x, from.x), uy = Math.max(to.y, from.y), uz = Math.max(to.z, from.z);
+    let found = false;
+    const bodies = bp.axisList;
+    for (let i = 0; i < bodies.length; i++) {
+      const b = bodies[i]!;
+      // aabbQuery refreshes every stale AABB it walks past; so do we (found or not).
+      if (b.aabbNeedsUpdate) b.updateAABB();
+      if (found || b === excluded || !b.collisionResponse) continue;
+      const lo = b.aabb.lowerBound, hi = b.aabb.upperBound;
+      if (lo.x <= ux && lx <= hi.x && lo.y <= uy && ly <= hi.y && lo.z <= uz && lz <= hi.z) found = true;
+    }
+    return found;
   }
 
   /** Lowest handle of a ray-visible body whose collider interior contains `p`. */
