@@ -198,6 +198,45 @@ function shareFrictionCaps(eqs: CANNON.FrictionEquation[]): void {
 
 // ------------------------------------------------------------------ vehicle friction
 
+/**
+ * cannon-es's `Cylinder` is a `ConvexPolyhedron`, whose `calculateWorldAABB`
+ * rotates every vertex (64 for our 32-sided prisms) each time a body's AABB is
+ * refreshed, i.e. for every moving body after every step. With four rotor-disc
+ * cylinders per drone that was about a quarter of a 50-drone cannon-es run.
+ * This subclass bounds the circumscribing exact cylinder in closed form: with
+ * the axis a = q (0, 1, 0) in world axes, the extent along world axis i is
+ * h/2 |a_i| + r sqrt(1 - a_i^2) (the disc of radius r spans r sqrt(1 - a_i^2)
+ * along axis i). Every prism vertex lies on that cylinder, so the box holds
+ * the prism's own box (larger by at most r (1 - cos(pi/32)), 0.5 % of r, along
+ * some axes). Contacts never read the AABB (cannon-es pairs bodies by bounding
+ * spheres); SAPBroadphase sorts bodies by it, and ray and point queries use it
+ * as a conservative filter before their exact tests.
+ */
+export class PrismCylinder extends CANNON.Cylinder {
+  private readonly halfHeight: number;
+  private readonly boundRadius: number;
+
+  constructor(radius: number, height: number, segments: number) {
+    super(radius, radius, height, segments);
+    this.halfHeight = height / 2;
+    this.boundRadius = radius;
+  }
+
+  override calculateWorldAABB(pos: CANNON.Vec3, quat: CANNON.Quaternion, min: CANNON.Vec3, max: CANNON.Vec3): void {
+    // a = q (0, 1, 0) q^-1, the second column of q's rotation matrix.
+    const { x, y, z, w } = quat;
+    const ax = 2 * (x * y - z * w);
+    const ay = 1 - 2 * (x * x + z * z);
+    const az = 2 * (y * z + x * w);
+    const h = this.halfHeight, r = this.boundRadius;
+    const ex = h * Math.abs(ax) + r * Math.sqrt(Math.max(0, 1 - ax * ax));
+    const ey = h * Math.abs(ay) + r * Math.sqrt(Math.max(0, 1 - ay * ay));
+    const ez = h * Math.abs(az) + r * Math.sqrt(Math.max(0, 1 - az * az));
+    min.set(pos.x - ex, pos.y - ey, pos.z - ez);
+    max.set(pos.x + ex, pos.y + ey, pos.z + ez);
+  }
+}
+
 const AXES = [new CANNON.Vec3(1, 0, 0), new CANNON.Vec3(0, 1, 0), new CANNON.Vec3(0, 0, 1)] as const;
 
 /**
@@ -212,6 +251,12 @@ const _rayResult = new CANNON.RaycastResult();
 const _rayOptions: CANNON.RayOptions = { skipBackfaces: true, checkCollisionResponse: true };
 const _pointBox = new CANNON.AABB();
 const _pointBodies: CANNON.Body[] = [];
+const _pqShape = new CANNON.Quaternion();
+const _pqConj = new CANNON.Quaternion();
+const _pvOffset = new CANNON.Vec3();
+const _pvCentre = new CANNON.Vec3();
+const _pvRel = new CANNON.Vec3();
+const _pvLocal = new CANNON.Vec3();
 
 function impulseDenominator(body: CANNON.Body, pos: CANNON.Vec3, normal: CANNON.Vec3): number {
   const r0 = pos.vsub(body.position);
@@ -384,6 +429,15 @@ export class CannonBackend implements PhysicsBackend {
       quatNormalizeSkip: 0,
     });
     this.world.broadphase = new CANNON.SAPBroadphase(this.world);
+    // Pair bodies by world AABB overlap rather than by bounding spheres (the
+    // cannon-es default). A ground box's bounding sphere is hundreds of metres
+    // across, so every flying drone was paired with the ground at every step,
+    // and each of its rotor-disc prisms then ran the full separating-axis test
+    // against it (about a fifth of a 50-drone run). Contacts only come from
+    // shapes that overlap (the narrow phase's SAT, sphere and plane tests), and
+    // overlapping shapes have overlapping AABBs, so the pairs dropped here are
+    // pairs that produce no contact; the kept pairs keep their SAP order.
+    this.world.broadphase.useBoundingBoxes = true;
     // Every shape carries its own material, so friction/restitution here are
     // only fallbacks; the stiffness is used by every contact. cannon-es's
     // default 1e7 N/m is soft for our masses (a 1 m cube of water weighs a
@@ -443,7 +497,7 @@ export class CannonBackend implements PhysicsBackend {
           shape = new CANNON.Sphere(s.radius);
           break;
         case 'cylinder':
-          shape = new CANNON.Cylinder(s.radius, s.radius, 2 * s.halfHeight, CYLINDER_SEGMENTS);
+          shape = new PrismCylinder(s.radius, 2 * s.halfHeight, CYLINDER_SEGMENTS);
           // cannon-es's cylinder axis is local y; +90° about x maps y onto z.
           orientation = new CANNON.Quaternion(HALF_SQRT2, 0, 0, HALF_SQRT2);
           break;
@@ -635,6 +689,12 @@ export class CannonBackend implements PhysicsBackend {
       origin[2] + direction[2] * maxDistance,
     );
     const excluded = exclude !== undefined ? this.bodies.get(exclude)?.body : undefined;
+    // Nothing the ray could touch: both queries below start from the bodies
+    // whose AABB overlaps the ray's box (raycastClosest's broad phase) or
+    // contains its origin (bodyContaining), skipping the excluded body and
+    // ray-invisible ones. With none, there is no hit; a short ray in open air
+    // (a drone's ground-effect probe) ends here for the price of one loop.
+    if (!this.rayBoxHasCandidate(from, to, excluded)) return null;
     const result = _rayResult;
     // Rays skip bodies and shapes with collisionResponse = false (sensors):
     // the excluded body is switched off for the duration of the query.
@@ -659,6 +719,33 @@ export class CannonBackend implements PhysicsBackend {
     return { body, distance: result.distance, point: [p.x, p.y, p.z], normal: [n.x, n.y, n.z] };
   }
 
+  /**
+   * Whether a ray-visible body other than `excluded` has a world AABB that
+   * overlaps the box spanned by `from` and `to` (cannon-es's Ray.getAABB).
+   * The same side effects as the broad phase's aabbQuery that it stands in
+   * for: a pending SAP sort first, then stale AABBs refreshed.
+   */
+  private rayBoxHasCandidate(from: CANNON.Vec3, to: CANNON.Vec3, excluded: CANNON.Body | undefined): boolean {
+    const bp = this.world.broadphase as CANNON.SAPBroadphase;
+    if (bp.dirty) {
+      bp.sortList();
+      bp.dirty = false;
+    }
+    const lx = Math.min(to.x, from.x), ly = Math.min(to.y, from.y), lz = Math.min(to.z, from.z);
+    const ux = Math.max(to.x, from.x), uy = Math.max(to.y, from.y), uz = Math.max(to.z, from.z);
+    let found = false;
+    const bodies = bp.axisList;
+    for (let i = 0; i < bodies.length; i++) {
+      const b = bodies[i]!;
+      // aabbQuery refreshes every stale AABB it walks past; so do we (found or not).
+      if (b.aabbNeedsUpdate) b.updateAABB();
+      if (found || b === excluded || !b.collisionResponse) continue;
+      const lo = b.aabb.lowerBound, hi = b.aabb.upperBound;
+      if (lo.x <= ux && lx <= hi.x && lo.y <= uy && ly <= hi.y && lo.z <= uz && lz <= hi.z) found = true;
+    }
+    return found;
+  }
+
   /** Lowest handle of a ray-visible body whose collider interior contains `p`. */
   private bodyContaining(p: CANNON.Vec3, excluded?: CANNON.Body): BodyHandle | undefined {
     _pointBox.lowerBound.copy(p);
@@ -672,9 +759,13 @@ export class CannonBackend implements PhysicsBackend {
       for (let i = 0; i < b.shapes.length; i++) {
         const shape = b.shapes[i]!;
         if (!shape.collisionResponse) continue;
-        const q = b.quaternion.mult(b.shapeOrientations[i]!);
-        const c = b.position.vadd(b.quaternion.vmult(b.shapeOffsets[i]!));
-        const l = q.conjugate().vmult(p.vsub(c));
+        // The same operations as the allocating calls, into scratch objects.
+        // (cannon-es's vadd/vsub return nothing when given a target; x + y is commutative in IEEE 754).
+        const q = b.quaternion.mult(b.shapeOrientations[i]!, _pqShape);
+        b.position.vadd(b.quaternion.vmult(b.shapeOffsets[i]!, _pvOffset), _pvCentre);
+        q.conjugate(_pqConj);
+        p.vsub(_pvCentre, _pvRel);
+        const l = _pqConj.vmult(_pvRel, _pvLocal);
         let inside = false;
         if (shape instanceof CANNON.Box) {
           const e = shape.halfExtents;

@@ -47,7 +47,7 @@ import type {
   RigidBody,
   World,
 } from '@dimforge/rapier3d-compat';
-import type { Pose, Vec3 } from '../math.ts';
+import type { Pose, Quat, Vec3 } from '../math.ts';
 import type {
   BodyDesc,
   BodyHandle,
@@ -95,6 +95,11 @@ interface BodyRec {
    * of every NPC car each step skips two WASM calls.
    */
   kinVel: Float64Array | undefined;
+  /** Radius about the body origin of a sphere holding all its colliders (for castRay's pre-check). */
+  boundRadius: number;
+  /** Static bodies only: world AABB of the colliders at the body's pose (lo xyz, hi xyz). */
+  staticBox: Float64Array | undefined;
+  descColliders: ColliderDesc[];
 }
 
 interface WheelRec {
@@ -198,6 +203,15 @@ export class RapierBackend implements PhysicsBackend {
    * collider instead until the next step, so queries always see the current world.
    */
   private queryDirty = false;
+  /**
+   * castRay's pre-check: bounds of every body (static boxes; moving bodies'
+   * spheres at their poses), refreshed at the first cast after a step or a
+   * change of bodies. `boundsStale` marks them out of date.
+   */
+  private boundsStale = true;
+  private boundHandles: BodyHandle[] = [];
+  /** Per entry: lo xyz, hi xyz (static box, or the moving body's sphere's box). */
+  private boundBoxes = new Float64Array(0);
 
   constructor(R: RapierModule, opts: PhysicsWorldOptions = {}, name = 'rapier') {
     this.R = R;
@@ -274,8 +288,10 @@ export class RapierBackend implements PhysicsBackend {
       const [wx, wy, wz] = desc.angularVelocity ?? [0, 0, 0];
       kinVel = Float64Array.from([vx, vy, vz, wx, wy, wz], Math.fround);
     }
-    this.bodies.set(h, { body, type: desc.type, colliders, kinVel });
+    const staticBox = desc.type === 'static' ? staticBounds(desc.colliders, desc.position, desc.rotation ?? [0, 0, 0, 1]) : undefined;
+    this.bodies.set(h, { body, type: desc.type, colliders, kinVel, boundRadius: boundRadius(desc.colliders), staticBox, descColliders: desc.colliders });
     this.queryDirty = true;
+    this.boundsStale = true;
     this.topologyChanged = true;
     return h;
   }
@@ -328,6 +344,7 @@ export class RapierBackend implements PhysicsBackend {
     this.world.removeRigidBody(rec.body);
     this.bodies.delete(h);
     this.queryDirty = true;
+    this.boundsStale = true;
     this.topologyChanged = true;
   }
 
@@ -356,12 +373,15 @@ export class RapierBackend implements PhysicsBackend {
   }
 
   setPose(h: BodyHandle, pose: Pose): void {
-    const b = this.rec(h).body;
+    const r = this.rec(h);
+    const b = r.body;
     const [x, y, z] = pose.position;
     const [qx, qy, qz, qw] = pose.rotation;
     b.setTranslation({ x, y, z }, true);
     b.setRotation({ x: qx, y: qy, z: qz, w: qw }, true);
+    if (r.staticBox) r.staticBox = staticBounds(r.descColliders, pose.position, pose.rotation);
     this.queryDirty = true;
+    this.boundsStale = true;
   }
 
   getLinearVelocity(h: BodyHandle, out: Vec3): Vec3 {
@@ -478,6 +498,9 @@ export class RapierBackend implements PhysicsBackend {
     ray.origin.x = origin[0]; ray.origin.y = origin[1]; ray.origin.z = origin[2];
     ray.dir.x = direction[0]; ray.dir.y = direction[1]; ray.dir.z = direction[2];
     if (this.queryDirty) return this.castRayBruteForce(ray, origin, direction, maxDistance, exclude);
+    // Nothing near the ray: no collider can be hit, so skip the engine call
+    // (a drone's short ground-effect probe in open air mostly ends here).
+    if (!this.rayMayHit(origin, direction, maxDistance, exclude)) return null;
     const excluded = exclude !== undefined ? this.bodies.get(exclude)?.body.handle : undefined;
     // World.castRayAndGetNormal, minus its per-call allocations (two WASM
     // vectors, a predicate closure, the result and normal objects): the same
@@ -502,6 +525,50 @@ export class RapierBackend implements PhysicsBackend {
     _t.y = _f32[1]!;
     _t.z = _f32[2]!;
     return rayHit(body, toi, _t, origin, direction);
+  }
+
+  /**
+   * False only if no body other than `exclude` has a bound (see `boundBoxes`)
+   * within RAY_BOUND_MARGIN_M of the ray segment's box. The bounds hold every
+   * collider (a static body's box from its pose and collider boxes; a moving
+   * body's sphere about its origin, read after the last step, as the query
+   * structure's colliders are), and the margin covers Rapier's f32 poses.
+   */
+  private rayMayHit(origin: Vec3, direction: Vec3, maxDistance: number, exclude?: BodyHandle): boolean {
+    if (this.boundsStale) this.refreshBounds();
+    const m = RAY_BOUND_MARGIN_M + RAY_BOUND_MARGIN_REL * (Math.abs(origin[0]) + Math.abs(origin[1]) + Math.abs(origin[2]) + maxDistance);
+    const ex = origin[0] + direction[0] * maxDistance, ey = origin[1] + direction[1] * maxDistance, ez = origin[2] + direction[2] * maxDistance;
+    const lx = Math.min(origin[0], ex) - m, ly = Math.min(origin[1], ey) - m, lz = Math.min(origin[2], ez) - m;
+    const ux = Math.max(origin[0], ex) + m, uy = Math.max(origin[1], ey) + m, uz = Math.max(origin[2], ez) + m;
+    if (!(lx <= ux && ly <= uy && lz <= uz)) return true; // NaN input: let the engine decide
+    const hs = this.boundHandles, bb = this.boundBoxes;
+    for (let i = 0; i < hs.length; i++) {
+      if (hs[i] === exclude) continue;
+      const k = 6 * i;
+      if (bb[k]! <= ux && lx <= bb[k + 3]! && bb[k + 1]! <= uy && ly <= bb[k + 4]! && bb[k + 2]! <= uz && lz <= bb[k + 5]!) return true;
+    }
+    return false;
+  }
+
+  private refreshBounds(): void {
+    const n = this.bodies.size;
+    if (this.boundBoxes.length !== 6 * n) this.boundBoxes = new Float64Array(6 * n);
+    this.boundHandles.length = n;
+    const bb = this.boundBoxes;
+    let i = 0;
+    for (const [h, r] of this.bodies) {
+      this.boundHandles[i] = h;
+      const k = 6 * i++;
+      if (r.staticBox) {
+        bb.set(r.staticBox, k);
+        continue;
+      }
+      const t = r.body.translation(_t);
+      const rad = r.boundRadius;
+      bb[k] = t.x - rad; bb[k + 1] = t.y - rad; bb[k + 2] = t.z - rad;
+      bb[k + 3] = t.x + rad; bb[k + 4] = t.y + rad; bb[k + 5] = t.z + rad;
+    }
+    this.boundsStale = false;
   }
 
   private castRayBruteForce(
@@ -641,6 +708,7 @@ export class RapierBackend implements PhysicsBackend {
       this.topologyChanged = false;
     }
     this.queryDirty = false;
+    this.boundsStale = true;
 
     for (const h of this.forced) {
       const r = this.bodies.get(h);
@@ -749,4 +817,61 @@ export class RapierBackend implements PhysicsBackend {
   private assertLive(): void {
     if (this.freed) throw new Error(`${this.name}: backend used after free()`);
   }
+}
+
+/**
+ * castRay's pre-check margin: Rapier stores poses and shapes in f32 (relative
+ * error 2^-24 ~ 6e-8), so bounds computed here in f64 from the same values can
+ * differ from the engine's by that much of the coordinates' size; 1 mm plus
+ * 1e-6 of the coordinates' magnitude is far above it, and only makes the
+ * pre-check send a few more rays to the engine.
+ */
+const RAY_BOUND_MARGIN_M = 1e-3;
+const RAY_BOUND_MARGIN_REL = 1e-6;
+
+/** Local half extents of a shape along its body axes (cylinders are along z). */
+function shapeHalfExtents(s: ShapeDesc): Vec3 {
+  switch (s.type) {
+    case 'box':
+      return s.halfExtents;
+    case 'sphere':
+      return [s.radius, s.radius, s.radius];
+    case 'cylinder':
+      return [s.radius, s.radius, s.halfHeight];
+  }
+}
+
+/** Radius about the body origin of a sphere that holds every collider. */
+function boundRadius(colliders: readonly ColliderDesc[]): number {
+  let r = 0;
+  for (const c of colliders) {
+    const [hx, hy, hz] = shapeHalfExtents(c.shape);
+    const o = c.offset ?? [0, 0, 0];
+    r = Math.max(r, Math.hypot(o[0], o[1], o[2]) + Math.hypot(hx, hy, hz));
+  }
+  return r;
+}
+
+/** World AABB (lo xyz, hi xyz) of the colliders of a body at `position`, `rotation`. */
+function staticBounds(colliders: readonly ColliderDesc[], position: Readonly<Vec3>, rotation: Readonly<Quat>): Float64Array {
+  const [qx, qy, qz, qw] = rotation;
+  const n2 = qx * qx + qy * qy + qz * qz + qw * qw;
+  const s = n2 > 0 ? 2 / n2 : 0;
+  const m = [
+    1 - s * (qy * qy + qz * qz), s * (qx * qy - qz * qw), s * (qx * qz + qy * qw),
+    s * (qx * qy + qz * qw), 1 - s * (qx * qx + qz * qz), s * (qy * qz - qx * qw),
+    s * (qx * qz - qy * qw), s * (qy * qz + qx * qw), 1 - s * (qx * qx + qy * qy),
+  ];
+  const out = new Float64Array([Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity]);
+  for (const c of colliders) {
+    const e = shapeHalfExtents(c.shape);
+    const o = c.offset ?? [0, 0, 0];
+    for (let i = 0; i < 3; i++) {
+      const ci = position[i]! + m[3 * i]! * o[0] + m[3 * i + 1]! * o[1] + m[3 * i + 2]! * o[2];
+      const ei = Math.abs(m[3 * i]!) * e[0] + Math.abs(m[3 * i + 1]!) * e[1] + Math.abs(m[3 * i + 2]!) * e[2];
+      out[i] = Math.min(out[i]!, ci - ei);
+      out[3 + i] = Math.max(out[3 + i]!, ci + ei);
+    }
+  }
+  return out;
 }

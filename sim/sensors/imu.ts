@@ -99,6 +99,11 @@ export class Imu implements Sensor<ImuSample> {
   /** Gauss-Markov parts of the biases (the turn-on parts are constant). */
   private readonly gyroDrift: Vec3 = [0, 0, 0];
   private readonly accelDrift: Vec3 = [0, 0, 0];
+  /** Noise factors of the last sample interval `factorsDt` (p is fixed, so they depend on dt only). */
+  private factorsDt = NaN;
+  private rootRate = 0;
+  private phi = 0;
+  private drive = 0;
 
   constructor(p: ImuParams) {
     for (const k of ['gyroNoiseDensityRadPerSqrtHz', 'gyroTurnOnBiasSigmaRadPerS', 'gyroBiasInstabilityRadPerS', 'accelNoiseDensityMps2PerSqrtHz', 'accelTurnOnBiasSigmaMps2', 'accelBiasInstabilityMps2'] as const) {
@@ -140,9 +145,14 @@ export class Imu implements Sensor<ImuSample> {
     rotateVecInv(_q, _a, accel);
     rotateVecInv(_q, s.angularVelocity, gyro);
 
-    const rootRate = Math.sqrt(1 / dt);
-    const phi = Math.exp(-dt / p.biasCorrelationTimeS);
-    const drive = Math.sqrt(1 - phi * phi);
+    // The sample interval is nearly always the last one: reuse its factors (the same expressions, so the same values).
+    if (dt !== this.factorsDt) {
+      this.factorsDt = dt;
+      this.rootRate = Math.sqrt(1 / dt);
+      this.phi = Math.exp(-dt / p.biasCorrelationTimeS);
+      this.drive = Math.sqrt(1 - this.phi * this.phi);
+    }
+    const rootRate = this.rootRate, phi = this.phi, drive = this.drive;
     for (let i = 0; i < 3; i++) {
       this.gyroDrift[i] = phi * this.gyroDrift[i]! + p.gyroBiasInstabilityRadPerS * drive * rng.normal();
       this.accelDrift[i] = phi * this.accelDrift[i]! + p.accelBiasInstabilityMps2 * drive * rng.normal();

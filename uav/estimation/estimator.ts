@@ -146,6 +146,10 @@ export class Estimator {
   private baroInitialised = false;
   private yawFromHeading = false;
   private lastImuTime = -Infinity;
+  /** Barometer-bias Gauss-Markov factors for the IMU interval `baroDt` (the params are fixed, so they depend on dt only). */
+  private baroDt = NaN;
+  private baroPhi = 1;
+  private baroQ = 0;
   private lastGnssTime = -Infinity;
   private lastBaroTime = -Infinity;
   /** Running sum of R^ f dt since alignment, world, m/s: differences of it are the IMU's velocity changes. */
@@ -243,10 +247,15 @@ export class Estimator {
         this.dvImuSum[2] += f[2] * dt;
         if (this.positionInitialised) {
           const qb = p.accelBiasRandomWalkMps3PerSqrtHz ** 2;
-          const phi = Math.exp(-dt / p.baroBiasCorrelationTimeS);
+          // The IMU interval is nearly always the last one: reuse its Gauss-Markov factors (same expressions, same values).
+          if (dt !== this.baroDt) {
+            this.baroDt = dt;
+            this.baroPhi = Math.exp(-dt / p.baroBiasCorrelationTimeS);
+            this.baroQ = p.baroBiasSigmaM ** 2 * (1 - this.baroPhi * this.baroPhi);
+          }
           this.axes[0].predict(f[0], dt, this.qAccel, qb);
           this.axes[1].predict(f[1], dt, this.qAccel, qb);
-          this.axes[2].predict(f[2] - p.gravityMps2, dt, this.qAccel, qb, phi, p.baroBiasSigmaM ** 2 * (1 - phi * phi));
+          this.axes[2].predict(f[2] - p.gravityMps2, dt, this.qAccel, qb, this.baroPhi, this.baroQ);
         }
       }
       this.lastImuTime = imu.time;

@@ -75,6 +75,8 @@ export class Mixer {
   private readonly columns: Float64Array;
   private readonly min: Float64Array;
   private readonly max: Float64Array;
+  /** Per allocation column: WEAK_EFFECTIVENESS_RATIO times its largest |entry| (constant, so computed once). */
+  private readonly weak = new Float64Array(4);
 
   constructor(airframe: Airframe) {
     const n = airframe.rotors.length;
@@ -95,6 +97,11 @@ export class Mixer {
     this.rotorThrustN = new Float64Array(n);
     this.columns = new Float64Array(4 * n);
     for (let k = 0; k < 4; k++) for (let i = 0; i < n; i++) this.columns[k * n + i] = this.allocation[i * 4 + k]!;
+    for (let k = 0; k < 4; k++) {
+      let big = 0;
+      for (let i = 0; i < n; i++) big = Math.max(big, Math.abs(this.columns[k * n + i]!));
+      this.weak[k] = WEAK_EFFECTIVENESS_RATIO * big;
+    }
     this.min = new Float64Array(n);
     this.max = new Float64Array(n).fill(this.maxRotorThrustN);
   }
@@ -138,6 +145,9 @@ export class Mixer {
     const n = this.rotorCount, u = this.rotorThrustN, col = this.columns, off = axis * n;
     let gain = this.gain(off, extraMaxN);
     if (reduceOnly && gain > 0) return;
+    // No rotor saturated: the shifts below would add 0 * col (and the second
+    // gain, on the unchanged thrusts, is 0 again), which changes no thrust.
+    if (gain === 0) return;
     for (let i = 0; i < n; i++) u[i]! += gain * col[off + i]!;
     gain = 0.5 * this.gain(off, extraMaxN);
     for (let i = 0; i < n; i++) u[i]! += gain * col[off + i]!;
@@ -146,12 +156,11 @@ export class Mixer {
   /** PX4 computeDesaturationGain: k_min + k_max of the shifts that bring each saturated rotor back to its limit. */
   private gain(off: number, extraMaxN: number): number {
     const n = this.rotorCount, u = this.rotorThrustN, col = this.columns;
-    let big = 0;
-    for (let i = 0; i < n; i++) big = Math.max(big, Math.abs(col[off + i]!));
+    const weak = this.weak[off / n]!;
     let kMin = 0, kMax = 0;
     for (let i = 0; i < n; i++) {
       const d = col[off + i]!;
-      if (Math.abs(d) < WEAK_EFFECTIVENESS_RATIO * big) continue;
+      if (Math.abs(d) < weak) continue;
       let k = 0;
       if (u[i]! < this.min[i]!) k = (this.min[i]! - u[i]!) / d;
       else if (u[i]! > this.max[i]! + extraMaxN) k = (this.max[i]! + extraMaxN - u[i]!) / d;
