@@ -366,8 +366,12 @@ export class UavPilotAgent extends AutopilotAgent {
       vy = speed * Math.sin(best);
       this.prevDir = best;
     }
-    vx += REPULSE_MAX_MPS * repX;
-    vy += REPULSE_MAX_MPS * repY;
+    // The repulsion is VFH+'s complement; a grid path already keeps the clearance, and pushing off both
+    // edges of a gap the path threads only stops the drone in front of it (measured: narrow-gap stalls).
+    if (!this.planned) {
+      vx += REPULSE_MAX_MPS * repX;
+      vy += REPULSE_MAX_MPS * repY;
+    }
     const h = Math.hypot(vx, vy), cap = Math.max(p.cruiseSpeedMps, REPULSE_MAX_MPS);
     if (h > cap) {
       vx *= cap / h;
