@@ -1,6 +1,6 @@
 /**
  * `uav-pilot`: flies a waypoint mission and avoids obstacles seen by its 360
- * degree lidar only (issue #4 section 6). v1, in the horizontal plane.
+ * degree lidar only (issue #4 section 6), in the horizontal plane.
  *
  * Method: VFH+ (I. Ulrich, J. Borenstein, "VFH+: reliable obstacle avoidance
  * for fast mobile robots", ICRA 1998), on the lidar returns that lie in the
@@ -15,6 +15,17 @@
  * crossing from the side), the potential-field complement VFH lacks for
  * obstacles that move into the robot. Height is held at the waypoint's by
  * the flight stack's velocity mode.
+ *
+ * With `planner` (v2), a local planner steers instead of the VFH+ sector:
+ * a short-horizon A* on a grid of the drone's own recent returns
+ * (local-grid-planner.ts: exact distance transform, a hard and a soft
+ * clearance, free-space assumption beyond what it has seen), followed to the
+ * farthest path point in line of sight; the speed follows the clearance on
+ * the path, the turn, and the distance the drone needs to stop (the flight
+ * stack's velocity lag and `brakeMps2`). This is the local-minimum escape
+ * VFH+ lacks (a wall with a gap aside, a street round a corner). VFH+ steers
+ * when the grid has no path. `clutterFilter` keeps static clutter from
+ * passing for a moving threat (free-space violation, two scans in a row).
  *
  * Like every Skylane UAV agent it flies on its own estimate (IMU, GNSS,
  * barometer; uav/estimation/) through the PX4-style flight stack.
