@@ -1,6 +1,6 @@
 /**
  * `uav-pilot`: flies a waypoint mission and avoids obstacles seen by its 360
- * degree lidar only (issue #4 section 6). v1, in the horizontal plane.
+ * degree lidar only (issue #4 section 6), in the horizontal plane.
  *
  * Method: VFH+ (I. Ulrich, J. Borenstein, "VFH+: reliable obstacle avoidance
  * for fast mobile robots", ICRA 1998), on the lidar returns that lie in the
@@ -16,6 +16,17 @@
  * obstacles that move into the robot. Height is held at the waypoint's by
  * the flight stack's velocity mode.
  *
+ * With `planner` (v2), a local planner steers instead of the VFH+ sector:
+ * a short-horizon A* on a grid of the drone's own recent returns
+ * (local-grid-planner.ts: exact distance transform, a hard and a soft
+ * clearance, free-space assumption beyond what it has seen), followed to the
+ * farthest path point in line of sight; the speed follows the clearance on
+ * the path, the turn, and the distance the drone needs to stop (the flight
+ * stack's velocity lag and `brakeMps2`). This is the local-minimum escape
+ * VFH+ lacks (a wall with a gap aside, a street round a corner). VFH+ steers
+ * when the grid has no path. `clutterFilter` keeps static clutter from
+ * passing for a moving threat (free-space violation, two scans in a row).
+ *
  * Like every Skylane UAV agent it flies on its own estimate (IMU, GNSS,
  * barometer; uav/estimation/) through the PX4-style flight stack.
  */
@@ -25,6 +36,7 @@ import type { Reading } from '../../sim/sensor.ts';
 import type { LidarScan } from '../../sim/sensors/lidar-3d.ts';
 import type { StateEstimate } from '../../uav/estimation/state-estimate.ts';
 import { AutopilotAgent } from './autopilot-agent.ts';
+import { LocalGridPlanner } from './local-grid-planner.ts';
 import { straightLineParams } from './straight-line.ts';
 
 export const uavPilotParams = straightLineParams
@@ -37,6 +49,14 @@ export const uavPilotParams = straightLineParams
     bandM: z.number().positive().default(1.2).describe('returns within this height of the drone count as obstacles, m'),
     threatRangeM: z.number().positive().default(12).describe('a return this close that moves towards the drone is a moving threat, m (8 m left too little time against a 5 m/s closing speed)'),
     evadeSpeedMps: z.number().positive().default(5).describe('sideways speed away from a moving threat, m/s (3 m/s cleared 17 of 20 overtaking seeds, 5 m/s all 20)'),
+    planner: z.boolean().default(false).describe('steer along a short-horizon A* path on a grid of its own recent lidar returns (false: VFH+ alone, v1)'),
+    clutterFilter: z.boolean().default(false).describe('among many static obstacles (a forest): a moving threat must approach two scans in a row and lie in space the last scan saw free (see FREE_BINS); false: v1, one scan'),
+    gridResolutionM: z.number().positive().default(0.1).describe('planning grid cell, m (Skylane choice: under the 0.3 m narrowest forest gap / 2, so a gap keeps a free cell)'),
+    gridHalfWidthM: z.number().positive().default(6).describe('planning grid half-width around the drone, m (inside the 10 m VFH+ window, where the lidar returns are dense)'),
+    memoryS: z.number().nonnegative().default(2).describe('obstacle returns are kept this long in the planning grid, s (a short memory: a moving drone leaves no lasting wall)'),
+    brakeMps2: z.number().positive().default(1.5).describe('deceleration the speed schedule counts on to stop short of what the grid shows, m/s^2 (PX4 MPC_ACC_HOR 3 m/s^2, halved for the tilt transient; lower it for an airframe the flight stack brakes more slowly)'),
+    leadGain: z.number().nonnegative().default(0).describe('setpoint lead on the velocity tracking error (0: none; 1 doubles the flight stack\'s velocity bandwidth)'),
+    lookaheadM: z.number().positive().default(2).describe('the drone steers to the farthest path point in line of sight within this distance, m (pure-pursuit style)'),
   })
   .strict();
 export type UavPilotParams = z.infer<typeof uavPilotParams>;
@@ -49,10 +69,55 @@ const CLIMB_GAIN_PER_S = 1;
 const MAX_CLIMB_MPS = 1.5;
 /** An object approaching faster than this on its own is a moving threat, m/s: 2x the lidar range noise over a 0.1 s scan interval, rounded up. */
 const MOVING_MPS = 1;
+/**
+ * Scans in a row a sector must see something approach before it is a threat.
+ * A static pillar that a nearer one hides as the drone moves (parallax in a
+ * forest) makes one sector's range jump once; a drone closing in does it
+ * scan after scan. Skylane choice: 3 scans (0.2 s more at 10 Hz) removed
+ * every false evasion in the forest.
+ */
+const THREAT_SCANS = 2;
+/**
+ * Bins of the previous scan's nearest band return by world azimuth (1 deg),
+ * seen from where the drone then was: a return now lying in space the last
+ * scan saw through (closer than that bin's return by DYNAMIC_MARGIN_M) is
+ * something that moved in, the free-space violation test of dynamic
+ * occupancy mapping (e.g. Wang, Thorpe, Thrun, "Online simultaneous
+ * localization and mapping with detection and tracking of moving objects",
+ * ICRA 2003). A pillar revealed by parallax was hidden behind a nearer one
+ * in the last scan, so it is not flagged.
+ */
+const FREE_BINS = 360;
+/** Skylane choice: 10 x the 3 cm range noise, more than the 17 cm a 1 deg bin spans at 10 m. */
+const DYNAMIC_MARGIN_M = 0.3;
+/** Free-space violations a sector needs to hold a moving object (one stray return is noise). */
+const DYNAMIC_MIN_POINTS = 2;
 /** How long an evasion keeps its side after the threat was last seen, s. */
 const EVADE_HOLD_S = 1;
 /** Obstacle returns kept per scan (a 16 x 1800 VLP-16 scan has 28,800; those in the band and window are far fewer). */
 const MAX_POINTS = 8192;
+/** Returns remembered for the planning grid (world x, y and time), a ring. */
+const MEMORY_POINTS = 65536;
+/** Hard clearance of the planner: the robot radius plus this share of `safetyM` (the rest is a soft margin that costs, as VFH+ v1 shrank its margin to a tenth before giving up). */
+const HARD_SHARE = 0.25;
+/** Step-cost weight at the hard limit (cost 1 + SOFT_WEIGHT at the wall, 1 at the soft margin): Skylane choice, a detour of up to 5x the length is preferred to grazing. */
+const SOFT_WEIGHT = 4;
+/** Lowest speed fraction of the clearance schedule (a crawl still makes progress in a tight gap). */
+const MIN_SPEED_SHARE = 0.25;
+/** Velocity-loop lag, s: 1 / MPC_XY_VEL_P_ACC (PX4 default 1.8 m/s^2 per m/s; uav/flight-stack/gains.ts). */
+const STOP_LAG_S = 1 / 1.8;
+/** How far ahead the stopping check looks, m (beyond it the speed is the cruise speed's business). */
+const STOP_LOOK_M = 4;
+/** A return lower than this above the ground (by the estimated height) is the ground, m. */
+const GROUND_M = 0.3;
+/**
+ * Tilt error of the attitude estimate the ground test allows for: a return
+ * d metres away is ground when it lies below GROUND_M + d tan(5 deg).
+ * Skylane assumption, measured here: the complementary filter's tilt is off
+ * by up to 4.5 deg while the Crazyflie accelerates (it reads acceleration as
+ * tilt), which put ground returns 9 m away 0.7 m too high, inside the band.
+ */
+const GROUND_TILT_TAN = Math.tan((5 * Math.PI) / 180);
 const _theta = new Float64Array(MAX_POINTS);
 const _dist = new Float64Array(MAX_POINTS);
 
@@ -64,15 +129,33 @@ export class UavPilotAgent extends AutopilotAgent {
   private range = new Float64Array(SECTORS).fill(Infinity);
   private prevRange = new Float64Array(SECTORS).fill(Infinity);
   private prevScanT = NaN;
+  /** Consecutive scans each sector (or a neighbour) saw something approach on its own. */
+  private approach = new Uint8Array(SECTORS);
+  private freeBins = new Float64Array(FREE_BINS).fill(Infinity);
+  private prevFreeBins = new Float64Array(FREE_BINS).fill(Infinity);
+  private freeFromX = NaN;
+  private freeFromY = NaN;
+  private readonly dynamic = new Uint16Array(SECTORS);
+  private prevApproach = new Uint8Array(SECTORS);
   /** The side an evasion goes to (+1 left of the threat, -1 right; 0 none), kept while the threat lasts. */
   private evadeSide = 0;
   private evadeUntilS = -Infinity;
   private readonly vel: [number, number, number] = [0, 0, 0];
+  private readonly cmdVel: [number, number, number] = [0, 0, 0];
   /** For tests and views: the nearest obstacle return in the band at the last scan, m. */
   nearestM = Infinity;
+  private readonly grid: LocalGridPlanner;
+  private readonly memX = new Float64Array(MEMORY_POINTS);
+  private readonly memY = new Float64Array(MEMORY_POINTS);
+  private readonly memT = new Float64Array(MEMORY_POINTS);
+  private memHead = 0;
+  private memCount = 0;
+  /** For tests and views: whether the last scan found a grid path. */
+  planned = false;
 
   constructor(readonly p: UavPilotParams) {
     super(p);
+    this.grid = new LocalGridPlanner({ resolutionM: p.gridResolutionM, halfWidthM: p.gridHalfWidthM });
   }
 
   override reset(ctx: AgentContext): void {
@@ -82,8 +165,17 @@ export class UavPilotAgent extends AutopilotAgent {
     this.range.fill(Infinity);
     this.prevRange.fill(Infinity);
     this.prevScanT = NaN;
+    this.approach.fill(0);
+    this.prevApproach.fill(0);
+    this.freeBins.fill(Infinity);
+    this.prevFreeBins.fill(Infinity);
+    this.freeFromX = NaN;
+    this.freeFromY = NaN;
     this.evadeSide = 0;
     this.evadeUntilS = -Infinity;
+    this.memHead = 0;
+    this.memCount = 0;
+    this.planned = false;
   }
 
   /** After the take-off: towards each waypoint in velocity mode, steered around what the lidar sees; then land. */
@@ -102,9 +194,16 @@ export class UavPilotAgent extends AutopilotAgent {
     const lidar = obs.sensors[p.lidar] as Reading<LidarScan> | undefined;
     if (lidar && lidar.healthy && lidar.time > this.lastScan) {
       this.lastScan = lidar.time;
-      this.steer(lidar.value, est.positionM, est.attitude, p.waypoints[this.next]!);
+      this.steer(lidar.value, est.positionM, est.attitude, p.waypoints[this.next]!, lidar.time, est.velocityMps);
       this.evade(lidar.time, est.velocityMps);
-      this.stack.setMode({ kind: 'velocity', velocityMps: this.vel });
+      // Setpoint lead: the horizontal setpoint is pushed beyond the wanted velocity by `leadGain` times the
+      // tracking error, which quickens the flight stack's ~0.55 s velocity response (1 / MPC_XY_VEL_P_ACC)
+      // without touching its gains; 0 sends the wanted velocity as is. Set once per scan, as every setpoint.
+      const v = est.velocityMps, k = p.leadGain;
+      this.cmdVel[0] = this.vel[0] + k * (this.vel[0] - v[0]!);
+      this.cmdVel[1] = this.vel[1] + k * (this.vel[1] - v[1]!);
+      this.cmdVel[2] = this.vel[2];
+      this.stack.setMode({ kind: 'velocity', velocityMps: this.cmdVel });
     } else if (this.stack.mode !== 'velocity') {
       this.stack.setMode({ kind: 'velocity', velocityMps: [0, 0, 0] });
     }
@@ -127,15 +226,23 @@ export class UavPilotAgent extends AutopilotAgent {
     this.prevScanT = scanT;
     if (!(dt > 0)) return;
     let threat = NaN, threatRange = Infinity;
+    const swap = this.prevApproach;
+    this.prevApproach = this.approach;
+    this.approach = swap;
+    this.approach.fill(0);
     for (let k = 0; k < SECTORS; k++) {
       const r = this.range[k]!;
-      if (!(r < p.threatRangeM) || r >= threatRange) continue;
+      if (!(r < p.threatRangeM)) continue;
       const before = Math.min(this.prevRange[(k + SECTORS - 1) % SECTORS]!, this.prevRange[k]!, this.prevRange[(k + 1) % SECTORS]!);
       if (!Number.isFinite(before)) continue;
       const c = ((k + 0.5) / SECTORS) * 2 * Math.PI;
       // Range rate minus what the drone's own velocity along the bearing explains: the object's own approach speed.
       const own = (r - before) / dt + (v[0]! * Math.cos(c) + v[1]! * Math.sin(c));
-      if (own < -MOVING_MPS) {
+      if (!(own < -MOVING_MPS)) continue;
+      if (p.clutterFilter && this.dynamic[(k + SECTORS - 1) % SECTORS]! + this.dynamic[k]! + this.dynamic[(k + 1) % SECTORS]! < DYNAMIC_MIN_POINTS) continue;
+      const run = 1 + Math.max(this.prevApproach[(k + SECTORS - 1) % SECTORS]!, this.prevApproach[k]!, this.prevApproach[(k + 1) % SECTORS]!);
+      this.approach[k] = Math.min(run, 255);
+      if ((!p.clutterFilter || run >= THREAT_SCANS) && r < threatRange) {
         threat = c;
         threatRange = r;
       }
@@ -155,7 +262,7 @@ export class UavPilotAgent extends AutopilotAgent {
   }
 
   /** VFH+ in the flight band, then the repulsion and the height hold, into `this.vel`. */
-  private steer(scan: LidarScan, pos: readonly number[], q: readonly number[], goal: readonly number[]): void {
+  private steer(scan: LidarScan, pos: readonly number[], q: readonly number[], goal: readonly number[], t: number, v: readonly number[]): void {
     const p = this.p;
     this.blocked.fill(0);
     let nearest = Infinity, repX = 0, repY = 0;
@@ -170,6 +277,14 @@ export class UavPilotAgent extends AutopilotAgent {
     this.range.fill(Infinity);
     const nAz = scan.azimuths.length;
     let np = 0;
+    const fb = this.prevFreeBins;
+    this.prevFreeBins = this.freeBins;
+    this.freeBins = fb;
+    this.freeBins.fill(Infinity);
+    this.dynamic.fill(0);
+    const fx = this.freeFromX, fy = this.freeFromY, pf = this.prevFreeBins;
+    this.freeFromX = pos[0]!;
+    this.freeFromY = pos[1]!;
     for (let l = 0; l < scan.elevations.length; l++) {
       const el = scan.elevations[l]!, ce = Math.cos(el), se = Math.sin(el);
       for (let b = 0; b < nAz; b++) {
@@ -179,15 +294,32 @@ export class UavPilotAgent extends AutopilotAgent {
         const bx = d * ce * Math.cos(az), by = d * ce * Math.sin(az), bz = d * se;
         const wx = r00 * bx + r01 * by + r02 * bz, wy = r10 * bx + r11 * by + r12 * bz, wz = r20 * bx + r21 * by + r22 * bz;
         // In the flight band and not the ground under the drone.
-        if (Math.abs(wz) > p.bandM || pos[2]! + wz < 0.3) continue;
         const dh = Math.hypot(wx, wy);
+        // The ground test widens with distance by the estimate's tilt error (see GROUND_TILT_RAD).
+        if (Math.abs(wz) > p.bandM || pos[2]! + wz < GROUND_M + dh * GROUND_TILT_TAN) continue;
         if (dh < 1e-6 || np >= MAX_POINTS) continue;
         if (dh < nearest) nearest = dh;
         _theta[np] = Math.atan2(wy, wx);
         _dist[np] = dh;
         np++;
+        if (p.planner && dh < p.gridHalfWidthM * Math.SQRT2) {
+          this.memX[this.memHead] = pos[0]! + wx;
+          this.memY[this.memHead] = pos[1]! + wy;
+          this.memT[this.memHead] = t;
+          this.memHead = (this.memHead + 1) % MEMORY_POINTS;
+          if (this.memCount < MEMORY_POINTS) this.memCount++;
+        }
         const sec = ((Math.floor((_theta[np - 1]! / (2 * Math.PI)) * SECTORS) % SECTORS) + SECTORS) % SECTORS;
         if (dh < this.range[sec]!) this.range[sec] = dh;
+        const bin = (((Math.floor((_theta[np - 1]! / (2 * Math.PI)) * FREE_BINS) % FREE_BINS) + FREE_BINS) % FREE_BINS);
+        if (dh < this.freeBins[bin]!) this.freeBins[bin] = dh;
+        if (!Number.isNaN(fx)) {
+          // Where the last scan, from its own position, saw free space along this point's bearing.
+          const ox = pos[0]! + wx - fx, oy = pos[1]! + wy - fy, od = Math.hypot(ox, oy);
+          const ob = (((Math.floor((Math.atan2(oy, ox) / (2 * Math.PI)) * FREE_BINS) % FREE_BINS) + FREE_BINS) % FREE_BINS);
+          const seen = Math.min(pf[(ob + FREE_BINS - 1) % FREE_BINS]!, pf[ob]!, pf[(ob + 1) % FREE_BINS]!, p.windowM);
+          if (od < seen - DYNAMIC_MARGIN_M) this.dynamic[sec] = this.dynamic[sec]! + 1;
+        }
         if (dh < p.personalSpaceM) {
           const s = (p.personalSpaceM - dh) / p.personalSpaceM;
           repX -= (wx / dh) * s;
@@ -231,14 +363,26 @@ export class UavPilotAgent extends AutopilotAgent {
     let speed = Math.min(p.cruiseSpeedMps, goalDist); // slow down onto the waypoint
     const stop = p.robotRadiusM + p.safetyM;
     if (nearest < p.windowM) speed *= Math.min(1, Math.max(0.25, (nearest - stop) / (0.5 * p.windowM)));
+    this.planned = false;
+    if (p.planner) {
+      const r = this.follow(pos, goal, t, v);
+      if (r) {
+        best = r.dir;
+        speed = Math.min(p.cruiseSpeedMps, goalDist, r.speed);
+      }
+    }
     let vx = 0, vy = 0;
     if (!Number.isNaN(best)) {
       vx = speed * Math.cos(best);
       vy = speed * Math.sin(best);
       this.prevDir = best;
     }
-    vx += REPULSE_MAX_MPS * repX;
-    vy += REPULSE_MAX_MPS * repY;
+    // The repulsion is VFH+'s complement; a grid path already keeps the clearance, and pushing off both
+    // edges of a gap the path threads only stops the drone in front of it (measured: narrow-gap stalls).
+    if (!this.planned) {
+      vx += REPULSE_MAX_MPS * repX;
+      vy += REPULSE_MAX_MPS * repY;
+    }
     const h = Math.hypot(vx, vy), cap = Math.max(p.cruiseSpeedMps, REPULSE_MAX_MPS);
     if (h > cap) {
       vx *= cap / h;
@@ -247,6 +391,63 @@ export class UavPilotAgent extends AutopilotAgent {
     this.vel[0] = vx;
     this.vel[1] = vy;
     this.vel[2] = Math.max(-MAX_CLIMB_MPS, Math.min(MAX_CLIMB_MPS, CLIMB_GAIN_PER_S * (goal[2]! - pos[2]!)));
+  }
+
+  /**
+   * The grid planner's direction and speed, or undefined when it finds no
+   * path (then VFH+ steers alone). The speed follows the smallest clearance
+   * on the path ahead (within a second of travel): full at the soft margin
+   * and beyond, down to MIN_SPEED_SHARE at the robot radius, and it falls
+   * with the turn the drone must make (a sharp turn at speed overshoots).
+   */
+  private follow(pos: readonly number[], goal: readonly number[], t: number, v: readonly number[]): { dir: number; speed: number } | undefined {
+    const p = this.p, g = this.grid;
+    g.begin(pos[0]!, pos[1]!);
+    for (let k = 0; k < this.memCount; k++) {
+      const i = (this.memHead - 1 - k + MEMORY_POINTS) % MEMORY_POINTS;
+      if (t - this.memT[i]! > p.memoryS) break; // the ring is in time order, newest first from the head
+      g.mark(this.memX[i]!, this.memY[i]!);
+    }
+    g.computeClearance();
+    const hard = p.robotRadiusM + HARD_SHARE * p.safetyM, soft = p.robotRadiusM + p.safetyM;
+    if (!g.plan(pos[0]!, pos[1]!, goal[0]!, goal[1]!, hard, soft, SOFT_WEIGHT)) return undefined;
+    this.planned = true;
+    const sx = g.pathX[0]!, sy = g.pathY[0]!;
+    let tx = goal[0]!, ty = goal[1]!;
+    let arc = 0, cMin = g.clearanceAt(pos[0]!, pos[1]!);
+    const minSight = Math.min(soft, cMin);
+    for (let k = 1; k < g.pathLen; k++) {
+      arc += Math.hypot(g.pathX[k]! - g.pathX[k - 1]!, g.pathY[k]! - g.pathY[k - 1]!);
+      if (arc <= p.cruiseSpeedMps * 1) cMin = Math.min(cMin, g.clearance[Math.round((g.pathY[k]! - g.originY) / g.res) * g.n + Math.round((g.pathX[k]! - g.originX) / g.res)]!);
+      if (arc > p.lookaheadM) break;
+      if (k === 1 || g.lineClear(sx, sy, g.pathX[k]!, g.pathY[k]!, minSight)) {
+        tx = g.pathX[k]!;
+        ty = g.pathY[k]!;
+      }
+    }
+    if (g.pathLen <= 1) {
+      tx = goal[0]!;
+      ty = goal[1]!;
+    }
+    const dir = Math.atan2(ty - pos[1]!, tx - pos[0]!);
+    let share = Math.min(1, Math.max(MIN_SPEED_SHARE, (cMin - p.robotRadiusM) / p.safetyM));
+    const sp = Math.hypot(v[0]!, v[1]!);
+    if (sp > 0.3) share *= Math.max(MIN_SPEED_SHARE, 0.5 * (1 + (v[0]! * Math.cos(dir) + v[1]! * Math.sin(dir)) / sp));
+    let speed = p.cruiseSpeedMps * share;
+    // Stopping distance: the flight stack answers a velocity step with a lag of 1 / MPC_XY_VEL_P_ACC and then
+    // brakes at about MPC_ACC_HOR, so the drone must be able to stop within the free distance both along
+    // where it now goes and along where it is sent: v tau + v^2 / 2a <= free - hard.
+    const stopFree = (ux: number, uy: number): number => {
+      let d = 0;
+      const step = 0.5 * g.res;
+      while (d < STOP_LOOK_M && g.clearanceAt(pos[0]! + ux * (d + step), pos[1]! + uy * (d + step)) >= hard) d += step;
+      return d;
+    };
+    let free = stopFree(Math.cos(dir), Math.sin(dir));
+    if (sp > 0.3) free = Math.min(free, stopFree(v[0]! / sp, v[1]! / sp));
+    const vStop = p.brakeMps2 * (-STOP_LAG_S + Math.sqrt(STOP_LAG_S * STOP_LAG_S + (2 * Math.max(0, free)) / p.brakeMps2));
+    speed = Math.min(speed, Math.max(MIN_SPEED_SHARE * p.cruiseSpeedMps, vStop));
+    return { dir, speed };
   }
 }
 
