@@ -98,8 +98,11 @@ export interface EstimatorParams {
    * (|gyro| above `alignmentMaxRateRadPerS`, or |accel| off g by more than
    * `alignmentMaxAccelErrorMps2`: the contact transient of a body settling
    * on the ground) are left out of the means; a window with no still sample
-   * at all levels on its last sample with a zero bias. 0: no alignment
-   * (the filter starts on the first sample).
+   * at all levels on its last sample with a zero bias. The alignment
+   * assumes the vehicle stands on the ground when the estimator starts (as
+   * every library UAV does); a vehicle started in flight sets 0: no
+   * alignment, the filter starts on the first sample and learns the bias
+   * in flight.
    */
   alignmentS: number;
   /** Largest gyro magnitude of a still vehicle, rad/s: 0.1 rad/s, 5x the BMI088's 1 deg/s turn-on bias plus its noise (Skylane choice). */
