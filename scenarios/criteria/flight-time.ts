@@ -3,40 +3,28 @@
  * reaching a goal, or to the touchdown (flight-tracker.ts); an optional
  * maximum. Fails when the end is never reached.
  */
-import type { SimEvent, TickSnapshot } from '../../sim/snapshot.ts';
-import type { World } from '../../sim/world.ts';
-import { Criterion, type CriterionResult } from './criterion.ts';
-import { dist, FlightTracker } from './flight-tracker.ts';
+import type { TickSnapshot } from '../../sim/snapshot.ts';
+import type { CriterionResult } from './criterion.ts';
+import { dist, FlightCriterion } from './flight-tracker.ts';
 
 export type FlightEnd = { goal: readonly number[]; radiusM: number } | 'landing';
 
-export class FlightTime extends Criterion {
+export class FlightTime extends FlightCriterion {
   readonly type = 'flight-time';
-  private readonly track: FlightTracker;
   private endAt: number | null = null;
 
-  constructor(name: string, private readonly actor: string, private readonly until: FlightEnd, private readonly maxS: number | undefined) {
-    super(name, false);
-    this.track = new FlightTracker(actor);
-  }
-
-  override attach(world: World): void {
-    super.attach(world);
-    this.track.attach(world);
+  constructor(name: string, actor: string, private readonly until: FlightEnd, private readonly maxS: number | undefined) {
+    super(name, actor);
   }
 
   override observe(snap: TickSnapshot): void {
-    this.track.observe(this.world, snap.time);
+    super.observe(snap);
     if (this.endAt !== null || this.track.takeoffAt === null) return;
     if (this.until === 'landing') {
       if (this.track.touchdownAt !== null) this.endAt = this.track.touchdownAt;
     } else if (dist(this.world.stateOf(this.actor).position, this.until.goal) <= this.until.radiusM) {
       this.endAt = snap.time;
     }
-  }
-
-  override onEvent(e: SimEvent): void {
-    this.track.onEvent(this.world, e);
   }
 
   /** Flight time, s, or null before the end. */

@@ -7,8 +7,9 @@
  * (the contact itself has already changed it). Contacts with anything else
  * are counted as collisions.
  */
-import type { SimEvent } from '../../sim/snapshot.ts';
+import type { SimEvent, TickSnapshot } from '../../sim/snapshot.ts';
 import type { World } from '../../sim/world.ts';
+import { Criterion } from './criterion.ts';
 
 /** Height above the start that counts as taken off, m (Skylane choice, see the header). */
 export const TAKEOFF_HEIGHT_M = 0.3;
@@ -75,4 +76,31 @@ export function rotorsStopped(world: World, actor: string): boolean {
 
 export function dist(p: readonly number[], goal: readonly number[]): number {
   return goal.length > 2 ? Math.hypot(p[0]! - goal[0]!, p[1]! - goal[1]!, p[2]! - goal[2]!) : Math.hypot(p[0]! - goal[0]!, p[1]! - goal[1]!);
+}
+
+/**
+ * A criterion about one UAV's flight: it owns the actor's `FlightTracker`
+ * and feeds it every tick and contact event; a subclass that overrides
+ * `observe` calls `super.observe(snap)` first.
+ */
+export abstract class FlightCriterion extends Criterion {
+  protected readonly track: FlightTracker;
+
+  constructor(name: string, protected readonly actor: string) {
+    super(name, false);
+    this.track = new FlightTracker(actor);
+  }
+
+  override attach(world: World): void {
+    super.attach(world);
+    this.track.attach(world);
+  }
+
+  override observe(snap: TickSnapshot): void {
+    this.track.observe(this.world, snap.time);
+  }
+
+  override onEvent(e: SimEvent): void {
+    this.track.onEvent(this.world, e);
+  }
 }

@@ -5,40 +5,23 @@
  * miit-2c-landing-touchdown-speed, after PX4's MPC_LAND_SPEED 0.7 m/s), and
  * the rotors must have stopped by the end (disarmed).
  */
-import type { SimEvent, TickSnapshot } from '../../sim/snapshot.ts';
-import type { World } from '../../sim/world.ts';
-import { Criterion, thresholdFrom, type CriterionResult, type ThresholdChoice } from './criterion.ts';
-import { FlightTracker, rotorsStopped } from './flight-tracker.ts';
+import { thresholdFrom, type CriterionResult, type ThresholdChoice } from './criterion.ts';
+import { FlightCriterion, rotorsStopped } from './flight-tracker.ts';
 
-export class Landing extends Criterion {
+export class Landing extends FlightCriterion {
   readonly type = 'landing';
   private readonly speed: ThresholdChoice;
-  private readonly track: FlightTracker;
   private stoppedAtEnd = false;
 
   constructor(
     name: string,
-    private readonly actor: string,
+    actor: string,
     private readonly pad: { center: readonly [number, number]; radiusM: number },
     maxTouchdownSpeedMps: number | undefined,
     private readonly requireDisarmed: boolean,
   ) {
-    super(name, false);
+    super(name, actor);
     this.speed = thresholdFrom(maxTouchdownSpeedMps, 'miit-2c-landing-touchdown-speed');
-    this.track = new FlightTracker(actor);
-  }
-
-  override attach(world: World): void {
-    super.attach(world);
-    this.track.attach(world);
-  }
-
-  override observe(snap: TickSnapshot): void {
-    this.track.observe(this.world, snap.time);
-  }
-
-  override onEvent(e: SimEvent): void {
-    this.track.onEvent(this.world, e);
   }
 
   /** Horizontal distance of the touchdown from the pad centre, m (NaN before). */

@@ -5,35 +5,23 @@
  * UAV within 1.5 m of its goal (seeds/ miit-2c-mission-completion-radius) and
  * it touched nothing but terrain on the way. Reports the final distance.
  */
-import type { SimEvent, TickSnapshot } from '../../sim/snapshot.ts';
-import type { World } from '../../sim/world.ts';
-import { Criterion, thresholdFrom, type CriterionResult, type ThresholdChoice } from './criterion.ts';
-import { dist, FlightTracker } from './flight-tracker.ts';
+import type { TickSnapshot } from '../../sim/snapshot.ts';
+import { thresholdFrom, type CriterionResult, type ThresholdChoice } from './criterion.ts';
+import { dist, FlightCriterion } from './flight-tracker.ts';
 
-export class MissionCompletion extends Criterion {
+export class MissionCompletion extends FlightCriterion {
   readonly type = 'mission-completion';
   private readonly threshold: ThresholdChoice;
-  private readonly track: FlightTracker;
   private finalM = NaN;
 
-  constructor(name: string, private readonly actor: string, private readonly goal: readonly number[], radiusM: number | undefined) {
-    super(name, false);
+  constructor(name: string, actor: string, private readonly goal: readonly number[], radiusM: number | undefined) {
+    super(name, actor);
     this.threshold = thresholdFrom(radiusM, 'miit-2c-mission-completion-radius');
-    this.track = new FlightTracker(actor);
-  }
-
-  override attach(world: World): void {
-    super.attach(world);
-    this.track.attach(world);
   }
 
   override observe(snap: TickSnapshot): void {
-    this.track.observe(this.world, snap.time);
+    super.observe(snap);
     this.finalM = dist(this.world.stateOf(this.actor).position, this.goal);
-  }
-
-  override onEvent(e: SimEvent): void {
-    this.track.onEvent(this.world, e);
   }
 
   override finish(): void {

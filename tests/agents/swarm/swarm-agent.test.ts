@@ -107,18 +107,19 @@ describe('swarm agent', () => {
     run.dispose();
   });
 
-  it('escapes a local minimum: in the 10-drone swap (seed 3, Rapier, 0.5 m margin) a member boxed in by two hovering members detours and arrives; without detours it never does', async () => {
-    // With a 0.5 m separation margin this seed boxes uav-07 in (found in the seeds 1..10 sweep); the test pins that configuration.
-    const ten = editedText(readFileSync(`${LIBRARY}/uav/swarm-10-crossing.yaml`, 'utf8'), (d) => (d.swarms[0].agent.params.separationMarginM = 0.5));
+  it('escapes a local minimum: in the library 10-drone swap (seed 3, Rapier) a boxed-in member detours and arrives; without detours it never does', async () => {
+    // At this seed, with the library's settings, uav-01 is boxed in (found in a seeds 1..12 sweep with and without
+    // detours: the only seed where the escape decides the run); the test pins that configuration.
+    const ten = readFileSync(`${LIBRARY}/uav/swarm-10-crossing.yaml`, 'utf8');
     const withDetours = await startRun(loadScenarioText(ten, 'swarm-10-crossing.yaml'), { backend: 'rapier', seed: 3 });
     const r = withDetours.runToEnd();
-    expect(criterion(r, 'reach-goal uav-07').passed).toBe(true);
-    expect(agentOf(withDetours, 'uav-07').detours).toBeGreaterThan(0);
+    expect(criterion(r, 'reach-goal uav-01').passed).toBe(true);
+    expect(agentOf(withDetours, 'uav-01').detours).toBeGreaterThan(0);
     expect(r.verdict).toBe('pass');
     // A deadlock check every 1000 s never comes: no detour, as before the escape existed.
     const off = editedText(ten, (d) => (d.swarms[0].agent.params.stuckWindowS = 1000));
     const r0 = (await startRun(loadScenarioText(off, 'swarm-10-crossing.yaml'), { backend: 'rapier', seed: 3 })).runToEnd();
-    expect(criterion(r0, 'reach-goal uav-07').passed).toBe(false);
+    expect(criterion(r0, 'reach-goal uav-01').passed).toBe(false);
     expect(criterion(r0, 'min-separation').passed).toBe(true);
   }, 120_000); // two 10-drone runs of up to 60 s simulated, on a shared machine
 
