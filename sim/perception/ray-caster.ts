@@ -219,16 +219,9 @@ export class RayCaster {
       }
     } else {
       let bestPart = -1, bestEntry = 0;
-      const prims = this.movingPrims, sph = this.movingSphere;
+      const prims = this.movingPrims;
       for (let a = 0; a < this.moving.length; a++) {
-        if (this.movingPresent[a] === 0) continue;
-        const m = this.moving[a]!;
-        if (m.actor.body === exclude || (exclude >= 0 && m.actor.bodies.includes(exclude))) continue;
-        // Bounding-sphere reject: closest approach of the ray to the actor origin.
-        const cx = sph[4 * a]! - ox, cy = sph[4 * a + 1]! - oy, cz = sph[4 * a + 2]! - oz, r = sph[4 * a + 3]!;
-        const tc = cx * dx + cy * dy + cz * dz;
-        const d2 = cx * cx + cy * cy + cz * cz;
-        if (d2 > r * r && (tc < 0 || d2 - tc * tc > r * r || tc - r > best)) continue;
+        if (this.skipMoving(a, exclude, ox, oy, oz, dx, dy, dz, best)) continue;
         const first = this.movingFirst[a]!, end = first + this.movingCount[a]!;
         for (let k = first; k < end; k++) {
           const t = rayPrimitive(prims, k * PRIM_STRIDE, ox, oy, oz, dx, dy, dz, best);
@@ -252,6 +245,22 @@ export class RayCaster {
   }
 
   /**
+   * True when moving actor `a` cannot hold a hit closer than `best`: removed,
+   * excluded, or its bounding sphere off the ray (closest approach of the
+   * ray to the actor origin).
+   */
+  private skipMoving(a: number, exclude: BodyHandle, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, best: number): boolean {
+    if (this.movingPresent[a] === 0) return true;
+    const m = this.moving[a]!;
+    if (m.actor.body === exclude || (exclude >= 0 && m.actor.bodies.includes(exclude))) return true;
+    const sph = this.movingSphere;
+    const cx = sph[4 * a]! - ox, cy = sph[4 * a + 1]! - oy, cz = sph[4 * a + 2]! - oz, r = sph[4 * a + 3]!;
+    const tc = cx * dx + cy * dy + cz * dz;
+    const d2 = cx * cx + cy * cy + cz * cz;
+    return d2 > r * r && (tc < 0 || d2 - tc * tc > r * r || tc - r > best);
+  }
+
+  /**
    * Distance of the closest hit within `maxDistance`, or Infinity: `cast`
    * without the hit point, normal and owner (a lidar keeps only the range).
    * The same traversal and the same tests in the same order, so the same
@@ -264,15 +273,9 @@ export class RayCaster {
     const si = this.currentScene.closest(ox, oy, oz, dx, dy, dz, maxDistance, exclude);
     let best = si >= 0 ? this.currentScene.closestDistance : maxDistance;
     let hit = si >= 0;
-    const prims = this.movingPrims, sph = this.movingSphere;
+    const prims = this.movingPrims;
     for (let a = 0; a < this.moving.length; a++) {
-      if (this.movingPresent[a] === 0) continue;
-      const m = this.moving[a]!;
-      if (m.actor.body === exclude || (exclude >= 0 && m.actor.bodies.includes(exclude))) continue;
-      const cx = sph[4 * a]! - ox, cy = sph[4 * a + 1]! - oy, cz = sph[4 * a + 2]! - oz, r = sph[4 * a + 3]!;
-      const tc = cx * dx + cy * dy + cz * dz;
-      const d2 = cx * cx + cy * cy + cz * cz;
-      if (d2 > r * r && (tc < 0 || d2 - tc * tc > r * r || tc - r > best)) continue;
+      if (this.skipMoving(a, exclude, ox, oy, oz, dx, dy, dz, best)) continue;
       const first = this.movingFirst[a]!, end = first + this.movingCount[a]!;
       for (let k = first; k < end; k++) {
         const t = rayPrimitive(prims, k * PRIM_STRIDE, ox, oy, oz, dx, dy, dz, best);
