@@ -27,10 +27,10 @@
  *      the same body on the same trajectory, where the step goes, and the
  *      lidar's own rays per second (noise and all) beside section 3's casters.
  *   8. A 50-drone swarm (issue #4, section 10): real-time factor against the
- *      >= 10x goal, the same figures as section 7. The scenario is one
- *      constant (SWARM); until the swarm agent's swarm-50-crossing lands it is
- *      tests/fixtures/uav/bench-50-crossing.yaml (50 straight-line drones on
- *      crossing lanes that never meet).
+ *      >= 10x goal, the same figures as section 7, on the library's
+ *      scenarios/library/uav/swarm-50-crossing.yaml: 50 `swarm` agents (each
+ *      its own estimator, flight stack, IMU, GNSS, barometer and V2X radio)
+ *      swapping across a circle with ORCA.
  *
  * Figures are medians over trials; the compared measurements of a section are
  * interleaved inside each trial (alternating order) so they see the same noise.
@@ -78,7 +78,7 @@ const ONE_DRONE = resolve(LIBRARY, 'uav/pillar-band.yaml');
 /** Issue #4, section 10: one drone, control >= 250 Hz and the 360-degree sensor at 10 Hz, >= 100x real time. */
 const ONE_DRONE_RTF_GOAL = 100;
 /** Section 8: the 50-drone swarm (swap for scenarios/library/uav/swarm-50-crossing.yaml once it lands). */
-const SWARM = resolve(ROOT, 'tests/fixtures/uav/bench-50-crossing.yaml');
+const SWARM = resolve(ROOT, 'scenarios/library/uav/swarm-50-crossing.yaml');
 /** Issue #4, section 10: a 50-drone swarm >= 10x real time. */
 const SWARM_RTF_GOAL = 10;
 /** gym-pybullet-drones' published figures (Panerati et al., IROS 2021, Table II / README): context, not a goal. */
@@ -1714,7 +1714,7 @@ async function main(): Promise<number> {
     ['s5', `**Memory**, ${MEMORY_RUNS} short runs in one process (Rapier):`],
     ['s6', `**Dense highway** (issue #3), ${relative(ROOT, DENSE)}: the ego on full dynamics (raycast vehicle, ha-pilot, object list, radar, IMU, wheel odometry, GNSS) among its NPC cars (kinematic, IDM/MOBIL), headless on one core, against the bare engine step for the same bodies on the same trajectory:`],
     ['s7', `**One drone** (issue #4), ${relative(ROOT, ONE_DRONE)}: a PX4 SITL Iris flown by uav-pilot (estimator and flight stack at 250 Hz, IMU, GNSS, barometer, the 360° lidar-3d at 10 Hz) among pillars, against the bare engine step for the same body on the same trajectory; gym-pybullet-drones reports ${GYM_PYBULLET_DRONES}:`],
-    ['s8', `**${'50 drones'}** (issue #4), ${relative(ROOT, SWARM)}, each with its own estimator, flight stack, IMU, GNSS and barometer:`],
+    ['s8', `**${'50 drones'}** (issue #4), ${relative(ROOT, SWARM)}, each with its own estimator, flight stack, IMU, GNSS, barometer and V2X radio:`],
   ];
   for (const [k, title] of parts) {
     const body = readme[k];
