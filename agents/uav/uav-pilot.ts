@@ -106,6 +106,15 @@ const MEMORY_POINTS = 65536;
 const HARD_SHARE = 0.25;
 /** Step-cost weight at the hard limit (cost 1 + SOFT_WEIGHT at the wall, 1 at the soft margin): Skylane choice, a detour of up to 5x the length is preferred to grazing. */
 const SOFT_WEIGHT = 4;
+/**
+ * persistentMap: the steering target is at least this far along the path, m,
+ * in sight or not (the path's cells are all clear of the hard limit).
+ * Skylane choice, measured: with the first path cell (5 cm away) as the only
+ * target in sight, the direction from the drone's true position to it swung
+ * by up to 180 deg scan to scan (the drone sits up to half a cell off its
+ * start cell), and the drone dithered in place in tight spots (forest seed 5).
+ */
+const MIN_LOOKAHEAD_M = 0.3;
 /** Lowest speed fraction of the clearance schedule (a crawl still makes progress in a tight gap). */
 const MIN_SPEED_SHARE = 0.25;
 /** Velocity-loop lag, s: 1 / MPC_XY_VEL_P_ACC (PX4 default 1.8 m/s^2 per m/s; uav/flight-stack/gains.ts). */
@@ -488,7 +497,7 @@ export class UavPilotAgent extends AutopilotAgent {
       arc += Math.hypot(g.pathX[k]! - g.pathX[k - 1]!, g.pathY[k]! - g.pathY[k - 1]!);
       if (arc <= p.cruiseSpeedMps * 1) cMin = Math.min(cMin, g.clearance[Math.round((g.pathY[k]! - g.originY) / g.res) * g.n + Math.round((g.pathX[k]! - g.originX) / g.res)]!);
       if (arc > p.lookaheadM) break;
-      if (k === 1 || g.lineClear(sx, sy, g.pathX[k]!, g.pathY[k]!, minSight)) {
+      if (k === 1 || (this.map && arc <= MIN_LOOKAHEAD_M) || g.lineClear(sx, sy, g.pathX[k]!, g.pathY[k]!, minSight)) {
         tx = g.pathX[k]!;
         ty = g.pathY[k]!;
       }
