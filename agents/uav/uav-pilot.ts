@@ -24,7 +24,14 @@
  * the path, the turn, and the distance the drone needs to stop (the flight
  * stack's velocity lag and `brakeMps2`). This is the local-minimum escape
  * VFH+ lacks (a wall with a gap aside, a street round a corner). VFH+ steers
- * when the grid has no path. `clutterFilter` keeps static clutter from
+ * when the grid has no path. With `persistentMap` (v3) the grid is filled
+ * from a world-frame occupancy map of the drone's own returns kept for the
+ * whole flight and cleared by the beams that pass through it
+ * (occupancy-map.ts), not from the last `memoryS` of returns: replanning each
+ * scan on it with unknown space free is the "planning in unknown terrain" of
+ * D* Lite (Koenig, Likhachev 2002) and Stentz's D*, which in a static world
+ * reaches the goal whenever a path exists, where the short memory forgot the
+ * dead ends it had seen and flew back into them. `clutterFilter` keeps static clutter from
  * passing for a moving threat (free-space violation, two scans in a row).
  *
  * Like every Skylane UAV agent it flies on its own estimate (IMU, GNSS,
