@@ -21,6 +21,8 @@
  * for speed scheduling. Scratch buffers are allocated once per grid size.
  */
 
+import { OCC_LOGODDS, type OccupancyMap2D } from './occupancy-map.ts';
+
 export interface GridPlannerOptions {
   /** Cell size, m. */
   resolutionM: number;
@@ -141,6 +143,19 @@ export class LocalGridPlanner {
     const i = Math.round((x - this.originX) / this.res), j = Math.round((y - this.originY) / this.res);
     if (i < 0 || j < 0 || i >= this.n || j >= this.n) return;
     this.occ[j * this.n + i] = 1;
+  }
+
+  /** Marks every cell the persistent map holds occupied (the map must share the grid's cell size; both lie on the k * res lattice). */
+  markMap(m: OccupancyMap2D): void {
+    if (Math.abs(m.res - this.res) > 1e-12) throw new RangeError(`LocalGridPlanner.markMap: map cell ${m.res} m, grid cell ${this.res} m`);
+    const n = this.n, oi = Math.round((this.originX - m.originX) / this.res), oj = Math.round((this.originY - m.originY) / this.res);
+    const i0 = Math.max(0, -oi), i1 = Math.min(n, m.nx - oi);
+    for (let j = 0; j < n; j++) {
+      const mj = j + oj;
+      if (mj < 0 || mj >= m.ny) continue;
+      const row = mj * m.nx + oi;
+      for (let i = i0; i < i1; i++) if (m.logOdds[row + i]! > OCC_LOGODDS) this.occ[j * n + i] = 1;
+    }
   }
 
   /** Clearance of every cell to the nearest marked one (exact Euclidean distance transform). */

@@ -24,7 +24,14 @@
  * the path, the turn, and the distance the drone needs to stop (the flight
  * stack's velocity lag and `brakeMps2`). This is the local-minimum escape
  * VFH+ lacks (a wall with a gap aside, a street round a corner). VFH+ steers
- * when the grid has no path. `clutterFilter` keeps static clutter from
+ * when the grid has no path. With `persistentMap` (v3) the grid is filled
+ * from a world-frame occupancy map of the drone's own returns kept for the
+ * whole flight and cleared by the beams that pass through it
+ * (occupancy-map.ts), not from the last `memoryS` of returns: replanning each
+ * scan on it with unknown space free is the "planning in unknown terrain" of
+ * D* Lite (Koenig, Likhachev 2002) and Stentz's D*, which in a static world
+ * reaches the goal whenever a path exists, where the short memory forgot the
+ * dead ends it had seen and flew back into them. `clutterFilter` keeps static clutter from
  * passing for a moving threat (free-space violation, two scans in a row).
  *
  * Like every Skylane UAV agent it flies on its own estimate (IMU, GNSS,
@@ -37,6 +44,7 @@ import type { LidarScan } from '../../sim/sensors/lidar-3d.ts';
 import type { StateEstimate } from '../../uav/estimation/state-estimate.ts';
 import { AutopilotAgent } from './autopilot-agent.ts';
 import { LocalGridPlanner } from './local-grid-planner.ts';
+import { OccupancyMap2D } from './occupancy-map.ts';
 import { straightLineParams } from './straight-line.ts';
 
 export const uavPilotParams = straightLineParams
@@ -56,6 +64,9 @@ export const uavPilotParams = straightLineParams
     memoryS: z.number().nonnegative().default(2).describe('obstacle returns are kept this long in the planning grid, s (a short memory: a moving drone leaves no lasting wall)'),
     brakeMps2: z.number().positive().default(1.5).describe('deceleration the speed schedule counts on to stop short of what the grid shows, m/s^2 (PX4 MPC_ACC_HOR 3 m/s^2, halved for the tilt transient; lower it for an airframe the flight stack brakes more slowly)'),
     leadGain: z.number().nonnegative().default(0).describe('setpoint lead on the velocity tracking error (0: none; 1 doubles the flight stack\'s velocity bandwidth)'),
+    persistentMap: z.boolean().default(false).describe('the planner plans on a persistent world-frame occupancy map of its own returns, cleared by the beams that pass through (occupancy-map.ts), instead of the last memoryS of returns (false: v2)'),
+    mapMarginM: z.number().positive().default(15).describe('the persistent map covers the box around the start and the waypoints plus this margin, m (Skylane choice: room for a detour round a 20 m wide obstacle field)'),
+    mapRayM: z.number().positive().default(6).describe('returns within this horizontal distance update the persistent map and clear the cells before them, m (Skylane choice: 1 deg beams are 0.1 m apart at 6 m, about one cell at 0.05-0.1 m; EGO-Planner likewise caps its rays, grid_map/max_ray_length)'),
     lookaheadM: z.number().positive().default(2).describe('the drone steers to the farthest path point in line of sight within this distance, m (pure-pursuit style)'),
   })
   .strict();
@@ -102,6 +113,15 @@ const MEMORY_POINTS = 65536;
 const HARD_SHARE = 0.25;
 /** Step-cost weight at the hard limit (cost 1 + SOFT_WEIGHT at the wall, 1 at the soft margin): Skylane choice, a detour of up to 5x the length is preferred to grazing. */
 const SOFT_WEIGHT = 4;
+/**
+ * persistentMap: the steering target is at least this far along the path, m,
+ * in sight or not (the path's cells are all clear of the hard limit).
+ * Skylane choice, measured: with the first path cell (5 cm away) as the only
+ * target in sight, the direction from the drone's true position to it swung
+ * by up to 180 deg scan to scan (the drone sits up to half a cell off its
+ * start cell), and the drone dithered in place in tight spots (forest seed 5).
+ */
+const MIN_LOOKAHEAD_M = 0.3;
 /** Lowest speed fraction of the clearance schedule (a crawl still makes progress in a tight gap). */
 const MIN_SPEED_SHARE = 0.25;
 /** Velocity-loop lag, s: 1 / MPC_XY_VEL_P_ACC (PX4 default 1.8 m/s^2 per m/s; uav/flight-stack/gains.ts). */
@@ -152,6 +172,12 @@ export class UavPilotAgent extends AutopilotAgent {
   private memCount = 0;
   /** For tests and views: whether the last scan found a grid path. */
   planned = false;
+  /** The persistent map (persistentMap), made at the first scan around the start and the waypoints. */
+  map: OccupancyMap2D | undefined;
+  /** Nearest band return per beam azimuth this scan, horizontal m, and its world offset from the drone. */
+  private azD = new Float64Array(0);
+  private azX = new Float64Array(0);
+  private azY = new Float64Array(0);
 
   constructor(readonly p: UavPilotParams) {
     super(p);
@@ -176,6 +202,7 @@ export class UavPilotAgent extends AutopilotAgent {
     this.memHead = 0;
     this.memCount = 0;
     this.planned = false;
+    this.map = undefined;
   }
 
   /** After the take-off: towards each waypoint in velocity mode, steered around what the lidar sees; then land. */
@@ -282,6 +309,26 @@ export class UavPilotAgent extends AutopilotAgent {
     this.freeBins = fb;
     this.freeBins.fill(Infinity);
     this.dynamic.fill(0);
+    const mapping = p.planner && p.persistentMap;
+    if (mapping) {
+      if (this.azD.length !== nAz) {
+        this.azD = new Float64Array(nAz);
+        this.azX = new Float64Array(nAz);
+        this.azY = new Float64Array(nAz);
+      }
+      this.azD.fill(Infinity);
+      if (!this.map) {
+        let x0 = pos[0]!, x1 = pos[0]!, y0 = pos[1]!, y1 = pos[1]!;
+        for (const w of p.waypoints) {
+          x0 = Math.min(x0, w[0]);
+          x1 = Math.max(x1, w[0]);
+          y0 = Math.min(y0, w[1]);
+          y1 = Math.max(y1, w[1]);
+        }
+        const m = p.mapMarginM;
+        this.map = new OccupancyMap2D({ resolutionM: p.gridResolutionM, minX: x0 - m, minY: y0 - m, maxX: x1 + m, maxY: y1 + m });
+      }
+    }
     const fx = this.freeFromX, fy = this.freeFromY, pf = this.prevFreeBins;
     this.freeFromX = pos[0]!;
     this.freeFromY = pos[1]!;
@@ -302,7 +349,13 @@ export class UavPilotAgent extends AutopilotAgent {
         _theta[np] = Math.atan2(wy, wx);
         _dist[np] = dh;
         np++;
-        if (p.planner && dh < p.gridHalfWidthM * Math.SQRT2) {
+        if (mapping) {
+          if (dh < this.azD[b]!) {
+            this.azD[b] = dh;
+            this.azX[b] = wx;
+            this.azY[b] = wy;
+          }
+        } else if (p.planner && dh < p.gridHalfWidthM * Math.SQRT2) {
           this.memX[this.memHead] = pos[0]! + wx;
           this.memY[this.memHead] = pos[1]! + wy;
           this.memT[this.memHead] = t;
@@ -327,6 +380,7 @@ export class UavPilotAgent extends AutopilotAgent {
         }
       }
     }
+    if (mapping) this.updateMap(scan, pos, r00, r01, r10, r11, np);
     // VFH+ with a shrinking safety margin: when the full margin closes every sector (a gap narrower than
     // the drone plus its margins), retry with half, then with a tenth of it, before giving up.
     for (const margin of [p.safetyM, p.safetyM / 2, p.safetyM / 10]) {
@@ -394,6 +448,35 @@ export class UavPilotAgent extends AutopilotAgent {
   }
 
   /**
+   * The persistent map's update from this scan, in the flight band seen as
+   * a horizontal slice (the 2.5D of the VFH+ band): per beam azimuth, the
+   * nearest band return of any layer; the cells before it (up to mapRayM
+   * when there is none) get a miss, then every band return within mapRayM
+   * a hit (a cell both crossed and hit this scan ends up hit: the misses
+   * come first).
+   */
+  private updateMap(scan: LidarScan, pos: readonly number[], r00: number, r01: number, r10: number, r11: number, np: number): void {
+    const p = this.p, m = this.map!, nAz = scan.azimuths.length, ray = p.mapRayM;
+    const px = pos[0]!, py = pos[1]!;
+    for (let b = 0; b < nAz; b++) {
+      const d = this.azD[b]!;
+      if (d < ray) {
+        m.free(px, py, px + this.azX[b]!, py + this.azY[b]!);
+        continue;
+      }
+      // No band return within reach: the beam's horizontal direction (the body's tilt neglected) is free to mapRayM.
+      const az = scan.azimuths[b]!, c = Math.cos(az), s = Math.sin(az);
+      const ux = r00 * c + r01 * s, uy = r10 * c + r11 * s, h = Math.hypot(ux, uy);
+      if (h < 1e-6) continue;
+      m.free(px, py, px + (ray * ux) / h, py + (ray * uy) / h);
+    }
+    for (let i = 0; i < np; i++) {
+      const d = _dist[i]!;
+      if (d < ray) m.hit(px + d * Math.cos(_theta[i]!), py + d * Math.sin(_theta[i]!));
+    }
+  }
+
+  /**
    * The grid planner's direction and speed, or undefined when it finds no
    * path (then VFH+ steers alone). The speed follows the smallest clearance
    * on the path ahead (within a second of travel): full at the soft margin
@@ -403,7 +486,8 @@ export class UavPilotAgent extends AutopilotAgent {
   private follow(pos: readonly number[], goal: readonly number[], t: number, v: readonly number[]): { dir: number; speed: number } | undefined {
     const p = this.p, g = this.grid;
     g.begin(pos[0]!, pos[1]!);
-    for (let k = 0; k < this.memCount; k++) {
+    if (this.map) g.markMap(this.map);
+    else for (let k = 0; k < this.memCount; k++) {
       const i = (this.memHead - 1 - k + MEMORY_POINTS) % MEMORY_POINTS;
       if (t - this.memT[i]! > p.memoryS) break; // the ring is in time order, newest first from the head
       g.mark(this.memX[i]!, this.memY[i]!);
@@ -420,7 +504,7 @@ export class UavPilotAgent extends AutopilotAgent {
       arc += Math.hypot(g.pathX[k]! - g.pathX[k - 1]!, g.pathY[k]! - g.pathY[k - 1]!);
       if (arc <= p.cruiseSpeedMps * 1) cMin = Math.min(cMin, g.clearance[Math.round((g.pathY[k]! - g.originY) / g.res) * g.n + Math.round((g.pathX[k]! - g.originX) / g.res)]!);
       if (arc > p.lookaheadM) break;
-      if (k === 1 || g.lineClear(sx, sy, g.pathX[k]!, g.pathY[k]!, minSight)) {
+      if (k === 1 || (this.map && arc <= MIN_LOOKAHEAD_M) || g.lineClear(sx, sy, g.pathX[k]!, g.pathY[k]!, minSight)) {
         tx = g.pathX[k]!;
         ty = g.pathY[k]!;
       }

@@ -6,9 +6,11 @@
  * `straight-line`, the same mission without avoidance, must fail most. The
  * counts are printed for the README.
  *
- * Cost: two 50-run sweeps of a 120 s scenario (about 4-8 min on this
- * machine's two cores), so it runs only with SKYLANE_ACCEPTANCE_UAV_FOREST=1.
- * It does not pass yet: see the branch report (uav-pilot fails the 48/50).
+ * Cost: two 50-run sweeps of a 120 s scenario, measured at 113 s of wall
+ * time for both with 2 workers on this machine's two cores (uav-pilot 49 of
+ * 50 with its persistent lidar map, straight-line 0 of 50), within the 150 s
+ * budget of a default test: it runs by default;
+ * SKYLANE_ACCEPTANCE_UAV_FOREST=0 skips it.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -45,7 +47,7 @@ function baselineFile(): string {
 
 const success = (r: SweepRun): boolean => r.verdict === 'pass';
 
-describe.runIf(process.env.SKYLANE_ACCEPTANCE_UAV_FOREST === '1')('issue #4 acceptance: the forest over seeds 1..50', () => {
+describe.runIf(process.env.SKYLANE_ACCEPTANCE_UAV_FOREST !== '0')('issue #4 acceptance: the forest over seeds 1..50', () => {
   it('uav-pilot succeeds in >= 48 of 50; straight-line fails most', { timeout: 1_200_000 }, async () => {
     const pilot = await sweep(`${LIBRARY}/uav/forest.yaml`);
     const baseline = await sweep(baselineFile());
