@@ -78,7 +78,7 @@ export const AGENTS: Readonly<Record<string, AgentEntry>> = {
   'ha-pilot': HA_PILOT,
   'uav-pilot': {
     name: 'uav-pilot',
-    description: 'uav: fly the waypoints and avoid what the 360-degree lidar sees (VFH+ in the flight band, repulsion from anything close from any direction); own estimate from IMU + GNSS + barometer, PX4-style flight stack',
+    description: 'uav: fly the waypoints and avoid what the 360-degree lidar sees, from any direction (VFH+ in the flight band; optional A* on a grid of its own returns, or on a persistent occupancy map of them; a sidestep from moving threats); own estimate from IMU + GNSS + barometer, PX4-style flight stack, low-battery return',
     actorKinds: ['uav'],
     params: uavPilotParams,
     sensors: (p) => {
