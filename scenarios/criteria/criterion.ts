@@ -84,6 +84,25 @@ export abstract class Criterion {
     return this.failReason;
   }
 
+  /**
+   * The result of a criterion that keeps a running minimum against a lower
+   * bound (clearance, separation, TTC): the minimum as the value (null while
+   * nothing was measured), `measured(value)` as the reason while it holds,
+   * `failed` once it failed.
+   */
+  protected minimumResult(min: number, threshold: ThresholdChoice, unit: string, measured: (value: number) => string, failed = this.failureReason, unmeasured = 'running: nothing measured yet'): CriterionResult {
+    const passed = this.status !== 'failed';
+    const value = Number.isFinite(min) ? min : null;
+    return this.record({
+      value,
+      threshold: threshold.value,
+      unit,
+      passed,
+      reason: !passed ? failed : value === null ? unmeasured : measured(value),
+      thresholdSource: threshold.source,
+    });
+  }
+
   protected record(r: Omit<CriterionResult, 'name' | 'type'>): CriterionResult {
     return { name: this.name, type: this.type, ...r };
   }

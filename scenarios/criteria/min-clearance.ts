@@ -77,15 +77,6 @@ export class MinClearance extends Criterion {
   }
 
   result(): CriterionResult {
-    const passed = this.status !== 'failed';
-    const value = Number.isFinite(this.min) ? this.min : null;
-    return this.record({
-      value,
-      threshold: this.threshold.value,
-      unit: 'm',
-      passed,
-      reason: passed ? (value === null ? 'running: nothing measured yet' : `closest approach ${value.toFixed(3)} m to ${this.minWith} at t=${this.minAt.toFixed(2)} s`) : this.failureReason,
-      thresholdSource: this.threshold.source,
-    });
+    return this.minimumResult(this.min, this.threshold, 'm', (v) => `closest approach ${v.toFixed(3)} m to ${this.minWith} at t=${this.minAt.toFixed(2)} s`);
   }
 }

@@ -66,17 +66,6 @@ export class MinSeparation extends Criterion {
   }
 
   result(): CriterionResult {
-    const passed = this.status !== 'failed';
-    const value = Number.isFinite(this.min) ? this.min : null;
-    return this.record({
-      value,
-      threshold: this.threshold.value,
-      unit: 'm',
-      passed,
-      reason: passed
-        ? value === null ? 'running: nothing measured yet' : `closest pair ${this.pair[0]} and ${this.pair[1]}: ${value.toFixed(3)} m centre to centre at t=${this.minAt.toFixed(2)} s`
-        : this.failureReason,
-      thresholdSource: this.threshold.source,
-    });
+    return this.minimumResult(this.min, this.threshold, 'm', (v) => `closest pair ${this.pair[0]} and ${this.pair[1]}: ${v.toFixed(3)} m centre to centre at t=${this.minAt.toFixed(2)} s`);
   }
 }

@@ -144,19 +144,13 @@ export class MinTimeToCollision extends Criterion {
   }
 
   result(): CriterionResult {
-    const passed = this.status !== 'failed';
-    const value = Number.isFinite(this.min) ? this.min : null;
-    return this.record({
-      value,
-      threshold: this.threshold.value,
-      unit: 's',
-      passed,
-      reason: !passed
-        ? `minimum TTC ${this.min.toFixed(2)} s to ${this.minWith} at t=${this.minAt.toFixed(2)} s (need >= ${this.threshold.value} s); first: ${this.failureReason}`
-        : value === null
-          ? `no ${[...this.categories].join('/')} in the path of ${this.ctx.egoId} within ${this.horizonS} s`
-          : `minimum TTC ${value.toFixed(2)} s to ${this.minWith} at t=${this.minAt.toFixed(2)} s`,
-      thresholdSource: this.threshold.source,
-    });
+    return this.minimumResult(
+      this.min,
+      this.threshold,
+      's',
+      (v) => `minimum TTC ${v.toFixed(2)} s to ${this.minWith} at t=${this.minAt.toFixed(2)} s`,
+      `minimum TTC ${this.min.toFixed(2)} s to ${this.minWith} at t=${this.minAt.toFixed(2)} s (need >= ${this.threshold.value} s); first: ${this.failureReason}`,
+      `no ${[...this.categories].join('/')} in the path of ${this.ctx.egoId} within ${this.horizonS} s`,
+    );
   }
 }
