@@ -75,6 +75,42 @@ export const BMI088 = {
   biasCorrelationTimeS: 1000, // RotorS gazebo_imu_plugin default
 } as const;
 
+/**
+ * TDK InvenSense ICM-42688-P (data sheet DS-000347 v1.7, "Gyroscope Noise:
+ * 2.8 mdps/sqrt(Hz) & Accelerometer Noise: 70 ug/sqrt(Hz)"): the low-noise
+ * IMU of current gimbal and flight controllers (issue #5's camera IMU
+ * choices). The offsets (zero-rate +-0.5 deg/s, zero-g +-20 mg, typ., read
+ * as 1 sigma) are quoted from the data sheet's spec table from memory, to be
+ * re-read; it gives no bias-stability figure: 2 deg/h and 0.05 mg are
+ * Skylane's assumption, the BMI088's class.
+ */
+export const ICM_42688_P = {
+  ...BMI088,
+  gyroNoiseDensityRadPerSqrtHz: 0.0028 * DEG, // 2.8 mdps/sqrt(Hz)
+  gyroTurnOnBiasSigmaRadPerS: 0.5 * DEG, // zero-rate offset +-0.5 deg/s typ. (from memory, see above)
+  accelNoiseDensityMps2PerSqrtHz: 70e-6 * G0, // 70 ug/sqrt(Hz)
+} as const;
+
+/**
+ * InvenSense MPU-6000 (product specification PS-MPU-6000A-00 rev 3.4: gyro
+ * rate noise spectral density 0.005 deg/s/sqrt(Hz), initial zero-rate
+ * offset +-20 deg/s; accelerometer noise power spectral density
+ * 400 ug/sqrt(Hz), initial zero-g offset +-50 mg on x and y; quoted from
+ * memory, to be re-read; "+-" read as 1 sigma): the IMU of a generation of
+ * flight controllers and gimbals. No bias-stability figure: the BMI088's
+ * class is assumed.
+ */
+export const MPU_6000 = {
+  ...BMI088,
+  gyroNoiseDensityRadPerSqrtHz: 0.005 * DEG, // 0.005 deg/s/sqrt(Hz)
+  gyroTurnOnBiasSigmaRadPerS: 20 * DEG, // initial zero-rate offset +-20 deg/s
+  accelNoiseDensityMps2PerSqrtHz: 400e-6 * G0, // 400 ug/sqrt(Hz)
+  accelTurnOnBiasSigmaMps2: 50e-3 * G0, // initial zero-g offset +-50 mg (x, y)
+} as const;
+
+/** The IMU models by name (for the camera IMU of the gimbal, issue #5, and any `imu` sensor). */
+export const IMU_MODELS = { bmi088: BMI088, 'icm-42688-p': ICM_42688_P, 'mpu-6000': MPU_6000 } as const;
+
 export interface ImuSample {
   /** Specific force in the sensor frame, m/s^2 (+g on z at rest, upright). */
   accel: Vec3;
