@@ -44,21 +44,16 @@ export function quatFromEuler(rollRad: number, pitchRad: number, yawRad: number)
 /** Rotate vector `v` by unit quaternion `q`, writing into `out` (may alias `v`). */
 export function rotateVec(q: Readonly<Quat>, v: Readonly<Vec3>, out: Vec3): Vec3 {
   // Read by index, not destructured: hot loops (estimator, sensors) call this every tick.
-  const qx = q[0], qy = q[1], qz = q[2], qw = q[3];
-  const vx = v[0], vy = v[1], vz = v[2];
-  // t = 2 * cross(q.xyz, v)
-  const tx = 2 * (qy * vz - qz * vy);
-  const ty = 2 * (qz * vx - qx * vz);
-  const tz = 2 * (qx * vy - qy * vx);
-  out[0] = vx + qw * tx + (qy * tz - qz * ty);
-  out[1] = vy + qw * ty + (qz * tx - qx * tz);
-  out[2] = vz + qw * tz + (qx * ty - qy * tx);
-  return out;
+  return rotateByParts(q[0], q[1], q[2], q[3], v, out);
 }
 
 /** Rotate `v` by the inverse of unit quaternion `q` (world to local) into `out` (may alias `v`). */
 export function rotateVecInv(q: Readonly<Quat>, v: Readonly<Vec3>, out: Vec3): Vec3 {
-  const qx = -q[0], qy = -q[1], qz = -q[2], qw = q[3];
+  return rotateByParts(-q[0], -q[1], -q[2], q[3], v, out);
+}
+
+/** v' = v + w t + q.xyz x t with t = 2 q.xyz x v: the rotation by the unit quaternion (qx, qy, qz, qw). */
+function rotateByParts(qx: number, qy: number, qz: number, qw: number, v: Readonly<Vec3>, out: Vec3): Vec3 {
   const vx = v[0], vy = v[1], vz = v[2];
   const tx = 2 * (qy * vz - qz * vy);
   const ty = 2 * (qz * vx - qx * vz);

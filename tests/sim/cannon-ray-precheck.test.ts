@@ -10,6 +10,7 @@ import type { BodyHandle, PhysicsBackend } from '../../sim/physics/backend.ts';
 import { createBackend } from '../../sim/physics/create.ts';
 import type { Vec3 } from '../../sim/math.ts';
 import { Rng } from '../../sim/rng.ts';
+import { addPrecheckScene } from './ray-precheck-scene.ts';
 
 const live: PhysicsBackend[] = [];
 afterEach(() => {
@@ -19,20 +20,7 @@ afterEach(() => {
 async function build(): Promise<{ pb: PhysicsBackend; movers: BodyHandle[] }> {
   const pb = await createBackend('cannon');
   live.push(pb);
-  pb.addBody({ type: 'static', position: [0, 0, -0.5], colliders: [{ shape: { type: 'box', halfExtents: [50, 50, 0.5] } }] });
-  const s = Math.sin(Math.PI / 12), c = Math.cos(Math.PI / 12);
-  pb.addBody({ type: 'static', position: [3, 2, 1], rotation: [0, 0, s, c], colliders: [{ shape: { type: 'box', halfExtents: [1, 0.3, 1] }, offset: [0.5, 0, 0.2] }] });
-  const movers: BodyHandle[] = [];
-  for (let i = 0; i < 6; i++) {
-    movers.push(pb.addBody({
-      type: 'dynamic', position: [-4 + 1.6 * i, -2, 3 + 0.5 * i], angularVelocity: [2, -1, 3],
-      colliders: [
-        { shape: { type: 'box', halfExtents: [0.1, 0.1, 0.05] } },
-        { shape: { type: 'cylinder', radius: 0.12, halfHeight: 0.005 }, offset: [0.2, 0.2, 0.03] },
-        { shape: { type: 'sphere', radius: 0.08 }, offset: [-0.2, 0.1, 0] },
-      ],
-    }));
-  }
+  const movers = addPrecheckScene(pb, 0);
   return { pb, movers };
 }
 

@@ -9,6 +9,7 @@ import type { BodyHandle, PhysicsBackend } from '../../sim/physics/backend.ts';
 import { createBackend } from '../../sim/physics/create.ts';
 import type { Vec3 } from '../../sim/math.ts';
 import { Rng } from '../../sim/rng.ts';
+import { addPrecheckScene } from './ray-precheck-scene.ts';
 
 const live: PhysicsBackend[] = [];
 afterEach(() => {
@@ -35,21 +36,8 @@ describe('rapier castRay pre-check', () => {
     const pb = await createBackend('rapier');
     live.push(pb);
     const rng = Rng.stream(3, 'rapier-ray-precheck');
-    pb.addBody({ type: 'static', position: [0, 0, -0.5], colliders: [{ shape: { type: 'box', halfExtents: [50, 50, 0.5] } }] });
-    // A static box turned 30 deg about z and tilted, with an offset collider.
-    const s = Math.sin(Math.PI / 12), c = Math.cos(Math.PI / 12);
-    pb.addBody({ type: 'static', position: [3, 2, 1], rotation: [0.1, 0, s, c], colliders: [{ shape: { type: 'box', halfExtents: [1, 0.3, 1] }, offset: [0.5, 0, 0.2] }] });
-    const movers: BodyHandle[] = [];
-    for (let i = 0; i < 6; i++) {
-      movers.push(pb.addBody({
-        type: 'dynamic', position: [-4 + 1.6 * i, -2, 3 + 0.5 * i], angularVelocity: [2, -1, 3],
-        colliders: [
-          { shape: { type: 'box', halfExtents: [0.1, 0.1, 0.05] } },
-          { shape: { type: 'cylinder', radius: 0.12, halfHeight: 0.005 }, offset: [0.2, 0.2, 0.03] },
-          { shape: { type: 'sphere', radius: 0.08 }, offset: [-0.2, 0.1, 0] },
-        ],
-      }));
-    }
+    // A static box turned 30 deg about z and tilted, with an offset collider; six tumbling bodies.
+    const movers = addPrecheckScene(pb, 0.1);
     let hits = 0, skipped = 0, rays = 0;
     for (let step = 0; step < 60; step++) {
       pb.step(0.01);
