@@ -38,6 +38,8 @@ import { Multirotor } from '../uav/multirotor/multirotor.ts';
 import { Battery, batteryForAirframe } from '../uav/multirotor/battery.ts';
 import { BatteryMonitor, BATTERY_MONITOR_DEFAULTS } from '../sim/sensors/battery.ts';
 import { FlightEnvironment } from '../uav/mission/flight-environment.ts';
+import { GimbalService } from '../uav/gimbal/service.ts';
+import { addGimbals } from './gimbal-build.ts';
 import { WindField } from '../uav/wind/wind-field.ts';
 import { carStart, groundOf, instantiate, roadNetworkOf, ScenarioError, type LoadedScenario } from './loader.ts';
 import type { ActorSpec, CarSpec, EventCondition, NpcBehaviourSpec, Scenario, ScatterSpec, SensorSpec } from './schema.ts';
@@ -460,6 +462,8 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
     ...(w.turbulence ? { turbulence: { ...(w.turbulence.severity ? { severity: w.turbulence.severity } : {}), ...(w.turbulence.w20Mps !== undefined ? { w20Mps: w.turbulence.w20Mps } : {}) } } : {}),
   }, world.rng('wind')) : undefined);
 
+  const gimbals = new GimbalService(world);
+
   /** 3D lidars: they get one fast caster over the world once every actor is placed. */
 
   const lidars: Lidar3D[] = [];
@@ -539,6 +543,7 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
         ...(entry && ref ? { agent: entry.create(ref.params, v2x ? { v2x } : {}), agentParams: ref.params } : {}),
       });
       if (w || battery) flightEnv.add(uav, battery);
+      if (a.gimbal) addGimbals(world, gimbals, uav, a.gimbal, a.pose.yawDeg * DEG);
       continue;
     }
     const [x, y] = a.pose.position;
@@ -553,6 +558,7 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
   }
 
   if (!flightEnv.empty) world.addService(flightEnv);
+  if (!gimbals.empty) world.addService(gimbals);
 
   if (road && road.closures.length > 0) addRoadWorks(world, physics, road.network, road.lanes, road.closures, s.world.roadWorks);
 

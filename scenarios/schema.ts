@@ -8,6 +8,10 @@
 import { z } from 'zod';
 import { goToGoalMission, goToGoalParams } from '../agents/go-to-goal.ts';
 import { AIRFRAME_NAMES } from '../uav/multirotor/airframes.ts';
+import { GIMBAL_MODEL_NAMES } from '../uav/gimbal/spec.ts';
+import { GIMBAL_CONTROLLER_NAMES } from '../agents/gimbal/registry.ts';
+
+const GIMBAL_IMU_NAMES = ['icm-42688-p', 'mpu-6000', 'bmi088'] as const;
 import { v2xActorSchema, v2xSensorSchema, v2xWorldSchema } from './v2x-schema.ts';
 import { junctionControlSchema, pedestrianActorSchema, roadWorkSchema } from './schema-traffic.ts';
 
@@ -374,6 +378,60 @@ export const uavBatterySchema = z
   })
   .strict();
 
+// ---------- gimbal (uav/gimbal/) ----------
+const gimbalControllerRef = z.union([
+  z.enum(GIMBAL_CONTROLLER_NAMES),
+  z.object({ type: z.enum(GIMBAL_CONTROLLER_NAMES), params: z.record(z.string(), z.unknown()).default({}) }).strict(),
+]);
+
+export const gimbalModeSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('lock'),
+      rollDeg: finite().default(0),
+      pitchDeg: finite().min(-90).max(30).default(0).describe('camera pitch, deg: positive up, -90 straight down (DJI convention)'),
+      yawDeg: finite().default(0).describe('camera heading, deg, ENU (0 east, counter-clockwise)'),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('follow'),
+      pitchDeg: finite().min(-90).max(30).default(0).describe('camera pitch, deg: positive up, -90 straight down'),
+      timeConstantS: positive().default(1).describe('the camera heading follows the UAV heading through a first-order filter of this time constant'),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('point-at'),
+      target: z.union([id, vec3]).describe('an actor id (e.g. a car) or a world point [x, y, z]'),
+      timeConstantS: positive().default(0.5).describe('the target position is low-passed with this time constant'),
+    })
+    .strict(),
+]);
+
+export const gimbalSchema = z
+  .object({
+    model: z.enum(GIMBAL_MODEL_NAMES).default('gopro-iris').describe('gimbal hardware preset (uav/gimbal/spec.ts)'),
+    imu: z.enum(GIMBAL_IMU_NAMES).default('icm-42688-p').describe('camera IMU model (sim/sensors/imu.ts IMU_MODELS)'),
+    controller: gimbalControllerRef.default('gimbal-stabilizer').describe('gimbal controller (agents/gimbal/registry.ts)'),
+    compare: z.array(gimbalControllerRef).default([]).describe('baseline controllers run on identical copies of the gimbal (same airframe motion, same sensor noise) and reported beside it, not judged'),
+    mode: gimbalModeSchema.default({ type: 'follow', pitchDeg: 0, timeConstantS: 1 }),
+    vibration: z.boolean().default(true).describe('rotor-induced vibration at the mount (uav/gimbal/vibration.ts)'),
+    vibrationScale: finite().nonnegative().default(1).describe('multiplies every vibration amplitude (1: the cited levels)'),
+    tolerance: z.boolean().default(true).describe('the plant differs from the data sheet by manufacturing tolerance, drawn from the seed; false: nominal'),
+    payload: z
+      .object({
+        massKg: positive().optional().describe('camera (pitch link) mass, kg'),
+        comOffsetM: vec3.optional().describe('camera centre of mass from the axes, camera axes, m (an unbalanced payload)'),
+      })
+      .strict()
+      .optional(),
+    motorMaxTorqueNm: positive().optional().describe('override the motors torque limit, N m'),
+  })
+  .strict();
+
+export type GimbalSpecInput = z.infer<typeof gimbalSchema>;
+
 export const uavActorSchema = z
   .object({
     id,
@@ -384,6 +442,7 @@ export const uavActorSchema = z
     agent: agentRefSchema.optional().describe('the agent that flies it (e.g. straight-line); none: rotors off'),
     color: z.string().optional(),
     battery: uavBatterySchema.optional().describe('its battery, drained by the rotors (uav/multirotor/battery.ts); none: unlimited energy'),
+    gimbal: gimbalSchema.optional().describe('a 3-axis camera gimbal under the airframe (uav/gimbal/), stepped at kHz inside the physics tick'),
   })
   .strict();
 

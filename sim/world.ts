@@ -37,6 +37,13 @@ export interface AttachOptions {
  */
 export interface WorldService {
   tick(time: number, step: number): void;
+  /**
+   * Optional: runs every step after physics and the actors' ground truth,
+   * before the snapshot is published, with the step's END time. An inner
+   * loop that sub-steps faster than physics (the gimbal, uav/gimbal/) runs
+   * here over the interval the physics just advanced.
+   */
+  afterPhysics?(time: number, step: number): void;
   dispose?(): void;
 }
 
@@ -404,6 +411,7 @@ export class World {
       const slot = slots[i]!;
       if (slot.present && !slot.actor.descriptor.isStatic) slot.actor.groundTruth(this.physics, slot.state);
     }
+    for (let i = 0; i < this.services.length; i++) this.services[i]!.afterPhysics?.(now, k);
     const contacts = this.physics.drainContacts();
     for (let i = 0; i < contacts.length; i++) {
       const c = contacts[i]!;

@@ -122,42 +122,49 @@ const _q: Quat = [0, 0, 0, 1];
 const _o: Vec3 = [0, 0, 0];
 const _a: Vec3 = [0, 0, 0];
 
-export class Imu implements Sensor<ImuSample> {
-  readonly type = 'imu';
-  readonly name: string;
-  readonly rateHz: number;
-  readonly mount: Pose;
-  private readonly p: ImuParams;
-  private readonly prevVelocity: Vec3 = [0, 0, 0];
-  private prevTime = NaN;
+/**
+ * The noise of one IMU (see the file header): white noise, turn-on bias and
+ * Gauss-Markov bias instability on each axis, and optionally the output
+ * quantisation of a digital part. `corrupt` adds it in place to a true
+ * gyro and specific force over a sample interval `dt`; the first call is
+ * power-up (turn-on bias drawn). Shared by the `imu` sensor and the gimbal's
+ * camera IMU (uav/gimbal/), which samples inside the physics step.
+ */
+export class ImuNoise {
   private readonly gyroBias: Vec3 = [0, 0, 0];
   private readonly accelBias: Vec3 = [0, 0, 0];
   /** Gauss-Markov parts of the biases (the turn-on parts are constant). */
   private readonly gyroDrift: Vec3 = [0, 0, 0];
   private readonly accelDrift: Vec3 = [0, 0, 0];
+  private started = false;
   /** Noise factors of the last sample interval `factorsDt` (p is fixed, so they depend on dt only). */
   private factorsDt = NaN;
   private rootRate = 0;
   private phi = 0;
   private drive = 0;
 
-  constructor(p: ImuParams) {
+  constructor(private readonly p: Omit<ImuParams, 'name' | 'rateHz' | 'mount' | 'gravityMps2'>, private readonly quantum: { gyroRadPerS: number; accelMps2: number } = { gyroRadPerS: 0, accelMps2: 0 }) {
     for (const k of ['gyroNoiseDensityRadPerSqrtHz', 'gyroTurnOnBiasSigmaRadPerS', 'gyroBiasInstabilityRadPerS', 'accelNoiseDensityMps2PerSqrtHz', 'accelTurnOnBiasSigmaMps2', 'accelBiasInstabilityMps2'] as const) {
-      if (!(p[k] >= 0) || !Number.isFinite(p[k])) throw new RangeError(`imu '${p.name}': ${k} must be finite and >= 0`);
+      if (!(p[k] >= 0) || !Number.isFinite(p[k])) throw new RangeError(`imu: ${k} must be finite and >= 0`);
     }
-    if (!(p.biasCorrelationTimeS > 0)) throw new RangeError(`imu '${p.name}': biasCorrelationTimeS must be > 0`);
-    this.p = p;
-    this.name = p.name;
-    this.rateHz = p.rateHz;
-    this.mount = p.mount;
+    if (!(p.biasCorrelationTimeS > 0)) throw new RangeError('imu: biasCorrelationTimeS must be > 0');
+    if (!(quantum.gyroRadPerS >= 0 && quantum.accelMps2 >= 0)) throw new RangeError('imu: quanta must be >= 0');
   }
 
-  sample(ctx: SenseContext, rng: Rng): ImuSample {
+  /** The true gyro bias now (turn-on plus drift), rad/s: ground truth, for tests. */
+  gyroBiasRadPerS(axis: number): number {
+    return this.gyroBias[axis]! + this.gyroDrift[axis]!;
+  }
+
+  /** The true accelerometer bias now (turn-on plus drift), m/s^2: ground truth, for tests. */
+  accelBiasMps2(axis: number): number {
+    return this.accelBias[axis]! + this.accelDrift[axis]!;
+  }
+
+  corrupt(gyro: Vec3, accel: Vec3, dt: number, rng: Rng): void {
     const p = this.p;
-    const s = ctx.self;
-    const first = Number.isNaN(this.prevTime);
-    const dt = first ? 1 / p.rateHz : ctx.time - this.prevTime;
-    if (first) {
+    if (!this.started) {
+      this.started = true;
       // Turn-on bias: once per run, drawn on power-up (the first sample), the stationary start of the drift too.
       for (let i = 0; i < 3; i++) {
         this.gyroBias[i] = rng.normal(0, p.gyroTurnOnBiasSigmaRadPerS);
@@ -166,21 +173,6 @@ export class Imu implements Sensor<ImuSample> {
         this.accelDrift[i] = rng.normal(0, p.accelBiasInstabilityMps2);
       }
     }
-    // Kinematic acceleration by differencing ground-truth velocity (zero on the first sample, see header).
-    const v = s.linearVelocity;
-    for (let i = 0; i < 3; i++) {
-      _a[i] = first || !(dt > 0) ? 0 : (v[i]! - this.prevVelocity[i]!) / dt;
-      this.prevVelocity[i] = v[i]!;
-    }
-    this.prevTime = ctx.time;
-    _a[2] += p.gravityMps2; // a - g with g = [0, 0, -|g|]
-
-    sensorPose(ctx, this.mount, _o, _q);
-    const accel: Vec3 = [0, 0, 0];
-    const gyro: Vec3 = [0, 0, 0];
-    rotateVecInv(_q, _a, accel);
-    rotateVecInv(_q, s.angularVelocity, gyro);
-
     // The sample interval is nearly always the last one: reuse its factors (the same expressions, so the same values).
     if (dt !== this.factorsDt) {
       this.factorsDt = dt;
@@ -195,6 +187,54 @@ export class Imu implements Sensor<ImuSample> {
       gyro[i] = gyro[i]! + this.gyroBias[i]! + this.gyroDrift[i]! + p.gyroNoiseDensityRadPerSqrtHz * rootRate * rng.normal();
       accel[i] = accel[i]! + this.accelBias[i]! + this.accelDrift[i]! + p.accelNoiseDensityMps2PerSqrtHz * rootRate * rng.normal();
     }
+    const qg = this.quantum.gyroRadPerS, qa = this.quantum.accelMps2;
+    if (qg > 0) for (let i = 0; i < 3; i++) gyro[i] = Math.round(gyro[i]! / qg) * qg;
+    if (qa > 0) for (let i = 0; i < 3; i++) accel[i] = Math.round(accel[i]! / qa) * qa;
+  }
+}
+
+export class Imu implements Sensor<ImuSample> {
+  readonly type = 'imu';
+  readonly name: string;
+  readonly rateHz: number;
+  readonly mount: Pose;
+  private readonly p: ImuParams;
+  private readonly noise: ImuNoise;
+  private readonly prevVelocity: Vec3 = [0, 0, 0];
+  private prevTime = NaN;
+
+  constructor(p: ImuParams) {
+    try {
+      this.noise = new ImuNoise(p);
+    } catch (e) {
+      throw new RangeError(`imu '${p.name}': ${(e as Error).message.replace(/^imu: /, '')}`);
+    }
+    this.p = p;
+    this.name = p.name;
+    this.rateHz = p.rateHz;
+    this.mount = p.mount;
+  }
+
+  sample(ctx: SenseContext, rng: Rng): ImuSample {
+    const p = this.p;
+    const s = ctx.self;
+    const first = Number.isNaN(this.prevTime);
+    const dt = first ? 1 / p.rateHz : ctx.time - this.prevTime;
+    // Kinematic acceleration by differencing ground-truth velocity (zero on the first sample, see header).
+    const v = s.linearVelocity;
+    for (let i = 0; i < 3; i++) {
+      _a[i] = first || !(dt > 0) ? 0 : (v[i]! - this.prevVelocity[i]!) / dt;
+      this.prevVelocity[i] = v[i]!;
+    }
+    this.prevTime = ctx.time;
+    _a[2] += p.gravityMps2; // a - g with g = [0, 0, -|g|]
+
+    sensorPose(ctx, this.mount, _o, _q);
+    const accel: Vec3 = [0, 0, 0];
+    const gyro: Vec3 = [0, 0, 0];
+    rotateVecInv(_q, _a, accel);
+    rotateVecInv(_q, s.angularVelocity, gyro);
+    this.noise.corrupt(gyro, accel, dt, rng);
     return { accel, gyro };
   }
 }

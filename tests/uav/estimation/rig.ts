@@ -159,13 +159,13 @@ export function fly(tr: Trajectory, o: FlightOptions): Flight {
 
 /** The IMU's drawn turn-on gyro bias plus its Gauss-Markov drift, rad/s (private state, read for the test's reference). */
 export function trueGyroBias(imu: Imu): Vec3 {
-  const b = imu['gyroBias'], d = imu['gyroDrift'];
-  return [b[0] + d[0], b[1] + d[1], b[2] + d[2]];
+  const n = imu['noise'];
+  return [n.gyroBiasRadPerS(0), n.gyroBiasRadPerS(1), n.gyroBiasRadPerS(2)];
 }
 
 export function trueAccelBias(imu: Imu): Vec3 {
-  const b = imu['accelBias'], d = imu['accelDrift'];
-  return [b[0] + d[0], b[1] + d[1], b[2] + d[2]];
+  const n = imu['noise'];
+  return [n.accelBiasMps2(0), n.accelBiasMps2(1), n.accelBiasMps2(2)];
 }
 
 export const hold = (p: Vec3, yaw: number): Trajectory => ({

@@ -1,0 +1,118 @@
+/**
+ * The gimbal's commanded camera attitude, per mode (issue #5 section 3):
+ *
+ * - lock: a fixed world attitude (roll, pitch, yaw);
+ * - follow: roll 0, a fixed pitch, and the UAV's heading low-passed with a
+ *   first-order filter (time constant `followTimeConstantS`), so the camera
+ *   pans smoothly after the airframe (DJI's "follow" / "FPV-less" mode);
+ * - point-at: the camera's x axis on the line of sight from the camera to a
+ *   region of interest (a point or another actor), roll 0; the target is
+ *   low-passed with the same time constant so a noisy or jumping input does
+ *   not step the command.
+ *
+ * One generator is fed ground truth (the command the criteria judge
+ * against), another is fed what the gimbal can know (the flight
+ * controller's heading and position, a target's broadcast position: see
+ * uav/gimbal/gimbal.ts), so estimation errors count against the gimbal.
+ *
+ * The command rate (world axes) is the finite difference of the command,
+ * for feed-forward. Pitch follows REP 103: positive about the camera's
+ * y axis tilts its x axis DOWN; files give `pitchDeg` positive up (the way
+ * pilots and DJI's SDK speak, -90 looks straight down) and the loader
+ * flips the sign once.
+ */
+import type { Quat, Vec3 } from '../../sim/math.ts';
+import { quatFromEuler, wrapAngle } from '../../sim/math.ts';
+import { qConj, qMul } from '../flight-stack/quat.ts';
+
+export type GimbalMode =
+  | { type: 'lock'; rollRad: number; pitchRad: number; yawRad: number }
+  | { type: 'follow'; pitchRad: number; timeConstantS: number }
+  | { type: 'point-at'; timeConstantS: number };
+
+export interface CommandInputs {
+  /** UAV heading (ENU yaw), rad: follow mode. */
+  headingRad: number;
+  /** Camera position, world, m: point-at. */
+  cameraPosition: Readonly<Vec3>;
+  /** Region of interest, world, m: point-at. */
+  target: Readonly<Vec3> | undefined;
+}
+
+const _dq: Quat = [0, 0, 0, 1];
+const _c: Quat = [0, 0, 0, 1];
+
+export class CommandGenerator {
+  /** Commanded camera attitude (camera to world). */
+  readonly rotation: Quat = [0, 0, 0, 1];
+  /** Its rate, world axes, rad/s. */
+  readonly rateRadPerS: Vec3 = [0, 0, 0];
+  private filteredYaw = NaN;
+  private readonly filteredTarget: Vec3 = [NaN, NaN, NaN];
+  private readonly prev: Quat = [0, 0, 0, 1];
+  private started = false;
+
+  constructor(readonly mode: GimbalMode) {}
+
+  /** Advance by `dt` (0 on the first call) with `inputs`. */
+  update(inputs: Readonly<CommandInputs>, dt: number): void {
+    const m = this.mode;
+    let roll = 0, pitch = 0, yaw = 0;
+    if (m.type === 'lock') {
+      roll = m.rollRad; pitch = m.pitchRad; yaw = m.yawRad;
+    } else if (m.type === 'follow') {
+      if (Number.isNaN(this.filteredYaw)) this.filteredYaw = inputs.headingRad;
+      else {
+        const k = 1 - Math.exp(-dt / m.timeConstantS);
+        this.filteredYaw = wrapAngle(this.filteredYaw + k * wrapAngle(inputs.headingRad - this.filteredYaw));
+      }
+      pitch = m.pitchRad; yaw = this.filteredYaw;
+    } else {
+      const t = inputs.target;
+      const f = this.filteredTarget;
+      if (t) {
+        if (Number.isNaN(f[0])) { f[0] = t[0]; f[1] = t[1]; f[2] = t[2]; }
+        else {
+          const k = 1 - Math.exp(-dt / m.timeConstantS);
+          for (let i = 0; i < 3; i++) f[i] = f[i]! + k * (t[i]! - f[i]!);
+        }
+      }
+      if (!Number.isNaN(f[0])) {
+        const p = inputs.cameraPosition;
+        const dx = f[0] - p[0], dy = f[1] - p[1], dz = f[2] - p[2];
+        yaw = Math.atan2(dy, dx);
+        pitch = Math.atan2(-dz, Math.hypot(dx, dy)); // REP 103: positive looks down
+      }
+    }
+    const q = quatFromEuler(roll, pitch, yaw);
+    // Keep the sign continuous (q and -q are the same attitude).
+    if (this.started && q[0] * this.prev[0] + q[1] * this.prev[1] + q[2] * this.prev[2] + q[3] * this.prev[3] < 0) {
+      q[0] = -q[0]; q[1] = -q[1]; q[2] = -q[2]; q[3] = -q[3];
+    }
+    this.rotation[0] = q[0]; this.rotation[1] = q[1]; this.rotation[2] = q[2]; this.rotation[3] = q[3];
+    if (this.started && dt > 0) {
+      // World rate: 2 * vec(q_k (x) q_{k-1}^*) / dt.
+      qMul(this.rotation, qConj(this.prev, _c), _dq);
+      const s = _dq[3] < 0 ? -2 / dt : 2 / dt;
+      this.rateRadPerS[0] = _dq[0] * s; this.rateRadPerS[1] = _dq[1] * s; this.rateRadPerS[2] = _dq[2] * s;
+    }
+    this.prev[0] = q[0]; this.prev[1] = q[1]; this.prev[2] = q[2]; this.prev[3] = q[3];
+    this.started = true;
+  }
+}
+
+/**
+ * Attitude error of `actual` about `commanded`, per axis of the commanded
+ * frame (x roll, y pitch, z yaw), rad: the rotation vector of
+ * commanded^-1 (x) actual (small-angle exact to second order).
+ */
+export function attitudeError(commanded: Readonly<Quat>, actual: Readonly<Quat>, out: Vec3): Vec3 {
+  qConj(commanded, _c);
+  qMul(_c, actual, _dq);
+  let x = _dq[0], y = _dq[1], z = _dq[2], w = _dq[3];
+  if (w < 0) { x = -x; y = -y; z = -z; w = -w; }
+  const s = Math.sqrt(x * x + y * y + z * z);
+  const k = s > 1e-12 ? (2 * Math.atan2(s, w)) / s : 2;
+  out[0] = x * k; out[1] = y * k; out[2] = z * k;
+  return out;
+}
