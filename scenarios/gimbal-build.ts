@@ -69,12 +69,13 @@ export function addGimbals(world: World, service: GimbalService, uav: Multirotor
       imuQuantum: IMU_QUANTUM,
       controller,
       mode,
+      target,
       physicsDt: world.dt,
       rotorCount: uav.airframe.rotors.length,
       hoverRotorRadPerS: hoverRotorSpeed(uav.airframe),
       rngs: { vibration: rng('vibration'), cameraImu: rng('camera-imu'), frameImu: rng('frame-imu'), telemetry: rng('telemetry'), encoder: rng('encoder') },
       telemetry: TELEMETRY_DEFAULTS,
     });
-    service.add(uav, gimbal, target);
+    service.add(uav, gimbal);
   }
 }

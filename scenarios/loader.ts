@@ -384,6 +384,13 @@ function checkSemantics(s: Scenario, file: string): void {
       throw new ScenarioError(file, `criteria[${i}].thresholdS`, `${c.thresholdS} s is not below the run's duration (${s.duration} s) and no criterion ends the run early, so it could never fail`);
     }
   });
+  // A gimbal's point-at target is another actor (or a point).
+  s.actors.forEach((a, i) => {
+    if (a.kind !== 'uav' || !a.gimbal || a.gimbal.mode.type !== 'point-at' || typeof a.gimbal.mode.target !== 'string') return;
+    const t = a.gimbal.mode.target;
+    if (t === a.id) throw new ScenarioError(file, `actors[${i}].gimbal.mode.target`, `"${t}" is the UAV itself; expected another actor or a point [x, y, z]`);
+    if (!s.actors.some((b) => b.id === t)) throw new ScenarioError(file, `actors[${i}].gimbal.mode.target`, `no actor "${t}"; expected one of ${oneOf(s.actors.filter((b) => b.id !== a.id).map((b) => b.id))} or a point [x, y, z]`);
+  });
   // A battery sensor reads its UAV's battery (uav actors' `battery`).
   s.actors.forEach((a, i) => {
     if (!('sensors' in a)) return;
@@ -430,6 +437,14 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /** UAV mission criteria judge a UAV; battery-reserve needs its battery; a hold window must start before the end. */
 function checkUavMission(c: Scenario['criteria'][number], i: number, s: Scenario, ids: ReadonlyMap<string, number>, file: string): void {
+  if (c.type === 'gimbal-jitter' || c.type === 'gimbal-drift' || c.type === 'gimbal-pointing') {
+    const j = ids.get(c.actor);
+    const a = j !== undefined && j >= 0 ? s.actors[j] : undefined;
+    if (a?.kind !== 'uav') throw new ScenarioError(file, `criteria[${i}].actor`, `"${c.actor}" is not a UAV; ${c.type} judges a UAV's gimbal`);
+    if (!a.gimbal) throw new ScenarioError(file, `criteria[${i}].actor`, `"${c.actor}" carries no gimbal (actors[${j}].gimbal); ${c.type} would judge nothing`);
+    if (!(c.settleS < s.duration)) throw new ScenarioError(file, `criteria[${i}].settleS`, `${c.settleS} s is not before the end of the run (${s.duration} s): nothing would be judged`);
+    return;
+  }
   if (c.type !== 'mission-completion' && c.type !== 'flight-time' && c.type !== 'position-hold' && c.type !== 'landing' && c.type !== 'battery-reserve') return;
   const j = ids.get(c.actor);
   const a = j !== undefined && j >= 0 ? s.actors[j] : undefined;

@@ -749,6 +749,37 @@ export const positionHoldSchema = z
   .strict()
   .refine((c) => c.toS === undefined || c.toS > c.fromS, { message: 'expected toS > fromS', path: ['toS'] })
   .describe('ground-truth hold error about a setpoint over a window: RMS, 95th percentile and largest, horizontal and vertical');
+const gimbalCriterionBase = {
+  ...criterionBase,
+  actor: id.describe('a UAV carrying a gimbal'),
+  settleS: finite().nonnegative().describe('settling time, s: samples before it are not judged (the scenario declares it: take-off and the gimbal\'s power-up calibration)'),
+};
+export const gimbalJitterSchema = z
+  .object({
+    ...gimbalCriterionBase,
+    type: z.literal('gimbal-jitter'),
+    thresholdDeg: positive().optional().describe('largest peak per axis, deg; default from seeds/ (0.005, the plan)'),
+    cutoffHz: positive().default(1).describe('high-pass cutoff of the jitter, Hz (uav/gimbal/jitter.ts)'),
+  })
+  .strict()
+  .describe('angular vibration range: per axis, peak and RMS of the camera\'s true attitude error about its command, high-passed at cutoffHz');
+export const gimbalDriftSchema = z
+  .object({
+    ...gimbalCriterionBase,
+    type: z.literal('gimbal-drift'),
+    thresholdDeg: positive().optional().describe('largest peak-to-peak per axis, deg; default from seeds/ (0.5)'),
+    cutoffHz: positive().default(1).describe('the drift is the error below this frequency, Hz'),
+  })
+  .strict()
+  .describe('low-frequency drift: per axis, peak-to-peak of the error below the jitter cutoff');
+export const gimbalPointingSchema = z
+  .object({
+    ...gimbalCriterionBase,
+    type: z.literal('gimbal-pointing'),
+    thresholdDeg: positive().optional().describe('largest optical-axis error, deg; default from seeds/ (2)'),
+  })
+  .strict()
+  .describe('absolute pointing error: largest angle between the true optical axis and the commanded one (point-at: the true line of sight)');
 export const landingSchema = z
   .object({
     ...criterionBase,
@@ -907,13 +938,15 @@ export const criterionSchema = z.discriminatedUnion('type', [
   drivingCollisionsSchema, redLightSchema, stopSignSchema, laneDepartureSchema, offRoadSchema, speedingSchema,
   routeCompletionSchema, minTtcSchema, comfortSchema, mrmSuccessSchema, drivingScoreSchema,
   missionCompletionSchema, flightTimeSchema, positionHoldSchema, landingSchema, batteryReserveSchema,
+  gimbalJitterSchema, gimbalDriftSchema, gimbalPointingSchema,
 ]);
 export const DRIVING_CRITERION_TYPES = [
   'driving-collisions', 'red-light', 'stop-sign', 'lane-departure', 'off-road', 'speeding',
   'route-completion', 'min-ttc', 'comfort', 'mrm-success', 'driving-score',
 ] as const;
 export const UAV_MISSION_CRITERION_TYPES = ['mission-completion', 'flight-time', 'position-hold', 'landing', 'battery-reserve'] as const;
-export const CRITERION_TYPES = ['no-collision', 'reach-goal', 'min-clearance', 'max-duration', 'path-efficiency', 'cross-track-error', 'energy', 'min-separation', ...DRIVING_CRITERION_TYPES, ...UAV_MISSION_CRITERION_TYPES] as const;
+export const GIMBAL_CRITERION_TYPES = ['gimbal-jitter', 'gimbal-drift', 'gimbal-pointing'] as const;
+export const CRITERION_TYPES = ['no-collision', 'reach-goal', 'min-clearance', 'max-duration', 'path-efficiency', 'cross-track-error', 'energy', 'min-separation', ...DRIVING_CRITERION_TYPES, ...UAV_MISSION_CRITERION_TYPES, ...GIMBAL_CRITERION_TYPES] as const;
 
 // ---------- seed-varying parameters ----------
 const varyPath = z

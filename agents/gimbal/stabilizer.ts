@@ -16,11 +16,13 @@
  * 3. rate loop per motor: the camera-rate error mapped into joint space
  *    through the encoders' Jacobian, a PI with gains in bandwidth form
  *    (torque = J_joint (kp e + ki int e)), on the bias-corrected gyro;
- * 4. feed-forward of the measured base motion: the joint rates, from the
- *    camera and frame gyros through the Jacobian, give the friction the
- *    motor must overcome (viscous and Coulomb from the data-sheet figures,
- *    the Coulomb sign smoothed over `coulombSmoothingRadPerS`), and the
- *    encoders give the cable spring's torque.
+ * 4. feed-forward of the measured base motion: the joint rates the base
+ *    motion asks for (the desired camera rate minus the frame gyro's base
+ *    rate, through the Jacobian) give the friction the motor must overcome
+ *    (viscous and Coulomb from the data-sheet figures, the Coulomb sign
+ *    smoothed over `coulombSmoothingDegPerS`); the encoders give the cable
+ *    spring's torque and the motor's cogging (an anticogging table, as
+ *    ODrive's).
  *
  * It knows the nominal spec only; the plant differs (scenarios/build.ts
  * perturbs it within manufacturing tolerance).
@@ -38,15 +40,18 @@ const DEG = Math.PI / 180;
 
 export const stabilizerParams = z
   .object({
-    rateBandwidthHz: z.number().positive().max(200).default(80).describe('rate-loop crossover, Hz (the PI proportional gain in bandwidth form)'),
-    rateIntegralHz: z.number().nonnegative().max(50).default(15).describe('rate-loop PI zero, Hz'),
+    rateBandwidthHz: z.number().positive().max(200).default(100).describe('rate-loop crossover, Hz (the PI proportional gain in bandwidth form)'),
+    rateIntegralHz: z.number().nonnegative().max(50).default(20).describe('rate-loop PI zero, Hz'),
     angleBandwidthHz: z.number().positive().max(50).default(4).describe('angle-loop gain, Hz (1/s = 2 pi f)'),
     maxRateDegPerS: z.number().positive().default(100).describe('slew limit of the angle loop, deg/s (Gremsy G-Hadron: 100 deg/s max controlled speed)'),
     accelCutoffHz: z.number().positive().default(5).describe('low-pass of the accelerometer before the gravity reference, Hz'),
     accelWeight: z.number().nonnegative().default(0.03).describe('Mahony gravity weight, 1/s'),
+    gyroBiasWeight: z.number().nonnegative().default(0.1).describe('Mahony bias integral weight (PX4 ATT_W_GYRO_BIAS 0.1)'),
     headingWeight: z.number().nonnegative().default(0.05).describe('Mahony heading weight (flight controller heading through the encoders), 1/s'),
     frictionFeedForward: z.boolean().default(true).describe('friction and cable feed-forward from the measured joint rates'),
-    coulombSmoothingDegPerS: z.number().positive().default(1).describe('joint rate over which the Coulomb feed-forward changes sign, deg/s'),
+    accelFeedForwardHz: z.number().positive().default(10).describe("low-pass of the reference's angular acceleration for the inertia feed-forward, Hz"),
+    anticogging: z.boolean().default(true).describe("cancel the motors' cogging from the encoder angle (a calibrated table, as ODrive's anticogging)"),
+    coulombSmoothingDegPerS: z.number().positive().default(0.3).describe('joint rate over which the Coulomb feed-forward changes sign, deg/s'),
     calibrationS: z.number().nonnegative().default(1).describe('gyro calibration at power-up, s (the motors hold the joints on the encoders; the UAV must be still: on the ground)'),
   })
   .strict();
@@ -86,6 +91,11 @@ export class CameraAttitudeEstimator {
   private readonly calibrationTicks: number;
   private ticks = 0;
   private readonly gyroSum: Vec3 = [0, 0, 0];
+  private readonly wb: Vec3 = [0, 0, 0];
+  private readonly al: Vec3 = [0, 0, 0];
+  private readonly lever: Vec3 = [0, 0, 0];
+  private hasPrevFrame = false;
+  private readonly accelSum: Vec3 = [0, 0, 0];
   private readonly frameSum: Vec3 = [0, 0, 0];
   /** Frame (base) gyro bias from the power-up calibration, rad/s. */
   readonly frameBiasRadPerS: Vec3 = [0, 0, 0];
@@ -104,10 +114,10 @@ export class CameraAttitudeEstimator {
   /** Bias-corrected gyro, camera axes, rad/s. */
   readonly rate: Vec3 = [0, 0, 0];
 
-  constructor(ctx: GimbalControllerContext, accelCutoffHz: number, accelWeight: number, private readonly headingWeight: number, calibrationS: number) {
+  constructor(ctx: GimbalControllerContext, accelCutoffHz: number, accelWeight: number, private readonly headingWeight: number, calibrationS: number, gyroBiasWeight = 0.1) {
     this.calibrationTicks = Math.round(calibrationS * ctx.controlHz);
     this.calibrating = this.calibrationTicks > 0;
-    this.filter = new MahonyAttitude({ accelWeight, headingWeight, gravityMps2: ctx.spec.gravityMps2, gyroBiasWeight: 0.1, gyroBiasMaxRadPerS: 2 * DEG * 10, biasLearnMaxRateRadPerS: 0.175 });
+    this.filter = new MahonyAttitude({ accelWeight, headingWeight, gravityMps2: ctx.spec.gravityMps2, gyroBiasWeight, gyroBiasMaxRadPerS: 2 * DEG * 10, biasLearnMaxRateRadPerS: 0.175 });
     this.jInertia = nominalJointInertia(ctx.spec);
     this.spec = ctx.spec;
     this.lp = new LowPass3(accelCutoffHz, ctx.controlHz);
@@ -115,7 +125,7 @@ export class CameraAttitudeEstimator {
 
   /**
    * During calibration the motors hold the joints where they powered up, on
-   * the encoders (a PD at 5 Hz, damped with the joint rates the two gyros
+   * the encoders (a PD at 15 Hz, damped with the joint rates the two gyros
    * give), as encoder gimbals do, so an imperfectly balanced camera does not
    * swing while its gyro is averaged.
    */
@@ -126,12 +136,36 @@ export class CameraAttitudeEstimator {
     rotateVecInv(this.qcb, m.frameGyro, this.fb);
     for (let i = 0; i < 3; i++) this.rel[i] = m.cameraGyro[i]! - this.fb[i]!;
     if (!solve3(this.A, this.rel, this.dq)) this.dq.fill(0);
-    const wn = 2 * Math.PI * 5;
+    const wn = 2 * Math.PI * 15;
     for (let i = 0; i < 3; i++) torqueNm[i] = this.jInertia[i]! * (wn * wn * (this.hold[i]! - m.encoderRad[i]!) - 2 * 0.7 * wn * this.dq[i]!);
   }
 
   update(m: Readonly<GimbalMeasurement>): void {
-    const a = this.lp.step(m.cameraAccel);
+    // Gravity reference: the specific force f = R^T (a - g) minus the flight controller's acceleration (rotated by
+    // the current estimate), THEN low-passed, so the compensation and the measurement carry the same lag.
+    rotateVecInv(this.filter.q, m.fcAccelerationMps2, this.f);
+    this.f[0] = m.cameraAccel[0]! - this.f[0]; this.f[1] = m.cameraAccel[1]! - this.f[1]; this.f[2] = m.cameraAccel[2]! - this.f[2];
+    // The camera sits at the mount, off the airframe's centre of mass: remove the lever arm's acceleration
+    // al x r + w x (w x r), from the frame gyro (bias-calibrated) and its difference, rotated into camera axes.
+    if (!this.calibrating && this.hasPrevFrame) {
+      const r = this.spec.mount.positionM, dt = m.dt;
+      const wb = this.wb, al = this.al;
+      for (let i = 0; i < 3; i++) {
+        const w = m.frameGyro[i]! - this.frameBiasRadPerS[i]!;
+        al[i] = (w - wb[i]!) / dt;
+        wb[i] = w;
+      }
+      const wr0 = wb[1] * r[2] - wb[2] * r[1], wr1 = wb[2] * r[0] - wb[0] * r[2], wr2 = wb[0] * r[1] - wb[1] * r[0];
+      this.lever[0] = al[1] * r[2] - al[2] * r[1] + wb[1] * wr2 - wb[2] * wr1;
+      this.lever[1] = al[2] * r[0] - al[0] * r[2] + wb[2] * wr0 - wb[0] * wr2;
+      this.lever[2] = al[0] * r[1] - al[1] * r[0] + wb[0] * wr1 - wb[1] * wr0;
+      rotateVecInv(cameraInBase(m.encoderRad, this.qc), this.lever, this.lever);
+      this.f[0] -= this.lever[0]; this.f[1] -= this.lever[1]; this.f[2] -= this.lever[2];
+    } else if (!this.calibrating) {
+      for (let i = 0; i < 3; i++) this.wb[i] = m.frameGyro[i]! - this.frameBiasRadPerS[i]!;
+      this.hasPrevFrame = true;
+    }
+    const a = this.lp.step(this.f);
     if (this.calibrating) {
       // Power-up gyro calibration (SimpleBGC and STorM32 do it at every start): the mean rate of a still camera is its bias.
       // The first fifth lets the held camera settle; the rest is averaged.
@@ -140,6 +174,7 @@ export class CameraAttitudeEstimator {
         for (let i = 0; i < 3; i++) {
           this.gyroSum[i] = this.gyroSum[i]! + m.cameraGyro[i]!;
           this.frameSum[i] = this.frameSum[i]! + m.frameGyro[i]!;
+          this.accelSum[i] = this.accelSum[i]! + m.cameraAccel[i]!;
         }
       }
       if (++this.ticks < this.calibrationTicks) return;
@@ -147,20 +182,20 @@ export class CameraAttitudeEstimator {
       for (let i = 0; i < 3; i++) {
         this.filter.biasRadPerS[i] = this.gyroSum[i]! / (this.ticks - half);
         this.frameBiasRadPerS[i] = this.frameSum[i]! / (this.ticks - half);
+        this.accelSum[i] = this.accelSum[i]! / (this.ticks - half);
       }
     }
-    // Specific force f = R^T (a - g): remove the flight controller's acceleration (rotated by the current estimate).
-    rotateVecInv(this.filter.q, m.fcAccelerationMps2, this.f);
-    this.f[0] = a[0] - this.f[0]; this.f[1] = a[1] - this.f[1]; this.f[2] = a[2] - this.f[2];
     // Camera attitude as the flight controller and encoders see it (the mount's small deflection unknown).
     qMul(m.fcRotation, cameraInBase(m.encoderRad, this.qc), this.qb);
     if (!this.filter.initialised) {
+      // Level on the mean of the raw accelerometer over the still calibration window (no telemetry in it); without
+      // a calibration, on the current low-passed reference.
       const b: Vec3 = [this.filter.biasRadPerS[0], this.filter.biasRadPerS[1], this.filter.biasRadPerS[2]];
-      this.filter.align(this.f, yawOf(this.qb));
+      this.filter.align(this.calibrationTicks > 0 ? this.accelSum : a, yawOf(this.qb));
       for (let i = 0; i < 3; i++) this.filter.biasRadPerS[i] = b[i]!;
     }
     else if (this.headingWeight > 0) this.filter.setHeading(yawOf(this.qb));
-    this.filter.update(m.cameraGyro, this.f, m.dt);
+    this.filter.update(m.cameraGyro, a, m.dt);
     for (let i = 0; i < 3; i++) this.rate[i] = m.cameraGyro[i]! - this.filter.biasRadPerS[i]!;
   }
 }
@@ -199,10 +234,15 @@ export class GimbalStabilizer implements GimbalController {
   private readonly qcb: Quat = [0, 0, 0, 1];
   private readonly fb: Vec3 = [0, 0, 0];
   private readonly coulombEps: number;
+  private readonly refRatePrev: Vec3 = [0, 0, 0];
+  private readonly refAccel: Vec3 = [0, 0, 0];
+  private readonly aCam: Vec3 = [0, 0, 0];
+  private readonly ddqRef = new Float64Array(3);
+  private refRatePrimed = false;
 
   constructor(private readonly p: StabilizerParams, ctx: GimbalControllerContext) {
     this.spec = ctx.spec;
-    this.est = new CameraAttitudeEstimator(ctx, p.accelCutoffHz, p.accelWeight, p.headingWeight, p.calibrationS);
+    this.est = new CameraAttitudeEstimator(ctx, p.accelCutoffHz, p.accelWeight, p.headingWeight, p.calibrationS, p.gyroBiasWeight);
     this.jInertia = nominalJointInertia(ctx.spec);
     this.kp = 2 * Math.PI * p.rateBandwidthHz;
     this.ki = this.kp * 2 * Math.PI * p.rateIntegralHz;
@@ -233,6 +273,19 @@ export class GimbalStabilizer implements GimbalController {
     for (let i = 0; i < 3; i++) this.eRate[i] = this.wDes[i]! - est.rate[i]!;
     jointAxesInCamera(m.encoderRad, this.A);
     if (!solve3(this.A, this.eRate, this.dqErr)) this.dqErr.fill(0); // gimbal lock: hold the last integral only
+    // Acceleration feed-forward: the reference's angular acceleration (its rate differenced, low-passed at
+    // `accelFeedForwardHz`), in joint space, times the nominal inertia, so tracking a moving target does not wait
+    // for the rate loop's integrator.
+    const kf = 1 - Math.exp(-2 * Math.PI * this.p.accelFeedForwardHz * m.dt);
+    for (let i = 0; i < 3; i++) {
+      const r = ref.rateRadPerS[i]!;
+      const a = this.refRatePrimed ? (r - this.refRatePrev[i]!) / m.dt : 0;
+      this.refRatePrev[i] = r;
+      this.refAccel[i] = this.refAccel[i]! + kf * (a - this.refAccel[i]!);
+    }
+    this.refRatePrimed = true;
+    rotateVecInv(q, this.refAccel, this.aCam);
+    if (!solve3(this.A, this.aCam, this.ddqRef)) this.ddqRef.fill(0);
     // The joint rates the base motion asks for: the desired camera rate minus the base rate the frame gyro measures
     // (calibrated at power-up), both in camera axes. Its sign sets the Coulomb feed-forward; the camera gyro is
     // left out, so the camera's own small motion does not flip it.
@@ -248,11 +301,15 @@ export class GimbalStabilizer implements GimbalController {
       // Anti-windup: the integral alone never asks for more than the motor has.
       const lim = this.spec.motors[i]!.maxTorqueNm / J;
       this.integral[i] = Math.max(-lim, Math.min(lim, this.integral[i]!));
-      let tau = J * (this.kp * this.dqErr[i]! + this.integral[i]!);
+      let tau = J * (this.kp * this.dqErr[i]! + this.integral[i]! + this.ddqRef[i]!);
       if (this.p.frictionFeedForward) {
         const jt = this.spec.joints[i]!;
         const w = this.dqMeas[i]!;
         tau += jt.viscousNmsPerRad * w + jt.coulombNm * Math.tanh(w / this.coulombEps) + jt.cableStiffnessNmPerRad * (m.encoderRad[i]! - jt.cableRestRad);
+      }
+      if (this.p.anticogging) {
+        const mo = this.spec.motors[i]!;
+        tau -= mo.coggingNm * Math.sin(mo.coggingPerRev * m.encoderRad[i]! + mo.coggingPhaseRad);
       }
       torqueNm[i] = tau;
     }

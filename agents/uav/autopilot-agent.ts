@@ -38,6 +38,7 @@
 import type { Agent, AgentContext, Observation } from '../../sim/agent.ts';
 import { Estimator } from '../../uav/estimation/estimator.ts';
 import type { StateEstimate } from '../../uav/estimation/state-estimate.ts';
+import { gainsFor } from '../../uav/flight-stack/gains.ts';
 import { FlightStack } from '../../uav/flight-stack/flight-stack.ts';
 import { airframeByName } from '../../uav/multirotor/airframes.ts';
 import type { MultirotorCommand } from '../../uav/multirotor/multirotor.ts';
@@ -70,6 +71,8 @@ export interface AutopilotParams {
   rtlTimeMarginS?: number;
   /** Over home within this horizontal distance, m, the return descends (default the flight stack's 0.2 m). */
   returnAcceptanceRadiusM?: number;
+  /** Largest horizontal speed, m/s (PX4 MPC_XY_VEL_MAX; default its 12 m/s). */
+  maxSpeedMps?: number;
 }
 
 /** PX4 RTL_TIME_FACTOR and RTL_TIME_MARGIN defaults (from memory: not re-read). */
@@ -95,7 +98,8 @@ export abstract class AutopilotAgent implements Agent<MultirotorCommand> {
 
   constructor(readonly base: AutopilotParams) {
     this.rateHz = base.controlHz;
-    this.stack = new FlightStack(airframeByName(base.airframe));
+    const airframe = airframeByName(base.airframe);
+    this.stack = new FlightStack(airframe, base.maxSpeedMps === undefined ? {} : { gains: { ...gainsFor(airframe), maxSpeedXyMps: base.maxSpeedMps } });
     this.cmd = { rotorRadPerS: this.stack.rotorRadPerS };
   }
 

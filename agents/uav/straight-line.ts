@@ -17,7 +17,9 @@
  * and the base's battery failsafe (return-to-home, land).
  */
 import { z } from 'zod';
-import type { Vec3 } from '../../sim/math.ts';
+import { DEG, wrapAngle, yawOf, type Vec3 } from '../../sim/math.ts';
+import type { Observation } from '../../sim/agent.ts';
+import type { StateEstimate } from '../../uav/estimation/state-estimate.ts';
 import { AIRFRAME_NAMES } from '../../uav/multirotor/airframes.ts';
 import { AutopilotAgent, LOW_BATTERY_ACTIONS } from './autopilot-agent.ts';
 
@@ -28,9 +30,18 @@ export const straightLineParams = z
   .object({
     airframe: z.enum(AIRFRAME_NAMES).default('iris').describe("the UAV's airframe (the flight stack's mixer needs it); must match the actor's"),
     waypoints: z.array(point).min(1).describe('[x, y, z] in the local ENU frame, m; the first sets the take-off height'),
-    cruiseSpeedMps: finite().refine((x) => x > 0, { message: 'expected > 0' }).default(5).describe('default 5 m/s (PX4 MPC_XY_CRUISE)'),
+    cruiseSpeedMps: finite().refine((x) => x > 0, { message: 'expected > 0' }).default(5).describe('default 5 m/s (PX4 MPC_XY_CRUISE); capped at maxSpeedMps'),
+    maxSpeedMps: finite().refine((x) => x > 0 && x <= 20, { message: 'expected 0 < speed <= 20' }).optional().describe('largest horizontal speed, m/s; default 12 (PX4 MPC_XY_VEL_MAX)'),
     acceptanceRadiusM: finite().refine((x) => x > 0, { message: 'expected > 0' }).default(1).describe('a waypoint counts as reached within this, m'),
     land: z.boolean().default(true).describe('land at the last waypoint'),
+    yawSweep: z
+      .object({
+        amplitudeDeg: finite().refine((x) => x > 0 && x <= 180, { message: 'expected 0 < amplitude <= 180' }).describe('the heading swings this far either side of the heading at the start of the hold, deg'),
+        rateDegPerS: finite().refine((x) => x > 0, { message: 'expected > 0' }).describe('the heading setpoint moves at this rate (a triangle wave), deg/s'),
+      })
+      .strict()
+      .optional()
+      .describe('with land: false, pan the heading back and forth while holding the last waypoint (a gimbal test)'),
     controlHz: finite().min(250).default(250).describe('control rate, Hz (>= 250: PX4 rate loop)'),
     imu: z.string().default('imu'),
     gnss: z.string().default('gnss'),
@@ -58,8 +69,21 @@ export class StraightLineAgent extends AutopilotAgent {
     super(p);
   }
 
-  /** After the take-off, each waypoint in turn in waypoint mode; at the end, land (or hold). */
-  protected guide(): void {
+  private sweepStart = NaN;
+  private sweepYaw0 = 0;
+
+  /** After the take-off, each waypoint in turn in waypoint mode; at the end, land (or hold, panning with `yawSweep`). */
+  protected guide(est: Readonly<StateEstimate>, _obs: Observation, t: number): void {
+    const sw = this.p.yawSweep;
+    if (sw && this.phase === 'done') {
+      if (Number.isNaN(this.sweepStart)) { this.sweepStart = t; this.sweepYaw0 = yawOf(est.attitude); }
+      // Triangle wave: 0 -> +A -> -A -> +A ... at the rate, starting from the hold's heading.
+      const a = sw.amplitudeDeg * DEG, period = (4 * a) / (sw.rateDegPerS * DEG);
+      const ph = ((t - this.sweepStart) % period) / period;
+      const tri = ph < 0.25 ? 4 * ph : ph < 0.75 ? 2 - 4 * ph : 4 * ph - 4;
+      this.stack.setYawSetpoint(wrapAngle(this.sweepYaw0 + a * tri));
+      return;
+    }
     if (!this.stack.reached || this.phase === 'land' || this.phase === 'done') return;
     const w = this.p.waypoints;
     if (this.phase === 'cruise') this.next++;

@@ -46,6 +46,7 @@ import { PositionHold } from './position-hold.ts';
 import { Landing } from './landing.ts';
 import { BatteryReserve } from './battery-reserve.ts';
 import { MinSeparation } from './min-separation.ts';
+import { GimbalDrift, GimbalJitter, GimbalPointing } from './gimbal.ts';
 
 export interface CriterionInfo {
   type: CriterionSpec['type'];
@@ -73,6 +74,9 @@ export const CRITERIA: readonly CriterionInfo[] = [
   { type: 'landing', description: 'touchdown within a pad radius, vertical speed below a bound, rotors stopped at the end', requirement: 'miit-2c-landing-touchdown-speed' },
   { type: 'battery-reserve', description: "a UAV battery's true state of charge stays above a reserve", requirement: 'miit-2c-battery-reserve' },
   { type: 'min-separation', description: 'closest ground-truth centre-to-centre distance between any two UAVs of a swarm stays above a threshold (default: their agents\' minSeparationM)', requirement: 'miit-2c-swarm-separation' },
+  { type: 'gimbal-jitter', description: "angular vibration range of a UAV's camera gimbal: per axis, peak and RMS of the true attitude error high-passed at 1 Hz, after settling", requirement: 'miit-2c-gimbal-precision' },
+  { type: 'gimbal-drift', description: 'low-frequency drift of the camera attitude: per axis, peak-to-peak of the error below 1 Hz, after settling', requirement: 'miit-2c-gimbal-drift' },
+  { type: 'gimbal-pointing', description: 'absolute pointing error: largest angle between the true optical axis and the commanded one (point-at: the true line of sight)', requirement: 'miit-2c-gimbal-pointing' },
   ...DRIVING_CRITERIA.map((d): CriterionInfo => ({
     ...d,
     type: d.type as DrivingCriterionSpec['type'],
@@ -199,6 +203,12 @@ export function buildCriterion(spec: CriterionSpec, scene?: CriterionScene, cont
       return new Landing(name, spec.actor, spec.pad, spec.maxTouchdownSpeedMps, spec.requireDisarmed);
     case 'battery-reserve':
       return new BatteryReserve(name, spec.actor, spec.minStateOfCharge);
+    case 'gimbal-jitter':
+      return new GimbalJitter(name, spec.actor, spec.settleS, spec.thresholdDeg, spec.cutoffHz);
+    case 'gimbal-drift':
+      return new GimbalDrift(name, spec.actor, spec.settleS, spec.thresholdDeg, spec.cutoffHz);
+    case 'gimbal-pointing':
+      return new GimbalPointing(name, spec.actor, spec.settleS, spec.thresholdDeg);
     case 'min-separation': {
       if (!scene) throw new Error(`${name}: min-separation is built against a run's scene (its scenario's UAVs)`);
       const { actorIds, thresholdM, source } = minSeparationTarget(spec, scene.scenario);

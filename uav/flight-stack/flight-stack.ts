@@ -147,6 +147,12 @@ export class FlightStack {
   get armed(): boolean { return this.modeKind !== 'idle'; }
 
   /** Switch mode. Takes effect at the next update (which reads the estimate the mode starts from). */
+  /** Changes the yaw setpoint (ENU, rad) of the current mode without re-entering it (a scripted pan in a hold). */
+  setYawSetpoint(yawRad: number): void {
+    if (!Number.isFinite(yawRad)) throw new RangeError(`flight stack: yaw setpoint must be finite, got ${yawRad}`);
+    this.yawSp = yawRad;
+  }
+
   setMode(mode: FlightMode): void {
     const d = MODE_DEFAULTS, gn = this.gains;
     const wasIdle = this.modeKind === 'idle';

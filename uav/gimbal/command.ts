@@ -2,13 +2,16 @@
  * The gimbal's commanded camera attitude, per mode (issue #5 section 3):
  *
  * - lock: a fixed world attitude (roll, pitch, yaw);
- * - follow: roll 0, a fixed pitch, and the UAV's heading low-passed with a
- *   first-order filter (time constant `followTimeConstantS`), so the camera
- *   pans smoothly after the airframe (DJI's "follow" / "FPV-less" mode);
+ * - follow: roll 0, a fixed pitch, and the UAV's heading through two
+ *   cascaded first-order low-passes (time constant `timeConstantS` each: the
+ *   command's acceleration stays bounded, and the airframe's heading shake
+ *   is attenuated as 1/f^2), so the camera pans smoothly after the airframe
+ *   (DJI's "follow" mode);
  * - point-at: the camera's x axis on the line of sight from the camera to a
- *   region of interest (a point or another actor), roll 0; the target is
- *   low-passed with the same time constant so a noisy or jumping input does
- *   not step the command.
+ *   region of interest (a point or another actor), roll 0; the target
+ *   position goes through a critically damped type-2 tracker (position and
+ *   velocity, natural frequency 1 / timeConstantS), which follows a target
+ *   at constant velocity with no lag and smooths a noisy or jumping input.
  *
  * One generator is fed ground truth (the command the criteria judge
  * against), another is fed what the gimbal can know (the flight
@@ -48,7 +51,9 @@ export class CommandGenerator {
   /** Its rate, world axes, rad/s. */
   readonly rateRadPerS: Vec3 = [0, 0, 0];
   private filteredYaw = NaN;
+  private midYaw = NaN;
   private readonly filteredTarget: Vec3 = [NaN, NaN, NaN];
+  private readonly targetVelocity: Vec3 = [0, 0, 0];
   private readonly prev: Quat = [0, 0, 0, 1];
   private started = false;
 
@@ -61,10 +66,11 @@ export class CommandGenerator {
     if (m.type === 'lock') {
       roll = m.rollRad; pitch = m.pitchRad; yaw = m.yawRad;
     } else if (m.type === 'follow') {
-      if (Number.isNaN(this.filteredYaw)) this.filteredYaw = inputs.headingRad;
+      if (Number.isNaN(this.filteredYaw)) this.filteredYaw = this.midYaw = inputs.headingRad;
       else {
         const k = 1 - Math.exp(-dt / m.timeConstantS);
-        this.filteredYaw = wrapAngle(this.filteredYaw + k * wrapAngle(inputs.headingRad - this.filteredYaw));
+        this.midYaw = wrapAngle(this.midYaw + k * wrapAngle(inputs.headingRad - this.midYaw));
+        this.filteredYaw = wrapAngle(this.filteredYaw + k * wrapAngle(this.midYaw - this.filteredYaw));
       }
       pitch = m.pitchRad; yaw = this.filteredYaw;
     } else {
@@ -73,8 +79,13 @@ export class CommandGenerator {
       if (t) {
         if (Number.isNaN(f[0])) { f[0] = t[0]; f[1] = t[1]; f[2] = t[2]; }
         else {
-          const k = 1 - Math.exp(-dt / m.timeConstantS);
-          for (let i = 0; i < 3; i++) f[i] = f[i]! + k * (t[i]! - f[i]!);
+          // p' = v + 2 w (t - p), v' = w^2 (t - p): semi-implicit Euler (dt << 1 / w).
+          const w = 1 / m.timeConstantS, v = this.targetVelocity;
+          for (let i = 0; i < 3; i++) {
+            const e = t[i]! - f[i]!;
+            v[i] = v[i]! + dt * w * w * e;
+            f[i] = f[i]! + dt * (v[i]! + 2 * w * e);
+          }
         }
       }
       if (!Number.isNaN(f[0])) {

@@ -48,16 +48,28 @@ import { qMul, qNormalize } from '../flight-stack/quat.ts';
 import { integrateBodyRate } from '../estimation/mahony.ts';
 import type { GimbalSpec, LinkSpec } from './spec.ts';
 
-/** Motion of the airframe at the mount over one substep, world axes. */
+/**
+ * Motion of the airframe at the mount over one substep: its rigid-body part
+ * (world axes) and the rotor vibration on top of it (airframe axes), given
+ * as angle and rate, displacement and velocity, so the isolators' springs
+ * see the vibration as a moving anchor and the stepping stays accurate for
+ * tones up to the substep's Nyquist rate (a driving acceleration would need
+ * many substeps per period).
+ */
 export interface BaseMotion {
-  /** Airframe attitude, body to world. */
+  /** Airframe attitude (rigid-body), body to world. */
   rotation: Quat;
-  /** Airframe angular velocity, rad/s, world axes. */
+  /** Airframe angular velocity (rigid-body), rad/s, world axes. */
   angularVelocity: Vec3;
-  /** Airframe angular acceleration, rad/s^2, world axes. */
+  /** Airframe angular acceleration (rigid-body), rad/s^2, world axes. */
   angularAcceleration: Vec3;
-  /** Acceleration of the mount point, m/s^2, world axes (kinematic, gravity not included). */
+  /** Acceleration of the mount point (rigid-body), m/s^2, world axes (kinematic, gravity not included). */
   linearAcceleration: Vec3;
+  /** Rotor vibration at the mount, airframe axes: rotation (rad) and rate (rad/s), displacement (m) and velocity (m/s). */
+  vibrationAngle: Vec3;
+  vibrationRate: Vec3;
+  vibrationDisplacement: Vec3;
+  vibrationVelocity: Vec3;
 }
 
 const N = 3;
@@ -187,12 +199,14 @@ export class GimbalDynamics {
     const s = this.spec;
     const mt = s.mount;
 
-    // --- Mount, translation: delta'' = -wn^2 delta - 2 z wn delta' + R_B^T (g - a_B).
+    // --- Mount, translation: delta is the base's displacement from the rigid mount point (airframe axes); the spring
+    // and damper pull it toward the vibrating anchor (y, u): delta'' = R_B^T (g - a_B) - wn^2 (delta - y) - 2 z wn (delta' - u).
     rotateVecInv(base.rotation, base.linearAcceleration, _v);
     rotateVecInv(base.rotation, this.g, _u);
     const wt = 2 * Math.PI * mt.translationHz, zt = mt.translationDamping;
+    const y = base.vibrationDisplacement, u = base.vibrationVelocity;
     for (let i = 0; i < 3; i++) {
-      const acc = -wt * wt * this.mountDelta[i]! - 2 * zt * wt * this.mountDeltaDot[i]! + _u[i]! - _v[i]!;
+      const acc = _u[i]! - _v[i]! - wt * wt * (this.mountDelta[i]! - y[i]!) - 2 * zt * wt * (this.mountDeltaDot[i]! - u[i]!);
       this.mountDeltaDot[i] = this.mountDeltaDot[i]! + dt * acc;
       this.mountDelta[i] = this.mountDelta[i]! + dt * this.mountDeltaDot[i]!;
       _w[i] = acc; // relative acceleration, airframe axes
@@ -201,67 +215,76 @@ export class GimbalDynamics {
     rotateVec(base.rotation, _w, this.baseAcceleration);
     for (let i = 0; i < 3; i++) this.baseAcceleration[i] = this.baseAcceleration[i]! + base.linearAcceleration[i]!;
 
-    // --- Base rotation with the mount's current deflection (the reaction uses last substep's n_1).
+    // --- Base rotation with the mount's current deflection.
     this.baseKinematics(base);
     const wG = this.baseAngularVelocity;
-    // Base angular acceleration (world): airframe's + R_B phi'' (phi'' from the last substep's reaction).
-    const alG = this.baseAngAccel;
 
     // --- Link kinematics and inertias at the current angles.
     this.linkFrames();
 
-    // --- Bias h (ddq = 0) and mass matrix columns.
-    this.rnea(wG, alG, this.dq, null, true, this.h, this.n1h);
-    for (let j = 0; j < N; j++) {
-      this.unitColumn(j);
+    // --- The coupled system in x = [al_G (world, 3); ddq (3)]:
+    //   base:   J_b al_G + n_1(al_G, ddq) = tau_mount
+    //   joints: tau_i(al_G, ddq) = tau_joint_i
+    // Bias (al_G = 0, ddq = 0), then the unit columns of the base and of the joints.
+    this.rnea(wG, ZERO, this.dq, null, true, this.h, this.n1h);
+    const A = this.A6, Jb = mt.baseInertiaKgM2;
+    for (let k = 0; k < 6; k++) {
+      if (k < 3) {
+        const e = this.unitE[k]!;
+        this.rnea(ZERO, e, this.dq, null, false, this.colTau, this.n1c);
+      } else {
+        this.rnea(ZERO, ZERO, this.dq, k - 3, false, this.colTau, this.n1c);
+      }
+      for (let r = 0; r < 3; r++) A[6 * r + k] = this.n1c[r]! + (k === r ? Jb : 0);
+      for (let r = 0; r < 3; r++) A[6 * (r + 3) + k] = this.colTau[r]!;
     }
-    this.invertM();
+    invert6(A, this.A6inv);
 
-    // --- Joint torques except Coulomb.
+    // --- Right-hand sides: the mount's torque on the base (world) minus the bias reaction; joint torques minus the bias.
+    const wr = 2 * Math.PI * mt.rotationHz, zr = mt.rotationDamping;
+    const kr = this.mountInertia * wr * wr, cr = this.mountInertia * 2 * zr * wr;
+    const th = base.vibrationAngle, om = base.vibrationRate;
+    for (let i = 0; i < 3; i++) _u[i] = -kr * (this.mountPhi[i]! - th[i]!) - cr * (this.mountPhiDot[i]! - om[i]!);
+    rotateVec(base.rotation, _u, _v);
+    const rhs = this.rhs;
+    for (let i = 0; i < 3; i++) rhs[i] = _v[i]! - this.n1h[i]!;
     for (let i = 0; i < N; i++) {
       const m = s.motors[i]!, jt = s.joints[i]!;
       const cmd = cmdNm[i]!;
       const sat = Math.max(-m.maxTorqueNm, Math.min(m.maxTorqueNm, Number.isFinite(cmd) ? cmd : 0));
       const qi = this.q[i]!;
-      const motor = sat * (1 + m.rippleFraction * Math.sin(m.ripplePerRev * qi)) + m.coggingNm * Math.sin(m.coggingPerRev * qi + 0.7);
+      const motor = sat * (1 + m.rippleFraction * Math.sin(m.ripplePerRev * qi)) + m.coggingNm * Math.sin(m.coggingPerRev * qi + m.coggingPhaseRad);
       this.motorTorqueNm[i] = motor;
-      this.tau[i] = motor - jt.viscousNmsPerRad * this.dq[i]! - jt.cableStiffnessNmPerRad * (qi - jt.cableRestRad) - this.h[i]!;
+      rhs[3 + i] = motor - jt.viscousNmsPerRad * this.dq[i]! - jt.cableStiffnessNmPerRad * (qi - jt.cableRestRad) - this.h[i]!;
     }
 
-    // --- Coulomb friction at the velocity level (PGS), then ddq.
-    const fr = this.fric;
+    // --- Coulomb friction at the velocity level (PGS on the joint rows), then the accelerations.
+    const fr = this.fric, Ai = this.A6inv;
     for (let i = 0; i < N; i++) fr[i] = 0;
     for (let it = 0; it < COULOMB_ITERATIONS; it++) {
       for (let i = 0; i < N; i++) {
         const fc = s.joints[i]!.coulombNm;
         if (fc <= 0) continue;
+        const row = 6 * (3 + i);
         let v = this.dq[i]!;
-        for (let k = 0; k < N; k++) v += dt * this.Minv[3 * i + k]! * (this.tau[k]! + fr[k]!);
-        const next = fr[i]! - v / (dt * this.Minv[3 * i + i]!);
+        for (let k = 0; k < 6; k++) v += dt * Ai[row + k]! * (rhs[k]! + (k >= 3 ? fr[k - 3]! : 0));
+        const next = fr[i]! - v / (dt * Ai[row + 3 + i]!);
         fr[i] = Math.max(-fc, Math.min(fc, next));
       }
     }
-    for (let i = 0; i < N; i++) {
+    for (let r = 0; r < 6; r++) {
       let a = 0;
-      for (let k = 0; k < N; k++) a += this.Minv[3 * i + k]! * (this.tau[k]! + fr[k]!);
-      this.ddq[i] = a;
+      for (let k = 0; k < 6; k++) a += Ai[6 * r + k]! * (rhs[k]! + (k >= 3 ? fr[k - 3]! : 0));
+      if (r < 3) this.baseAngAccel[r] = a;
+      else this.ddq[r - 3] = a;
     }
 
-    // --- Base reaction n_1 (world) onto the mount: phi'' = -wr^2 phi - 2 z wr phi' - R_B^T al_B - R_B^T n_1 / J.
-    const n1 = _w;
-    n1[0] = this.n1h[0]; n1[1] = this.n1h[1]; n1[2] = this.n1h[2];
-    for (let j = 0; j < N; j++) {
-      const c = this.n1col[j]!, a = this.ddq[j]!;
-      n1[0] += c[0] * a; n1[1] += c[1] * a; n1[2] += c[2] * a;
-    }
-    rotateVecInv(base.rotation, n1, _u);
-    rotateVecInv(base.rotation, base.angularAcceleration, _v);
-    const wr = 2 * Math.PI * mt.rotationHz, zr = mt.rotationDamping;
+    // --- Mount: phi (the base's rotation from the rigid airframe, airframe axes, small): phi'' = R_B^T (al_G - al_B).
+    for (let i = 0; i < 3; i++) _u[i] = this.baseAngAccel[i]! - base.angularAcceleration[i]!;
+    rotateVecInv(base.rotation, _u, this.phiDdot);
     for (let i = 0; i < 3; i++) {
-      const acc = -wr * wr * this.mountPhi[i]! - 2 * zr * wr * this.mountPhiDot[i]! - _v[i]! - _u[i]! / this.mountInertia;
-      this.mountPhiDot[i] = this.mountPhiDot[i]! + dt * acc;
+      this.mountPhiDot[i] = this.mountPhiDot[i]! + dt * this.phiDdot[i]!;
       this.mountPhi[i] = this.mountPhi[i]! + dt * this.mountPhiDot[i]!;
-      this.phiDdot[i] = acc;
     }
 
     // --- Joints.
@@ -297,8 +320,6 @@ export class GimbalDynamics {
     qNormalize(this.baseRotation);
     rotateVec(base.rotation, this.mountPhiDot, _v);
     for (let i = 0; i < 3; i++) this.baseAngularVelocity[i] = base.angularVelocity[i]! + _v[i]!;
-    rotateVec(base.rotation, this.phiDdot, _v);
-    for (let i = 0; i < 3; i++) this.baseAngAccel[i] = base.angularAcceleration[i]! + _v[i]!;
   }
 
   /** Link attitudes, world axes, CoM offsets and inertias about O, and link rates, at the current q and dq. */
@@ -335,7 +356,7 @@ export class GimbalDynamics {
   private rnea(wG: Readonly<Vec3>, alG: Readonly<Vec3>, dq: Float64Array, unit: number | null, full: boolean, tauOut: Float64Array | null, n1Out: Vec3): void {
     const w = this.w, al = this.al;
     let wPrev: Readonly<Vec3> = full ? wG : ZERO;
-    let alPrev: Readonly<Vec3> = full ? alG : ZERO;
+    let alPrev: Readonly<Vec3> = alG;
     for (let i = 0; i < N; i++) {
       const a = this.axes[i]!;
       const wi = full ? w[i]! : ZERO;
@@ -371,24 +392,39 @@ export class GimbalDynamics {
   }
 
   private readonly colTau = new Float64Array(N);
+  private readonly n1c: Vec3 = [0, 0, 0];
+  private readonly A6 = new Float64Array(36);
+  private readonly A6inv = new Float64Array(36);
+  private readonly rhs = new Float64Array(6);
+  private readonly unitE: Vec3[] = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
 
-  private unitColumn(j: number): void {
-    this.rnea(ZERO, ZERO, this.dq, j, false, this.colTau, this.n1col[j]!);
-    for (let i = 0; i < N; i++) this.M[3 * i + j] = this.colTau[i]!;
-  }
-
-  /** Minv = M^-1 by the adjugate (M is symmetric positive definite). */
-  private invertM(): void {
-    const m = this.M, o = this.Minv;
-    const a = m[0]!, b = m[1]!, c = m[2]!, d = m[3]!, e = m[4]!, f = m[5]!, g = m[6]!, h = m[7]!, k = m[8]!;
-    const A = e * k - f * h, B = -(d * k - f * g), C = d * h - e * g;
-    const det = a * A + b * B + c * C;
-    if (!(Math.abs(det) > 0)) throw new Error('gimbal: singular mass matrix (gimbal lock of a link with no inertia)');
-    const r = 1 / det;
-    o[0] = A * r; o[1] = -(b * k - c * h) * r; o[2] = (b * f - c * e) * r;
-    o[3] = B * r; o[4] = (a * k - c * g) * r; o[5] = -(a * f - c * d) * r;
-    o[6] = C * r; o[7] = -(a * h - b * g) * r; o[8] = (a * e - b * d) * r;
-  }
 }
 
 const ZERO: Readonly<Vec3> = [0, 0, 0];
+
+/** out = A^-1 for a 6 x 6 row-major A, by Gauss-Jordan elimination with partial pivoting. */
+const _aug = new Float64Array(72);
+function invert6(A: Float64Array, out: Float64Array): void {
+  const n = 6, w = 12, m = _aug;
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      m[r * w + c] = A[r * n + c]!;
+      m[r * w + n + c] = r === c ? 1 : 0;
+    }
+  }
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r * w + c]!) > Math.abs(m[p * w + c]!)) p = r;
+    const piv = m[p * w + c]!;
+    if (!(Math.abs(piv) > 1e-15)) throw new Error('gimbal: singular mass matrix (gimbal lock of a link with no inertia)');
+    if (p !== c) for (let k = 0; k < w; k++) { const t = m[c * w + k]!; m[c * w + k] = m[p * w + k]!; m[p * w + k] = t; }
+    for (let k = 0; k < w; k++) m[c * w + k] = m[c * w + k]! / piv;
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = m[r * w + c]!;
+      if (f === 0) continue;
+      for (let k = 0; k < w; k++) m[r * w + k] = m[r * w + k]! - f * m[c * w + k]!;
+    }
+  }
+  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) out[r * n + c] = m[r * w + n + c]!;
+}

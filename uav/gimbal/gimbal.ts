@@ -16,10 +16,11 @@
  * authority: it is a 0.3 kg load on a 1.5 kg drone).
  *
  * Ground truth for the criteria (scenarios/criteria/gimbal.ts): the
- * commanded attitude from a command generator fed ground truth, the camera's
- * attitude error about it at every substep (`errorLog`, rad, x y z
- * interleaved, for the last physics tick), and per-axis counts of control
- * ticks whose torque command exceeded the motor's limit (saturation).
+ * camera's true attitude error about the command as issued (`errorLog`, rad,
+ * x y z interleaved, every substep of the last physics tick), the ideal
+ * command from a generator fed ground truth (`truthCommand`, for absolute
+ * pointing), and per-axis counts of control ticks whose torque command
+ * exceeded the motor's limit (saturation).
  *
  * What the controller is told besides its sensors: the flight controller's
  * heading and position (ground truth plus a first-order Gauss-Markov error,
@@ -37,6 +38,7 @@ import { GimbalDynamics, type BaseMotion } from './dynamics.ts';
 import type { GimbalSpec } from './spec.ts';
 import { RotorVibration } from './vibration.ts';
 import { integrateBodyRate } from '../estimation/mahony.ts';
+import { qConj, qMul } from '../flight-stack/quat.ts';
 
 /** What the controller measures at each control tick. */
 export interface GimbalMeasurement {
@@ -91,6 +93,7 @@ export interface GimbalOptions {
   imuQuantum: { gyroRadPerS: number; accelMps2: number };
   controller: GimbalController;
   mode: GimbalMode;
+  target?: string | Readonly<Vec3> | undefined;
   physicsDt: number;
   rotorCount: number;
   hoverRotorRadPerS: number;
@@ -116,7 +119,7 @@ export interface GimbalTelemetry {
 export const TELEMETRY_DEFAULTS: GimbalTelemetry = {
   tiltSigmaRad: 0.2 * (Math.PI / 180), // Skylane assumption: an EKF's tilt error, PX4-class
   headingSigmaRad: 0.4 * (Math.PI / 180), // as sim/sensors/gnss.ts ZED_F9P.headingSigmaRad (assumption there)
-  positionSigmaM: 1.5 / 1.1774, // u-blox ZED-F9P data sheet UBX-17051259: PVT 1.5 m CEP (no RTK)
+  positionSigmaM: 0.01 / 1.1774, // RTK, as sim/sensors/gnss.ts ZED_F9P (0.01 m CEP); the point-at target broadcasts an RTK fix too
   accelerationSigmaMps2: 0.05, // the F9P's 0.05 m/s velocity accuracy over a ~1 s EKF window (assumption)
   correlationTimeS: 10, // Skylane assumption
 };
@@ -156,13 +159,25 @@ class MarkovError {
 }
 
 const _e: Vec3 = [0, 0, 0];
+const _qa: Quat = [0, 0, 0, 1];
+const _qb: Quat = [0, 0, 0, 1];
 const _r: Vec3 = [0, 0, 0];
 const _t: Vec3 = [0, 0, 0];
 
 export class Gimbal {
   readonly dynamics: GimbalDynamics;
+  /**
+   * The command as issued to the gimbal: the mode's attitude from what the
+   * gimbal is told (flight-controller heading and position, the target's
+   * broadcast position). Jitter and drift are judged against it.
+   */
+  readonly command: CommandGenerator;
+  /**
+   * The same mode fed ground truth (true heading, positions, target): what the
+   * camera should ideally look at. Absolute pointing is judged against it, so
+   * the errors of what the gimbal is told count there.
+   */
   readonly truthCommand: CommandGenerator;
-  readonly knownCommand: CommandGenerator;
   readonly substeps: number;
   readonly controlEvery: number;
   /** Camera attitude error about the true command at every substep of the last tick, rad, [x y z] interleaved. */
@@ -172,8 +187,10 @@ export class Gimbal {
   /** Control ticks so far, and those whose command exceeded the motor limit, per axis. */
   controlTicks = 0;
   readonly saturatedTicks = new Float64Array(3);
-  /** Largest |torque command| / limit seen per axis. */
-  readonly peakTorqueRatio = new Float64Array(3);
+  /** Largest |torque command| / limit per axis over the last physics tick. */
+  readonly tickPeakTorqueRatio = new Float64Array(3);
+  /** The point-at target: an actor id or a world point (undefined in other modes). */
+  readonly target: string | Readonly<Vec3> | undefined;
   readonly encoderRad = new Float64Array(3);
   readonly torqueCmdNm = new Float64Array(3);
   /** Camera position (world, m) at the end of the last tick. */
@@ -187,7 +204,7 @@ export class Gimbal {
   private readonly accelErr: MarkovError;
   private readonly positionErr: MarkovError;
   private readonly targetErr: MarkovError;
-  private readonly base: BaseMotion = { rotation: [0, 0, 0, 1], angularVelocity: [0, 0, 0], angularAcceleration: [0, 0, 0], linearAcceleration: [0, 0, 0] };
+  private readonly base: BaseMotion;
   private readonly prevRotation: Quat = [0, 0, 0, 1];
   private readonly prevOmega: Vec3 = [0, 0, 0];
   private readonly prevVelocity: Vec3 = [0, 0, 0];
@@ -212,13 +229,16 @@ export class Gimbal {
     this.logHz = s.substepHz;
     this.dynamics = new GimbalDynamics(s);
     this.truthCommand = new CommandGenerator(o.mode);
-    this.knownCommand = new CommandGenerator(o.mode);
-    this.ref = { rotation: this.knownCommand.rotation, rateRadPerS: this.knownCommand.rateRadPerS };
+    this.command = new CommandGenerator(o.mode);
+    this.ref = { rotation: this.command.rotation, rateRadPerS: this.command.rateRadPerS };
     this.errorLog = new Float64Array(3 * this.substeps);
     this.vibration = new RotorVibration(s.vibration, o.rotorCount, o.hoverRotorRadPerS, o.rngs.vibration);
+    const v = this.vibration;
+    this.base = { rotation: [0, 0, 0, 1], angularVelocity: [0, 0, 0], angularAcceleration: [0, 0, 0], linearAcceleration: [0, 0, 0], vibrationAngle: v.angleRad, vibrationRate: v.rateRadPerS, vibrationDisplacement: v.displacementM, vibrationVelocity: v.velocityMps };
     this.cameraImu = new ImuNoise(o.imu, o.imuQuantum);
     this.frameImu = new ImuNoise(o.imu, o.imuQuantum);
     this.controller = o.controller;
+    this.target = o.target;
     this.meas = { time: 0, dt: 1 / s.controlHz, cameraGyro: [0, 0, 0], cameraAccel: [0, 0, 0], frameGyro: [0, 0, 0], frameAccel: [0, 0, 0], encoderRad: this.encoderRad, fcRotation: [0, 0, 0, 1], fcAccelerationMps2: [0, 0, 0] };
     const tl = o.telemetry;
     this.attitudeErr = new MarkovError(3, 1, tl.correlationTimeS, o.rngs.telemetry);
@@ -247,44 +267,46 @@ export class Gimbal {
     const dtPhys = o.physicsDt, h = dtPhys / this.substeps;
     const t0 = timeEnd - dtPhys;
     const b = this.base;
+    // The airframe's rotation over the tick as one constant world rate (the logarithm of q1 q0^-1, over dt): the
+    // attitude between ticks is q(t) = exp(w t) q0, and the rate the mount and the gyros see is exactly its
+    // derivative, so integrating the camera gyro reproduces the camera's attitude. (Interpolating the engine's two
+    // end rates would not: the engine steps the attitude with the end rate, and the difference, alpha dt^2 / 2 per
+    // tick, would read as gyro error in a fast yaw sweep.) The angular acceleration is the change of the engine's
+    // rates over the tick.
     const q0 = this.prevRotation, q1 = s.rotation;
-    const sign = q0[0] * q1[0] + q0[1] * q1[1] + q0[2] * q1[2] + q0[3] * q1[3] < 0 ? -1 : 1;
+    qMul(q1, qConj(q0, _qa), _qb);
+    if (_qb[3] < 0) { _qb[0] = -_qb[0]; _qb[1] = -_qb[1]; _qb[2] = -_qb[2]; _qb[3] = -_qb[3]; }
+    const vn = Math.hypot(_qb[0], _qb[1], _qb[2]);
+    const ang = 2 * Math.atan2(vn, _qb[3]);
+    const kw = vn > 1e-15 ? ang / vn / dtPhys : 2 / dtPhys;
+    const wx = _qb[0] * kw, wy = _qb[1] * kw, wz = _qb[2] * kw;
     const mountR = sp.mount.positionM;
+    this.tickPeakTorqueRatio.fill(0);
     for (let k = 0; k < this.substeps; k++) {
       const f = (k + 1) / this.substeps;
       const tk = t0 + (k + 1) * h;
       this.vibration.step(h, rotorRadPerS);
-      // Airframe attitude (nlerp) and rates at the substep.
-      let n = 0;
-      for (let i = 0; i < 4; i++) {
-        const v = (1 - f) * q0[i]! + f * sign * q1[i]!;
-        b.rotation[i] = v;
-        n += v * v;
-      }
-      n = Math.sqrt(n);
-      for (let i = 0; i < 4; i++) b.rotation[i] = b.rotation[i]! / n;
-      // Vibration (airframe axes) to world.
-      rotateVec(b.rotation, this.vibration.rateRadPerS, _r);
-      for (let i = 0; i < 3; i++) {
-        b.angularVelocity[i] = (1 - f) * this.prevOmega[i]! + f * s.angularVelocity[i]! + _r[i]!;
-      }
-      rotateVec(b.rotation, this.vibration.angularAccelRadPerS2, _r);
-      for (let i = 0; i < 3; i++) b.angularAcceleration[i] = (s.angularVelocity[i]! - this.prevOmega[i]!) / dtPhys + _r[i]!;
-      // Mount point: a + al x r + w x (w x r), then the vibration.
+      // q(t) = exp(w f dt) (x) q0 (world-frame increment).
+      _qa[0] = 0; _qa[1] = 0; _qa[2] = 0; _qa[3] = 1;
+      integrateBodyRate(_qa, wx, wy, wz, f * dtPhys);
+      qMul(_qa, q0, b.rotation);
+      b.angularVelocity[0] = wx; b.angularVelocity[1] = wy; b.angularVelocity[2] = wz;
+      for (let i = 0; i < 3; i++) b.angularAcceleration[i] = (s.angularVelocity[i]! - this.prevOmega[i]!) / dtPhys;
+      // Rigid mount point: a + al x r + w x (w x r); the rotor vibration rides on it (dynamics.ts).
       rotateVec(b.rotation, mountR, _t);
       const w = b.angularVelocity, al = b.angularAcceleration;
       const wr0 = w[1] * _t[2] - w[2] * _t[1], wr1 = w[2] * _t[0] - w[0] * _t[2], wr2 = w[0] * _t[1] - w[1] * _t[0];
-      rotateVec(b.rotation, this.vibration.accelMps2, _r);
-      b.linearAcceleration[0] = (s.linearVelocity[0]! - this.prevVelocity[0]!) / dtPhys + (al[1] * _t[2] - al[2] * _t[1]) + (w[1] * wr2 - w[2] * wr1) + _r[0];
-      b.linearAcceleration[1] = (s.linearVelocity[1]! - this.prevVelocity[1]!) / dtPhys + (al[2] * _t[0] - al[0] * _t[2]) + (w[2] * wr0 - w[0] * wr2) + _r[1];
-      b.linearAcceleration[2] = (s.linearVelocity[2]! - this.prevVelocity[2]!) / dtPhys + (al[0] * _t[1] - al[1] * _t[0]) + (w[0] * wr1 - w[1] * wr0) + _r[2];
+      b.linearAcceleration[0] = (s.linearVelocity[0]! - this.prevVelocity[0]!) / dtPhys + (al[1] * _t[2] - al[2] * _t[1]) + (w[1] * wr2 - w[2] * wr1);
+      b.linearAcceleration[1] = (s.linearVelocity[1]! - this.prevVelocity[1]!) / dtPhys + (al[2] * _t[0] - al[0] * _t[2]) + (w[2] * wr0 - w[0] * wr2);
+      b.linearAcceleration[2] = (s.linearVelocity[2]! - this.prevVelocity[2]!) / dtPhys + (al[0] * _t[1] - al[1] * _t[0]) + (w[0] * wr1 - w[1] * wr0);
 
       // Control tick: sample the IMUs and encoders, command torques (held until the next tick).
       if (this.substepCount % this.controlEvery === 0) this.control(tk - h, s, target);
       this.dynamics.step(h, b, this.torqueCmdNm);
+      this.accumulateImus();
       this.substepCount++;
 
-      attitudeError(this.truthCommand.rotation, this.dynamics.cameraRotation, _e);
+      attitudeError(this.command.rotation, this.dynamics.cameraRotation, _e);
       this.errorLog[3 * k] = _e[0];
       this.errorLog[3 * k + 1] = _e[1];
       this.errorLog[3 * k + 2] = _e[2];
@@ -312,25 +334,32 @@ export class Gimbal {
     const m = this.meas;
     // Flight-controller telemetry: attitude (truth rotated by a small body-frame error), acceleration.
     const ae = this.attitudeErr.value, tl = o.telemetry;
-    const fq = m.fcRotation;
-    fq[0] = s.rotation[0]; fq[1] = s.rotation[1]; fq[2] = s.rotation[2]; fq[3] = s.rotation[3];
+    // The airframe's attitude at this substep (interpolated over the physics tick), so telemetry and encoders agree in time.
+    const fq = m.fcRotation, br = this.base.rotation;
+    fq[0] = br[0]; fq[1] = br[1]; fq[2] = br[2]; fq[3] = br[3];
     integrateBodyRate(fq, ae[0]! * tl.tiltSigmaRad, ae[1]! * tl.tiltSigmaRad, ae[2]! * tl.headingSigmaRad, 1);
     // The EKF's acceleration is the rigid-body one (no rotor vibration): the velocity change over the physics tick.
     for (let i = 0; i < 3; i++) m.fcAccelerationMps2[i] = (s.linearVelocity[i]! - this.prevVelocity[i]!) / o.physicsDt + this.accelErr.value[i]!;
     const pe = this.positionErr.value, te = this.targetErr.value;
     const known: Vec3 = [_t[0] + pe[0]!, _t[1] + pe[1]!, _t[2] + pe[2]!];
     const knownTarget: Vec3 | undefined = target ? [target[0] + te[0]!, target[1] + te[1]!, target[2] + te[2]!] : undefined;
-    this.knownCommand.update({ headingRad: yawOf(fq), cameraPosition: known, target: knownTarget }, first ? 0 : dt);
+    this.command.update({ headingRad: yawOf(fq), cameraPosition: known, target: knownTarget }, first ? 0 : dt);
 
     // Camera IMU: rate and specific force of the pitch link, camera axes.
     m.time = t;
-    const g = o.spec.gravityMps2;
-    rotateVecInv(d.cameraRotation, d.cameraAngularVelocity, m.cameraGyro);
-    _r[0] = d.baseAcceleration[0]; _r[1] = d.baseAcceleration[1]; _r[2] = d.baseAcceleration[2] + g;
-    rotateVecInv(d.cameraRotation, _r, m.cameraAccel);
+    // The true values are the means over the control interval (the substeps since the last tick): a MEMS IMU
+    // samples internally at tens of kHz and decimates through its anti-alias filter, so its output is an average,
+    // not a point sample that would alias the rotors' tones. The first tick has no interval: the current state.
+    if (this.imuCount === 0) this.accumulateImus();
+    const k = 1 / this.imuCount;
+    const acc = this.imuAcc;
+    for (let i = 0; i < 3; i++) {
+      m.cameraGyro[i] = acc[i]! * k; m.cameraAccel[i] = acc[3 + i]! * k;
+      m.frameGyro[i] = acc[6 + i]! * k; m.frameAccel[i] = acc[9 + i]! * k;
+    }
+    acc.fill(0);
+    this.imuCount = 0;
     this.cameraImu.corrupt(m.cameraGyro, m.cameraAccel, dt, o.rngs.cameraImu);
-    rotateVecInv(d.baseRotation, d.baseAngularVelocity, m.frameGyro);
-    rotateVecInv(d.baseRotation, _r, m.frameAccel);
     this.frameImu.corrupt(m.frameGyro, m.frameAccel, dt, o.rngs.frameImu);
     // Encoders: the angle plus the once-per-revolution INL, quantised to 2^bits counts.
     for (let i = 0; i < 3; i++) {
@@ -346,8 +375,30 @@ export class Gimbal {
       if (!Number.isFinite(cmd)) throw new Error(`gimbal controller '${this.controller.name}' commanded a non-finite torque on axis ${i}`);
       const ratio = Math.abs(cmd) / o.spec.motors[i]!.maxTorqueNm;
       if (ratio > 1) this.saturatedTicks[i] = this.saturatedTicks[i]! + 1;
-      if (ratio > this.peakTorqueRatio[i]!) this.peakTorqueRatio[i] = ratio;
+      if (ratio > this.tickPeakTorqueRatio[i]!) this.tickPeakTorqueRatio[i] = ratio;
     }
+  }
+
+  get controllerName(): string {
+    return this.controller.name;
+  }
+
+  private readonly imuAcc = new Float64Array(12);
+  private imuCount = 0;
+
+  /** Adds this substep's true camera and base rates and specific forces (sensor axes) to the IMU averages. */
+  private accumulateImus(): void {
+    const d = this.dynamics, acc = this.imuAcc;
+    _r[0] = d.baseAcceleration[0]; _r[1] = d.baseAcceleration[1]; _r[2] = d.baseAcceleration[2] + this.opts.spec.gravityMps2;
+    rotateVecInv(d.cameraRotation, d.cameraAngularVelocity, _t);
+    acc[0] = acc[0]! + _t[0]; acc[1] = acc[1]! + _t[1]; acc[2] = acc[2]! + _t[2];
+    rotateVecInv(d.cameraRotation, _r, _t);
+    acc[3] = acc[3]! + _t[0]; acc[4] = acc[4]! + _t[1]; acc[5] = acc[5]! + _t[2];
+    rotateVecInv(d.baseRotation, d.baseAngularVelocity, _t);
+    acc[6] = acc[6]! + _t[0]; acc[7] = acc[7]! + _t[1]; acc[8] = acc[8]! + _t[2];
+    rotateVecInv(d.baseRotation, _r, _t);
+    acc[9] = acc[9]! + _t[0]; acc[10] = acc[10]! + _t[1]; acc[11] = acc[11]! + _t[2];
+    this.imuCount++;
   }
 
   /** Simulation time of the last substep. */

@@ -26,8 +26,6 @@ export function gimbalsOf(actor: object): readonly Gimbal[] {
 interface Entry {
   uav: Multirotor;
   gimbal: Gimbal;
-  /** Actor the gimbal points at (point-at mode), or a fixed point. */
-  target: string | Readonly<Vec3> | undefined;
 }
 
 export class GimbalService implements WorldService {
@@ -35,8 +33,8 @@ export class GimbalService implements WorldService {
 
   constructor(private readonly world: World) {}
 
-  add(uav: Multirotor, gimbal: Gimbal, target?: string | Readonly<Vec3>): void {
-    this.entries.push({ uav, gimbal, target });
+  add(uav: Multirotor, gimbal: Gimbal): void {
+    this.entries.push({ uav, gimbal });
     const list = GIMBALS.get(uav);
     if (list) list.push(gimbal);
     else GIMBALS.set(uav, [gimbal]);
@@ -58,8 +56,9 @@ export class GimbalService implements WorldService {
       const e = this.entries[i]!;
       if (!w.hasActor(e.uav.id)) continue;
       let target: Readonly<Vec3> | undefined;
-      if (typeof e.target === 'string') target = w.hasActor(e.target) ? w.stateOf(e.target).position : undefined;
-      else target = e.target;
+      const t = e.gimbal.target;
+      if (typeof t === 'string') target = w.hasActor(t) ? w.stateOf(t).position : undefined;
+      else target = t;
       e.gimbal.advance(time, w.stateOf(e.uav.id), e.uav.rotorSpeedsRadPerS, target);
     }
   }

@@ -26,6 +26,8 @@ export interface MotorSpec {
   coggingNm: number;
   /** Cogging periods per revolution (the LCM of slots and poles). */
   coggingPerRev: number;
+  /** Phase of the cogging profile, rad: cogging = coggingNm sin(coggingPerRev q + coggingPhaseRad). */
+  coggingPhaseRad: number;
 }
 
 export interface JointSpec {
@@ -106,6 +108,7 @@ const GBM2804: MotorSpec = {
   ripplePerRev: 42, // 6 per electrical period x 7 pole pairs (12N14P)
   coggingNm: 0.0007, // 2 % of rated torque: Skylane assumption (no published figure); SOURCES.md
   coggingPerRev: 84, // LCM(12 slots, 14 poles)
+  coggingPhaseRad: 0.7, // where the detents sit relative to the encoder zero (any value: the controller calibrates it)
 };
 
 const JOINT: JointSpec = {
@@ -177,7 +180,8 @@ export const GIMBAL_MODEL_NAMES = Object.keys(GIMBAL_MODELS) as GimbalModelName[
  * from `rng` (Skylane's assumptions, of the spread hobby parts show): bearing
  * friction and cable stiffness x U(0.7, 1.3), link inertias x U(0.9, 1.1),
  * the balancing residual + N(0, 1 mm) per axis of each link's centre of mass,
- * isolator frequencies x U(0.85, 1.15), motor torque limit x U(0.95, 1.05).
+ * isolator frequencies x U(0.85, 1.15), motor torque limit x U(0.95, 1.05),
+ * cogging amplitude x U(0.7, 1.3) and its phase + N(0, 0.1 rad).
  * Controllers are given the nominal spec, so their feed-forward is never exact.
  */
 export function withTolerance(spec: GimbalSpec, rng: { uniform(a: number, b: number): number; normal(m?: number, s?: number): number }): GimbalSpec {
@@ -195,7 +199,9 @@ export function withTolerance(spec: GimbalSpec, rng: { uniform(a: number, b: num
     viscousNmsPerRad: j.viscousNmsPerRad * rng.uniform(0.7, 1.3),
     cableStiffnessNmPerRad: j.cableStiffnessNmPerRad * rng.uniform(0.7, 1.3),
   });
-  const motor = (m: MotorSpec): MotorSpec => ({ ...m, maxTorqueNm: m.maxTorqueNm * rng.uniform(0.95, 1.05) });
+  // Cogging: amplitude x U(0.7, 1.3), and the detents 0.1 rad (electrical phase of the 84/rev profile) off the data sheet's:
+  // an anticogging table calibrated on the bench is never exact.
+  const motor = (m: MotorSpec): MotorSpec => ({ ...m, maxTorqueNm: m.maxTorqueNm * rng.uniform(0.95, 1.05), coggingNm: m.coggingNm * rng.uniform(0.7, 1.3), coggingPhaseRad: m.coggingPhaseRad + rng.normal(0, 0.1) });
   return {
     ...spec,
     links: { yaw: link(spec.links.yaw), roll: link(spec.links.roll), pitch: link(spec.links.pitch) },

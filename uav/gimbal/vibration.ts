@@ -14,8 +14,11 @@
  * starts at a seeded random phase: the sum of four rotors beats as on a
  * real airframe.
  *
- * Output, airframe axes: linear acceleration (m/s^2), angular rate (rad/s)
- * and angular acceleration (rad/s^2, the analytic derivative of the rate).
+ * Output, airframe axes: linear acceleration (m/s^2), angular rate (rad/s),
+ * angular acceleration (rad/s^2, the analytic derivative of the rate) and
+ * the small rotation angle (rad, its analytic integral, so the attitude,
+ * the rate and the acceleration the mount sees are one consistent motion;
+ * the slow sweep of a speed change is neglected in the derivatives).
  */
 import type { Vec3 } from '../../sim/math.ts';
 import type { Rng } from '../../sim/rng.ts';
@@ -29,6 +32,11 @@ export class RotorVibration {
   readonly accelMps2: Vec3 = [0, 0, 0];
   readonly rateRadPerS: Vec3 = [0, 0, 0];
   readonly angularAccelRadPerS2: Vec3 = [0, 0, 0];
+  /** The vibration's rotation angle (the analytic integral of the rate), rad, airframe axes. */
+  readonly angleRad: Vec3 = [0, 0, 0];
+  /** The vibration's linear velocity (m/s) and displacement (m): analytic integrals of the acceleration, airframe axes. */
+  readonly velocityMps: Vec3 = [0, 0, 0];
+  readonly displacementM: Vec3 = [0, 0, 0];
 
   constructor(private readonly spec: VibrationSpec, private readonly rotorCount: number, private readonly hoverRadPerS: number, rng: Rng) {
     if (!(hoverRadPerS > 0)) throw new RangeError(`vibration: hover rotor speed must be > 0, got ${hoverRadPerS}`);
@@ -44,7 +52,9 @@ export class RotorVibration {
   step(dt: number, rotorRadPerS: ArrayLike<number>): void {
     const s = this.spec;
     const a = this.accelMps2, r = this.rateRadPerS, al = this.angularAccelRadPerS2;
-    a[0] = a[1] = a[2] = r[0] = r[1] = r[2] = al[0] = al[1] = al[2] = 0;
+    const th = this.angleRad, vel = this.velocityMps, dis = this.displacementM;
+    a[0] = a[1] = a[2] = r[0] = r[1] = r[2] = al[0] = al[1] = al[2] = th[0] = th[1] = th[2] = 0;
+    vel[0] = vel[1] = vel[2] = dis[0] = dis[1] = dis[2] = 0;
     const per = (1 + this.harmonics) * 3;
     for (let k = 0; k < this.rotorCount; k++) {
       const w = Math.abs(rotorRadPerS[k] ?? 0);
@@ -56,10 +66,21 @@ export class RotorVibration {
       const accS = s.shaftAccelMps2 * scale, rateS = s.shaftRateRadPerS * scale;
       a[0] += accS * Math.cos(ph + this.offsets[o]!);
       a[1] += accS * Math.sin(ph + this.offsets[o]!);
+      if (w > 0) {
+        // integrals of A cos p and A sin p with p' = w
+        vel[0] += (accS / w) * Math.sin(ph + this.offsets[o]!);
+        vel[1] -= (accS / w) * Math.cos(ph + this.offsets[o]!);
+        dis[0] -= (accS / (w * w)) * Math.cos(ph + this.offsets[o]!);
+        dis[1] -= (accS / (w * w)) * Math.sin(ph + this.offsets[o]!);
+      }
       r[0] += rateS * Math.sin(ph + this.offsets[o + 1]!);
       r[1] += rateS * Math.cos(ph + this.offsets[o + 1]!);
       al[0] += rateS * w * Math.cos(ph + this.offsets[o + 1]!);
       al[1] -= rateS * w * Math.sin(ph + this.offsets[o + 1]!);
+      if (w > 0) {
+        th[0] -= (rateS / w) * Math.cos(ph + this.offsets[o + 1]!);
+        th[1] += (rateS / w) * Math.sin(ph + this.offsets[o + 1]!);
+      }
       // Blade pass and harmonics: thrust pulsation (z) and a rocking moment (x, y), plus a smaller in-plane part.
       for (let h = 0; h < this.harmonics; h++) {
         const n = s.bladesPerRotor * (h + 1);
@@ -69,6 +90,16 @@ export class RotorVibration {
         a[2] += accB * Math.sin(p0);
         a[0] += 0.3 * accB * Math.sin(p1);
         a[1] += 0.3 * accB * Math.sin(p2);
+        if (w > 0) {
+          const wn1 = n * w, wn2 = wn1 * wn1;
+          // integrals of A sin p: -A cos p / w, then -A sin p / w^2
+          vel[2] -= (accB / wn1) * Math.cos(p0);
+          vel[0] -= (0.3 * accB / wn1) * Math.cos(p1);
+          vel[1] -= (0.3 * accB / wn1) * Math.cos(p2);
+          dis[2] -= (accB / wn2) * Math.sin(p0);
+          dis[0] -= (0.3 * accB / wn2) * Math.sin(p1);
+          dis[1] -= (0.3 * accB / wn2) * Math.sin(p2);
+        }
         r[0] += rateB * Math.sin(p1);
         r[1] += rateB * Math.sin(p2);
         r[2] += 0.3 * rateB * Math.sin(p0);
@@ -76,6 +107,11 @@ export class RotorVibration {
         al[0] += rateB * wn * Math.cos(p1);
         al[1] += rateB * wn * Math.cos(p2);
         al[2] += 0.3 * rateB * wn * Math.cos(p0);
+        if (wn > 0) {
+          th[0] -= (rateB / wn) * Math.cos(p1);
+          th[1] -= (rateB / wn) * Math.cos(p2);
+          th[2] -= (0.3 * rateB / wn) * Math.cos(p0);
+        }
       }
     }
   }
