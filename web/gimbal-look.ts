@@ -35,12 +35,12 @@ const ARM_M = 0.006;
 /** Lens barrel: radius and length, m (display convention). */
 const LENS_RADIUS_M = 0.011;
 const LENS_LENGTH_M = 0.01;
-/** Length of the drawn view frustum along the lens, m: long enough to read from the chase camera 7 m away. */
-export const FRUSTUM_LENGTH_M = 0.9;
+/** Length of the drawn view frustum along the lens, m (display convention: reads from the chase camera, smaller than the airframe). */
+export const FRUSTUM_LENGTH_M = 0.3;
 
-const ARM_COLOR = '#30353d';
-const MOTOR_COLOR = '#8b919b';
-const CAMERA_COLOR = '#15181d';
+const ARM_COLOR = '#5d6570';
+const MOTOR_COLOR = '#b3b9c2';
+const CAMERA_COLOR = '#23272e';
 const LENS_COLOR = '#4f9dff';
 const FRUSTUM_COLOR = '#7fd4ff';
 
@@ -133,7 +133,7 @@ export class GimbalLook {
     const can = new THREE.MeshStandardMaterial({ color: MOTOR_COLOR, roughness: 0.35, metalness: 0.7 });
     const body = new THREE.MeshStandardMaterial({ color: CAMERA_COLOR, roughness: 0.6 });
     const lens = new THREE.MeshStandardMaterial({ color: LENS_COLOR, roughness: 0.25, metalness: 0.3, emissive: LENS_COLOR, emissiveIntensity: 0.35 });
-    const lines = new THREE.LineBasicMaterial({ color: FRUSTUM_COLOR, transparent: true, opacity: 0.75 });
+    const lines = new THREE.LineBasicMaterial({ color: FRUSTUM_COLOR, transparent: true, opacity: 0.6 });
 
     // Base (frame: the gimbal base G, origin at the mount point): plate and the yaw motor's stator.
     const plate = new THREE.Mesh(new THREE.BoxGeometry(0.07, 0.07, 0.004), arm);

@@ -59,7 +59,9 @@ export class GimbalPanel {
 
   constructor(private readonly view: GimbalViewSource | null) {
     for (const b of this.buttons) b.addEventListener('click', () => this.setSeries(b.dataset.gimbalSeries === 'raw' ? 'raw' : 'hp'));
-    setText(this.band, `±${fmt(BAND_MDEG)} mdeg (${REQUIREMENTS['miit-2c-gimbal-precision'].id})`);
+    const req = REQUIREMENTS['miit-2c-gimbal-precision'];
+    setText(this.band, `±${fmt(BAND_MDEG)} mdeg (${req.threshold}°)`);
+    this.band.title = `${req.id}: ${req.quantity} ${req.comparison} ${req.threshold} ${req.unit}`;
     new ResizeObserver(() => this.resize()).observe(this.host);
   }
 
@@ -155,29 +157,9 @@ export class GimbalPanel {
         ...AXIS_NAMES.map((name, i) => ({ label: name, stroke: AXIS_COLORS[i], width: 1, points: { show: false } })),
       ],
       hooks: {
-        // The band under the curves: shaded, with dashed edges at +-threshold.
-        drawClear: [
-          (u: uPlot) => {
-            const ctx = u.ctx, b = u.bbox;
-            const top = u.valToPos(BAND_MDEG, 'y', true), bottom = u.valToPos(-BAND_MDEG, 'y', true);
-            ctx.save();
-            ctx.beginPath();
-            ctx.rect(b.left, b.top, b.width, b.height);
-            ctx.clip();
-            ctx.fillStyle = 'rgba(245, 185, 66, 0.12)';
-            ctx.fillRect(b.left, top, b.width, bottom - top);
-            ctx.strokeStyle = 'rgba(245, 185, 66, 0.85)';
-            ctx.setLineDash([5 * devicePixelRatio, 4 * devicePixelRatio]);
-            ctx.lineWidth = devicePixelRatio;
-            for (const y of [top, bottom]) {
-              ctx.beginPath();
-              ctx.moveTo(b.left, y);
-              ctx.lineTo(b.left + b.width, y);
-              ctx.stroke();
-            }
-            ctx.restore();
-          },
-        ],
+        // The band: shaded under the curves, its edges (+-threshold) dashed over them.
+        drawClear: [(u: uPlot) => drawBand(u, 'fill')],
+        draw: [(u: uPlot) => drawBand(u, 'edges')],
       },
     };
     this.plot = new uPlot(opts, [[], [], [], []], this.host);
@@ -189,6 +171,31 @@ export class GimbalPanel {
     const w = Math.max(200, this.host.clientWidth);
     if (w !== this.plot.width) this.plot.setSize({ width: w, height: 170 });
   }
+}
+
+/** The requirement's band on the plot: the shaded area, or its two dashed edges. */
+function drawBand(u: uPlot, part: 'fill' | 'edges'): void {
+  const ctx = u.ctx, b = u.bbox;
+  const top = u.valToPos(BAND_MDEG, 'y', true), bottom = u.valToPos(-BAND_MDEG, 'y', true);
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(b.left, b.top, b.width, b.height);
+  ctx.clip();
+  if (part === 'fill') {
+    ctx.fillStyle = 'rgba(245, 185, 66, 0.16)';
+    ctx.fillRect(b.left, top, b.width, bottom - top);
+  } else {
+    ctx.strokeStyle = 'rgba(245, 185, 66, 0.95)';
+    ctx.setLineDash([5 * devicePixelRatio, 4 * devicePixelRatio]);
+    ctx.lineWidth = 1.5 * devicePixelRatio;
+    for (const y of [top, bottom]) {
+      ctx.beginPath();
+      ctx.moveTo(b.left, y);
+      ctx.lineTo(b.left + b.width, y);
+      ctx.stroke();
+    }
+  }
+  ctx.restore();
 }
 
 function maxAbs(a: ArrayLike<number>): number {

@@ -780,9 +780,10 @@ export class SceneView {
     // Fog is tuned for oblique views; from straight above it would grey out the road.
     this.scene.fog = mode === 'top' ? null : this.fog;
     if (mode === 'orbit') {
-      // Hand over smoothly: orbit around where the followed actor is now, from where the camera is.
+      // Hand over smoothly: orbit around where the followed actor is now, from where the camera is
+      // (a drone itself, so it can be looked at from close by; a ground actor's foot point).
       const v = this.followView;
-      if (v) this.controls.target.copy(v.group.position).setZ(0);
+      if (v) this.controls.target.copy(v.group.position).setZ(v.uav ? v.group.position.z : 0);
       if (from === 'top') {
         // OrbitControls cannot start from straight above (its up is z): back off to an oblique view.
         this.camera.position.set(this.controls.target.x - 20, this.controls.target.y - 40, 35);
