@@ -106,7 +106,8 @@ export class GimbalPanel {
 
   /** Redraw from the traces (called at the panel rate). */
   update(): void {
-    const id = this.view?.windDroneId ?? '';
+    // The selected drone; without a 3D view (no WebGL), the first one with a gimbal.
+    const id = this.view ? this.view.windDroneId : (this.entries.keys().next().value ?? '');
     const e = this.entries.get(id);
     this.card.hidden = !e;
     if (!e) return;
