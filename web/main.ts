@@ -21,6 +21,7 @@ import { V2xService } from '../vehicles/v2x/v2x-service.ts';
 import type { V2xLinks } from './v2x-overlay.ts';
 import { RecentV2xLinks } from './v2x-links.ts';
 import { UavPanel } from './uav-panel.ts';
+import { GimbalPanel } from './gimbal-panel.ts';
 import { $, CriteriaView, EventLog, markSelected, Notices, renderScenarioList, setText, type CriterionRow } from './ui.ts';
 
 /** At most this many physics steps per animation frame (8x at 100 Hz needs ~14 at 60 fps). */
@@ -59,6 +60,7 @@ const dom = {
   raysLegend: $('rays-legend'),
   raysLegendText: $('rays-legend-text'),
   trails: $<HTMLButtonElement>('btn-trails'),
+  pip: $<HTMLButtonElement>('btn-pip'),
   banner: $('verdict-banner'),
   verdict: $('verdict'),
   verdictLine: $('verdict-line'),
@@ -118,6 +120,7 @@ const state = {
   v2x: link.v2x,
   rays: link.rays,
   trails: link.trails,
+  pip: link.pip,
   v2xSource: null as ReturnType<typeof v2xLinksOf>,
   accumulator: 0,
   /** Bumped by every (re)build; a stale async build discards its result. */
@@ -137,6 +140,7 @@ try {
 }
 
 const uavPanel = new UavPanel(scene);
+const gimbalPanel = new GimbalPanel(scene);
 
 // ---------- controls ----------
 
@@ -145,7 +149,7 @@ for (const b of BACKEND_IDS) dom.backend.append(new Option(b, b, false, b === st
 
 function updateUrl(): void {
   if (!state.selected) return;
-  const q = formatDeepLink({ scenario: state.selected.id, seed: state.seed, backend: state.backend, speed: state.speed, camera: state.camera, v2x: state.v2x, rays: state.rays, trails: state.trails });
+  const q = formatDeepLink({ scenario: state.selected.id, seed: state.seed, backend: state.backend, speed: state.speed, camera: state.camera, v2x: state.v2x, rays: state.rays, trails: state.trails, pip: state.pip });
   if (window.location.search !== q) window.history.replaceState(null, '', q);
 }
 
@@ -206,6 +210,13 @@ function setRays(on: boolean): void {
   updateUrl();
 }
 
+function setPip(on: boolean): void {
+  state.pip = on;
+  dom.pip.setAttribute('aria-pressed', String(on));
+  if (scene) scene.showPip = on;
+  updateUrl();
+}
+
 function setTrails(on: boolean): void {
   state.trails = on;
   dom.trails.setAttribute('aria-pressed', String(on));
@@ -261,6 +272,7 @@ function teardown(): void {
   state.v2xSource = null;
   drivingPanel.clear();
   uavPanel.clear();
+  gimbalPanel.clear();
   criteriaView.clear();
   eventLog.clear();
   setText(dom.verdict, '');
@@ -329,6 +341,7 @@ async function prepare(autoplay: boolean): Promise<void> {
   setCamera(state.camera);
   drivingPanel.attach(run);
   uavPanel.attach(run);
+  gimbalPanel.attach(run);
   renderRaysLegend();
   criteriaView.reset(criteriaRows(run));
   renderTime(run.time, run.scenario.duration);
@@ -361,6 +374,7 @@ function renderPanels(): void {
   criteriaView.update(criteriaRows(run));
   drivingPanel.update();
   uavPanel.update();
+  gimbalPanel.update();
   renderV2xLegend();
   renderRaysLegend();
   if (link.stats) setText(dom.hudStats, `sim ${state.stepMs.toFixed(1)} ms · render ${state.renderMs.toFixed(1)} ms`);
@@ -514,6 +528,7 @@ dom.follow.addEventListener('change', () => {
 });
 dom.rays.addEventListener('click', () => setRays(!state.rays));
 dom.trails.addEventListener('click', () => setTrails(!state.trails));
+dom.pip.addEventListener('click', () => setPip(!state.pip));
 dom.v2x.addEventListener('click', () => {
   setV2x(!state.v2x);
   renderV2xLegend();
@@ -530,6 +545,7 @@ window.addEventListener('keydown', (e) => {
   else if (e.key === 'c' || e.key === 'C') setCamera(CAMERA_MODES[(CAMERA_MODES.indexOf(state.camera) + 1) % CAMERA_MODES.length]!);
   else if (e.key === 'l' || e.key === 'L') setRays(!state.rays);
   else if (e.key === 't' || e.key === 'T') setTrails(!state.trails);
+  else if (e.key === 'p' || e.key === 'P') setPip(!state.pip);
   else if (e.key === 'v' || e.key === 'V') {
     setV2x(!state.v2x);
     renderV2xLegend();
@@ -555,6 +571,7 @@ setCamera(state.camera);
 setV2x(state.v2x);
 setRays(state.rays);
 setTrails(state.trails);
+setPip(state.pip);
 dom.hudStats.hidden = !link.stats;
 requestAnimationFrame(frame);
 

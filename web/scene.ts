@@ -12,12 +12,15 @@ import type { Actor, ActorDescriptor, ActorPart } from '../sim/actor.ts';
 import type { TickSnapshot } from '../sim/snapshot.ts';
 import type { World } from '../sim/world.ts';
 import { buildPedestrian, CarLamps, isCar, isPedestrian, isUav, RotorSpin } from './actor-look.ts';
+import { threeCameraQuaternion, verticalFovDeg } from './gimbal-camera.ts';
+import { GimbalLook } from './gimbal-look.ts';
 import type { CameraMode } from './params.ts';
 import { PerceptionView } from './perception-view.ts';
 import { CriticalSpring } from './spring.ts';
 import { TrailRing } from './trail-ring.ts';
 import { V2X_ANTENNA_Z_M, V2xOverlay, type V2xLinks } from './v2x-overlay.ts';
 import { arrowLengthM } from './wind-readout.ts';
+import { gimbalOf } from '../uav/gimbal/service.ts';
 import { newRoadPose } from '../vehicles/road/geometry.ts';
 import type { RoadMark } from '../vehicles/road/lane.ts';
 import type { Road } from '../vehicles/road/road.ts';
@@ -66,6 +69,22 @@ const TOP_HEIGHT_LENGTHS = 20;
 const TOP_HEIGHT_MIN_M = 30;
 /** Largest half-size of the sun's shadow box, m; beyond it the box follows the view. */
 const SHADOW_HALF_MAX_M = 90;
+/**
+ * Picture-in-picture from the selected drone's gimbal camera: inset size and
+ * place in the viewport, CSS px (bottom-left, above the camera hint).
+ */
+export const PIP_WIDTH_PX = 320;
+export const PIP_HEIGHT_PX = 180;
+const PIP_LEFT_PX = 12;
+const PIP_BOTTOM_PX = 34;
+/**
+ * Its horizontal field of view, deg. 90: near a GoPro's distortion-corrected
+ * "linear" mode; its ~118 deg "wide" mode is a fisheye, which a pinhole
+ * camera can only approach by stretching the corners.
+ */
+export const PIP_HFOV_DEG = 90;
+/** Near plane of the gimbal camera, m (its lens is a few cm from anything of the drone, which the inset hides anyway). */
+const PIP_NEAR_M = 0.03;
 /** Scroll-wheel zoom range of the chase and top cameras (factor on their distance). */
 const ZOOM_MIN = 0.35;
 const ZOOM_MAX = 4;
@@ -85,6 +104,8 @@ interface ActorView {
   lamps: CarLamps | null;
   /** Spinning rotor blades (UAVs only). */
   rotors: RotorSpin | null;
+  /** The drone's gimbal, drawn under it (UAVs with a gimbal only). */
+  gimbal: GimbalLook | null;
   /** A drone (kind 'uav'): chased along its course, with a wind arrow when selected. */
   uav: boolean;
   /** The wind the drone feels, world ENU m/s (its `windMps`), or null if it exposes none. */
@@ -425,6 +446,14 @@ export class SceneView {
   private readonly v2x = new V2xOverlay();
   private readonly perception = new PerceptionView();
   private trailsOn = true;
+  private readonly pipCamera = new THREE.PerspectiveCamera(verticalFovDeg(PIP_HFOV_DEG, PIP_WIDTH_PX / PIP_HEIGHT_PX), PIP_WIDTH_PX / PIP_HEIGHT_PX, PIP_NEAR_M, 2000);
+  private pipOn = true;
+  /** The inset's frame and caption (HTML over the canvas; the picture itself is a scissored viewport of the canvas). */
+  private readonly pipFrame: HTMLElement;
+  private readonly pipCaption: HTMLElement;
+  private pipCaptionId = '';
+  private viewW = 1;
+  private viewH = 1;
   private readonly windArrow = new THREE.ArrowHelper(new THREE.Vector3(1, 0, 0), new THREE.Vector3(), 1, WIND_ARROW_COLOR, 0.3, 0.18);
   private v2xLinks: () => V2xLinks = () => [];
   private readonly tmpV = new THREE.Vector3();
@@ -464,6 +493,15 @@ export class SceneView {
     this.labels = document.createElement('div');
     this.labels.className = 'scene-labels';
     this.canvas.after(this.labels);
+    this.pipFrame = document.createElement('div');
+    this.pipFrame.className = 'pip-frame';
+    this.pipFrame.dataset.testid = 'pip';
+    this.pipFrame.hidden = true;
+    Object.assign(this.pipFrame.style, { left: `${PIP_LEFT_PX}px`, bottom: `${PIP_BOTTOM_PX}px`, width: `${PIP_WIDTH_PX}px`, height: `${PIP_HEIGHT_PX}px` });
+    this.pipCaption = document.createElement('span');
+    this.pipCaption.className = 'pip-caption';
+    this.pipFrame.append(this.pipCaption);
+    this.labels.after(this.pipFrame);
 
     this.camera.up.set(0, 0, 1);
     this.camera.position.set(-10, -28, 18);
@@ -523,8 +561,11 @@ export class SceneView {
       const size = this.tmpBox.setFromObject(group);
       const lamps = isCar(d) ? CarLamps.build(actor, group) : null;
       const rotors = isUav(d) ? RotorSpin.build(actor, group) : null;
+      const gimbal = isUav(d) ? gimbalOf(actor) : undefined;
+      const look = gimbal ? new GimbalLook(gimbal, PIP_HFOV_DEG, this.pipCamera.aspect) : null;
+      if (look) this.content.add(look.group);
       const view: ActorView = {
-        id: d.id, group, isStatic: d.isStatic, index, trail: null, label: null, labelZ: 0, lamps, rotors, uav: isUav(d), wind: null, courseRad: NaN,
+        id: d.id, group, isStatic: d.isStatic, index, trail: null, label: null, labelZ: 0, lamps, rotors, gimbal: look, uav: isUav(d), wind: null, courseRad: NaN,
         lengthM: size.isEmpty() ? 1 : size.max.x - size.min.x, labelX: NaN, labelY: NaN,
       };
       if (driven.has(d.id) || isUav(d)) {
@@ -739,9 +780,10 @@ export class SceneView {
     // Fog is tuned for oblique views; from straight above it would grey out the road.
     this.scene.fog = mode === 'top' ? null : this.fog;
     if (mode === 'orbit') {
-      // Hand over smoothly: orbit around where the followed actor is now, from where the camera is.
+      // Hand over smoothly: orbit around where the followed actor is now, from where the camera is
+      // (a drone itself, so it can be looked at from close by; a ground actor's foot point).
       const v = this.followView;
-      if (v) this.controls.target.copy(v.group.position).setZ(0);
+      if (v) this.controls.target.copy(v.group.position).setZ(v.uav ? v.group.position.z : 0);
       if (from === 'top') {
         // OrbitControls cannot start from straight above (its up is z): back off to an oblique view.
         this.camera.position.set(this.controls.target.x - 20, this.controls.target.y - 40, 35);
@@ -769,7 +811,62 @@ export class SceneView {
     if (!this.dirty) return;
     this.dirty = false;
     this.renderer.render(this.scene, this.camera);
+    this.renderPip();
     this.placeLabels();
+  }
+
+  /** Show the gimbal camera's inset (when the selected drone has a gimbal). */
+  set showPip(on: boolean) {
+    this.pipOn = on;
+    this.dirty = true;
+  }
+
+  /** The selected drone (as for the wind) if it carries a gimbal, else null. */
+  private gimbalView(): ActorView | null {
+    const v = this.windView();
+    return v?.gimbal ? v : null;
+  }
+
+  /**
+   * The inset: the scene from the gimbal camera (at the simulation's
+   * `cameraPosition`, with the camera's attitude), into a scissored corner of
+   * the canvas after the main view. The carrying drone and its gimbal are
+   * hidden for it: the airframe is drawn as its collision box, which is not
+   * what a camera under a real Iris sees. The shadow map of the main pass is
+   * reused (same frame, same sun).
+   */
+  private renderPip(): void {
+    const v = this.pipOn ? this.gimbalView() : null;
+    const look = v?.gimbal;
+    const on = !!v && !!look && v.group.visible && this.viewW > PIP_WIDTH_PX + 2 * PIP_LEFT_PX && this.viewH > PIP_HEIGHT_PX + 2 * PIP_BOTTOM_PX;
+    if (this.pipFrame.hidden === on) this.pipFrame.hidden = !on;
+    if (!on) return;
+    if (v.id !== this.pipCaptionId) {
+      this.pipCaptionId = v.id;
+      this.pipCaption.textContent = `${v.id} · gimbal camera · ${PIP_HFOV_DEG}° HFOV`;
+      this.pipFrame.dataset.drone = v.id;
+    }
+    const g = look.gimbal;
+    const p = g.cameraPosition;
+    this.pipCamera.position.set(p[0], p[1], p[2]);
+    threeCameraQuaternion(g.dynamics.cameraRotation, this.pipCamera.quaternion);
+    this.pipCamera.updateMatrixWorld();
+    const r = this.renderer;
+    v.group.visible = false;
+    look.visible = false;
+    const trail = v.trail?.line.visible ?? false;
+    if (v.trail) v.trail.line.visible = false;
+    r.setViewport(PIP_LEFT_PX, PIP_BOTTOM_PX, PIP_WIDTH_PX, PIP_HEIGHT_PX);
+    r.setScissor(PIP_LEFT_PX, PIP_BOTTOM_PX, PIP_WIDTH_PX, PIP_HEIGHT_PX);
+    r.setScissorTest(true);
+    r.shadowMap.autoUpdate = false;
+    r.render(this.scene, this.pipCamera);
+    r.shadowMap.autoUpdate = true;
+    r.setScissorTest(false);
+    r.setViewport(0, 0, this.viewW, this.viewH);
+    v.group.visible = true;
+    look.visible = true;
+    if (v.trail) v.trail.line.visible = trail;
   }
 
   private placeLabels(): void {
@@ -877,6 +974,10 @@ export class SceneView {
     v.group.visible = s.present;
     v.group.position.set(s.position[0], s.position[1], s.position[2]);
     v.group.quaternion.set(s.rotation[0], s.rotation[1], s.rotation[2], s.rotation[3]);
+    if (v.gimbal) {
+      v.gimbal.visible = s.present;
+      if (s.present) v.gimbal.update();
+    }
     if (v.trail && s.present) v.trail.add(s.position[0], s.position[1], s.position[2]);
   }
 
@@ -1024,6 +1125,8 @@ export class SceneView {
     const w = Math.max(1, this.container.clientWidth);
     const h = Math.max(1, this.container.clientHeight);
     this.renderer.setSize(w, h, false);
+    this.viewW = w;
+    this.viewH = h;
     this.camera.aspect = w / h;
     this.camera.updateProjectionMatrix();
     this.dirty = true;

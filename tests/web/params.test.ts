@@ -44,3 +44,16 @@ describe('deep links: perception rays and trails', () => {
     expect(formatDeepLink({ ...base, rays: false, trails: true })).not.toMatch(/rays|trails/);
   });
 });
+
+describe('deep links: the gimbal camera inset', () => {
+  it('reads pip=0 (on by default), warns on anything else, and writes pip=0 only when off', () => {
+    expect(parseDeepLink('').pip).toBe(true);
+    expect(parseDeepLink('?pip=0')).toMatchObject({ pip: false, warnings: [] });
+    const bad = parseDeepLink('?pip=maybe');
+    expect(bad.pip).toBe(true);
+    expect(bad.warnings[0]).toMatch(/^pip=maybe: expected 1 or 0/);
+    const base = { scenario: 'gimbal-hover-light', seed: 1, backend: 'rapier' as const, speed: 8, camera: 'orbit' as const };
+    expect(formatDeepLink({ ...base, pip: false })).toBe('?scenario=gimbal-hover-light&seed=1&backend=rapier&speed=8&pip=0');
+    expect(formatDeepLink({ ...base, pip: true })).not.toMatch(/pip/);
+  });
+});
