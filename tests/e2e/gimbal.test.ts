@@ -5,7 +5,8 @@
  * requirement's band, points in the window, both series), the gimbal-camera
  * inset (present, captioned, and not blank: its pixels, read back from a
  * screenshot of its rectangle, vary and differ from the background), the P
- * key and the `pip` link parameter. Writes docs/screenshot-gimbal.png.
+ * key and the `pip` link parameter. Writes tests/artifacts/web-gimbal.png
+ * (docs/screenshot-gimbal.png is a copy).
  *
  * Chromium is never downloaded: /usr/bin/chromium (or SKYLANE_CHROMIUM).
  */
@@ -22,7 +23,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WEB = join(ROOT, 'web');
 /** Its own build folder: the other e2e file may build web/dist at the same time. */
 const DIST = join(ROOT, 'tests', 'artifacts', 'web-gimbal-dist');
-const SCREENSHOT = join(ROOT, 'docs', 'screenshot-gimbal.png');
+// docs/screenshot-gimbal.png is a copy of this picture: the test does not rewrite tracked files.
+const SCREENSHOT = join(ROOT, 'tests', 'artifacts', 'web-gimbal.png');
 const CHROMIUM = process.env.SKYLANE_CHROMIUM ?? '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const IN_CI = Boolean(process.env.CI);
