@@ -37,6 +37,8 @@ import { cameraInBase, jointAxesInCamera, nominalJointInertia, solve3 } from '..
 import type { GimbalSpec } from '../../uav/gimbal/spec.ts';
 
 const DEG = Math.PI / 180;
+/** Encoder readings averaged at each end of the calibration window. */
+const CAL_END_TICKS = 40;
 
 export const stabilizerParams = z
   .object({
@@ -96,6 +98,11 @@ export class CameraAttitudeEstimator {
   private readonly lever: Vec3 = [0, 0, 0];
   private hasPrevFrame = false;
   private readonly accelSum: Vec3 = [0, 0, 0];
+  private readonly encStart: Vec3 = [0, 0, 0];
+  private readonly encEnd: Vec3 = [0, 0, 0];
+  private readonly qs: Quat = [0, 0, 0, 1];
+  private readonly qe: Quat = [0, 0, 0, 1];
+  private readonly creep: Vec3 = [0, 0, 0];
   private readonly frameSum: Vec3 = [0, 0, 0];
   /** Frame (base) gyro bias from the power-up calibration, rad/s. */
   readonly frameBiasRadPerS: Vec3 = [0, 0, 0];
@@ -117,7 +124,7 @@ export class CameraAttitudeEstimator {
   constructor(ctx: GimbalControllerContext, accelCutoffHz: number, accelWeight: number, private readonly headingWeight: number, calibrationS: number, gyroBiasWeight = 0.1) {
     this.calibrationTicks = Math.round(calibrationS * ctx.controlHz);
     this.calibrating = this.calibrationTicks > 0;
-    this.filter = new MahonyAttitude({ accelWeight, headingWeight, gravityMps2: ctx.spec.gravityMps2, gyroBiasWeight, gyroBiasMaxRadPerS: 2 * DEG * 10, biasLearnMaxRateRadPerS: 0.175 });
+    this.filter = new MahonyAttitude({ accelWeight, headingWeight, gravityMps2: ctx.spec.gravityMps2, gyroBiasWeight, gyroBiasMaxRadPerS: 100 * DEG, biasLearnMaxRateRadPerS: 0.175 });
     this.jInertia = nominalJointInertia(ctx.spec);
     this.spec = ctx.spec;
     this.lp = new LowPass3(accelCutoffHz, ctx.controlHz);
@@ -168,21 +175,31 @@ export class CameraAttitudeEstimator {
     const a = this.lp.step(this.f);
     if (this.calibrating) {
       // Power-up gyro calibration (SimpleBGC and STorM32 do it at every start): the mean rate of a still camera is its bias.
-      // The first fifth lets the held camera settle; the rest is averaged.
-      const half = Math.floor(this.calibrationTicks / 5);
+      // The first half lets the held camera settle; the second half is averaged.
+      const half = Math.floor(this.calibrationTicks / 2);
+      const n = this.calibrationTicks - half, ends = Math.max(1, Math.min(CAL_END_TICKS, n >> 2));
       if (this.ticks >= half) {
         for (let i = 0; i < 3; i++) {
           this.gyroSum[i] = this.gyroSum[i]! + m.cameraGyro[i]!;
           this.frameSum[i] = this.frameSum[i]! + m.frameGyro[i]!;
           this.accelSum[i] = this.accelSum[i]! + m.cameraAccel[i]!;
         }
+        // The joints' angles at both ends of the window (means of a few readings against the encoders' noise).
+        if (this.ticks < half + ends) for (let i = 0; i < 3; i++) this.encStart[i] = this.encStart[i]! + m.encoderRad[i]! / ends;
+        if (this.ticks >= this.calibrationTicks - ends) for (let i = 0; i < 3; i++) this.encEnd[i] = this.encEnd[i]! + m.encoderRad[i]! / ends;
       }
       if (++this.ticks < this.calibrationTicks) return;
       this.calibrating = false;
+      // The camera's own rotation over the window (the UAV stands still, so it is the joints', from the encoders),
+      // camera axes, rad/s: a held camera still creeps through its cogging and friction, which is not gyro bias.
+      cameraInBase(this.encStart, this.qs);
+      cameraInBase(this.encEnd, this.qe);
+      errorToReference(this.qs, this.qe, this.creep);
+      const span = (n - ends) * m.dt;
       for (let i = 0; i < 3; i++) {
-        this.filter.biasRadPerS[i] = this.gyroSum[i]! / (this.ticks - half);
-        this.frameBiasRadPerS[i] = this.frameSum[i]! / (this.ticks - half);
-        this.accelSum[i] = this.accelSum[i]! / (this.ticks - half);
+        this.filter.biasRadPerS[i] = this.gyroSum[i]! / n - this.creep[i]! / span;
+        this.frameBiasRadPerS[i] = this.frameSum[i]! / n;
+        this.accelSum[i] = this.accelSum[i]! / n;
       }
     }
     // Camera attitude as the flight controller and encoders see it (the mount's small deflection unknown).

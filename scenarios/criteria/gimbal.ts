@@ -31,7 +31,8 @@ import { gimbalsOf } from '../../uav/gimbal/service.ts';
 import { Criterion, thresholdFrom, type CriterionResult, type ThresholdChoice } from './criterion.ts';
 
 const DEG = 180 / Math.PI;
-const AXES = ['roll', 'pitch', 'yaw'] as const;
+/** The motors in the gimbal's joint order (uav/gimbal/dynamics.ts): yaw, roll, pitch. */
+const MOTORS = ['yaw', 'roll', 'pitch'] as const;
 
 /** Per-axis statistics of one gimbal after settling. */
 export interface GimbalStats {
@@ -44,9 +45,9 @@ export interface GimbalStats {
   /** Largest and RMS optical-axis error, rad. */
   pointingMaxRad: number;
   pointingRmsRad: number;
-  /** Fraction of control ticks after settling whose torque demand exceeded the motor's limit, per axis. */
+  /** Fraction of control ticks after settling whose torque demand exceeded the motor's limit, per motor (yaw, roll, pitch). */
   saturatedFraction: Vec3;
-  /** Largest torque demand over the limit after settling, per axis. */
+  /** Largest torque demand over the limit after settling, per motor (yaw, roll, pitch). */
   peakTorqueRatio: Vec3;
   samples: number;
 }
@@ -141,7 +142,7 @@ const mdeg = (rad: number) => (rad * DEG).toFixed(4);
 export function saturationNote(s: GimbalStats): string {
   const parts: string[] = [];
   s.saturatedFraction.forEach((f, i) => {
-    if (f > 0) parts.push(`the ${AXES[i]} motor saturated in ${(100 * f).toFixed(1)} % of the control ticks (torque demand up to ${s.peakTorqueRatio[i]!.toFixed(1)}x its limit)`);
+    if (f > 0) parts.push(`the ${MOTORS[i]} motor saturated in ${(100 * f).toFixed(1)} % of the control ticks (torque demand up to ${s.peakTorqueRatio[i]!.toFixed(1)}x its limit)`);
   });
   return parts.length ? `motor saturation: ${parts.join('; ')}` : '';
 }

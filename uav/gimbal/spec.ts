@@ -111,14 +111,21 @@ const GBM2804: MotorSpec = {
   coggingPhaseRad: 0.7, // where the detents sit relative to the encoder zero (any value: the controller calibrates it)
 };
 
-const JOINT: JointSpec = {
+const JOINT: Omit<JointSpec, 'minRad' | 'maxRad'> = {
   coulombNm: 0.0003, // miniature bearings < 0.5 g cm each (Dynaroll "Bearing Torque"), x grease and 2-4 bearings; SOURCES.md
   viscousNmsPerRad: 2e-4, // order of the GBM2804H-100T FOC preset (7.55e-4) and bearing pivots (5e-4); SOURCES.md
   cableStiffnessNmPerRad: 0.002, // a flexible flat cable to the camera: Skylane assumption; SOURCES.md
   cableRestRad: 0,
-  minRad: -Math.PI,
-  maxRad: Math.PI,
 };
+
+/**
+ * Mechanical ranges, as DJI's Mavic 2 specifies them (tilt -135 to +45 deg: REP 103 pitch -45 to +135, positive
+ * looking down; pan -100 to +100; roll +-45 is Skylane's reading of "mechanical range" for roll), with the pan widened to
+ * +-160 deg, the range of GoPro-class handheld and drone gimbals with a slip-ring-free yaw (Skylane assumption).
+ */
+const YAW_JOINT: JointSpec = { ...JOINT, minRad: -160 * DEG, maxRad: 160 * DEG };
+const ROLL_JOINT: JointSpec = { ...JOINT, minRad: -45 * DEG, maxRad: 45 * DEG };
+const PITCH_JOINT: JointSpec = { ...JOINT, minRad: -45 * DEG, maxRad: 135 * DEG };
 
 /** AMS AS5048A magnetic encoder: 14 bit (see SOURCES.md). */
 const AS5048A: EncoderSpec = {
@@ -142,7 +149,7 @@ export const GOPRO_IRIS_GIMBAL: GimbalSpec = {
     yaw: { massKg: 0.08, inertiaKgM2: boxInertia(0.08, 0.1, 0.04, 0.08), comOffsetM: [0, 0, 0] },
   },
   motors: [GBM2804, GBM2804, GBM2804],
-  joints: [JOINT, JOINT, JOINT],
+  joints: [YAW_JOINT, ROLL_JOINT, PITCH_JOINT],
   encoders: [AS5048A, AS5048A, AS5048A],
   mount: {
     positionM: [0.05, 0, -0.06],
