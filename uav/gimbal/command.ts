@@ -8,10 +8,11 @@
  *   is attenuated as 1/f^2), so the camera pans smoothly after the airframe
  *   (DJI's "follow" mode);
  * - point-at: the camera's x axis on the line of sight from the camera to a
- *   region of interest (a point or another actor), roll 0; the target
- *   position goes through a critically damped type-2 tracker (position and
- *   velocity, natural frequency 1 / timeConstantS), which follows a target
- *   at constant velocity with no lag and smooths a noisy or jumping input.
+ *   region of interest (a point or another actor), roll 0; the sight line
+ *   (target minus camera) goes through a critically damped type-2 tracker
+ *   (position and velocity, natural frequency 1 / timeConstantS), which
+ *   follows a target at constant relative velocity with no lag and smooths a
+ *   noisy or jumping input, the camera's own wobble included.
  *
  * One generator is fed ground truth (the command the criteria judge
  * against), another is fed what the gimbal can know (the flight
@@ -52,6 +53,7 @@ export class CommandGenerator {
   readonly rateRadPerS: Vec3 = [0, 0, 0];
   private filteredYaw = NaN;
   private midYaw = NaN;
+  /** The tracked sight line (target minus camera), m. */
   private readonly filteredTarget: Vec3 = [NaN, NaN, NaN];
   private readonly targetVelocity: Vec3 = [0, 0, 0];
   private readonly prev: Quat = [0, 0, 0, 1];
@@ -74,23 +76,27 @@ export class CommandGenerator {
       }
       pitch = m.pitchRad; yaw = this.filteredYaw;
     } else {
+      // The line of sight, target minus camera, through the tracker: the camera's own wobble (the airframe's hover
+      // motion, the physics tick's steps) moves the sight line too, and is smoothed with it.
       const t = inputs.target;
       const f = this.filteredTarget;
       if (t) {
-        if (Number.isNaN(f[0])) { f[0] = t[0]; f[1] = t[1]; f[2] = t[2]; }
+        const p = inputs.cameraPosition;
+        const rx = t[0] - p[0], ry = t[1] - p[1], rz = t[2] - p[2];
+        if (Number.isNaN(f[0])) { f[0] = rx; f[1] = ry; f[2] = rz; }
         else {
-          // p' = v + 2 w (t - p), v' = w^2 (t - p): semi-implicit Euler (dt << 1 / w).
+          // p' = v + 2 w (r - p), v' = w^2 (r - p): semi-implicit Euler (dt << 1 / w).
           const w = 1 / m.timeConstantS, v = this.targetVelocity;
+          const r = [rx, ry, rz];
           for (let i = 0; i < 3; i++) {
-            const e = t[i]! - f[i]!;
+            const e = r[i]! - f[i]!;
             v[i] = v[i]! + dt * w * w * e;
             f[i] = f[i]! + dt * (v[i]! + 2 * w * e);
           }
         }
       }
       if (!Number.isNaN(f[0])) {
-        const p = inputs.cameraPosition;
-        const dx = f[0] - p[0], dy = f[1] - p[1], dz = f[2] - p[2];
+        const dx = f[0], dy = f[1], dz = f[2];
         yaw = Math.atan2(dy, dx);
         pitch = Math.atan2(-dz, Math.hypot(dx, dy)); // REP 103: positive looks down
       }

@@ -161,6 +161,7 @@ class MarkovError {
 const _e: Vec3 = [0, 0, 0];
 const _qa: Quat = [0, 0, 0, 1];
 const _qb: Quat = [0, 0, 0, 1];
+const _qc: Quat = [0, 0, 0, 1];
 const _r: Vec3 = [0, 0, 0];
 const _t: Vec3 = [0, 0, 0];
 
@@ -306,7 +307,13 @@ export class Gimbal {
       this.accumulateImus();
       this.substepCount++;
 
-      attitudeError(this.command.rotation, this.dynamics.cameraRotation, _e);
+      // The command between control ticks, carried forward at its own rate (it is a continuous attitude, issued at the
+      // control rate): judging against the held value would read a moving command's steps as jitter.
+      const c = this.command;
+      _qa[0] = 0; _qa[1] = 0; _qa[2] = 0; _qa[3] = 1;
+      integrateBodyRate(_qa, c.rateRadPerS[0], c.rateRadPerS[1], c.rateRadPerS[2], tk - this.commandTime);
+      qMul(_qa, c.rotation, _qc);
+      attitudeError(_qc, this.dynamics.cameraRotation, _e);
       this.errorLog[3 * k] = _e[0];
       this.errorLog[3 * k + 1] = _e[1];
       this.errorLog[3 * k + 2] = _e[2];
@@ -343,6 +350,7 @@ export class Gimbal {
     const pe = this.positionErr.value, te = this.targetErr.value;
     const known: Vec3 = [_t[0] + pe[0]!, _t[1] + pe[1]!, _t[2] + pe[2]!];
     const knownTarget: Vec3 | undefined = target ? [target[0] + te[0]!, target[1] + te[1]!, target[2] + te[2]!] : undefined;
+    this.commandTime = t;
     this.command.update({ headingRad: yawOf(fq), cameraPosition: known, target: knownTarget }, first ? 0 : dt);
 
     // Camera IMU: rate and specific force of the pitch link, camera axes.
@@ -383,6 +391,8 @@ export class Gimbal {
     return this.controller.name;
   }
 
+  /** Simulation time of the last command update (a control tick). */
+  private commandTime = 0;
   private readonly imuAcc = new Float64Array(12);
   private imuCount = 0;
 
