@@ -32,12 +32,18 @@
  * motion over the substep, clamped to +-F_c), so a joint sticks and breaks
  * away without the stiffness of a smoothed sign function.
  *
- * Mount: a linear spring-damper in rotation (phi, small angles, airframe
- * axes) and in translation (delta, airframe axes) between B and G, each given
- * by its natural frequency and damping ratio with the gimbal's load; the
- * base's inertial reaction to the links (-n_1) loads the rotational mount.
- * Fictitious forces of the rotating airframe frame on the small mount
- * deflections are neglected (they are second order in the deflection).
+ * Mount: the gimbal base G hangs on rubber isolators, a linear
+ * spring-damper in rotation (phi, small angles, airframe axes) and in
+ * translation (delta), each given by its natural frequency and damping ratio
+ * with the whole gimbal as its load. The rotor vibration moves the springs'
+ * anchor (its angle and rate, displacement and velocity), so the base is
+ * driven through the isolators as on the real airframe. The base's rotation
+ * and the three joints are solved together, a 6 x 6 system in the base's
+ * angular acceleration and the joint accelerations (its columns from the
+ * same recursion with unit base accelerations): the links' reaction on the
+ * light base plate is stiff, and a lagged coupling would ring. Fictitious
+ * forces of the rotating airframe frame on the small deflections are
+ * neglected (second order in the deflection).
  *
  * Integration: semi-implicit Euler at the substep (velocity first, then
  * position), allocation-free.
@@ -164,15 +170,11 @@ export class GimbalDynamics {
   private readonly w: Vec3[] = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
   private readonly al: Vec3[] = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
   private readonly n: Vec3[] = [[0, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0]];
-  private readonly M = new Float64Array(9);
-  private readonly Minv = new Float64Array(9);
   private readonly h = new Float64Array(N);
-  private readonly tau = new Float64Array(N);
   private readonly ddq = new Float64Array(N);
   private readonly fric = new Float64Array(N);
-  /** Base reaction of the bias pass and of each unit-acceleration column: n_1 = n1h + sum_j n1col_j ddq_j. */
+  /** Base reaction n_1 of the bias pass (ddq = 0, al_G = 0). */
   private readonly n1h: Vec3 = [0, 0, 0];
-  private readonly n1col: Vec3[] = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
   private readonly g: Vec3;
   /** Load inertia the rotational mount is tuned for, kg m^2 (mean principal inertia of the whole gimbal about O). */
   private readonly mountInertia: number;

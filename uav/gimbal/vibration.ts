@@ -14,11 +14,11 @@
  * starts at a seeded random phase: the sum of four rotors beats as on a
  * real airframe.
  *
- * Output, airframe axes: linear acceleration (m/s^2), angular rate (rad/s),
- * angular acceleration (rad/s^2, the analytic derivative of the rate) and
- * the small rotation angle (rad, its analytic integral, so the attitude,
- * the rate and the acceleration the mount sees are one consistent motion;
- * the slow sweep of a speed change is neglected in the derivatives).
+ * Output, airframe axes: linear acceleration (m/s^2) with its analytic
+ * integrals, velocity and displacement, and the angular rate (rad/s) with
+ * its integral, the small rotation angle (rad); the isolators are driven by
+ * the displacements and angles (uav/gimbal/dynamics.ts). The slow sweep of a
+ * speed change is neglected in the integrals.
  */
 import type { Vec3 } from '../../sim/math.ts';
 import type { Rng } from '../../sim/rng.ts';
@@ -31,7 +31,6 @@ export class RotorVibration {
   private readonly harmonics: number;
   readonly accelMps2: Vec3 = [0, 0, 0];
   readonly rateRadPerS: Vec3 = [0, 0, 0];
-  readonly angularAccelRadPerS2: Vec3 = [0, 0, 0];
   /** The vibration's rotation angle (the analytic integral of the rate), rad, airframe axes. */
   readonly angleRad: Vec3 = [0, 0, 0];
   /** The vibration's linear velocity (m/s) and displacement (m): analytic integrals of the acceleration, airframe axes. */
@@ -51,9 +50,9 @@ export class RotorVibration {
   /** Advance the rotor phases by `dt` at speeds `rotorRadPerS` and evaluate the vibration at the end. */
   step(dt: number, rotorRadPerS: ArrayLike<number>): void {
     const s = this.spec;
-    const a = this.accelMps2, r = this.rateRadPerS, al = this.angularAccelRadPerS2;
+    const a = this.accelMps2, r = this.rateRadPerS;
     const th = this.angleRad, vel = this.velocityMps, dis = this.displacementM;
-    a[0] = a[1] = a[2] = r[0] = r[1] = r[2] = al[0] = al[1] = al[2] = th[0] = th[1] = th[2] = 0;
+    a[0] = a[1] = a[2] = r[0] = r[1] = r[2] = th[0] = th[1] = th[2] = 0;
     vel[0] = vel[1] = vel[2] = dis[0] = dis[1] = dis[2] = 0;
     const per = (1 + this.harmonics) * 3;
     for (let k = 0; k < this.rotorCount; k++) {
@@ -75,8 +74,6 @@ export class RotorVibration {
       }
       r[0] += rateS * Math.sin(ph + this.offsets[o + 1]!);
       r[1] += rateS * Math.cos(ph + this.offsets[o + 1]!);
-      al[0] += rateS * w * Math.cos(ph + this.offsets[o + 1]!);
-      al[1] -= rateS * w * Math.sin(ph + this.offsets[o + 1]!);
       if (w > 0) {
         th[0] -= (rateS / w) * Math.cos(ph + this.offsets[o + 1]!);
         th[1] += (rateS / w) * Math.sin(ph + this.offsets[o + 1]!);
@@ -104,9 +101,6 @@ export class RotorVibration {
         r[1] += rateB * Math.sin(p2);
         r[2] += 0.3 * rateB * Math.sin(p0);
         const wn = n * w;
-        al[0] += rateB * wn * Math.cos(p1);
-        al[1] += rateB * wn * Math.cos(p2);
-        al[2] += 0.3 * rateB * wn * Math.cos(p0);
         if (wn > 0) {
           th[0] -= (rateB / wn) * Math.cos(p1);
           th[1] -= (rateB / wn) * Math.cos(p2);
