@@ -155,14 +155,14 @@ abstract class GimbalCriterion extends Criterion {
   private targetId: string | Readonly<Vec3> | undefined;
   protected abstract readonly measure: Measure;
 
-  constructor(name: string, protected readonly actor: string, protected readonly settleS: number, protected readonly threshold: ThresholdChoice, private readonly cutoffHz: number) {
+  constructor(name: string, readonly actorId: string, protected readonly settleS: number, protected readonly threshold: ThresholdChoice, private readonly cutoffHz: number) {
     super(name, false);
   }
 
   override observe(snap: TickSnapshot): void {
     if (this.tracks.length === 0) {
-      const gs = gimbalsOf(this.world.actor(this.actor));
-      if (gs.length === 0) throw new Error(`${this.name}: actor '${this.actor}' carries no gimbal`);
+      const gs = gimbalsOf(this.world.actor(this.actorId));
+      if (gs.length === 0) throw new Error(`${this.name}: actor '${this.actorId}' carries no gimbal`);
       this.tracks = gs.map((g) => new GimbalTrack(g, this.cutoffHz));
       this.targetId = gs[0]!.target;
     }
