@@ -1949,17 +1949,20 @@ async function main(): Promise<number> {
         rowsB.push([
           b, v, String(n), num(us, 1), `${num(median(rtfs), 1)}x`, spread(rtfs), `${num(cpuRtf, 1)}x`, `${num(ratio, 2)}x`,
           n > 0 ? `${num(100 * share, 0)} %` : 'n/a', n > 0 ? num(perGimbal, 2) : 'n/a',
+          hashes.get(key(b, v)) === hashes.get(key(b, 'no gimbal')) ? 'yes' : 'NO',
         ]);
         mdB.push([b, v, String(n), `${num(median(rtfs), 0)}×`, `${num(cpuRtf, 0)}×`, `${num(ratio, 2)}×`, n > 0 ? `${num(100 * share, 0)} %` : '–', n > 0 ? num(perGimbal, 1) : '–']);
       }
     }
-    out(table(['backend', 'scenario', 'gimbals', 'us/step', 'real-time', 'spread', 'real-time (cpu)', 'x no gimbal', 'gimbal share', 'us/sim ms per gimbal'], rowsB));
+    out(table(['backend', 'scenario', 'gimbals', 'us/step', 'real-time', 'spread', 'real-time (cpu)', 'x no gimbal', 'gimbal share', 'us/sim ms per gimbal', 'same flight'], rowsB));
     note(
       `"no gimbal" = the library file with the drone's gimbal block and the gimbal criteria removed; "one gimbal" = its gimbal with ` +
         '`compare: []` (the judged gimbal-stabilizer alone); "library" = the file as shipped (the judged gimbal plus its `compare` baselines, ' +
         'each a full gimbal on the same airframe). x no gimbal = step time / the no-gimbal run\'s in the same trial; gimbal share = 1 - no-gimbal ' +
         'time / this time; us/sim ms per gimbal = the time added over the no-gimbal run, per gimbal and simulated millisecond (compare with 9a: ' +
-        'it also counts the gimbal criteria and the service). "(cpu)" = process CPU time. Each timed run\'s stateHash equals its warm-up run\'s.',
+        'it also counts the gimbal criteria and the service). "(cpu)" = process CPU time. Each timed run\'s stateHash equals its warm-up run\'s; ' +
+        '"same flight" = its stateHash (every actor\'s state at the end) equals the no-gimbal run\'s on that backend: the gimbals do not ' +
+        'push back on the airframe, so the three variants time the same flight.',
     );
     readme.s9 =
       mdTable(['controller', 'µs per simulated ms', 'gimbal real-time factor', 'dynamics', 'controller', 'vibration', 'rest'], mdA) +
