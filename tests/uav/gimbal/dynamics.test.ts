@@ -144,7 +144,7 @@ describe('GimbalDynamics: a free gimbal on a turning airframe', () => {
     expect(r.cameraTurn).toBeLessThan(1e-3 * 0.425);
   });
 
-  it('at a generic pose the inertia of the yaw and roll links drags the camera along (a real effect: it grows with that inertia)', () => {
+  it('at a generic pose the inertia of the yaw and roll links drags the camera along (a real effect, ~0.016 rad/s here: the previous test shows it vanishes with that inertia)', () => {
     const h = Math.hypot(1, -2, 1.5);
     const axis: Vec3 = [1 / h, -2 / h, 1.5 / h];
     const heavy = turn(idealSpec(), [0.2, 0.1, -0.3], axis);
