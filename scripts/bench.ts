@@ -31,11 +31,18 @@
  *      scenarios/library/uav/swarm-50-crossing.yaml: 50 `swarm` agents (each
  *      its own estimator, flight stack, IMU, GNSS, barometer and V2X radio)
  *      swapping across a circle with ORCA.
+ *   9. Gimbal (issue #5), scenarios/library/gimbal/hover-light.yaml: the
+ *      gimbal sub-simulation alone in microseconds per simulated millisecond
+ *      (Gimbal.advance replayed over the airframe motion recorded from a run,
+ *      per controller: gimbal-stabilizer, gimbal-pid-basic, none; split into
+ *      dynamics, controller and vibration), and the scenario's real-time
+ *      factor on both backends with its gimbal block removed, with one gimbal
+ *      (`compare: []`) and as in the library (three gimbals).
  *
  * Figures are medians over trials; the compared measurements of a section are
  * interleaved inside each trial (alternating order) so they see the same noise.
  * Options: --trials N (default 5), --quick (3 trials, shorter memory soak),
- * --only 1,2,... (run some sections only, 1-8). Progress goes to stderr, results to stdout.
+ * --only 1,2,... (run some sections only, 1-9). Progress goes to stderr, results to stdout.
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
@@ -46,11 +53,13 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { executeJob, type JobOutcome } from '../scenarios/cli/execute.ts';
 import type { Job } from '../scenarios/jobs.ts';
-import type { LoadedScenario } from '../scenarios/loader.ts';
+import { addGimbals } from '../scenarios/gimbal-build.ts';
+import { loadScenarioText, type LoadedScenario } from '../scenarios/loader.ts';
 import { loadScenarioFile } from '../scenarios/node-io.ts';
 import { createWorld, startRun } from '../scenarios/runner.ts';
+import { GIMBAL_CRITERION_TYPES } from '../scenarios/schema.ts';
 import type { Agent } from '../sim/agent.ts';
-import { quatFromYaw, rotateVec, type Pose, type Quat, type Vec3 } from '../sim/math.ts';
+import { DEG, quatFromYaw, rotateVec, type Pose, type Quat, type Vec3 } from '../sim/math.ts';
 import type { BackendId, BodyHandle, PhysicsBackend, VehicleHandle } from '../sim/physics/backend.ts';
 import { createBackend } from '../sim/physics/create.ts';
 import { RayCaster as FastCaster } from '../sim/perception/ray-caster.ts';
@@ -58,7 +67,11 @@ import { newSceneHit, StaticScene } from '../sim/perception/static-scene.ts';
 import { Rng } from '../sim/rng.ts';
 import { VLP_16 } from '../sim/sensors/lidar-3d.ts';
 import type { Sensor } from '../sim/sensor.ts';
+import type { ActorState } from '../sim/snapshot.ts';
 import { World, type AttachOptions } from '../sim/world.ts';
+import { Gimbal } from '../uav/gimbal/gimbal.ts';
+import { gimbalsOf, type GimbalService } from '../uav/gimbal/service.ts';
+import type { Multirotor } from '../uav/multirotor/multirotor.ts';
 import type { MemoryReport } from './bench-memory.ts';
 import type { PoolReport } from './bench-pool.ts';
 
@@ -82,9 +95,13 @@ const SWARM = resolve(ROOT, 'scenarios/library/uav/swarm-50-crossing.yaml');
 /** Issue #4, section 10: a 50-drone swarm >= 10x real time. */
 const SWARM_RTF_GOAL = 10;
 /** gym-pybullet-drones' published figures (Panerati et al., IROS 2021, Table II / README): context, not a goal. */
+/** Section 9: the gimbal acceptance scenario (issue #5): one drone hovering in light turbulence, three gimbals (`compare`). */
+const GIMBAL_HOVER = resolve(LIBRARY, 'gimbal/hover-light.yaml');
+/** The controllers section 9 times alone: the reference, the baseline and none (the library file's three). */
+const GIMBAL_BENCH_CONTROLLERS = ['gimbal-stabilizer', 'gimbal-pid-basic', 'none'];
 const GYM_PYBULLET_DRONES = '15.5x for one drone at 240 Hz, 0.8x for 80 drones (Panerati et al. 2021, "Learning to Fly", gym-pybullet-drones)';
 
-const USAGE = 'usage: npm run bench -- [--trials N] [--quick] [--only 1,2,3,4,5,6,7,8]';
+const USAGE = 'usage: npm run bench -- [--trials N] [--quick] [--only 1,2,3,4,5,6,7,8,9]';
 let argv: { trials?: string; quick?: boolean; only?: string; help?: boolean };
 try {
   argv = parseArgs({
@@ -108,9 +125,9 @@ if (!(Number.isSafeInteger(TRIALS) && TRIALS >= 1)) {
   process.stderr.write(`bench: --trials expects a positive integer, got "${argv.trials}"\n`);
   process.exit(2);
 }
-const ONLY = new Set((argv.only ?? '1,2,3,4,5,6,7,8').split(',').map((s) => Number(s.trim())));
-if ([...ONLY].some((n) => !(Number.isInteger(n) && n >= 1 && n <= 8))) {
-  process.stderr.write(`bench: --only expects section numbers 1-8, got "${argv.only}"\n${USAGE}\n`);
+const ONLY = new Set((argv.only ?? '1,2,3,4,5,6,7,8,9').split(',').map((s) => Number(s.trim())));
+if ([...ONLY].some((n) => !(Number.isInteger(n) && n >= 1 && n <= 9))) {
+  process.stderr.write(`bench: --only expects section numbers 1-9, got "${argv.only}"\n${USAGE}\n`);
   process.exit(2);
 }
 const MEMORY_RUNS = argv.quick ? 200 : 500;
@@ -841,6 +858,138 @@ function runMemoryChild(): Promise<MemoryReport> {
   return runChild<MemoryReport>('bench-memory.ts', args, 'BENCH_MEMORY_JSON', ['--expose-gc']);
 }
 
+// ------------------------------------------------------------------ section 9 gimbal
+
+/**
+ * One run of the gimbal scenario as its gimbals saw it: the airframe's state
+ * and rotor speeds handed to `Gimbal.advance` at every physics tick (taken
+ * from the first gimbal's calls, so exactly what the service passed), and
+ * how to build fresh gimbals identical to the run's (same plant draw,
+ * vibration phases and noise streams).
+ */
+interface GimbalRecording {
+  ticks: number;
+  simTime: number;
+  /** The state given to `begin` before the first tick. */
+  initial: ActorState;
+  /** Per tick: the end time, the airframe's state and its rotor speeds (prebuilt, so the timed loop only calls advance). */
+  times: Float64Array;
+  states: ActorState[];
+  rotors: Float64Array[];
+  /** Controllers of the run's gimbals (judged first), and each one's final camera attitude and saturated ticks. */
+  controllers: string[];
+  finalCamera: Map<string, Quat>;
+  finalSaturated: Map<string, number[]>;
+  /** A fresh gimbal with `controller`, as the scenario builds it. */
+  make(controller: string): Gimbal;
+}
+
+function copyState(s: Readonly<ActorState>): ActorState {
+  return { id: s.id, kind: s.kind, position: [...s.position], rotation: [...s.rotation], linearVelocity: [...s.linearVelocity], angularVelocity: [...s.angularVelocity], present: s.present };
+}
+
+async function recordGimbal(loaded: LoadedScenario, backend: BackendId): Promise<GimbalRecording> {
+  const times: number[] = [], states: ActorState[] = [], rotors: Float64Array[] = [];
+  let first: Gimbal | undefined;
+  let initial: ActorState | undefined;
+  // Prototype-level wrappers for the recording run only (restored below; the recording is never timed).
+  const proto = Gimbal.prototype;
+  const begin = proto.begin, advance = proto.advance;
+  proto.begin = function (this: Gimbal, s) {
+    if (!first) first = this;
+    if (this === first && !initial) initial = copyState(s);
+    begin.call(this, s);
+  };
+  proto.advance = function (this: Gimbal, timeEnd, s, rotorRadPerS, target) {
+    if (target !== undefined) throw new Error('bench: the gimbal recording does not replay a point-at target');
+    if (this === first) {
+      times.push(timeEnd);
+      states.push(copyState(s));
+      rotors.push(Float64Array.from(rotorRadPerS));
+    }
+    advance.call(this, timeEnd, s, rotorRadPerS, target);
+  };
+  let run: Awaited<ReturnType<typeof startRun>> | undefined;
+  try {
+    run = await startRun(loaded, { backend });
+    const world = run.world;
+    const spec = run.scenario.actors.find((a) => a.kind === 'uav' && a.gimbal);
+    if (!spec || spec.kind !== 'uav' || !spec.gimbal) throw new Error(`${relative(ROOT, loaded.file)} has no uav carrying a gimbal`);
+    const uav = world.actor(spec.id) as Multirotor;
+    while (run.step(1000));
+    const res = run.result();
+    if (res.verdict === 'error') throw new Error(`recording run failed: ${res.error ?? res.endReason}`);
+    if (!initial) throw new Error('bench: the recording run stepped no gimbal');
+    const gimbals = gimbalsOf(uav);
+    const controllers = gimbals.map((g) => g.controllerName);
+    const finalCamera = new Map(gimbals.map((g) => [g.controllerName, [...g.dynamics.cameraRotation] as Quat]));
+    const finalSaturated = new Map(gimbals.map((g) => [g.controllerName, [...g.saturatedTicks]]));
+    const input = spec.gimbal, heading = spec.pose.yawDeg * DEG, seed = run.seed, dt = world.dt;
+    // addGimbals reads only the world's seeded streams and its step; the service only collects the gimbal.
+    const streams = { rng: (name: string) => Rng.stream(seed, name), dt } as unknown as World;
+    const airframe = { id: uav.id, airframe: uav.airframe } as unknown as Multirotor;
+    const make = (controller: string): Gimbal => {
+      const made: Gimbal[] = [];
+      const collect = { add: (_u: Multirotor, g: Gimbal) => made.push(g) } as unknown as GimbalService;
+      addGimbals(streams, collect, airframe, { ...input, controller, compare: [] }, heading);
+      return made[0]!;
+    };
+    return { ticks: times.length, simTime: res.simTime, initial, times: Float64Array.from(times), states, rotors, controllers, finalCamera, finalSaturated, make };
+  } finally {
+    proto.begin = begin;
+    proto.advance = advance;
+    run?.dispose();
+  }
+}
+
+interface GimbalReplay {
+  ms: number;
+  cpuMs: number;
+  /** The replayed gimbal ends bit-identical to the recorded run's (camera attitude and saturation counts). */
+  same: boolean;
+  /** With `instrument`: time inside the dynamics substep, the controller and the vibration synthesis. */
+  parts?: { dynamics: Acc; controller: Acc; vibration: Acc };
+}
+
+/** Replays the recorded airframe motion through a fresh gimbal: only `Gimbal.advance` is timed. */
+function replayGimbal(rec: GimbalRecording, controller: string, instrument: boolean): GimbalReplay {
+  const g = rec.make(controller);
+  let parts: GimbalReplay['parts'];
+  if (instrument) {
+    parts = { dynamics: { t: 0, n: 0 }, controller: { t: 0, n: 0 }, vibration: { t: 0, n: 0 } };
+    // Instance-level wrappers on this gimbal's own parts (private fields reached by name: the bench only).
+    const inner = g as unknown as { controller: object; vibration: object };
+    wrapTimed(g.dynamics, 'step', parts.dynamics);
+    wrapTimed(inner.controller, 'step', parts.controller);
+    wrapTimed(inner.vibration, 'step', parts.vibration);
+  }
+  g.begin(rec.initial);
+  const { times, states, rotors } = rec;
+  const t0 = now();
+  const c0 = cpuNow();
+  for (let k = 0; k < rec.ticks; k++) g.advance(times[k]!, states[k]!, rotors[k]!, undefined);
+  const t1 = now();
+  const c1 = cpuNow();
+  const cam = rec.finalCamera.get(controller), sat = rec.finalSaturated.get(controller);
+  const same = !!cam && !!sat && cam.every((x, i) => x === g.dynamics.cameraRotation[i]) && sat.every((x, i) => x === g.saturatedTicks[i]);
+  return { ms: t1 - t0, cpuMs: c1 - c0, same, ...(parts ? { parts } : {}) };
+}
+
+/** The scenario with its gimbal block removed ('none'), with one gimbal (`compare: []`), or as in the library. */
+type GimbalVariant = 'no gimbal' | 'one gimbal' | 'library';
+function gimbalVariant(loaded: LoadedScenario, variant: GimbalVariant): LoadedScenario {
+  if (variant === 'library') return loaded;
+  const raw = structuredClone(loaded.raw) as { actors: { gimbal?: { compare?: unknown[] } }[]; criteria?: { type: string }[] };
+  for (const a of raw.actors) {
+    if (!a.gimbal) continue;
+    if (variant === 'no gimbal') delete a.gimbal;
+    else a.gimbal.compare = [];
+  }
+  // The gimbal criteria need a gimbal; the others (no-collision) stay.
+  if (variant === 'no gimbal' && raw.criteria) raw.criteria = raw.criteria.filter((c) => !(GIMBAL_CRITERION_TYPES as readonly string[]).includes(c.type));
+  return loadScenarioText(JSON.stringify(raw), `${loaded.file} (${variant})`);
+}
+
 // ------------------------------------------------------------------ main
 
 interface ReadmeParts {
@@ -852,6 +1001,7 @@ interface ReadmeParts {
   s6?: string;
   s7?: string;
   s8?: string;
+  s9?: string;
 }
 
 async function main(): Promise<number> {
@@ -1702,6 +1852,124 @@ async function main(): Promise<number> {
     readme.s8 = await uavSection(8, SWARM, SWARM_RTF_GOAL, 'A 50-drone swarm (issue #4)');
   });
 
+  await section(9, 'gimbal', async () => {
+    const loaded = loadScenarioFile(GIMBAL_HOVER);
+    const sc = loaded.scenario;
+    heading(`9. Gimbal (issue #5): ${relative(ROOT, GIMBAL_HOVER)}, ${sc.duration} s simulated, ${num(sc.world.physicsHz)} Hz physics`);
+    // ---- 9a: Gimbal.advance alone, over the recorded airframe motion.
+    progress('section 9: recording the airframe motion the gimbals see, and warming up');
+    const rec = await recordGimbal(loaded, 'rapier');
+    const controllers = GIMBAL_BENCH_CONTROLLERS.filter((c) => rec.controllers.includes(c));
+    if (controllers.length !== GIMBAL_BENCH_CONTROLLERS.length) throw new Error(`${relative(ROOT, GIMBAL_HOVER)} runs ${rec.controllers.join(', ')}; section 9 expects ${GIMBAL_BENCH_CONTROLLERS.join(', ')}`);
+    const cal = calibrateWrapper();
+    const clean = new Map<string, GimbalReplay[]>(controllers.map((c) => [c, []]));
+    const inst = new Map<string, GimbalReplay[]>(controllers.map((c) => [c, []]));
+    for (const c of controllers) replayGimbal(rec, c, false);
+    const simMs = rec.simTime * 1000;
+    const perSimMs = (ms: number) => (1000 * ms) / simMs;
+    // ---- 9b: the whole scenario, with no gimbal, one, and the library's three.
+    const variants: GimbalVariant[] = ['no gimbal', 'one gimbal', 'library'];
+    const loadedOf = new Map(variants.map((v) => [v, gimbalVariant(loaded, v)]));
+    const gimbalCount = (v: GimbalVariant) => {
+      const g = loadedOf.get(v)!.scenario.actors.flatMap((a) => (a.kind === 'uav' && a.gimbal ? [a.gimbal] : []));
+      return g.reduce((n, x) => n + 1 + x.compare.length, 0);
+    };
+    const full = new Map<string, FullTiming[]>();
+    const hashes = new Map<string, string>();
+    const key = (b: BackendId, v: GimbalVariant) => `${b}/${v}`;
+    for (const b of BACKENDS) for (const v of variants) {
+      full.set(key(b, v), []);
+      hashes.set(key(b, v), (await timeSkylane(loadedOf.get(v)!, b)).stateHash);
+    }
+    for (let t = 0; t < TRIALS; t++) {
+      progress(`section 9: trial ${t + 1}/${TRIALS}`);
+      // Gimbal alone: each controller clean, then instrumented, in alternating order.
+      for (const c of t % 2 === 0 ? controllers : [...controllers].reverse()) {
+        clean.get(c)!.push(replayGimbal(rec, c, false));
+        inst.get(c)!.push(replayGimbal(rec, c, true));
+      }
+      // The scenario: backends alternate, the variants rotate.
+      for (const b of t % 2 === 0 ? BACKENDS : [...BACKENDS].reverse()) {
+        for (let i = 0; i < variants.length; i++) {
+          const v = variants[(t + i) % variants.length]!;
+          const x = await timeSkylane(loadedOf.get(v)!, b);
+          if (x.stateHash !== hashes.get(key(b, v))) throw new Error(`${b}, ${v}: the timed run's stateHash ${x.stateHash} differs from the warm-up's ${hashes.get(key(b, v))} (non-deterministic?)`);
+          full.get(key(b, v))!.push(x);
+        }
+      }
+    }
+
+    // 9a table.
+    out(`  9a. The gimbal sub-simulation alone: Gimbal.advance over ${num(rec.ticks)} recorded physics ticks (rapier run), one fresh gimbal per controller`);
+    const corrected = (a: Acc) => Math.max(0, a.t - a.n * cal.inside);
+    const rowsA: string[][] = [], mdA: string[][] = [];
+    for (const c of controllers) {
+      const xs = clean.get(c)!, ys = inst.get(c)!;
+      const us = xs.map((x) => perSimMs(x.ms));
+      const cpuUs = median(xs.map((x) => perSimMs(x.cpuMs)));
+      const part = (k: 'dynamics' | 'controller' | 'vibration') => median(ys.map((y) => perSimMs(corrected(y.parts![k]))));
+      const instTotal = median(ys.map((y) => perSimMs(y.ms - (y.parts!.dynamics.n + y.parts!.controller.n + y.parts!.vibration.n) * cal.total)));
+      const dyn = part('dynamics'), ctl = part('controller'), vib = part('vibration');
+      const rest = Math.max(0, instTotal - dyn - ctl - vib);
+      const same = xs.every((x) => x.same) && ys.every((y) => y.same);
+      const rtf = rec.simTime / (median(xs.map((x) => x.ms)) / 1000);
+      rowsA.push([c, num(median(us), 2), spread(us), num(cpuUs, 2), `${num(rtf, 0)}x`, num(dyn, 2), num(ctl, 2), num(vib, 2), num(rest, 2), num(instTotal, 2), same ? 'yes' : 'NO']);
+      mdA.push([c, num(median(us), 1), `${num(rtf, 0)}×`, num(dyn, 1), num(ctl, 1), num(vib, 1), num(rest, 1)]);
+    }
+    out(table(['controller', 'us/sim ms', 'spread', 'cpu us/sim ms', 'gimbal real-time', 'dynamics', 'controller', 'vibration', 'rest', 'instrumented sum', 'same as run'], rowsA));
+    const spec0 = rec.make(controllers[0]!);
+    note(
+      `us/sim ms = wall microseconds of Gimbal.advance per simulated millisecond (${num(spec0.substeps)} substeps of the coupled 6-DOF ` +
+        `mount + chain solve per ${num(1000 / sc.world.physicsHz)} ms tick, i.e. ${num(spec0.logHz / 1000)} per ms, and one control tick per ` +
+        `${num(spec0.controlEvery)} substeps), median of ${TRIALS}; 1000 / it is the gimbal's own real-time factor. The airframe states and rotor speeds ` +
+        'the first gimbal received in a rapier run of the scenario are replayed through fresh gimbals built as the scenario builds them; ' +
+        '"same as run" checks that each replay ends bit-identical to the run\'s own gimbal with that controller (camera attitude, saturation counts). ' +
+        'The split comes from separate instrumented replays (timer overhead removed): dynamics = GimbalDynamics.step, controller = its step ' +
+        '(at controlHz), vibration = RotorVibration.step, rest = interpolation of the airframe motion, IMU and encoder models, command generators, error log. ' +
+        'The wrappers cost more than the calibrated timer overhead (they stop V8 inlining the wrapped calls), so the instrumented sum exceeds the ' +
+        'clean figure: read the split as proportions.',
+    );
+
+    // 9b table.
+    out();
+    out(`  9b. The whole scenario headless (full Skylane run to its end), without the gimbal, with one, and with the library's ${gimbalCount('library')}`);
+    const rowsB: string[][] = [], mdB: string[][] = [];
+    for (const b of BACKENDS) {
+      const base = full.get(key(b, 'no gimbal'))!;
+      for (const v of variants) {
+        const ts = full.get(key(b, v))!;
+        const n = gimbalCount(v);
+        const rtfs = ts.map((x) => x.simTime / (x.stepMs / 1000));
+        const cpuRtf = median(ts.map((x) => x.simTime / (x.cpuMs / 1000)));
+        const us = median(ts.map((x) => (1000 * x.stepMs) / x.steps));
+        // Ratios inside each trial (the variants ran back to back), then the median.
+        const ratio = median(ts.map((x, i) => x.stepMs / base[i]!.stepMs));
+        const share = median(ts.map((x, i) => 1 - base[i]!.stepMs / x.stepMs));
+        const perGimbal = n > 0 ? median(ts.map((x, i) => (1000 * (x.stepMs - base[i]!.stepMs)) / n / (x.simTime * 1000))) : NaN;
+        rowsB.push([
+          b, v, String(n), num(us, 1), `${num(median(rtfs), 1)}x`, spread(rtfs), `${num(cpuRtf, 1)}x`, `${num(ratio, 2)}x`,
+          n > 0 ? `${num(100 * share, 0)} %` : 'n/a', n > 0 ? num(perGimbal, 2) : 'n/a',
+          hashes.get(key(b, v)) === hashes.get(key(b, 'no gimbal')) ? 'yes' : 'NO',
+        ]);
+        mdB.push([b, v, String(n), `${num(median(rtfs), 0)}×`, `${num(cpuRtf, 0)}×`, `${num(ratio, 2)}×`, n > 0 ? `${num(100 * share, 0)} %` : '–', n > 0 ? num(perGimbal, 1) : '–']);
+      }
+    }
+    out(table(['backend', 'scenario', 'gimbals', 'us/step', 'real-time', 'spread', 'real-time (cpu)', 'x no gimbal', 'gimbal share', 'us/sim ms per gimbal', 'same flight'], rowsB));
+    note(
+      `"no gimbal" = the library file with the drone's gimbal block and the gimbal criteria removed; "one gimbal" = its gimbal with ` +
+        '`compare: []` (the judged gimbal-stabilizer alone); "library" = the file as shipped (the judged gimbal plus its `compare` baselines, ' +
+        'each a full gimbal on the same airframe). x no gimbal = step time / the no-gimbal run\'s in the same trial; gimbal share = 1 - no-gimbal ' +
+        'time / this time; us/sim ms per gimbal = the time added over the no-gimbal run, per gimbal and simulated millisecond (compare with 9a: ' +
+        'it also counts the gimbal criteria and the service). "(cpu)" = process CPU time. Each timed run\'s stateHash equals its warm-up run\'s; ' +
+        '"same flight" = its stateHash (every actor\'s state at the end) equals the no-gimbal run\'s on that backend: the gimbals do not ' +
+        'push back on the airframe, so the three variants time the same flight.',
+    );
+    readme.s9 =
+      mdTable(['controller', 'µs per simulated ms', 'gimbal real-time factor', 'dynamics', 'controller', 'vibration', 'rest'], mdA) +
+      `\n\nThe scenario headless, with and without its gimbals:\n\n` +
+      mdTable(['backend', 'scenario', 'gimbals', 'real-time factor', 'real-time factor (CPU)', '× no gimbal', 'gimbal share', 'µs per simulated ms per gimbal'], mdB);
+  });
+
   // ---------------- README block
   out();
   out('--- README figures (markdown) ---');
@@ -1715,6 +1983,7 @@ async function main(): Promise<number> {
     ['s6', `**Dense highway** (issue #3), ${relative(ROOT, DENSE)}: the ego on full dynamics (raycast vehicle, ha-pilot, object list, radar, IMU, wheel odometry, GNSS) among its NPC cars (kinematic, IDM/MOBIL), headless on one core, against the bare engine step for the same bodies on the same trajectory:`],
     ['s7', `**One drone** (issue #4), ${relative(ROOT, ONE_DRONE)}: a PX4 SITL Iris flown by uav-pilot (estimator and flight stack at 250 Hz, IMU, GNSS, barometer, the 360° lidar-3d at 10 Hz) among pillars, against the bare engine step for the same body on the same trajectory; gym-pybullet-drones reports ${GYM_PYBULLET_DRONES}:`],
     ['s8', `**${'50 drones'}** (issue #4), ${relative(ROOT, SWARM)}, each with its own estimator, flight stack, IMU, GNSS, barometer and V2X radio:`],
+    ['s9', `**Gimbal** (issue #5), ${relative(ROOT, GIMBAL_HOVER)}: the gimbal sub-simulation alone (\`Gimbal.advance\` over the recorded airframe motion, per controller), then the whole scenario headless with no gimbal, one, and the library's three:`],
   ];
   for (const [k, title] of parts) {
     const body = readme[k];
