@@ -31,8 +31,9 @@ import { z } from 'zod';
 import type { Quat, Vec3 } from '../../sim/math.ts';
 import { rotateVecInv, yawOf } from '../../sim/math.ts';
 import { MahonyAttitude } from '../../uav/estimation/mahony.ts';
-import { qConj, qMul } from '../../uav/flight-stack/quat.ts';
+import { qMul } from '../../uav/flight-stack/quat.ts';
 import type { GimbalController, GimbalControllerContext, GimbalMeasurement, GimbalReference } from '../../uav/gimbal/gimbal.ts';
+import { attitudeError } from '../../uav/gimbal/command.ts';
 import { cameraInBase, jointAxesInCamera, nominalJointInertia, solve3 } from '../../uav/gimbal/kinematics.ts';
 import type { GimbalSpec } from '../../uav/gimbal/spec.ts';
 
@@ -217,19 +218,11 @@ export class CameraAttitudeEstimator {
   }
 }
 
-const _qe: Quat = [0, 0, 0, 1];
-const _c: Quat = [0, 0, 0, 1];
-
-/** Attitude error of the estimate `est` to the reference `ref`, camera axes (rotation vector of est^-1 ref). */
-export function errorToReference(est: Readonly<Quat>, ref: Readonly<Quat>, out: Vec3): Vec3 {
-  qMul(qConj(est, _c), ref, _qe);
-  let x = _qe[0], y = _qe[1], zz = _qe[2], w = _qe[3];
-  if (w < 0) { x = -x; y = -y; zz = -zz; w = -w; }
-  const s = Math.sqrt(x * x + y * y + zz * zz);
-  const k = s > 1e-12 ? (2 * Math.atan2(s, w)) / s : 2;
-  out[0] = x * k; out[1] = y * k; out[2] = zz * k;
-  return out;
-}
+/**
+ * Attitude error of the estimate `est` to the reference `ref`, camera axes: the rotation vector of est^-1 ref
+ * (uav/gimbal/command.ts `attitudeError` with the estimate as the base).
+ */
+export const errorToReference = (est: Readonly<Quat>, ref: Readonly<Quat>, out: Vec3): Vec3 => attitudeError(est, ref, out);
 
 export class GimbalStabilizer implements GimbalController {
   readonly name = 'gimbal-stabilizer';
