@@ -11,21 +11,18 @@
  * Chromium is never downloaded: /usr/bin/chromium (or SKYLANE_CHROMIUM).
  */
 import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serve } from './static-server.ts';
+import { CHROMIUM, pageProblems, startApp, type App } from './static-server.ts';
 import { REQUIREMENTS } from '../../seeds/requirements.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const WEB = join(ROOT, 'web');
 /** Its own build folder: the other e2e file may build web/dist at the same time. */
 const DIST = join(ROOT, 'tests', 'artifacts', 'web-gimbal-dist');
 // docs/screenshot-gimbal.png is a copy of this picture: the test does not rewrite tracked files.
 const SCREENSHOT = join(ROOT, 'tests', 'artifacts', 'web-gimbal.png');
-const CHROMIUM = process.env.SKYLANE_CHROMIUM ?? '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const IN_CI = Boolean(process.env.CI);
 /** The scene's background (web/scene.ts BACKGROUND), what an empty inset would show. */
@@ -70,34 +67,22 @@ async function pngStats(page: Page, png: Buffer): Promise<PixelStats> {
 }
 
 describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('gimbal view in Chromium (e2e)', () => {
-  let server: Server | undefined;
   let baseUrl = '';
   let browser: Browser | undefined;
+  let app: App | undefined;
 
   beforeAll(async () => {
-    if (!HAVE_CHROMIUM) throw new Error(`Chromium not found at ${CHROMIUM}: CI must install it or point SKYLANE_CHROMIUM at it (never downloaded).`);
-    const { build } = await import('vite');
-    await build({ root: WEB, configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn', build: { outDir: DIST, emptyOutDir: true } });
-    expect(existsSync(join(DIST, 'index.html'))).toBe(true);
-    ({ server, url: baseUrl } = await serve(resolve(DIST)));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    app = await startApp(DIST);
+    ({ url: baseUrl, browser } = app);
   }, 150_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
+    await app?.close();
   });
 
   it('plays gimbal-hover-light to its verdict with the gimbal drawn, the error plot and a live camera inset', async () => {
     const page = await browser!.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
-    });
+    const problems = pageProblems(page);
 
     await page.goto(`${baseUrl}?scenario=gimbal-hover-light&speed=8&camera=chase&autoplay=1`);
     const card = page.locator('[data-testid=gimbal-panel]');

@@ -4,9 +4,11 @@
  * the app from it.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -45,3 +47,57 @@ export async function serve(dir: string): Promise<{ server: Server; url: string 
   return { server, url: `http://127.0.0.1:${port}/` };
 }
 
+/** Debian's Chromium (never a downloaded browser); SKYLANE_CHROMIUM overrides the path. */
+export const CHROMIUM = process.env.SKYLANE_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Headless Chromium with software WebGL (SwiftShader), no network chatter. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Collects a page's errors (uncaught exceptions and console errors) into the returned list. */
+export function pageProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
+  });
+  return problems;
+}
+
+const WEB = fileURLToPath(new URL('../../web', import.meta.url));
+
+/** The running app of an e2e test: its address and the browser; `close` shuts both. */
+export interface App {
+  url: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the web app with Vite (into `outDir`, or web/dist), serves it and
+ * launches Chromium. Fails with a clear message when Chromium is missing:
+ * CI installs it from Debian; a test never downloads a browser.
+ */
+export async function startApp(outDir?: string): Promise<App> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: CI must install it (e.g. apt-get install chromium) or point SKYLANE_CHROMIUM at it. The e2e tests never download a browser.`);
+  }
+  const dist = outDir ?? join(WEB, 'dist');
+  const { build } = await import('vite');
+  await build({ root: WEB, configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn', ...(outDir ? { build: { outDir, emptyOutDir: true } } : {}) });
+  if (!existsSync(join(dist, 'index.html'))) throw new Error(`the web build wrote no ${join(dist, 'index.html')}`);
+  const { server, url } = await serve(dist);
+  const browser = await launchChromium();
+  return {
+    url,
+    browser,
+    close: async () => {
+      await browser.close();
+      await new Promise<void>((ok) => server.close(() => ok()));
+    },
+  };
+}

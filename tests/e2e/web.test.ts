@@ -11,21 +11,17 @@
  * SKYLANE_CHROMIUM). Without it the test is skipped locally and fails in CI.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { join, resolve, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serve } from './static-server.ts';
+import { CHROMIUM, pageProblems, startApp, type App } from './static-server.ts';
 import { loadScenarioText } from '../../scenarios/loader.ts';
 import { runScenario } from '../../scenarios/runner.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const WEB = join(ROOT, 'web');
-const DIST = join(WEB, 'dist');
 const LIBRARY = join(ROOT, 'scenarios', 'library');
 const ARTIFACTS = join(ROOT, 'tests', 'artifacts');
-const CHROMIUM = process.env.SKYLANE_CHROMIUM ?? '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const IN_CI = Boolean(process.env.CI);
 
@@ -38,47 +34,22 @@ function libraryNames(): string[] {
 }
 
 describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
-  let server: Server | undefined;
   let baseUrl = '';
   let browser: Browser | undefined;
+  let app: App | undefined;
 
   beforeAll(async () => {
-    if (!HAVE_CHROMIUM) {
-      throw new Error(`Chromium not found at ${CHROMIUM}: CI must install it (e.g. apt-get install chromium) or point SKYLANE_CHROMIUM at it. The web e2e test never downloads a browser.`);
-    }
-    const { build } = await import('vite');
-    await build({ root: WEB, configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
-    expect(existsSync(join(DIST, 'index.html'))).toBe(true);
-    ({ server, url: baseUrl } = await serve(resolve(DIST)));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--use-angle=swiftshader',
-        '--enable-unsafe-swiftshader',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    app = await startApp();
+    ({ url: baseUrl, browser } = app);
   }, 150_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
+    await app?.close();
   });
 
   it('runs rover-crossing from a deep link to a PASS verdict, without page errors', async () => {
     const page = await browser!.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
-    });
+    const problems = pageProblems(page);
     page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText ?? '?'})`));
     page.on('response', (r) => {
       if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
@@ -124,11 +95,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
 
   it('chases the ego through cars-cut-in and shows a live driving score and speed to the verdict', async () => {
     const page = await browser!.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
-    });
+    const problems = pageProblems(page);
 
     await page.goto(`${baseUrl}?scenario=cars-cut-in&seed=1&speed=4`);
     await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'ready', null, { timeout: 60_000, polling: 100 });
@@ -186,11 +153,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
 
   it('flies uav-pillar-band in the chase camera with perception rays and trails on, to a PASS', async () => {
     const page = await browser!.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
-    });
+    const problems = pageProblems(page);
     // 2x to the pillars, paused there for the checks and the picture, then 8x to the verdict.
     await page.goto(`${baseUrl}?scenario=uav-pillar-band&speed=2&camera=chase&rays=1&autoplay=1`);
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]')?.textContent) > 6, null, { timeout: 90_000, polling: 100 });
@@ -244,11 +207,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
 
   it('plays the dense highway (33 cars) through the top and chase cameras with the V2X overlay on, without errors', async () => {
     const page = await browser!.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
-    });
+    const problems = pageProblems(page);
     await page.goto(`${baseUrl}?scenario=cars-highway-dense&speed=4&camera=top&v2x=1&stats=1&autoplay=1`);
     const simTime = () => Number(document.querySelector('[data-testid=sim-time]')?.textContent);
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]')?.textContent) > 3, null, { timeout: 90_000, polling: 100 });
