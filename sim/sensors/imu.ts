@@ -79,15 +79,17 @@ export const BMI088 = {
  * TDK InvenSense ICM-42688-P (data sheet DS-000347 v1.7, "Gyroscope Noise:
  * 2.8 mdps/sqrt(Hz) & Accelerometer Noise: 70 ug/sqrt(Hz)"): the low-noise
  * IMU of current gimbal and flight controllers (issue #5's camera IMU
- * choices). The offsets (zero-rate +-0.5 deg/s, zero-g +-20 mg, typ., read
- * as 1 sigma) are quoted from the data sheet's spec table from memory, to be
- * re-read; it gives no bias-stability figure: 2 deg/h and 0.05 mg are
- * Skylane's assumption, the BMI088's class.
+ * choices). The zero-rate offset, +-0.5 deg/s typ. (read as 1 sigma), is the
+ * data sheet's as a published comparison table quotes it (the table itself
+ * was not reachable); the zero-g offset, +-20 mg, is unverified (the
+ * gimbal calibrates the accelerometer: uav/gimbal/SOURCES.md). No
+ * bias-stability figure: 2 deg/h and 0.05 mg are Skylane's assumption, the
+ * BMI088's class.
  */
 export const ICM_42688_P = {
   ...BMI088,
   gyroNoiseDensityRadPerSqrtHz: 0.0028 * DEG, // 2.8 mdps/sqrt(Hz)
-  gyroTurnOnBiasSigmaRadPerS: 0.5 * DEG, // zero-rate offset +-0.5 deg/s typ. (from memory, see above)
+  gyroTurnOnBiasSigmaRadPerS: 0.5 * DEG, // zero-rate offset +-0.5 deg/s typ. (as quoted, see above)
   accelNoiseDensityMps2PerSqrtHz: 70e-6 * G0, // 70 ug/sqrt(Hz)
 } as const;
 
@@ -95,8 +97,8 @@ export const ICM_42688_P = {
  * InvenSense MPU-6000 (product specification PS-MPU-6000A-00 rev 3.4: gyro
  * rate noise spectral density 0.005 deg/s/sqrt(Hz), initial zero-rate
  * offset +-20 deg/s; accelerometer noise power spectral density
- * 400 ug/sqrt(Hz), initial zero-g offset +-50 mg on x and y; quoted from
- * memory, to be re-read; "+-" read as 1 sigma): the IMU of a generation of
+ * 400 ug/sqrt(Hz), initial zero-g offset +-50 mg on x and y (+-80 mg on z);
+ * sections 6.1 and 6.2, re-read for issue #5; "+-" read as 1 sigma): the IMU of a generation of
  * flight controllers and gimbals. No bias-stability figure: the BMI088's
  * class is assumed.
  */
