@@ -541,6 +541,7 @@ function restrictionOf(c: Ctx, v: Json, path: string, allowed: readonly Restrict
 // ---------------------------------------------------------------------------
 
 function parseJson(c: Ctx, text: string): Json {
+  if (text.trim() === '') c.fail('(JSON)', 'expected a JSON document, got an empty file');
   try {
     return JSON.parse(text);
   } catch (err) {
