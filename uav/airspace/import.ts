@@ -52,7 +52,13 @@
  *   `SWAP_DETECT_RADIUS_M` (100 km) from the scenario origin and swapped it
  *   lies within that distance. A scenario's zones sit within tens of km of
  *   its origin, and swapping lat and lon moves a point by thousands of km
- *   everywhere except near the lat = lon diagonal;
+ *   everywhere except near the lat = lon diagonal, where both readings lie
+ *   within 100 km and the centre is read as written. A first value out of
+ *   [-180, 180] fits neither reading and is rejected. (The confusion is
+ *   real: uas_standards' `CircleOrPolygonType.center` is commented
+ *   "Coordinates: lat, lng", while Flight Blender's ED-269 geo-zone parser
+ *   (`GeoZoneParser.parse_validate_geozone`) reads center[0] as the
+ *   longitude, as GeoJSON order has it);
  * - limits (and radii) given as numeric strings ("120");
  * - a null or missing upper limit, and an upper limit of 99999 or more: no
  *   ceiling;
@@ -62,7 +68,8 @@
  * - the other spelling of REQ_AUTHORISATION / REQ_AUTHORIZATION;
  * - a polygon ring not closed (it is closed), and holes (inner rings; they
  *   are ignored, so the zone grows: the safe side);
- * - a time of day without a time zone (read as UTC);
+ * - a time of day or date-time without a time zone (read as UTC);
+ * - an identifier used by two zones (both kept);
  * - a WGS84 (ellipsoidal) vertical reference: turned into AMSL with the
  *   geoid undulation the caller gives (`geoidUndulationM`, warned when it had
  *   to be taken as 0).
@@ -763,6 +770,26 @@ function plainGeoJson(c: Ctx, doc: Json): Zone[] {
 
 const PARSERS: Record<AirspaceFormat, (c: Ctx, doc: Json) => Zone[]> = { ed269, ed318, geojson: plainGeoJson };
 
+/** Warn about identifiers used twice (criteria, reports and the web key zones by id). */
+function warnDuplicateIds(c: Ctx, zones: readonly Zone[]): void {
+  const first = new Map<string, number>();
+  zones.forEach((z, i) => {
+    const j = first.get(z.id);
+    if (j === undefined) first.set(z.id, i);
+    else {
+      c.zone = `zone "${z.id}"`;
+      c.warn(`features[${i}]`, `identifier "${z.id}" is also used by features[${j}]; both kept, as separate zones`);
+    }
+  });
+  c.zone = '';
+}
+
+function run(c: Ctx, doc: Json, format: AirspaceFormat): AirspaceImportResult {
+  const zones = PARSERS[format](c, doc);
+  warnDuplicateIds(c, zones);
+  return { zones, warnings: c.warnings };
+}
+
 /**
  * Which format a parsed document is in: a FeatureCollection whose features
  * carry ED-318 `geometry.layer` or zone `properties.type`/`variant` is
@@ -781,18 +808,14 @@ export function detectFormat(doc: unknown): AirspaceFormat {
 
 /** Import an already parsed document (e.g. a zone list written inline in a scenario). */
 export function importAirspaceDocument(doc: unknown, file: string, opts: ImportOptions, format: AirspaceFormat = detectFormat(doc)): AirspaceImportResult {
-  const c = new Ctx(file, opts);
-  const zones = PARSERS[format](c, doc);
-  return { zones, warnings: c.warnings };
+  return run(new Ctx(file, opts), doc, format);
 }
 
 /** Import airspace file text in `format` (detected from the content when not given). */
 export function importAirspace(text: string, file: string, opts: ImportOptions, format?: AirspaceFormat): AirspaceImportResult {
   const c = new Ctx(file, opts);
   const doc = parseJson(c, text);
-  const f = format ?? detectFormat(doc);
-  const zones = PARSERS[f](c, doc);
-  return { zones, warnings: c.warnings };
+  return run(c, doc, format ?? detectFormat(doc));
 }
 
 /** EUROCAE ED-269 JSON. */

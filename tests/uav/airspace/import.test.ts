@@ -229,6 +229,14 @@ describe('quirks of published data: each tolerated with one warning naming file,
     expect(warningAt(without, 'w.json', 'zone "QRK0001"', 'features[0].geometry[0].lowerVerticalReference').message).toMatch(/geoid undulation of 0 m/);
   });
 
+  it('keeps two zones with the same identifier, warning on the second', () => {
+    const doc = ed269Doc([volume()]) as { features: object[] };
+    doc.features.push(structuredClone(doc.features[0]!));
+    const r = importDoc(doc);
+    expect(r.zones.map((z) => z.id)).toEqual(['QRK0001', 'QRK0001']);
+    expect(warningAt(r, 'quirk.json', 'zone "QRK0001"', 'features[1]').message).toMatch(/also used by features\[0\]/);
+  });
+
   it('closes an open ring and ignores holes, the safe side', () => {
     const open = SQUARE.slice(0, 4);
     const hole = [[8.546, 47.398], [8.547, 47.398], [8.547, 47.3985], [8.546, 47.398]];
