@@ -40,9 +40,12 @@
  *   lowerReference / upperReference), uom, and optionally an ED-269-shaped
  *   `applicability`.
  *
- * Units: ED-269's `uomDimensions` applies to every dimension of the volume,
- * the circle radius included (it is the unit of the *dimensions*, not only of
- * the limits). Feet are converted with the international foot, 0.3048 m.
+ * Units: ED-269's `uomDimensions` is taken to apply to every dimension of
+ * the volume, the circle radius included (it is the unit of the
+ * *dimensions*, not only of the limits). Parsers differ here: Flight
+ * Blender's takes the radius as metres whatever the unit; a file in feet
+ * with a radius meant in metres would come out 3.3 times too small. Feet are
+ * converted with the international foot, 0.3048 m.
  *
  * Quirks tolerated, each with one warning naming file, zone and field:
  * - an identifier longer than the 7 characters ED-269 and ED-318 allow;
@@ -81,7 +84,7 @@
  * limit above the upper limit (compared when both use the same reference),
  * malformed dates and times, an empty schedule day list.
  */
-import { LocalFrame } from '../geo/local-frame.ts';
+import type { LocalFrame } from '../geo/local-frame.ts';
 import {
   ED269_RESTRICTIONS,
   FOOT_M,
