@@ -25,11 +25,13 @@
  *   closes): a node strictly inside another buffered exclusion, or outside the
  *   buffered inclusion, is dropped, and visibility is tested against each
  *   buffered polygon, so the path goes round both.
- * - An exclusion whose raw offset is not simple (a notch narrower than twice
- *   the margin) is buffered as its convex hull instead: conservative (the
- *   notch is filled, which an aircraft keeping the margin could not enter
- *   anyway, but so are wider parts of a deep bay). An inclusion that cannot
- *   be shrunk by the margin gives `inclusion-too-small`.
+ * - A fence whose raw offset is not simple (a notch, bay mouth or corridor
+ *   narrower than twice the margin) is buffered piece by piece instead: the
+ *   fence itself plus the margin band along each edge (polygon.ts
+ *   segmentBand), whose union is the exact buffer. Exact, but it costs about
+ *   nine graph nodes per fence edge, so the raw offset is used whenever it
+ *   is valid. (Clipper2's offset would return that union as one polygon,
+ *   with far fewer nodes.)
  * - The result always lists the start and the destination (PX4 returns only
  *   the intermediate points, and nothing when the way is clear).
  *
@@ -42,12 +44,13 @@
  */
 import {
   GEOMETRY_EPS_M,
-  convexHull,
   distance,
+  isCounterClockwise,
   offsetPolygon,
   pointInPolygon,
   segmentCrossesInterior,
   segmentLeavesPolygon,
+  segmentBand,
   validatePoint,
   validatePolygon,
   type OffsetOptions,
@@ -77,7 +80,6 @@ export type PlanFailureReason =
   | 'destination-outside-inclusion'
   | 'start-within-margin'
   | 'destination-within-margin'
-  | 'inclusion-too-small'
   | 'no-path';
 
 export type PlanResult =
@@ -85,29 +87,69 @@ export type PlanResult =
   | { ok: false; reason: PlanFailureReason; detail: string };
 
 export interface BufferedFences {
-  /** Each exclusion grown by the margin (counter-clockwise). */
-  exclusions: Vec2[][];
-  /** Indices of the exclusions that were buffered as their convex hull. */
-  hulled: number[];
-  /** The inclusion shrunk by the margin, if there is one; null when it vanishes. */
-  inclusion: Vec2[] | null | undefined;
+  /**
+   * Areas the path must not enter, each a simple counter-clockwise polygon:
+   * an exclusion's offset by the margin, or, when that raw offset is not
+   * simple, the exclusion itself plus the margin band along each of its
+   * edges (their union is the same buffer); and the bands along the
+   * inclusion's edges when the inclusion could not be shrunk. Pieces may
+   * overlap.
+   */
+  obstacles: Vec2[][];
+  /** The fence each obstacle comes from: the exclusion's index, or -1 for the inclusion. */
+  sourceOf: number[];
+  /** The area the path must stay in: the inclusion shrunk by the margin, or the inclusion itself when its edge bands are obstacles. */
+  container: Vec2[] | undefined;
+  /** The fences that were buffered piece by piece because their raw offset was not simple. */
+  piecewise: { exclusions: number[]; inclusion: boolean };
 }
 
-/** Validates the fences and buffers them by the margin (the planner's obstacles; also what a view can draw). */
+/** Validates the fences and buffers them by the margin: the planner's obstacles, and what a view can draw. */
 export function bufferFences(exclusions: readonly Polygon[], inclusion: Polygon | undefined, marginM: number, offset: OffsetOptions = {}): BufferedFences {
   if (!Number.isFinite(marginM) || marginM < 0) throw new RangeError(`marginM must be a finite number >= 0, got ${marginM}`);
   exclusions.forEach((p, i) => validatePolygon(p, `exclusion ${i}`));
   if (inclusion !== undefined) validatePolygon(inclusion, 'inclusion');
-  const hulled: number[] = [];
-  const grown = exclusions.map((p, i) => {
-    const raw = offsetPolygon(p, marginM, offset);
-    if (raw) return raw;
-    hulled.push(i);
-    const hull = offsetPolygon(convexHull(p), marginM, offset);
-    if (!hull) throw new Error(`exclusion ${i}: the offset of its convex hull failed, which should not happen`);
-    return hull;
+  const out: BufferedFences = { obstacles: [], sourceOf: [], container: undefined, piecewise: { exclusions: [], inclusion: false } };
+  const bands = (p: Polygon, source: number) => {
+    for (let i = 0; i < p.length; i++) {
+      out.obstacles.push(segmentBand(p[i]!, p[(i + 1) % p.length]!, marginM, offset));
+      out.sourceOf.push(source);
+    }
+  };
+  exclusions.forEach((p, i) => {
+    const grown = offsetPolygon(p, marginM, offset);
+    if (grown) {
+      out.obstacles.push(grown);
+      out.sourceOf.push(i);
+      return;
+    }
+    // a notch or gap narrower than twice the margin closes: the fence and its edge bands instead
+    out.piecewise.exclusions.push(i);
+    out.obstacles.push(isCounterClockwise(p) ? [...p] : [...p].reverse());
+    out.sourceOf.push(i);
+    bands(p, i);
   });
-  return { exclusions: grown, hulled, inclusion: inclusion === undefined ? undefined : offsetPolygon(inclusion, -marginM, offset) };
+  if (inclusion !== undefined) {
+    const shrunk = offsetPolygon(inclusion, -marginM, offset);
+    if (shrunk) {
+      out.container = shrunk;
+    } else {
+      // part of the inclusion is narrower than twice the margin: keep the fence, forbid the band along its edges
+      out.piecewise.inclusion = true;
+      out.container = isCounterClockwise(inclusion) ? [...inclusion] : [...inclusion].reverse();
+      bands(inclusion, -1);
+    }
+  }
+  return out;
+}
+
+/** Axis-aligned bounds [minX, minY, maxX, maxY] of a polygon, to skip far obstacles quickly. */
+function boundsOf(poly: Polygon): [number, number, number, number] {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (const [x, y] of poly) {
+    x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y);
+  }
+  return [x0, y0, x1, y1];
 }
 
 /**
@@ -131,31 +173,42 @@ export function planPath(req: PlanRequest): PlanResult {
       return fail(`${which}-outside-inclusion`, `${which} (${p[0]}, ${p[1]}) is not inside the inclusion`);
     }
   }
-  if (fences.inclusion === null) {
-    return fail('inclusion-too-small', `the inclusion has no room left once shrunk by the ${marginM} m margin`);
-  }
-  const blocked = (p: Vec2): number =>
-    fences.exclusions.findIndex((poly) => pointInPolygon(p, poly) === 'inside');
-  const outsideInclusion = (p: Vec2): boolean => !!fences.inclusion && pointInPolygon(p, fences.inclusion) === 'outside';
+  const { obstacles, container } = fences;
+  const bounds = obstacles.map(boundsOf);
+  const pad = GEOMETRY_EPS_M;
+  const blockedBy = (p: Vec2): number =>
+    obstacles.findIndex((poly, i) => {
+      const [x0, y0, x1, y1] = bounds[i]!;
+      return p[0] > x0 - pad && p[0] < x1 + pad && p[1] > y0 - pad && p[1] < y1 + pad && pointInPolygon(p, poly) === 'inside';
+    });
+  const outsideContainer = (p: Vec2): boolean => !!container && pointInPolygon(p, container) === 'outside';
   for (const [p, which] of [[start, 'start'], [destination, 'destination']] as const) {
-    const i = blocked(p);
-    if (i >= 0 || outsideInclusion(p)) {
-      return fail(`${which}-within-margin`, `${which} (${p[0]}, ${p[1]}) is within ${marginM} m of ${i >= 0 ? `exclusion ${i}` : 'the inclusion boundary'}`);
+    const i = blockedBy(p);
+    if (i >= 0 || outsideContainer(p)) {
+      const src = i >= 0 ? fences.sourceOf[i]! : -1;
+      return fail(`${which}-within-margin`, `${which} (${p[0]}, ${p[1]}) is within ${marginM} m of ${src >= 0 ? `exclusion ${src}` : 'the inclusion boundary'}`);
     }
   }
 
   if (distance(start, destination) <= GEOMETRY_EPS_M) return { ok: true, path: [start], lengthM: 0 };
 
-  const visible = (a: Vec2, b: Vec2): boolean =>
-    !fences.exclusions.some((poly) => segmentCrossesInterior(a, b, poly)) &&
-    !(fences.inclusion && segmentLeavesPolygon(a, b, fences.inclusion));
+  const visible = (a: Vec2, b: Vec2): boolean => {
+    const sx0 = Math.min(a[0], b[0]) - pad, sx1 = Math.max(a[0], b[0]) + pad;
+    const sy0 = Math.min(a[1], b[1]) - pad, sy1 = Math.max(a[1], b[1]) + pad;
+    for (let i = 0; i < obstacles.length; i++) {
+      const [x0, y0, x1, y1] = bounds[i]!;
+      if (sx1 < x0 || sx0 > x1 || sy1 < y0 || sy0 > y1) continue;
+      if (segmentCrossesInterior(a, b, obstacles[i]!)) return false;
+    }
+    return !(container && segmentLeavesPolygon(a, b, container));
+  };
 
   if (visible(start, destination)) return { ok: true, path: [start, destination], lengthM: distance(start, destination) };
 
   // Graph nodes: 0 the start, 1 the destination, then every buffered vertex in free space.
   const nodes: Vec2[] = [start, destination];
-  for (const poly of [...fences.exclusions, ...(fences.inclusion ? [fences.inclusion] : [])]) {
-    for (const v of poly) if (blocked(v) < 0 && !outsideInclusion(v)) nodes.push(v);
+  for (const poly of container ? [...obstacles, container] : obstacles) {
+    for (const v of poly) if (blockedBy(v) < 0 && !outsideContainer(v)) nodes.push(v);
   }
   const { dist, prev } = dijkstra(nodes, visible, 0, 1);
   if (!Number.isFinite(dist[1]!)) {

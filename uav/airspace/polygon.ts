@@ -250,22 +250,6 @@ export function validatePoint(p: Vec2, what = 'point'): void {
   }
 }
 
-/** Convex hull, counter-clockwise, collinear points dropped (Andrew's monotone chain). */
-export function convexHull(points: readonly Vec2[]): Vec2[] {
-  const pts = [...points].sort((p, q) => p[0] - q[0] || p[1] - q[1]);
-  if (pts.length < 3) return pts;
-  const half = (seq: Vec2[]): Vec2[] => {
-    const h: Vec2[] = [];
-    for (const p of seq) {
-      while (h.length >= 2 && cross(sub(h[h.length - 1]!, h[h.length - 2]!), sub(p, h[h.length - 2]!)) <= 0) h.pop();
-      h.push(p);
-    }
-    h.pop();
-    return h;
-  };
-  return [...half(pts), ...half([...pts].reverse())];
-}
-
 /**
  * A polygon of `segments` vertices that circumscribes the circle (every
  * edge tangent to it), so the polygon contains the whole circle: the safe
@@ -375,5 +359,31 @@ export function offsetPolygon(poly: Polygon, distanceM: number, options: OffsetO
     out.push(...dedup);
   }
   if (out.length < 3 || findSelfIntersection(out) || signedArea(out) <= 0) return null;
+  return out;
+}
+
+/**
+ * The band within `distanceM` of the segment a-b (a stadium), as a convex
+ * counter-clockwise polygon: the two sides moved out by the distance, and
+ * half-disc caps about a and b circumscribed the same way as offsetPolygon's
+ * joins, so the polygon contains the whole band. The union of a polygon and
+ * the bands of all its edges is its exact outward buffer (up to that
+ * circumscription), whatever its shape: the planner falls back to it when
+ * the raw offset is not simple.
+ */
+export function segmentBand(a: Vec2, b: Vec2, distanceM: number, options: OffsetOptions = {}): Vec2[] {
+  const step = options.maxJoinStepRad ?? Math.PI / 4;
+  if (!(distanceM > 0) || !Number.isFinite(distanceM)) throw new RangeError(`band half-width must be a positive finite number of metres, got ${distanceM}`);
+  const len = distance(a, b);
+  if (len <= GEOMETRY_EPS_M) throw new RangeError('a band needs a segment of non-zero length');
+  const k = Math.ceil(Math.PI / step - 1e-9), dTheta = Math.PI / k, r = distanceM / Math.cos(dTheta / 2);
+  const right = Math.atan2(-(b[0] - a[0]), b[1] - a[1]); // direction of the right-hand normal
+  const out: Vec2[] = [];
+  for (const [c, a0] of [[b, right], [a, right + Math.PI]] as const) {
+    for (let j = 0; j < k; j++) {
+      const ang = a0 + (j + 0.5) * dTheta;
+      out.push([c[0] + r * Math.cos(ang), c[1] + r * Math.sin(ang)]);
+    }
+  }
   return out;
 }

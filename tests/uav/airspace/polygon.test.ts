@@ -9,7 +9,6 @@ import { describe, expect, it } from 'vitest';
 import {
   GEOMETRY_EPS_M,
   circleToPolygon,
-  convexHull,
   findDuplicateConsecutiveVertex,
   findSelfIntersection,
   isCounterClockwise,
@@ -19,6 +18,7 @@ import {
   pointPolygonBoundaryDistance,
   segmentCrossesInterior,
   segmentIntersection,
+  segmentBand,
   segmentLeavesPolygon,
   signedArea,
   validatePolygon,
@@ -163,11 +163,22 @@ describe('fence validation', () => {
   });
 });
 
-describe('convexHull and circleToPolygon', () => {
-  it('hulls a U into its bounding square, counter-clockwise', () => {
-    const h = convexHull(U);
-    expect(h).toHaveLength(4);
-    expect(signedArea(h)).toBeCloseTo(100, 9);
+describe('segmentBand and circleToPolygon', () => {
+  it('bands a segment: every boundary point between the half-width and the cap bulge from it, both ends covered', () => {
+    const a: Vec2 = [3, -4], b: Vec2 = [40, 25], d = 5;
+    const band = segmentBand(a, b, d);
+    expect(isCounterClockwise(band)).toBe(true);
+    expect(band).toHaveLength(8); // two half-disc caps of four vertices at pi/4 steps
+    expect(findSelfIntersection(band)).toBeNull();
+    for (const p of sampleBoundary(band, 0.1)) {
+      const gap = pointPolygonBoundaryDistance(p, [a, b, [(a[0] + b[0]) / 2 + 1e-3, (a[1] + b[1]) / 2]]); // ~distance to the segment
+      expect(gap).toBeGreaterThanOrEqual(d - 1e-3);
+      expect(gap).toBeLessThanOrEqual(d / Math.cos(Math.PI / 8) + 1e-3);
+    }
+    for (let k = 0; k < 36; k++) {
+      const t = (k * Math.PI) / 18, q: Vec2 = [a[0] + (d - 1e-3) * Math.cos(t), a[1] + (d - 1e-3) * Math.sin(t)];
+      expect(pointInPolygon(q, band)).toBe('inside');
+    }
   });
 
   it('circumscribes a circle: every edge is tangent, so no point of the circle lies outside the polygon', () => {
