@@ -121,10 +121,18 @@ export type PointLocation = 'inside' | 'outside' | 'boundary';
  * number; Sunday, "Inclusion of a point in a polygon", geomalgorithms.com).
  */
 export function pointInPolygon(p: Vec2, poly: Polygon): PointLocation {
-  if (pointPolygonBoundaryDistance(p, poly) <= GEOMETRY_EPS_M) return 'boundary';
+  const e = GEOMETRY_EPS_M;
   let inside = false;
   for (let i = 0, n = poly.length, j = n - 1; i < n; j = i++) {
     const a = poly[i]!, b = poly[j]!;
+    // boundary first, but only for edges whose box (grown by the tolerance) holds the point
+    if (
+      p[0] >= Math.min(a[0], b[0]) - e && p[0] <= Math.max(a[0], b[0]) + e &&
+      p[1] >= Math.min(a[1], b[1]) - e && p[1] <= Math.max(a[1], b[1]) + e &&
+      pointSegmentDistance(p, a, b) <= e
+    ) {
+      return 'boundary';
+    }
     if (a[1] > p[1] !== b[1] > p[1]) {
       const x = a[0] + ((p[1] - a[1]) * (b[0] - a[0])) / (b[1] - a[1]);
       if (p[0] < x) inside = !inside;
@@ -148,8 +156,13 @@ export function segmentSides(a: Vec2, b: Vec2, poly: Polygon): { inside: boolean
   }
   const ts: number[] = [0, 1];
   const param = (p: Vec2) => dot(sub(p, a), ab) / (len * len);
+  const e = GEOMETRY_EPS_M;
+  const x0 = Math.min(a[0], b[0]) - e, x1 = Math.max(a[0], b[0]) + e;
+  const y0 = Math.min(a[1], b[1]) - e, y1 = Math.max(a[1], b[1]) + e;
   for (let i = 0, n = poly.length; i < n; i++) {
     const c = poly[i]!, d = poly[(i + 1) % n]!;
+    // boxes apart: the segments cannot meet (cheap, and most edges of most fences are far away)
+    if (Math.max(c[0], d[0]) < x0 || Math.min(c[0], d[0]) > x1 || Math.max(c[1], d[1]) < y0 || Math.min(c[1], d[1]) > y1) continue;
     const kind = segmentIntersection(a, b, c, d);
     if (kind === 'none') continue;
     if (kind === 'proper') {
