@@ -18,9 +18,10 @@
  *   by the margin, corners joined by a polygon circumscribing the margin arc)
  *   rather than each vertex moved by the margin along its bisector, so the
  *   visibility test runs against the buffered polygons and every point of the
- *   returned path is at least the margin from every fence. PX4 instead tests
- *   visibility against the unbuffered fence, so its path may pass closer than
- *   the margin between two nodes.
+ *   returned path is at least the margin from every fence. PX4 and ArduPilot
+ *   (AP_OADijkstra::intersects_fence) instead move each vertex by the margin
+ *   along its bisector and test visibility against the unbuffered fence, so
+ *   their paths may pass closer than the margin between two nodes.
  * - Buffered exclusions may overlap (a gap narrower than twice the margin
  *   closes): a node strictly inside another buffered exclusion, or outside the
  *   buffered inclusion, is dropped, and visibility is tested against each

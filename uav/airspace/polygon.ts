@@ -268,9 +268,10 @@ export function validatePoint(p: Vec2, what = 'point'): void {
  * edge tangent to it), so the polygon contains the whole circle: the safe
  * choice for a no-fly circle. The vertices lie at radius r / cos(pi / n);
  * an inscribed polygon would cut chords up to r (1 - cos(pi / n)) into the
- * zone (2 % of the radius at 16 sides). ArduPilot's AP_OADijkstra
- * (libraries/AC_Avoidance/AP_OADijkstra.cpp, create_exclusion_circle_with_margin)
- * and PX4's geofence_avoidance_planner.cpp both circumscribe the same way.
+ * zone (2 % of the radius at 16 sides). ArduPilot circumscribes the same
+ * way (libraries/AC_Avoidance/AP_OADijkstra.cpp,
+ * create_exclusion_circle_with_margin: six points at (r + margin) / cos 30°),
+ * and so does PX4 (geofence_avoidance_planner.cpp: r / cos(pi / n) + margin).
  * For an inclusion circle, use an inscribed polygon instead: `inscribed: true`.
  */
 export function circleToPolygon(center: Vec2, radiusM: number, segments = 16, inscribed = false): Vec2[] {
