@@ -84,6 +84,7 @@
  * limit above the upper limit (compared when both use the same reference),
  * malformed dates and times, an empty schedule day list.
  */
+import { findDuplicateConsecutiveVertex, findSelfIntersection } from './polygon.ts';
 import type { LocalFrame } from '../geo/local-frame.ts';
 import {
   ED269_RESTRICTIONS,
@@ -91,8 +92,6 @@ import {
   RESTRICTION_CLASSES,
   WEEKDAYS,
   Zone,
-  findDuplicateVertex,
-  findSelfIntersection,
   type Applicability,
   type ApplicabilityPeriod,
   type EnuXY,
@@ -311,7 +310,7 @@ function ring(c: Ctx, v: Json, path: string): HorizontalShape {
   if (pts.length < 3) {
     c.fail(path, `expected a polygon of at least 3 vertices (a closed ring of at least 4 positions), got ${pts.length} distinct vertex position${pts.length === 1 ? '' : 's'}`);
   }
-  const dup = findDuplicateVertex(pts);
+  const dup = findDuplicateConsecutiveVertex(pts);
   if (dup >= 0) {
     const next = (dup + 1) % pts.length;
     c.fail(`${path}[${next === 0 ? pts.length : next}]`, `duplicate consecutive vertex: [${pts[dup]![0]}, ${pts[dup]![1]}] repeats position ${dup}`);

@@ -72,10 +72,15 @@ export function orientation(a: Vec2, b: Vec2, c: Vec2): -1 | 0 | 1 {
 
 /** Distance from p to the segment a-b, m. */
 export function pointSegmentDistance(p: Vec2, a: Vec2, b: Vec2): number {
-  const ab = sub(b, a), ap = sub(p, a);
-  const len2 = dot(ab, ab);
-  const t = len2 > 0 ? Math.min(1, Math.max(0, dot(ap, ab) / len2)) : 0;
-  return Math.hypot(ap[0] - t * ab[0], ap[1] - t * ab[1]);
+  return segmentDistanceXY(p[0], p[1], a[0], a[1], b[0], b[1]);
+}
+
+/** Distance from (px, py) to the segment a-b, m, from plain numbers (allocation-free: the per-tick zone checks use it). */
+export function segmentDistanceXY(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
+  const dx = bx - ax, dy = by - ay;
+  const len2 = dx * dx + dy * dy;
+  const t = len2 > 0 ? Math.min(1, Math.max(0, ((px - ax) * dx + (py - ay) * dy) / len2)) : 0;
+  return Math.hypot(px - (ax + t * dx), py - (ay + t * dy));
 }
 
 /** Distance from p to the boundary of the polygon, m. */

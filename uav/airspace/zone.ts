@@ -37,6 +37,7 @@
  * full 24 h). ED-269's `applicability[]` maps onto this one to one. A dynamic
  * zone (one that appears or disappears mid-flight) is just a window.
  */
+import { findDuplicateConsecutiveVertex, findSelfIntersection, segmentDistanceXY } from './polygon.ts';
 
 /** One foot in metres (international foot, exact). */
 export const FOOT_M = 0.3048;
@@ -137,18 +138,8 @@ const WEEK_MS = 7 * DAY_MS;
 const EPOCH_WEEKDAY = 3;
 
 // ---------------------------------------------------------------------------
-// Plane geometry (allocation-free; shared with the importer's checks)
+// Plane geometry (allocation-free, for the per-tick checks; the import-time checks are polygon.ts's)
 // ---------------------------------------------------------------------------
-
-/** Distance from (px, py) to segment a-b, m. */
-function segmentDistance(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
-  const dx = bx - ax, dy = by - ay;
-  const len2 = dx * dx + dy * dy;
-  let t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0;
-  if (t < 0) t = 0;
-  else if (t > 1) t = 1;
-  return Math.hypot(px - (ax + t * dx), py - (ay + t * dy));
-}
 
 /** Even-odd (crossing number) test; boundary points may go either way, callers treat distance 0 as inside. */
 function polygonCrosses(vs: readonly EnuXY[], x: number, y: number): boolean {
@@ -166,72 +157,11 @@ export function signedHorizontalDistanceM(shape: HorizontalShape, e: number, n: 
   const vs = shape.vertices;
   let d = Infinity;
   for (let i = 0, j = vs.length - 1; i < vs.length; j = i++) {
-    const s = segmentDistance(e, n, vs[j]![0], vs[j]![1], vs[i]![0], vs[i]![1]);
+    const s = segmentDistanceXY(e, n, vs[j]![0], vs[j]![1], vs[i]![0], vs[i]![1]);
     if (s < d) d = s;
   }
   if (d === 0) return 0;
   return polygonCrosses(vs, e, n) ? -d : d;
-}
-
-/** Sign of the turn a -> b -> c (twice the signed area). */
-function cross(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
-  return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
-}
-
-function onSegment(ax: number, ay: number, bx: number, by: number, px: number, py: number): boolean {
-  return Math.min(ax, bx) <= px && px <= Math.max(ax, bx) && Math.min(ay, by) <= py && py <= Math.max(ay, by);
-}
-
-/** Whether closed segments p1-p2 and q1-q2 share a point (exact sign tests; collinear overlaps count). */
-export function segmentsIntersect(p1: EnuXY, p2: EnuXY, q1: EnuXY, q2: EnuXY): boolean {
-  const d1 = cross(q1[0], q1[1], q2[0], q2[1], p1[0], p1[1]);
-  const d2 = cross(q1[0], q1[1], q2[0], q2[1], p2[0], p2[1]);
-  const d3 = cross(p1[0], p1[1], p2[0], p2[1], q1[0], q1[1]);
-  const d4 = cross(p1[0], p1[1], p2[0], p2[1], q2[0], q2[1]);
-  if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true;
-  if (d1 === 0 && onSegment(q1[0], q1[1], q2[0], q2[1], p1[0], p1[1])) return true;
-  if (d2 === 0 && onSegment(q1[0], q1[1], q2[0], q2[1], p2[0], p2[1])) return true;
-  if (d3 === 0 && onSegment(p1[0], p1[1], p2[0], p2[1], q1[0], q1[1])) return true;
-  if (d4 === 0 && onSegment(p1[0], p1[1], p2[0], p2[1], q2[0], q2[1])) return true;
-  return false;
-}
-
-/**
- * The first pair of edges of a closed ring that meet other than at their
- * shared vertex, as edge indices (edge i runs from vertex i to vertex i+1),
- * or null for a simple polygon. O(n^2): import time only.
- */
-export function findSelfIntersection(vs: readonly EnuXY[]): [number, number] | null {
-  const n = vs.length;
-  for (let i = 0; i < n; i++) {
-    const a1 = vs[i]!, a2 = vs[(i + 1) % n]!;
-    for (let j = i + 1; j < n; j++) {
-      const adjacent = j === i + 1 || (i === 0 && j === n - 1);
-      const b1 = vs[j]!, b2 = vs[(j + 1) % n]!;
-      if (adjacent) {
-        // Neighbours share one vertex; they intersect beyond it only if they fold back onto each other.
-        const shared = j === i + 1 ? a2 : a1;
-        const other = j === i + 1 ? b2 : b1;
-        const mine = j === i + 1 ? a1 : a2;
-        if (cross(mine[0], mine[1], shared[0], shared[1], other[0], other[1]) === 0) {
-          const dot = (mine[0] - shared[0]) * (other[0] - shared[0]) + (mine[1] - shared[1]) * (other[1] - shared[1]);
-          if (dot > 0) return [i, j];
-        }
-        continue;
-      }
-      if (segmentsIntersect(a1, a2, b1, b2)) return [i, j];
-    }
-  }
-  return null;
-}
-
-/** Index i of the first vertex equal to its successor (the ring wraps), or -1. */
-export function findDuplicateVertex(vs: readonly EnuXY[]): number {
-  for (let i = 0; i < vs.length; i++) {
-    const a = vs[i]!, b = vs[(i + 1) % vs.length]!;
-    if (a[0] === b[0] && a[1] === b[1]) return i;
-  }
-  return -1;
 }
 
 // ---------------------------------------------------------------------------
@@ -357,7 +287,7 @@ export class Zone {
       } else {
         assert(s.vertices.length >= 3, d.id, `volume ${i}: polygon needs at least 3 vertices, got ${s.vertices.length}`);
         assert(s.vertices.every((p) => Number.isFinite(p[0]) && Number.isFinite(p[1])), d.id, `volume ${i}: polygon vertices must be finite`);
-        assert(findDuplicateVertex(s.vertices) < 0, d.id, `volume ${i}: polygon has duplicate consecutive vertices`);
+        assert(findDuplicateConsecutiveVertex(s.vertices) < 0, d.id, `volume ${i}: polygon has duplicate consecutive vertices`);
         assert(findSelfIntersection(s.vertices) === null, d.id, `volume ${i}: polygon intersects itself`);
       }
       checkLimit(v.lower, d.id, `volume ${i}: lower limit`);

@@ -1,10 +1,10 @@
 /** The zone model: containment, margins, AGL against AMSL, feet, and when a zone applies. */
 import { describe, expect, it } from 'vitest';
+import { findSelfIntersection } from '../../../uav/airspace/polygon.ts';
 import {
   FOOT_M,
   Zone,
   feetToMetres,
-  findSelfIntersection,
   signedHorizontalDistanceM,
   verticalMargins,
   weekdayIndexUtc,
