@@ -23,13 +23,18 @@ export function loadScenarioFile(path: string): LoadedScenario {
   return loadScenarioText(text, shown);
 }
 
-/** Files and folders -> sorted scenario file list (folders recursively). */
+/** A folder with this name holds data files (zone files, maps) that scenarios reference, not scenarios. */
+export const DATA_FOLDER = 'data';
+
+/** Files and folders -> sorted scenario file list (folders recursively, skipping `data/` folders). */
 export function expandScenarioPaths(paths: string[]): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
       const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
+      if (statSync(p).isDirectory()) {
+        if (name !== DATA_FOLDER) walk(p);
+      }
       else if (SCENARIO_EXTENSIONS.some((e) => name.endsWith(e))) out.push(p);
     }
   };

@@ -1,6 +1,6 @@
 /**
  * The scenario library, bundled at build time: every file in
- * scenarios/library/ and its subfolders is inlined as text and validated with the same loader
+ * scenarios/library/ and its subfolders (but data/ folders) is inlined as text and validated with the same loader
  * the CLI uses. A broken file becomes an entry with its error, not a crash.
  */
 import { loadScenarioText, type LoadedScenario } from '../scenarios/loader.ts';
@@ -15,7 +15,8 @@ export interface LibraryEntry {
   error: string | null;
 }
 
-const texts = import.meta.glob<string>('../scenarios/library/**/*.{yaml,yml,json}', { query: '?raw', import: 'default', eager: true });
+// Files under a data/ folder are data the scenarios reference (zone files), not scenarios (scenarios/node-io.ts DATA_FOLDER).
+const texts = import.meta.glob<string>(['../scenarios/library/**/*.{yaml,yml,json}', '!../scenarios/library/**/data/**'], { query: '?raw', import: 'default', eager: true });
 
 export function loadLibrary(): LibraryEntry[] {
   const entries: LibraryEntry[] = [];

@@ -28,7 +28,7 @@ const IN_CI = Boolean(process.env.CI);
 /** Every scenario in the library and its subfolders (the web app's glob is recursive too). */
 function libraryNames(): string[] {
   return readdirSync(LIBRARY, { recursive: true, encoding: 'utf8' })
-    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .filter((f) => /\.(ya?ml|json)$/.test(f) && !f.split(sep).includes('data'))
     .map((f) => loadScenarioText(readFileSync(join(LIBRARY, f), 'utf8'), `scenarios/library/${f.split(sep).join('/')}`).scenario.name)
     .sort();
 }
