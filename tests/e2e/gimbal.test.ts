@@ -140,8 +140,9 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('gimbal view in Chromium (e2e)', () =>
 
     // P hides it and writes pip=0 to the link; P again brings it back.
     await page.locator('body').press('p');
-    expect(await pip.isVisible()).toBe(false);
-    expect(new URL(page.url()).searchParams.get('pip')).toBe('0');
+    // The page applies a key on its next frame: wait for it (a loaded CI machine is slow to draw one).
+    await expect.poll(() => pip.isVisible(), { timeout: 5_000 }).toBe(false);
+    await expect.poll(() => new URL(page.url()).searchParams.get('pip'), { timeout: 5_000 }).toBe('0');
     expect(await page.locator('[data-testid=pip-toggle]').getAttribute('aria-pressed')).toBe('false');
     await page.locator('body').press('p');
     await expect.poll(() => pip.isVisible(), { timeout: 5_000 }).toBe(true);
