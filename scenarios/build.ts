@@ -3,6 +3,8 @@
  * their sensors and agents, and the timeline. Everything random is drawn
  * from the seed's named streams.
  */
+import { AirspaceService } from '../uav/airspace/service.ts';
+import { resolvedAirspaceOf } from './airspace-resolve.ts';
 import { AGENTS } from '../agents/registry.ts';
 import type { Actor, ActorDescriptor } from '../sim/actor.ts';
 import type { Sensor } from '../sim/sensor.ts';
@@ -464,6 +466,20 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
 
   const gimbals = new GimbalService(world);
 
+  // Airspace (issue #6): the zones, their activation and the compliance engine, told to UAV agents.
+  const air = resolvedAirspaceOf(s);
+  const airspace = air
+    ? new AirspaceService({
+      zones: air.zones,
+      startUtcMs: air.startUtcMs,
+      originAmslM: air.originAmslM,
+      uavs: s.actors.flatMap((a) => (a.kind === 'uav' ? [{ id: a.id, authorisations: a.airspaceAuthorisations }] : [])),
+      offAtStart: air.offAtStart,
+      warnings: air.warnings,
+    })
+    : undefined;
+  if (s.world.airspace && !airspace) throw new ScenarioError(file, 'world.airspace', 'was not resolved: load the scenario through the loader (loadScenarioText / loadScenarioFile)');
+
   /** 3D lidars: they get one fast caster over the world once every actor is placed. */
 
   const lidars: Lidar3D[] = [];
@@ -540,7 +556,7 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
           })
           : sensorOf(sp, a.id)),
         // A UAV agent may broadcast over the world's radio (the swarm's own-state messages).
-        ...(entry && ref ? { agent: entry.create(ref.params, v2x ? { v2x } : {}), agentParams: ref.params } : {}),
+        ...(entry && ref ? { agent: entry.create(ref.params, { ...(v2x ? { v2x } : {}), ...(airspace ? { airspace } : {}) }), agentParams: ref.params } : {}),
       });
       if (w || battery) flightEnv.add(uav, battery);
       if (a.gimbal) addGimbals(world, gimbals, uav, a.gimbal, a.pose.yawDeg * DEG);
@@ -559,6 +575,7 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
 
   if (!flightEnv.empty) world.addService(flightEnv);
   if (!gimbals.empty) world.addService(gimbals);
+  airspace?.attach(world);
 
   if (road && road.closures.length > 0) addRoadWorks(world, physics, road.network, road.lanes, road.closures, s.world.roadWorks);
 
@@ -580,6 +597,9 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
         break;
       case 'marker':
         schedule(`marker ${e.name}`, () => {});
+        break;
+      case 'zone':
+        schedule(`zone ${e.zone} ${e.active ? 'on' : 'off'}`, (w) => airspace!.setActive(e.zone, e.active, w.time));
         break;
     }
   }

@@ -1,6 +1,6 @@
 /** Node-only file access for scenarios: read files, expand folders. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { loadScenarioText, ScenarioError, type LoadedScenario } from './loader.ts';
 
 export const SCENARIO_EXTENSIONS = ['.yaml', '.yml', '.json'];
@@ -20,8 +20,13 @@ export function loadScenarioFile(path: string): LoadedScenario {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ScenarioError(shown, '', code === 'ENOENT' ? 'file not found' : `cannot read: ${(err as Error).message}`);
   }
-  return loadScenarioText(text, shown);
+  // world.airspace.files are named relative to the scenario file.
+  const dir = dirname(path);
+  return loadScenarioText(text, shown, { readFile: (rel) => readFileSync(resolve(dir, rel), 'utf8') });
 }
+
+/** Folders holding data files that scenarios reference (e.g. airspace zone files), not scenarios: skipped when a folder is expanded. */
+export const DATA_FOLDER = 'data';
 
 /** Files and folders -> sorted scenario file list (folders recursively). */
 export function expandScenarioPaths(paths: string[]): string[] {
@@ -29,7 +34,9 @@ export function expandScenarioPaths(paths: string[]): string[] {
   const walk = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
       const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
+      if (statSync(p).isDirectory()) {
+        if (name !== DATA_FOLDER) walk(p);
+      }
       else if (SCENARIO_EXTENSIONS.some((e) => name.endsWith(e))) out.push(p);
     }
   };
