@@ -784,7 +784,7 @@ function checkAirspace(s: Scenario, file: string, texts: AirspaceFileTexts | und
   const spec = s.world.airspace;
   const r = spec ? resolveAirspace(spec, texts, file, fail) : undefined;
   const ids = r ? [...new Set(r.zones.map((z) => z.id))] : [];
-  const zoneExpected = () => (ids.length ? `expected one of ${oneOf(ids)}` : 'world.airspace has no zones');
+  const zoneExpected = () => (ids.length ? `expected ${oneOf(ids)}` : 'world.airspace has no zones');
   s.events.forEach((e, i) => {
     if (e.type !== 'zone') return;
     if (!r) throw fail(`events[${i}].zone`, 'the scenario has no world.airspace; a zone event switches one of its zones');
@@ -804,7 +804,7 @@ function checkAirspace(s: Scenario, file: string, texts: AirspaceFileTexts | und
     const actor = (c as { actor?: string }).actor;
     if (actor !== undefined) {
       const a = s.actors.find((x) => x.id === actor);
-      if (a?.kind !== 'uav') throw fail(`criteria[${i}].actor`, `"${actor}" is not a UAV; expected one of ${oneOf(s.actors.filter((x) => x.kind === 'uav').map((x) => x.id))}`);
+      if (a?.kind !== 'uav') throw fail(`criteria[${i}].actor`, `"${actor}" is not a UAV; expected ${oneOf(s.actors.filter((x) => x.kind === 'uav').map((x) => x.id))}`);
     }
   });
   return r;
