@@ -9,7 +9,7 @@ import type { Report } from '../../scenarios/result.ts';
 import { FIXTURES, LIBRARY, ROOT } from '../helpers.ts';
 
 /** Scenario files in the library and its subfolders (one run each at its own seed). */
-const N_LIBRARY = readdirSync(LIBRARY, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(ya?ml|json)$/.test(f)).length;
+const N_LIBRARY = readdirSync(LIBRARY, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(ya?ml|json)$/.test(f) && !/(^|\/)data\//.test(f)).length;
 /** Library files that are negative controls (`expect:`): they count as failed as expected. */
 const N_XFAIL = readdirSync(LIBRARY, { recursive: true, encoding: 'utf8' }).filter((f) => /\.ya?ml$/.test(f) && /^expect:/m.test(readFileSync(`${LIBRARY}/${f}`, 'utf8'))).length;
 
