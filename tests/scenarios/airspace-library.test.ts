@@ -51,3 +51,16 @@ describe('airspace library', () => {
     }
   });
 });
+
+describe('airspace library in the web app', () => {
+  it('loads every airspace scenario from the bundle, the ED-269 file included; data files are not listed as scenarios', async () => {
+    const { loadLibrary } = await import('../../web/library.ts');
+    const entries = loadLibrary().filter((e) => e.file.startsWith('scenarios/library/airspace/'));
+    expect(entries.map((e) => e.error)).toEqual(entries.map(() => null));
+    expect(entries.length).toBe(files.length);
+    expect(entries.some((e) => e.file.includes('/data/'))).toBe(false);
+    const ed = entries.find((e) => e.id === 'airspace-ed269-bundled')!;
+    const { resolvedAirspaceOf } = await import('../../scenarios/airspace-resolve.ts');
+    expect(resolvedAirspaceOf(ed.loaded!.scenario)!.zones.length).toBe(5);
+  });
+});
