@@ -4,6 +4,7 @@
  * from the seed's named streams.
  */
 import { AirspaceService } from '../uav/airspace/service.ts';
+import { GEO_AWARENESS_DEFAULT_RATE_HZ, GeoAwarenessSensor } from '../uav/airspace/geo-awareness.ts';
 import { resolvedAirspaceOf } from './airspace-resolve.ts';
 import { AGENTS } from '../agents/registry.ts';
 import type { Actor, ActorDescriptor } from '../sim/actor.ts';
@@ -223,6 +224,9 @@ export function buildSensor(spec: SensorSpec, network?: RoadNetwork): Sensor {
     case 'battery':
       // It reads the UAV's battery: built with the UAV (buildScene); the loader refuses it elsewhere.
       throw new Error(`a battery sensor ('${spec.name}') is built with the UAV whose battery it reads`);
+    case 'geo-awareness':
+      // It reads the world's airspace service for its UAV: built with the UAV (buildScene); the loader refuses it elsewhere.
+      throw new Error(`a geo-awareness sensor ('${spec.name}') is built with the UAV and the scenario's airspace`);
     case 'lidar-3d': {
       const d = VLP_16;
       const [lo, hi] = spec.verticalFovDeg ?? [d.minElevationRad / DEG, d.maxElevationRad / DEG];
@@ -554,7 +558,9 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
             currentSigmaA: sp.currentSigmaA ?? BATTERY_MONITOR_DEFAULTS.currentSigmaA,
             currentScaleSigma: sp.currentScaleSigma ?? BATTERY_MONITOR_DEFAULTS.currentScaleSigma,
           })
-          : sensorOf(sp, a.id)),
+          : sp.type === 'geo-awareness'
+            ? new GeoAwarenessSensor(airspace!, a.id, sp.name, sp.rateHz ?? GEO_AWARENESS_DEFAULT_RATE_HZ)
+            : sensorOf(sp, a.id)),
         // A UAV agent may broadcast over the world's radio (the swarm's own-state messages).
         ...(entry && ref ? { agent: entry.create(ref.params, { ...(v2x ? { v2x } : {}), ...(airspace ? { airspace } : {}) }), agentParams: ref.params } : {}),
       });

@@ -791,6 +791,14 @@ function checkAirspace(s: Scenario, file: string, texts: AirspaceFileTexts | und
     if (!ids.includes(e.zone)) throw fail(`events[${i}].zone`, `no airspace zone "${e.zone}"; ${zoneExpected()}`);
   });
   s.actors.forEach((a, i) => {
+    if (!('sensors' in a)) return;
+    a.sensors.forEach((sp, j) => {
+      if (sp.type !== 'geo-awareness') return;
+      if (a.kind !== 'uav') throw fail(`actors[${i}].sensors[${j}]`, `a geo-awareness sensor serves a UAV; "${a.id}" is ${/^[aeiou]/.test(a.kind) ? 'an' : 'a'} ${a.kind}`);
+      if (!r) throw fail(`actors[${i}].sensors[${j}]`, 'a geo-awareness sensor needs world.airspace');
+    });
+  });
+  s.actors.forEach((a, i) => {
     if (a.kind !== 'uav') return;
     a.airspaceAuthorisations.forEach((z, k) => {
       const at = `actors[${i}].airspaceAuthorisations[${k}]`;

@@ -187,7 +187,17 @@ export const batterySensorSchema = z
   .strict()
   .describe("a UAV battery monitor (PX4 battery_status): voltage, current, remaining estimate and warning level; reads the UAV's battery");
 
+export const geoAwarenessSensorSchema = z
+  .object({
+    type: z.literal('geo-awareness'),
+    name: id.default('geo'),
+    rateHz: positive().optional().describe('default 5 Hz (Skylane choice)'),
+  })
+  .strict()
+  .describe("a geo-awareness feed (U-space / DJI GEO style, uav/airspace/geo-awareness.ts): the zones active now and the predicted-breach warnings for this UAV; needs world.airspace");
+
 export const sensorSchema = z.discriminatedUnion('type', [
+  geoAwarenessSensorSchema,
   rangeRingSensorSchema,
   gnssSensorSchema,
   objectListSensorSchema,
@@ -200,7 +210,7 @@ export const sensorSchema = z.discriminatedUnion('type', [
   barometerSensorSchema,
   batterySensorSchema,
 ]);
-export const SENSOR_TYPES = ['range-ring', 'gnss', 'object-list', 'radar', 'imu', 'wheel-odometry', 'v2x', 'traffic-lights', 'lidar-3d', 'barometer', 'battery'] as const;
+export const SENSOR_TYPES = ['range-ring', 'gnss', 'object-list', 'radar', 'imu', 'wheel-odometry', 'v2x', 'traffic-lights', 'lidar-3d', 'barometer', 'battery', 'geo-awareness'] as const;
 
 // ---------- agents ----------
 export const agentRefSchema = z.union([

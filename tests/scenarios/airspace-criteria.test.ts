@@ -5,9 +5,12 @@
  * REQ_AUTHORISATION circle about (45, 0), radius 6 m each) it enters both;
  * with the zones moved 30 m north it enters none.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { AGENTS } from '../../agents/registry.ts';
 import { loadScenarioText } from '../../scenarios/loader.ts';
-import { runScenario } from '../../scenarios/runner.ts';
+import { runScenario, startRun } from '../../scenarios/runner.ts';
+import type { GeoAwarenessSample } from '../../uav/airspace/geo-awareness.ts';
+import { airspaceOf } from '../../uav/airspace/service.ts';
 import type { RunResult } from '../../scenarios/result.ts';
 import { criterion, editedText } from '../helpers.ts';
 
@@ -112,5 +115,52 @@ describe('airspace criteria', () => {
     expect(criterion(r1, 'airspace-no-incursion').passed).toBe(true);
     const early = editedText(late, (d) => (d.events[0].at = 0.5));
     expect(criterion(await run(early), 'airspace-no-incursion').passed).toBe(false);
+  });
+});
+
+describe('geo-awareness sensor and AgentEnv.airspace', () => {
+  it('the UAV reads the active zones and a predicted-breach warning before it enters the prohibited zone', async () => {
+    const text = editedText(base(0), (d) => d.actors[0].sensors.push({ type: 'geo-awareness' }));
+    const run = await startRun(loadScenarioText(text, F), { backend: 'rapier' });
+    try {
+      const svc = airspaceOf(run.world)!;
+      let warnedAt = -1;
+      let activeSeen: number[] = [];
+      while (!run.done && svc.incursions.length === 0) {
+        run.step();
+        const r = run.world.readingOf('drone', 'geo');
+        const v = r?.value as GeoAwarenessSample | undefined;
+        if (v) activeSeen = v.active;
+        if (warnedAt < 0 && v?.warnings.some((w) => w.zone === 'P')) warnedAt = run.world.time;
+      }
+      expect(activeSeen).toEqual([0, 1]);
+      const entry = svc.incursions[0]!;
+      expect(entry.zone).toBe('P');
+      // Warned ahead of the entry: at 8 m/s the stopping distance is 10.4 m, about 1.3 s of flight.
+      expect(warnedAt).toBeGreaterThan(0);
+      expect(entry.entryS - warnedAt).toBeGreaterThan(0.5);
+    } finally {
+      run.dispose();
+    }
+  });
+
+  it('UAV agents are created with AgentEnv.airspace: the same service that judges', async () => {
+    const spy = vi.spyOn(AGENTS['straight-line']!, 'create');
+    const run = await startRun(loadScenarioText(base(0), F), { backend: 'rapier' });
+    try {
+      const env = spy.mock.calls[0]![1]!;
+      expect(env.airspace).toBe(airspaceOf(run.world));
+      expect(env.airspace!.zones.map((z) => z.id)).toEqual(['P', 'R']);
+      expect(env.airspace!.utcMsAt(0)).toBe(Date.parse('2026-11-25T10:00:00Z'));
+      expect(env.airspace!.groundAmslM(0, 0)).toBe(488);
+    } finally {
+      run.dispose();
+      spy.mockRestore();
+    }
+  });
+
+  it('a geo-awareness sensor needs world.airspace', () => {
+    const text = editedText(base(0), (d) => { d.actors[0].sensors.push({ type: 'geo-awareness' }); delete d.world.airspace; d.criteria = [{ type: 'no-collision' }]; });
+    expect(() => loadScenarioText(text, F)).toThrow(/actors\[0\]\.sensors\[3\]: a geo-awareness sensor needs world.airspace/);
   });
 });
