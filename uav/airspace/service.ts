@@ -114,7 +114,8 @@ interface UavTrack {
   /** Index into `warnings` per zone, -1 when none. */
   warningOf: number[];
   lengthM: number;
-  last: [number, number, number] | null;
+  /** Last observed position (valid once `start` is set). */
+  last: [number, number, number];
   start: [number, number, number] | null;
 }
 
@@ -159,7 +160,7 @@ export class AirspaceService implements WorldService, AirspaceKnowledge {
       warnings: [],
       warningOf: opts.zones.map(() => -1),
       lengthM: 0,
-      last: null,
+      last: [0, 0, 0],
       start: null,
     }));
   }
@@ -255,9 +256,12 @@ export class AirspaceService implements WorldService, AirspaceKnowledge {
   /** One compliance step for a UAV at ground-truth position (x, y, z world) and velocity; public for tests. */
   observe(t: UavTrack | string, time: number, x: number, y: number, z: number, vx: number, vy: number, vz: number): void {
     const tr = typeof t === 'string' ? this.track(t) : t;
-    if (tr.last) tr.lengthM += Math.hypot(x - tr.last[0], y - tr.last[1], z - tr.last[2]);
+    const last = tr.last;
+    if (tr.start) tr.lengthM += Math.hypot(x - last[0], y - last[1], z - last[2]);
     else tr.start = [x, y, z];
-    tr.last = [x, y, z];
+    last[0] = x;
+    last[1] = y;
+    last[2] = z;
     const amsl = this.originAmslM + z;
     const speed = Math.hypot(vx, vy, vz);
     const stop = stoppingDistanceM(speed);
