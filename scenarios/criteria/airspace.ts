@@ -129,6 +129,8 @@ export class AirspaceMinMargin extends AirspaceCriterion {
   readonly type = 'airspace-min-margin';
   private min = Infinity;
   private where = '';
+  /** Smallest vertical margin (over or under a zone's footprint), reported only. */
+  private minVertical = Infinity;
   private readonly threshold: ThresholdChoice;
 
   constructor(name: string, actor: string | undefined, uavIds: readonly string[], classes: readonly RestrictionClass[], thresholdM: number) {
@@ -141,6 +143,7 @@ export class AirspaceMinMargin extends AirspaceCriterion {
       if (!this.classes.includes(z.restriction)) return;
       for (const u of this.uavs) {
         const m = this.svc.marginsOf(u, i);
+        if (m.minVerticalM < this.minVertical) this.minVertical = m.minVerticalM;
         if (m.minHorizontalM < this.min) {
           this.min = m.minHorizontalM;
           this.where = `${u} to ${z.id} at t=${m.minHorizontalAtS.toFixed(2)} s`;
@@ -151,7 +154,8 @@ export class AirspaceMinMargin extends AirspaceCriterion {
   }
 
   result(): CriterionResult {
-    return this.minimumResult(this.min, this.threshold, 'm', (v) => `smallest horizontal margin ${v.toFixed(2)} m (${this.where})`, this.failureReason, 'never within the vertical band of an active zone of the judged classes');
+    const vert = Number.isFinite(this.minVertical) ? `; smallest vertical margin ${this.minVertical.toFixed(2)} m` : '';
+    return this.minimumResult(this.min, this.threshold, 'm', (v) => `smallest horizontal margin ${v.toFixed(2)} m (${this.where})${vert}`, this.failureReason, `never within the vertical band of an active zone of the judged classes${vert}`);
   }
 }
 
