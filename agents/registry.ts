@@ -2,6 +2,7 @@
  * Built-in agents, by name. A scenario names an agent (`agent: go-to-goal`);
  * the loader checks the name, the actor kind and the params here.
  */
+import type { AirspaceKnowledge } from '../uav/airspace/knowledge.ts';
 import type { z } from 'zod';
 import type { Agent } from '../sim/agent.ts';
 import type { RoadNetwork } from '../vehicles/road/road-network.ts';
@@ -36,6 +37,8 @@ export interface AgentEnv {
   map?: RoadNetwork;
   /** The world's radio, to broadcast what the agent composes (a swarm member's own state estimate); present with world.v2x. */
   v2x?: V2xTransmitter;
+  /** The scenario's airspace zones and their activation (uav/airspace/knowledge.ts); present with world.airspace, for UAV agents. */
+  airspace?: AirspaceKnowledge;
 }
 
 const HA_PILOT: AgentEntry = {

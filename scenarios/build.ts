@@ -3,6 +3,9 @@
  * their sensors and agents, and the timeline. Everything random is drawn
  * from the seed's named streams.
  */
+import { AirspaceService } from '../uav/airspace/service.ts';
+import { GEO_AWARENESS_DEFAULT_RATE_HZ, GeoAwarenessSensor } from '../uav/airspace/geo-awareness.ts';
+import { resolvedAirspaceOf } from './airspace-resolve.ts';
 import { AGENTS } from '../agents/registry.ts';
 import type { Actor, ActorDescriptor } from '../sim/actor.ts';
 import type { Sensor } from '../sim/sensor.ts';
@@ -221,6 +224,9 @@ export function buildSensor(spec: SensorSpec, network?: RoadNetwork): Sensor {
     case 'battery':
       // It reads the UAV's battery: built with the UAV (buildScene); the loader refuses it elsewhere.
       throw new Error(`a battery sensor ('${spec.name}') is built with the UAV whose battery it reads`);
+    case 'geo-awareness':
+      // It reads the world's airspace service for its UAV: built with the UAV (buildScene); the loader refuses it elsewhere.
+      throw new Error(`a geo-awareness sensor ('${spec.name}') is built with the UAV and the scenario's airspace`);
     case 'lidar-3d': {
       const d = VLP_16;
       const [lo, hi] = spec.verticalFovDeg ?? [d.minElevationRad / DEG, d.maxElevationRad / DEG];
@@ -464,6 +470,20 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
 
   const gimbals = new GimbalService(world);
 
+  // Airspace (issue #6): the zones, their activation and the compliance engine, told to UAV agents.
+  const air = resolvedAirspaceOf(s);
+  const airspace = air
+    ? new AirspaceService({
+      zones: air.zones,
+      startUtcMs: air.startUtcMs,
+      originAmslM: air.originAmslM,
+      uavs: s.actors.flatMap((a) => (a.kind === 'uav' ? [{ id: a.id, authorisations: a.airspaceAuthorisations }] : [])),
+      offAtStart: air.offAtStart,
+      warnings: air.warnings,
+    })
+    : undefined;
+  if (s.world.airspace && !airspace) throw new ScenarioError(file, 'world.airspace', 'was not resolved: load the scenario through the loader (loadScenarioText / loadScenarioFile)');
+
   /** 3D lidars: they get one fast caster over the world once every actor is placed. */
 
   const lidars: Lidar3D[] = [];
@@ -538,9 +558,11 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
             currentSigmaA: sp.currentSigmaA ?? BATTERY_MONITOR_DEFAULTS.currentSigmaA,
             currentScaleSigma: sp.currentScaleSigma ?? BATTERY_MONITOR_DEFAULTS.currentScaleSigma,
           })
-          : sensorOf(sp, a.id)),
+          : sp.type === 'geo-awareness'
+            ? new GeoAwarenessSensor(airspace!, a.id, sp.name, sp.rateHz ?? GEO_AWARENESS_DEFAULT_RATE_HZ)
+            : sensorOf(sp, a.id)),
         // A UAV agent may broadcast over the world's radio (the swarm's own-state messages).
-        ...(entry && ref ? { agent: entry.create(ref.params, v2x ? { v2x } : {}), agentParams: ref.params } : {}),
+        ...(entry && ref ? { agent: entry.create(ref.params, { ...(v2x ? { v2x } : {}), ...(airspace ? { airspace } : {}) }), agentParams: ref.params } : {}),
       });
       if (w || battery) flightEnv.add(uav, battery);
       if (a.gimbal) addGimbals(world, gimbals, uav, a.gimbal, a.pose.yawDeg * DEG);
@@ -559,6 +581,7 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
 
   if (!flightEnv.empty) world.addService(flightEnv);
   if (!gimbals.empty) world.addService(gimbals);
+  airspace?.attach(world);
 
   if (road && road.closures.length > 0) addRoadWorks(world, physics, road.network, road.lanes, road.closures, s.world.roadWorks);
 
@@ -580,6 +603,9 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
         break;
       case 'marker':
         schedule(`marker ${e.name}`, () => {});
+        break;
+      case 'zone':
+        schedule(`zone ${e.zone} ${e.active ? 'on' : 'off'}`, (w) => airspace!.setActive(e.zone, e.active, w.time));
         break;
     }
   }

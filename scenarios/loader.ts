@@ -41,6 +41,7 @@ import {
 
 import { checkV2x } from './v2x-checks.ts';
 import { expandSwarms, SwarmBlockError } from './swarm-generator.ts';
+import { resolveAirspace, setResolvedAirspace, type AirspaceFileTexts, type ResolvedAirspace } from './airspace-resolve.ts';
 
 export class ScenarioError extends Error {
   constructor(
@@ -62,6 +63,19 @@ export interface LoadedScenario {
   raw: unknown;
   /** Validated with the file's own values (no `vary` applied). */
   scenario: Scenario;
+  /** The texts of `world.airspace.files`, by the path as written (read once at load, reused per seed). */
+  airspaceFiles?: AirspaceFileTexts;
+  /** Non-fatal findings, one line each (e.g. tolerated quirks of an imported airspace file). */
+  warnings: string[];
+}
+
+export interface LoadOptions {
+  /**
+   * Reads a file named relative to the scenario file (world.airspace.files).
+   * Node: scenarios/node-io.ts gives one; the web app gives its bundled data
+   * files. Without it, a scenario with airspace files is refused.
+   */
+  readFile?: (relativePath: string) => string;
 }
 
 type Path = (string | number)[];
@@ -317,7 +331,7 @@ function checkSemantics(s: Scenario, file: string): void {
   }
 
   s.events.forEach((e, i) => {
-    if (e.type !== 'marker') needActor(`events[${i}].actor`, e.actor);
+    if (e.type !== 'marker' && e.type !== 'zone') needActor(`events[${i}].actor`, e.actor);
     if ((e.at === undefined) === (e.when === undefined)) {
       throw new ScenarioError(file, `events[${i}]`, e.at === undefined ? 'missing a trigger; expected at (a time, s) or when (a condition)' : 'has both at and when; expected exactly one trigger');
     }
@@ -547,6 +561,7 @@ function timelineNames(s: Scenario): string[] {
       case 'remove': return [`remove ${e.actor}`];
       case 'set-motion': return [`set-motion ${e.actor}`];
       case 'marker': return [`marker ${e.name}`];
+      case 'zone': return [`zone ${e.zone} ${e.active ? 'on' : 'off'}`];
       case 'sensor-fault': return [`sensor-fault ${e.actor}.${e.sensor}`, ...(e.restoreAt !== undefined ? [`sensor-restore ${e.actor}.${e.sensor}`] : [])];
     }
   });
@@ -763,7 +778,47 @@ function footprintGap(a: { x: number; y: number; yaw: number }, b: { x: number; 
   return best;
 }
 
-function validate(doc: unknown, file: string): Scenario {
+/** world.airspace: the zones resolved (files imported, inline zones checked), then what refers to them. */
+function checkAirspace(s: Scenario, file: string, texts: AirspaceFileTexts | undefined): ResolvedAirspace | undefined {
+  const fail = (p: string, e: string) => new ScenarioError(file, p, e);
+  const spec = s.world.airspace;
+  const r = spec ? resolveAirspace(spec, texts, file, fail) : undefined;
+  const ids = r ? [...new Set(r.zones.map((z) => z.id))] : [];
+  const zoneExpected = () => (ids.length ? `expected ${oneOf(ids)}` : 'world.airspace has no zones');
+  s.events.forEach((e, i) => {
+    if (e.type !== 'zone') return;
+    if (!r) throw fail(`events[${i}].zone`, 'the scenario has no world.airspace; a zone event switches one of its zones');
+    if (!ids.includes(e.zone)) throw fail(`events[${i}].zone`, `no airspace zone "${e.zone}"; ${zoneExpected()}`);
+  });
+  s.actors.forEach((a, i) => {
+    if (!('sensors' in a)) return;
+    a.sensors.forEach((sp, j) => {
+      if (sp.type !== 'geo-awareness') return;
+      if (a.kind !== 'uav') throw fail(`actors[${i}].sensors[${j}]`, `a geo-awareness sensor serves a UAV; "${a.id}" is ${/^[aeiou]/.test(a.kind) ? 'an' : 'a'} ${a.kind}`);
+      if (!r) throw fail(`actors[${i}].sensors[${j}]`, 'a geo-awareness sensor needs world.airspace');
+    });
+  });
+  s.actors.forEach((a, i) => {
+    if (a.kind !== 'uav') return;
+    a.airspaceAuthorisations.forEach((z, k) => {
+      const at = `actors[${i}].airspaceAuthorisations[${k}]`;
+      if (!r) throw fail(at, 'the scenario has no world.airspace');
+      if (!ids.includes(z)) throw fail(at, `no airspace zone "${z}"; ${zoneExpected()}`);
+    });
+  });
+  s.criteria.forEach((c, i) => {
+    if (!c.type.startsWith('airspace-')) return;
+    if (!r) throw fail(`criteria[${i}].type`, `${c.type} judges world.airspace, which the scenario does not have`);
+    const actor = (c as { actor?: string }).actor;
+    if (actor !== undefined) {
+      const a = s.actors.find((x) => x.id === actor);
+      if (a?.kind !== 'uav') throw fail(`criteria[${i}].actor`, `"${actor}" is not a UAV; expected ${oneOf(s.actors.filter((x) => x.kind === 'uav').map((x) => x.id))}`);
+    }
+  });
+  return r;
+}
+
+function validate(doc: unknown, file: string, texts?: AirspaceFileTexts): { scenario: Scenario; warnings: string[] } {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new ScenarioError(file, '', `expected a mapping of scenario fields (name, description, seed, duration, world, actors, criteria), got ${describeValue(doc)}`);
   }
@@ -780,7 +835,9 @@ function validate(doc: unknown, file: string): Scenario {
     const r = scenarioSchema.safeParse(expanded.doc);
     if (!r.success) zodFail(file, expanded.doc, r.error);
     checkSemantics(r.data, file);
-    return r.data;
+    const air = checkAirspace(r.data, file, texts);
+    if (air) setResolvedAirspace(r.data, air);
+    return { scenario: r.data, warnings: air?.warnings ?? [] };
   } catch (err) {
     const m = err instanceof ScenarioError ? /^actors\[(\d+)\](.*)$/.exec(err.fieldPath) : null;
     const member = m ? expanded.members.get(Number(m[1])) : undefined;
@@ -790,12 +847,29 @@ function validate(doc: unknown, file: string): Scenario {
 }
 
 /** Parse and validate a scenario's text. Throws `ScenarioError`. */
-export function loadScenarioText(text: string, file: string): LoadedScenario {
+export function loadScenarioText(text: string, file: string, opts: LoadOptions = {}): LoadedScenario {
   const raw = parseDocument(text, file);
-  const scenario = validate(raw, file);
+  const airspaceFiles = readAirspaceFiles(raw, file, opts);
+  const { scenario, warnings } = validate(raw, file, airspaceFiles);
   // Check every vary path now, so a bad path fails at load, not mid-sweep.
   scenario.vary.forEach((v, i) => varyPaths(v).forEach((path, k) => resolvePath(structuredClone(raw), path, file, varyField(v, i, k))));
-  return { file, raw, scenario };
+  return { file, raw, scenario, warnings, ...(airspaceFiles ? { airspaceFiles } : {}) };
+}
+
+/** The texts of world.airspace.files, through the reader (none without one: the resolver then refuses them). */
+function readAirspaceFiles(raw: unknown, file: string, opts: LoadOptions): AirspaceFileTexts | undefined {
+  const files = (getAt(raw, ['world', 'airspace', 'files']) as unknown);
+  if (!Array.isArray(files) || !opts.readFile) return undefined;
+  const out = new Map<string, string>();
+  files.forEach((p, i) => {
+    if (typeof p !== 'string' || p.length === 0 || out.has(p)) return;
+    try {
+      out.set(p, opts.readFile!(p));
+    } catch (err) {
+      throw new ScenarioError(file, `world.airspace.files[${i}]`, `cannot read airspace file "${p}" (relative to the scenario file): ${err instanceof Error ? err.message : String(err)}`);
+    }
+  });
+  return out;
 }
 
 function varyPaths(v: VarySpec): string[] {
@@ -858,7 +932,7 @@ export function instantiate(loaded: LoadedScenario, seed: number): Scenario {
     });
   });
   try {
-    return validate(doc, loaded.file);
+    return validate(doc, loaded.file, loaded.airspaceFiles).scenario;
   } catch (err) {
     if (err instanceof ScenarioError) throw new ScenarioError(err.file, err.fieldPath, `${err.expected} (value drawn by vary for seed ${seed})`);
     throw err;

@@ -1,6 +1,6 @@
 /** Node-only file access for scenarios: read files, expand folders. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { loadScenarioText, ScenarioError, type LoadedScenario } from './loader.ts';
 
 export const SCENARIO_EXTENSIONS = ['.yaml', '.yml', '.json'];
@@ -20,7 +20,9 @@ export function loadScenarioFile(path: string): LoadedScenario {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ScenarioError(shown, '', code === 'ENOENT' ? 'file not found' : `cannot read: ${(err as Error).message}`);
   }
-  return loadScenarioText(text, shown);
+  // world.airspace.files are named relative to the scenario file.
+  const dir = dirname(path);
+  return loadScenarioText(text, shown, { readFile: (rel) => readFileSync(resolve(dir, rel), 'utf8') });
 }
 
 /** A folder with this name holds data files (zone files, maps) that scenarios reference, not scenarios. */

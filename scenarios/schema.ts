@@ -13,6 +13,7 @@ import { GIMBAL_CONTROLLER_NAMES } from '../agents/gimbal/registry.ts';
 
 const GIMBAL_IMU_NAMES = ['icm-42688-p', 'mpu-6000', 'bmi088'] as const;
 import { v2xActorSchema, v2xSensorSchema, v2xWorldSchema } from './v2x-schema.ts';
+import { RESTRICTION_CLASSES, WEEKDAYS } from '../uav/airspace/zone.ts';
 import { junctionControlSchema, pedestrianActorSchema, roadWorkSchema } from './schema-traffic.ts';
 
 const finite = () => z.number().refine(Number.isFinite, { message: 'expected a finite number' });
@@ -186,7 +187,17 @@ export const batterySensorSchema = z
   .strict()
   .describe("a UAV battery monitor (PX4 battery_status): voltage, current, remaining estimate and warning level; reads the UAV's battery");
 
+export const geoAwarenessSensorSchema = z
+  .object({
+    type: z.literal('geo-awareness'),
+    name: id.default('geo'),
+    rateHz: positive().optional().describe('default 5 Hz (Skylane choice)'),
+  })
+  .strict()
+  .describe("a geo-awareness feed (U-space / DJI GEO style, uav/airspace/geo-awareness.ts): the zones active now and the predicted-breach warnings for this UAV; needs world.airspace");
+
 export const sensorSchema = z.discriminatedUnion('type', [
+  geoAwarenessSensorSchema,
   rangeRingSensorSchema,
   gnssSensorSchema,
   objectListSensorSchema,
@@ -199,7 +210,7 @@ export const sensorSchema = z.discriminatedUnion('type', [
   barometerSensorSchema,
   batterySensorSchema,
 ]);
-export const SENSOR_TYPES = ['range-ring', 'gnss', 'object-list', 'radar', 'imu', 'wheel-odometry', 'v2x', 'traffic-lights', 'lidar-3d', 'barometer', 'battery'] as const;
+export const SENSOR_TYPES = ['range-ring', 'gnss', 'object-list', 'radar', 'imu', 'wheel-odometry', 'v2x', 'traffic-lights', 'lidar-3d', 'barometer', 'battery', 'geo-awareness'] as const;
 
 // ---------- agents ----------
 export const agentRefSchema = z.union([
@@ -443,6 +454,10 @@ export const uavActorSchema = z
     color: z.string().optional(),
     battery: uavBatterySchema.optional().describe('its battery, drained by the rotors (uav/multirotor/battery.ts); none: unlimited energy'),
     gimbal: gimbalSchema.optional().describe('a 3-axis camera gimbal under the airframe (uav/gimbal/), stepped at kHz inside the physics tick'),
+    airspaceAuthorisations: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('ids of the REQ_AUTHORISATION zones (world.airspace) this UAV\'s mission is authorised to enter'),
   })
   .strict();
 
@@ -594,6 +609,49 @@ export const windSchema = z
   })
   .strict();
 
+// ---------- airspace (uav/airspace/, issue #6) ----------
+const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/;
+export const isoInstant = () =>
+  z.string().refine((x) => ISO_INSTANT.test(x) && Number.isFinite(Date.parse(x)), { message: 'expected an ISO 8601 instant with a time zone, e.g. "2026-11-28T10:00:00Z"' });
+const timeOfDay = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, { message: 'expected a UTC time of day "HH:MM" (00:00 to 24:00)' });
+export const airspaceZoneSchema = z
+  .object({
+    id: z.string().min(1).describe('zone identifier (timeline events and airspaceAuthorisations name it)'),
+    name: z.string().optional(),
+    restriction: z.enum(RESTRICTION_CLASSES).describe('ED-269 class (PROHIBITED, REQ_AUTHORISATION, CONDITIONAL, NO_RESTRICTION) or DJI-GEO-like WARNING, ALTITUDE_CAP'),
+    circle: z.object({ center: vec2.describe('[x, y] local ENU, m'), radiusM: positive() }).strict().optional(),
+    polygon: z.array(vec2).min(3).optional().describe('[[x, y], ...] local ENU, m, in order, not closed'),
+    lowerM: finite().default(0).describe('floor above the reference, m'),
+    upperM: finite().nullable().default(null).describe('ceiling above the reference, m; null: no ceiling'),
+    reference: z.enum(['AGL', 'AMSL']).default('AGL'),
+    schedule: z
+      .object({ days: z.array(z.enum(WEEKDAYS)).min(1), start: timeOfDay, end: timeOfDay })
+      .strict()
+      .optional()
+      .describe('weekly schedule, UTC: active on these days from start to end (end <= start runs past midnight)'),
+    activeFrom: isoInstant().optional().describe('active from this instant (inclusive)'),
+    activeUntil: isoInstant().optional().describe('active until this instant (exclusive)'),
+    activeAtStart: z.boolean().default(true).describe('false: off until a timeline `zone` event switches it on (a temporary restriction announced mid-flight)'),
+  })
+  .strict()
+  .refine((zn) => (zn.circle === undefined) !== (zn.polygon === undefined), { message: 'expected exactly one of circle and polygon' });
+export const airspaceSchema = z
+  .object({
+    origin: z
+      .object({
+        latDeg: finite().min(-90).max(90),
+        lonDeg: finite().min(-180).max(180),
+        altM: finite().default(0).describe('the origin\'s height above mean sea level, m (the ground is flat at this height)'),
+      })
+      .strict()
+      .describe('the WGS84 point at local (0, 0, 0)'),
+    startUtc: isoInstant().describe('the UTC instant of simulation time 0 (zone schedules are evaluated against it)'),
+    files: z.array(z.string().min(1)).default([]).describe('ED-269 JSON, ED-318 GeoJSON or GeoJSON files, relative to the scenario file'),
+    zones: z.array(airspaceZoneSchema).default([]).describe('zones written inline in local ENU'),
+    geoidUndulationM: finite().optional().describe('geoid undulation at the site for WGS84-referenced limits, m; default 0 (warned)'),
+  })
+  .strict();
+
 export const worldSchema = z
   .object({
     physicsHz: finite().min(10).max(10000).default(100).describe('fixed physics rate, Hz (10 to 10000)'),
@@ -603,6 +661,7 @@ export const worldSchema = z
     v2x: v2xWorldSchema.optional().describe('the V2X radio (range, latency, loss, line of sight); with it, signal controllers broadcast SPaT'),
     roadWorks: z.array(roadWorkSchema).default([]).describe('lane closures (cone tapers) and road closures (barriers) on world.road: static obstacles, known to NPC traffic, not in the HD map agents get'),
     wind: windSchema.optional().describe('wind the UAVs fly in (uav/wind/): steady, 1-cos gusts, Dryden turbulence; none: still air'),
+    airspace: airspaceSchema.optional().describe('airspace zones (issue #6): imported files and inline zones, judged by the airspace-* criteria and told to UAV agents'),
   })
   .strict();
 
@@ -625,8 +684,12 @@ export const eventSchema = z.discriminatedUnion('type', [
     .object({ type: z.literal('marker'), at, when, name: z.string().min(1).describe('the timeline event is named "marker <name>"') })
     .strict()
     .describe('changes nothing: marks a moment (e.g. the ego coming within sight of a road closure) for criteria such as mrm-success to start from, and for the event log'),
+  z
+    .object({ type: z.literal('zone'), at, when, zone: z.string().min(1).describe('a world.airspace zone id'), active: z.boolean().describe('true: the zone appears (applies from now on); false: it is lifted') })
+    .strict()
+    .describe('a temporary airspace restriction switched on or off mid-flight; the event is named "zone <id> on|off"'),
 ]);
-export const EVENT_TYPES = ['sensor-fault', 'remove', 'set-motion', 'marker'] as const;
+export const EVENT_TYPES = ['sensor-fault', 'remove', 'set-motion', 'marker', 'zone'] as const;
 
 // ---------- criteria ----------
 const criterionBase = {
@@ -800,6 +863,57 @@ export const batteryReserveSchema = z
   })
   .strict();
 
+// ---------- airspace criteria (issue #6; scenarios/criteria/airspace.ts) ----------
+const airspaceBase = {
+  ...criterionBase,
+  actor: id.optional().describe('the judged UAV; default: every agent-driven UAV'),
+};
+const airspaceClasses = z.array(z.enum(RESTRICTION_CLASSES)).min(1);
+export const airspaceNoIncursionSchema = z
+  .object({
+    ...airspaceBase,
+    type: z.literal('airspace-no-incursion'),
+    classes: airspaceClasses.default(['PROHIBITED']).describe('the zone classes judged; default PROHIBITED'),
+    maxIncursions: z.number().int().nonnegative().optional().describe('default from seeds/ (miit-2c-forced-zone-avoidance: 0)'),
+    terminate: z.boolean().default(false).describe('end the run at the first failing incursion'),
+  })
+  .strict()
+  .describe('incursions into active zones of the judged classes (ground truth, 3D); any one fails by default');
+export const airspaceIncursionSchema = z
+  .object({
+    ...airspaceBase,
+    type: z.literal('airspace-incursion'),
+    classes: airspaceClasses.default(['PROHIBITED']),
+    maxTotalS: finite().nonnegative().optional().describe('largest total time inside active zones of the classes, s'),
+    maxDepthM: finite().nonnegative().optional().describe('largest depth inside one (distance to the nearest side, floor or ceiling), m'),
+  })
+  .strict()
+  .describe('incursion time and depth against bounds (none: reported only)');
+export const airspaceMinMarginSchema = z
+  .object({
+    ...airspaceBase,
+    type: z.literal('airspace-min-margin'),
+    classes: airspaceClasses.default(['PROHIBITED']),
+    thresholdM: finite().nonnegative().describe('smallest allowed horizontal margin to an active zone of the classes while within its vertical band, m'),
+  })
+  .strict();
+export const airspaceAuthorisationSchema = z
+  .object({
+    ...airspaceBase,
+    type: z.literal('airspace-authorisation'),
+  })
+  .strict()
+  .describe('REQ_AUTHORISATION zones entered only by UAVs whose airspaceAuthorisations name them');
+export const airspacePathExtraSchema = z
+  .object({
+    ...criterionBase,
+    type: z.literal('airspace-path-extra'),
+    actor: id.describe('a UAV'),
+    goal: z.union([vec2, vec3]).describe('the mission goal; the zone-free route is the straight line from the start to it'),
+    maxExtraM: finite().nonnegative().optional().describe('largest flown length minus the straight route, m; none: reported only'),
+  })
+  .strict();
+
 // ---------- driving criteria (issue #3, section 7; scenarios/criteria/driving/) ----------
 // Each judges one agent-driven car (`ego`) on world.road; defaults come from seeds/ (miit-2a-*).
 const drivingBase = {
@@ -939,6 +1053,7 @@ export const criterionSchema = z.discriminatedUnion('type', [
   routeCompletionSchema, minTtcSchema, comfortSchema, mrmSuccessSchema, drivingScoreSchema,
   missionCompletionSchema, flightTimeSchema, positionHoldSchema, landingSchema, batteryReserveSchema,
   gimbalJitterSchema, gimbalDriftSchema, gimbalPointingSchema,
+  airspaceNoIncursionSchema, airspaceIncursionSchema, airspaceMinMarginSchema, airspaceAuthorisationSchema, airspacePathExtraSchema,
 ]);
 export const DRIVING_CRITERION_TYPES = [
   'driving-collisions', 'red-light', 'stop-sign', 'lane-departure', 'off-road', 'speeding',
@@ -946,7 +1061,8 @@ export const DRIVING_CRITERION_TYPES = [
 ] as const;
 export const UAV_MISSION_CRITERION_TYPES = ['mission-completion', 'flight-time', 'position-hold', 'landing', 'battery-reserve'] as const;
 export const GIMBAL_CRITERION_TYPES = ['gimbal-jitter', 'gimbal-drift', 'gimbal-pointing'] as const;
-export const CRITERION_TYPES = ['no-collision', 'reach-goal', 'min-clearance', 'max-duration', 'path-efficiency', 'cross-track-error', 'energy', 'min-separation', ...DRIVING_CRITERION_TYPES, ...UAV_MISSION_CRITERION_TYPES, ...GIMBAL_CRITERION_TYPES] as const;
+export const AIRSPACE_CRITERION_TYPES = ['airspace-no-incursion', 'airspace-incursion', 'airspace-min-margin', 'airspace-authorisation', 'airspace-path-extra'] as const;
+export const CRITERION_TYPES = ['no-collision', 'reach-goal', 'min-clearance', 'max-duration', 'path-efficiency', 'cross-track-error', 'energy', 'min-separation', ...DRIVING_CRITERION_TYPES, ...UAV_MISSION_CRITERION_TYPES, ...GIMBAL_CRITERION_TYPES, ...AIRSPACE_CRITERION_TYPES] as const;
 
 // ---------- seed-varying parameters ----------
 const varyPath = z
@@ -1033,6 +1149,8 @@ export type DrivingCriterionType = (typeof DRIVING_CRITERION_TYPES)[number];
 export type DrivingCriterionSpec = Extract<CriterionSpec, { type: DrivingCriterionType }>;
 export type RoutePointSpec = z.output<typeof routePointSchema>;
 export type EventSpec = z.output<typeof eventSchema>;
+export type AirspaceSpec = z.output<typeof airspaceSchema>;
+export type AirspaceZoneSpec = z.output<typeof airspaceZoneSchema>;
 export type EventCondition = z.output<typeof eventConditionSchema>;
 export type VarySpec = z.output<typeof varySchema>;
 export type SwarmGeneratorSpec = z.output<typeof swarmGeneratorSchema>;

@@ -32,7 +32,9 @@ export type SimEvent =
   | { type: 'fault'; time: number; actor: string; target: string; detail: string }
   | { type: 'criterion'; time: number; name: string; passed: boolean; reason: string }
   | { type: 'agent-error'; time: number; actor: string; detail: string }
-  | { type: 'stop'; time: number; reason: string };
+  | { type: 'stop'; time: number; reason: string }
+  /** Airspace compliance (uav/airspace/service.ts): a UAV entered or left an active zone, or a breach is predicted within its stopping distance. */
+  | { type: 'airspace'; time: number; actor: string; zone: string; kind: 'entry' | 'exit' | 'warning'; detail: string };
 
 export function cloneActorState(s: ActorState): ActorState {
   return {

@@ -17,6 +17,18 @@ export interface LibraryEntry {
 
 // Files under a data/ folder are data the scenarios reference (zone files), not scenarios (scenarios/node-io.ts DATA_FOLDER).
 const texts = import.meta.glob<string>(['../scenarios/library/**/*.{yaml,yml,json}', '!../scenarios/library/**/data/**'], { query: '?raw', import: 'default', eager: true });
+/** Data files the scenarios reference (world.airspace.files), bundled too: the browser reads no files. */
+const dataTexts = import.meta.glob<string>('../scenarios/library/**/data/**/*.json', { query: '?raw', import: 'default', eager: true });
+
+/** `rel` resolved against the folder of `path` (both '/'-separated). */
+function resolveRelative(path: string, rel: string): string {
+  const parts = path.split('/').slice(0, -1);
+  for (const seg of rel.split('/')) {
+    if (seg === '..') parts.pop();
+    else if (seg !== '.' && seg !== '') parts.push(seg);
+  }
+  return parts.join('/');
+}
 
 export function loadLibrary(): LibraryEntry[] {
   const entries: LibraryEntry[] = [];
@@ -25,7 +37,13 @@ export function loadLibrary(): LibraryEntry[] {
     const file = path.slice(path.indexOf('scenarios/library/'));
     const base = path.slice(path.lastIndexOf('/') + 1);
     try {
-      const loaded = loadScenarioText(text, file);
+      const loaded = loadScenarioText(text, file, {
+        readFile: (rel) => {
+          const t = dataTexts[resolveRelative(path, rel)];
+          if (t === undefined) throw new Error('not bundled (only files under a data/ folder of scenarios/library/ are)');
+          return t;
+        },
+      });
       entries.push({ id: loaded.scenario.name, file, loaded, error: null });
     } catch (err) {
       entries.push({ id: base.replace(/\.(ya?ml|json)$/, ''), file, loaded: null, error: err instanceof Error ? err.message : String(err) });

@@ -161,6 +161,8 @@ export function describeEvent(e: SimEvent): { kind: string; text: string; tone: 
       return { kind: 'agent error', text: `${e.actor}: ${e.detail}`, tone: 'bad' };
     case 'stop':
       return { kind: 'stop', text: e.reason, tone: 'info' };
+    case 'airspace':
+      return { kind: `airspace ${e.kind}`, text: `${e.actor}: ${e.detail}`, tone: e.kind === 'exit' ? 'info' : e.kind === 'warning' ? 'warn' : 'bad' };
   }
 }
 

@@ -65,7 +65,10 @@ function loadAll(paths: string[], io: Io): LoadedScenario[] | null {
   let bad = 0;
   for (const f of files) {
     try {
-      loaded.push(loadScenarioFile(f));
+      const l = loadScenarioFile(f);
+      // Tolerated quirks of imported airspace files: reported, not fatal.
+      for (const w of l.warnings) io.err(`warning: ${w}`);
+      loaded.push(l);
     } catch (err) {
       if (!(err instanceof ScenarioError)) throw err;
       io.err(`error: ${err.message}`);

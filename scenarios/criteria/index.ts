@@ -47,6 +47,7 @@ import { Landing } from './landing.ts';
 import { BatteryReserve } from './battery-reserve.ts';
 import { MinSeparation } from './min-separation.ts';
 import { GimbalDrift, GimbalJitter, GimbalPointing } from './gimbal.ts';
+import { AirspaceAuthorisation, AirspaceIncursion, AirspaceMinMargin, AirspaceNoIncursion, AirspacePathExtra, airspaceJudged } from './airspace.ts';
 
 export interface CriterionInfo {
   type: CriterionSpec['type'];
@@ -76,6 +77,11 @@ export const CRITERIA: readonly CriterionInfo[] = [
   { type: 'min-separation', description: 'closest ground-truth centre-to-centre distance between any two UAVs of a swarm stays above a threshold (default: their agents\' minSeparationM)', requirement: 'miit-2c-swarm-separation' },
   { type: 'gimbal-jitter', description: "angular vibration range of a UAV's camera gimbal: per axis, peak and RMS of the true attitude error high-passed at 1 Hz, after settling", requirement: 'miit-2c-gimbal-precision' },
   { type: 'gimbal-drift', description: 'low-frequency drift of the camera attitude: per axis, peak-to-peak of the error below 1 Hz, after settling', requirement: 'miit-2c-gimbal-drift' },
+  { type: 'airspace-no-incursion', description: 'no incursion into an active zone of the judged classes (default PROHIBITED), ground truth, 3D', requirement: 'miit-2c-forced-zone-avoidance' },
+  { type: 'airspace-incursion', description: 'total time inside and largest depth into active zones of the judged classes (scenario may set bounds)' },
+  { type: 'airspace-min-margin', description: 'smallest horizontal margin to an active zone of the judged classes while in its vertical band (scenario sets the threshold)' },
+  { type: 'airspace-authorisation', description: 'REQ_AUTHORISATION zones entered only by UAVs authorised for them' },
+  { type: 'airspace-path-extra', description: 'flown path length over the straight (zone-free) route to the goal, m (scenario may set a bound)' },
   { type: 'gimbal-pointing', description: 'absolute pointing error: largest angle between the true optical axis and the commanded one (point-at: the true line of sight)', requirement: 'miit-2c-gimbal-pointing' },
   ...DRIVING_CRITERIA.map((d): CriterionInfo => ({
     ...d,
@@ -209,6 +215,19 @@ export function buildCriterion(spec: CriterionSpec, scene?: CriterionScene, cont
       return new GimbalDrift(name, spec.actor, spec.settleS, spec.thresholdDeg, spec.cutoffHz);
     case 'gimbal-pointing':
       return new GimbalPointing(name, spec.actor, spec.settleS, spec.thresholdDeg);
+    case 'airspace-path-extra':
+      return new AirspacePathExtra(name, spec.actor, spec.goal, spec.maxExtraM);
+    case 'airspace-no-incursion':
+    case 'airspace-incursion':
+    case 'airspace-min-margin':
+    case 'airspace-authorisation': {
+      if (!scene) throw new Error(`${name}: ${spec.type} is built against a run's scene (its scenario's UAVs)`);
+      const uavs = airspaceJudged(spec.actor, scene.scenario);
+      if (spec.type === 'airspace-no-incursion') return new AirspaceNoIncursion(name, spec.actor, uavs, spec.classes, spec.maxIncursions, spec.terminate);
+      if (spec.type === 'airspace-incursion') return new AirspaceIncursion(name, spec.actor, uavs, spec.classes, spec.maxTotalS, spec.maxDepthM);
+      if (spec.type === 'airspace-min-margin') return new AirspaceMinMargin(name, spec.actor, uavs, spec.classes, spec.thresholdM);
+      return new AirspaceAuthorisation(name, spec.actor, uavs);
+    }
     case 'min-separation': {
       if (!scene) throw new Error(`${name}: min-separation is built against a run's scene (its scenario's UAVs)`);
       const { actorIds, thresholdM, source } = minSeparationTarget(spec, scene.scenario);

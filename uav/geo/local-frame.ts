@@ -15,9 +15,11 @@
  * Inputs are degrees (the edge: GeoJSON, ED-269, mission files); outputs
  * are metres.
  */
-import { Geodesic } from 'geographiclib-geodesic';
+// A CommonJS (UMD) package: Node's ESM loader gives it only as the default export
+// (a named import fails at run time under tsx, the CLI's loader), Vite and Vitest likewise.
+import geographiclib from 'geographiclib-geodesic';
 
-const WGS84 = Geodesic.WGS84;
+const WGS84 = geographiclib.Geodesic.WGS84;
 
 export interface GeoPoint {
   latDeg: number;
