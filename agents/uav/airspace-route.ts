@@ -28,6 +28,8 @@ export type ZoneTreatment = 'avoid' | 'below' | 'through';
 
 /** Sides of the polygon a circle becomes (circumscribed: safe for an exclusion; polygon.ts circleToPolygon). */
 const CIRCLE_SEGMENTS = 32;
+/** Candidate exits within this of the nearest count as equally near, m (Skylane choice: a few per cent of a typical buffer). */
+const TIE_M = 0.5;
 
 /** A relevant zone volume in the plane, with how it is treated. */
 export interface RelevantVolume {
@@ -126,23 +128,33 @@ function project(p: Vec2, a: Vec2, b: Vec2): Vec2 {
  * The nearest point to p that lies outside every polygon buffered by
  * `marginM` (strictly, by a further `slackM`, so the planner accepts it as
  * an end point): p itself when it is already clear. Candidates are p's
- * projections onto the edges of the polygons buffered by margin + slack.
- * Undefined when no candidate is clear (an enclosed pocket).
+ * projections onto the edges of the polygons buffered by margin + slack;
+ * among those within TIE_M of the nearest, the one nearest `towards` wins
+ * (a destination at a circle's centre has a whole ring of nearest points:
+ * stop on the side the drone comes from). Undefined when no candidate is
+ * clear (an enclosed pocket).
  */
-export function nearestClearPoint(p: Vec2, polys: readonly Polygon[], marginM: number, slackM = 0.2): Vec2 | undefined {
+export function nearestClearPoint(p: Vec2, polys: readonly Polygon[], marginM: number, towards?: Vec2, slackM = 0.2): Vec2 | undefined {
   if (polys.length === 0) return p;
   const hard = bufferFences(polys, undefined, marginM).obstacles;
   const clear = (x: Vec2) => !polys.some((o) => pointInPolygon(x, o) !== 'outside') && !hard.some((o) => pointInPolygon(x, o) !== 'outside');
   if (clear(p)) return p;
-  let best: Vec2 | undefined, bestD = Infinity;
+  const cands: { c: Vec2; d: number }[] = [];
   for (const o of bufferFences(polys, undefined, marginM + slackM).obstacles) {
     for (let i = 0; i < o.length; i++) {
       const c = project(p, o[i]!, o[(i + 1) % o.length]!);
-      const d = Math.hypot(c[0] - p[0], c[1] - p[1]);
-      if (d < bestD && clear(c)) {
-        best = c;
-        bestD = d;
-      }
+      if (clear(c)) cands.push({ c, d: Math.hypot(c[0] - p[0], c[1] - p[1]) });
+    }
+  }
+  if (cands.length === 0) return undefined;
+  const dMin = Math.min(...cands.map((x) => x.d));
+  let best: Vec2 | undefined, bestT = Infinity;
+  for (const { c, d } of cands) {
+    if (d > dMin + TIE_M) continue;
+    const t = towards ? Math.hypot(c[0] - towards[0], c[1] - towards[1]) : d;
+    if (t < bestT) {
+      bestT = t;
+      best = c;
     }
   }
   return best;
@@ -166,8 +178,8 @@ export type RoutePlan =
  * is within the margin and ending at the boundary when the destination is.
  */
 export function planRoute(start: Vec2, destination: Vec2, polys: readonly Polygon[], marginM: number): RoutePlan {
-  const s = nearestClearPoint(start, polys, marginM);
-  const d = nearestClearPoint(destination, polys, marginM);
+  const s = nearestClearPoint(start, polys, marginM, destination);
+  const d = nearestClearPoint(destination, polys, marginM, start);
   if (!s) return { ok: false, detail: `no clear point near the start (${start[0].toFixed(1)}, ${start[1].toFixed(1)})` };
   if (!d) return { ok: false, detail: `no clear point near the destination (${destination[0].toFixed(1)}, ${destination[1].toFixed(1)})` };
   const r = planPath({ start: s, destination: d, exclusions: polys, marginM });

@@ -337,9 +337,11 @@ export class UavPilotAgent extends AutopilotAgent {
       if (!leg) return;
       if (leg.arrived) {
         if (this.routeTruncated) {
+          // Hold at the boundary point itself (the leg counted as reached within the acceptance radius).
+          const end = this.route!.path[this.route!.path.length - 1]!;
           this.phase = 'done';
           this.status = 'stopped-at-boundary';
-          this.stack.setMode({ kind: 'hold' });
+          this.stack.setMode({ kind: 'hold', positionM: [end[0], end[1], this.goalW[2]] });
           return;
         }
         this.next++;
@@ -457,7 +459,8 @@ export class UavPilotAgent extends AutopilotAgent {
     for (const v of vols) {
       if (v.treatment !== 'below') continue;
       const shape = k.zones[v.zone]!.volumes[v.volume]!.shape, capZ = v.capZ - p.airspaceVerticalMarginM;
-      if (signedHorizontalDistanceM(shape, end[0], end[1]) <= this.planMarginM || signedHorizontalDistanceM(shape, pos[0]!, pos[1]!) <= this.capLeadM(pos[2]! - capZ)) {
+      // The lead is for the descent from the leg's own height (not the current one, which would let it climb back as it descends).
+      if (signedHorizontalDistanceM(shape, end[0], end[1]) <= this.planMarginM || signedHorizontalDistanceM(shape, pos[0]!, pos[1]!) <= this.capLeadM(Math.max(pos[2]!, dest[2]!) - capZ)) {
         if (capZ < z) this.note(`flying below the ${v.capZ.toFixed(1)} m cap of zone ${k.zones[v.zone]!.id}`);
         z = Math.min(z, capZ);
       }
@@ -494,7 +497,7 @@ export class UavPilotAgent extends AutopilotAgent {
     const r = planRoute(here, [dest[0]!, dest[1]!], avoid, this.planMarginM);
     const what = legId < 0 ? 'the return' : `leg ${legId}`;
     if (!r.ok) {
-      const out = inside ? nearestClearPoint(here, avoid, this.planMarginM) : undefined;
+      const out = inside ? nearestClearPoint(here, avoid, this.planMarginM, [dest[0]!, dest[1]!]) : undefined;
       this.route = out ? new RouteFollower([here, out], this.p.routeLookaheadM) : undefined;
       this.exitOnly = !!out;
       this.routeTruncated = false;
