@@ -15,6 +15,8 @@ import { BMI088, Imu } from '../../../sim/sensors/imu.ts';
 import { Lidar3D, VLP_16 } from '../../../sim/sensors/lidar-3d.ts';
 import { World } from '../../../sim/world.ts';
 import type { AirspaceKnowledge } from '../../../uav/airspace/knowledge.ts';
+import type { Sensor } from '../../../sim/sensor.ts';
+import type { BatterySample } from '../../../sim/sensors/battery.ts';
 import { Zone, type RestrictionClass, type ZoneDescriptor } from '../../../uav/airspace/zone.ts';
 import { inertiaBoxHalfExtents } from '../../../uav/multirotor/airframe.ts';
 import { IRIS } from '../../../uav/multirotor/airframes.ts';
@@ -53,6 +55,8 @@ async function fly(opts: {
   start?: [number, number];
   params?: Record<string, unknown>;
   stopWhen?: (a: UavPilotAgent) => boolean;
+  /** A stand-in battery sensor whose warning turns 'low' at this time, s (the battery failsafe's trigger). */
+  batteryLowAtS?: number;
 }): Promise<Flight> {
   const physics = await createBackend('rapier');
   const w = new World({ physics, dt: 1 / 500, seed: 1 });
@@ -75,6 +79,7 @@ async function fly(opts: {
       new Gnss({ name: 'gnss', mount: LEVEL, ...ZED_F9P }),
       new Barometer({ name: 'baro', mount: LEVEL, ...BAROMETER_DEFAULTS }),
       lidar,
+      ...(opts.batteryLowAtS !== undefined ? [lowBatteryAt(opts.batteryLowAtS)] : []),
     ],
     agent,
   });
@@ -90,6 +95,17 @@ async function fly(opts: {
     if (opts.stopWhen && i % 50 === 0 && opts.stopWhen(agent)) break;
   }
   return { agent, track };
+}
+
+/** A battery sensor that reads full until `atS`, then at the low warning (no current: the return-time check stays out of it). */
+function lowBatteryAt(atS: number): Sensor<BatterySample> {
+  return {
+    name: 'battery', type: 'battery', rateHz: 10, mount: LEVEL,
+    sample: (ctx) => ({
+      voltageV: 12, currentA: 0, dischargedAh: 0, remaining: ctx.time >= atS ? 0.14 : 0.9, capacityAh: 5, averageCurrentA: 0,
+      timeRemainingS: Infinity, warning: ctx.time >= atS ? 'low' : 'none', lowThreshold: 0.15, criticalThreshold: 0.07, emergencyThreshold: 0.05,
+    }),
+  };
 }
 
 /** Least horizontal distance of the airborne track (above 0.5 m) to a circle's edge, m (negative: inside). */
@@ -173,5 +189,63 @@ describe('uav-pilot avoids restricted airspace', () => {
     // At the boundary of the plan's margin (40 - 10 - margin), still in the air.
     expect(Math.abs(end[1] - (30 - f.agent.planMarginM))).toBeLessThan(1.5);
     expect(end[3]).toBeGreaterThan(4);
+  }, 120_000);
+
+  it('leaves a prohibited zone activated around it by the nearest way out, then goes round it to the goal', async () => {
+    const centre: [number, number] = [20, 0];
+    const f = await fly({
+      waypoints: [[0, 0, 5], [60, 0, 5]],
+      zones: [circleZone('tfr', 'PROHIBITED', centre, 8)],
+      isActive: (_i, t) => t >= 11,
+      durationS: 90,
+      stopWhen: landedOrDone,
+    });
+    const at9 = f.track.find((s) => s[0] >= 11)!;
+    let lastInside = -Infinity;
+    for (const [t, x, y] of f.track) if (t >= 11 && Math.hypot(x - centre[0], y - centre[1]) <= 8) lastInside = t;
+    const end = f.track[f.track.length - 1]!;
+    console.log(`[airspace] exit: at 11 s (${at9[1].toFixed(1)}, ${at9[2].toFixed(1)}), ${(Math.hypot(at9[1] - centre[0], at9[2] - centre[1]) - 8).toFixed(2)} m from the edge; out at ${lastInside.toFixed(2)} s; end (${end[1].toFixed(1)}, ${end[2].toFixed(1)}) ${JSON.stringify(f.agent.progress)}`);
+    expect(Math.hypot(at9[1] - centre[0], at9[2] - centre[1])).toBeLessThan(8); // the zone did switch on around it
+    expect(f.agent.progress.airspace?.notes.some((n) => n.includes('became active around the drone'))).toBe(true);
+    // Out within 4 s (a few metres to the edge at 3 m/s, plus the turn), and never back in.
+    expect(lastInside).toBeLessThan(15);
+    expect(landedOrDone(f.agent)).toBe(true);
+    expect(Math.hypot(end[1] - 60, end[2])).toBeLessThan(1.5);
+  }, 120_000);
+
+  it('goes round a REQ_AUTHORISATION zone without the authorisation and through it with one', async () => {
+    const centre: [number, number] = [30, 0];
+    const zones = [circleZone('ctr-7', 'REQ_AUTHORISATION', centre, 10)];
+    const without = await fly({ waypoints: [[0, 0, 5], [60, 0, 5]], zones, durationS: 70, stopWhen: landedOrDone });
+    const clearWithout = minClearance(without.track, centre, 10);
+    world?.dispose();
+    world = null;
+    const withAuth = await fly({ waypoints: [[0, 0, 5], [60, 0, 5]], zones, durationS: 70, stopWhen: landedOrDone, params: { authorisations: ['ctr-7'] } });
+    const clearWith = minClearance(withAuth.track, centre, 10);
+    console.log(`[airspace] authorisation: clearance without ${clearWithout.toFixed(2)} m, with ${clearWith.toFixed(2)} m; notes ${JSON.stringify(withAuth.agent.progress.airspace?.notes)}`);
+    expect(clearWithout).toBeGreaterThanOrEqual(without.agent.safetyBufferM);
+    expect(clearWith).toBeLessThan(-9); // straight across the 10 m circle
+    expect(withAuth.agent.progress.airspace?.notes).toContain('flying through REQ_AUTHORISATION zone ctr-7 (authorised)');
+    expect(landedOrDone(without.agent) && landedOrDone(withAuth.agent)).toBe(true);
+  }, 120_000);
+
+  it('returns home round the zone on the battery failsafe and lands at home', async () => {
+    const centre: [number, number] = [30, 0];
+    const f = await fly({
+      waypoints: [[0, 0, 5], [60, 0, 5]],
+      zones: [circleZone('airport', 'PROHIBITED', centre, 10)],
+      durationS: 80,
+      batteryLowAtS: 24,
+      stopWhen: (a) => a.progress.phase === 'return' && !a['stack'].armed,
+    });
+    const at24 = f.track.find((s) => s[0] >= 24)!;
+    const end = f.track[f.track.length - 1]!;
+    const clearance = minClearance(f.track, centre, 10);
+    console.log(`[airspace] return: at 24 s (${at24[1].toFixed(1)}, ${at24[2].toFixed(1)}); end (${end[1].toFixed(2)}, ${end[2].toFixed(2)}, ${end[3].toFixed(2)}) at ${end[0].toFixed(1)} s; clearance ${clearance.toFixed(2)} m; ${JSON.stringify(f.agent.batteryFailsafe)} ${JSON.stringify(f.agent.progress)}`);
+    expect(at24[1]).toBeGreaterThan(40); // the zone lies between it and home
+    expect(f.agent.batteryFailsafe.action).toBe('return');
+    expect(clearance).toBeGreaterThanOrEqual(f.agent.safetyBufferM);
+    expect(Math.hypot(end[1], end[2])).toBeLessThan(1);
+    expect(end[3]).toBeLessThan(0.3);
   }, 120_000);
 });
