@@ -52,13 +52,41 @@ export interface RelevanceQuery {
   authorisations: readonly string[];
   /** A cap lower than this (world z) cannot be flown below: the zone is gone round instead, m. */
   minCruiseZ: number;
+  /**
+   * Simulation time the leg is expected to end by, s (default: now only). A
+   * zone inactive now whose published schedule (Zone.isActive on the UTC
+   * instant) switches it on before then counts too, so the route avoids a
+   * zone that will be active when the drone gets there. Only the schedule is
+   * foreseen: a zone whose activity now differs from its schedule is under a
+   * timeline override (a restriction announced in flight), which no one can
+   * foresee; it counts only once active.
+   */
+  untilS?: number;
+}
+
+/** Step of the schedule look-ahead, s (Skylane choice: far shorter than any published window). */
+const SCHEDULE_STEP_S = 5;
+
+/** Whether zone i is active at t or, by its published schedule, at some time up to untilS. */
+export function activeNowOrScheduled(k: AirspaceKnowledge, i: number, t: number, untilS = t): boolean {
+  if (k.isActive(i, t)) return true;
+  const z = k.zones[i]!;
+  if (z.descriptor.applicability.kind !== 'periods' || z.isActive(k.utcMsAt(t))) return false; // overridden now: not foreseeable
+  for (let s = t + SCHEDULE_STEP_S; s < untilS; s += SCHEDULE_STEP_S) if (z.isActive(k.utcMsAt(s))) return true;
+  return untilS > t && z.isActive(k.utcMsAt(untilS));
 }
 
 /** The outline of a volume as a polygon, local ENU m. */
 export function outlineOf(v: VolumeDescriptor): Polygon {
   const s = v.shape;
-  return s.kind === 'circle' ? circleToPolygon(s.centre, s.radiusM, CIRCLE_SEGMENTS) : s.vertices;
+  if (s.kind !== 'circle') return s.vertices;
+  // Cached per volume: the relevance check runs every agent tick.
+  let poly = _outlines.get(v);
+  if (!poly) _outlines.set(v, (poly = circleToPolygon(s.centre, s.radiusM, CIRCLE_SEGMENTS)));
+  return poly;
 }
+
+const _outlines = new WeakMap<VolumeDescriptor, Polygon>();
 
 /** A point of the volume's outline, where its AGL limits are evaluated (exact over flat ground). */
 function anchorOf(v: VolumeDescriptor): Vec2 {
@@ -86,14 +114,14 @@ export function treatmentOf(restriction: RestrictionClass, authorised: boolean):
 
 /**
  * The zone volumes that matter at simulation time `t` to a leg flown between
- * `loZ` and `hiZ`: active, and with a vertical band that overlaps the leg's
+ * `loZ` and `hiZ`: active (or scheduled to be before `untilS`), and with a vertical band that overlaps the leg's
  * band widened by the vertical margin. A cap too low to fly under
  * (`minCruiseZ`) turns into 'avoid'.
  */
 export function relevantVolumes(k: AirspaceKnowledge, t: number, q: RelevanceQuery): RelevantVolume[] {
   const out: RelevantVolume[] = [];
   k.zones.forEach((z, i) => {
-    if (!k.isActive(i, t)) return;
+    if (!activeNowOrScheduled(k, i, t, q.untilS)) return;
     const cls = treatmentOf(z.restriction, q.authorisations.includes(z.id));
     z.volumes.forEach((v, j) => {
       const [lo, hi] = volumeBandZ(k, v);

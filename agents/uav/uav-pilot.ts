@@ -44,7 +44,9 @@
  * - Before take-off: a start inside an active PROHIBITED zone (whose band
  *   overlaps the climb to the first waypoint) is refused: rotors off, phase
  *   'refused'. Under an active ALTITUDE_CAP the take-off stops below the cap.
- * - Each leg is planned round the zones active now whose vertical band
+ * - Each leg is planned round the zones active now, or switched on by their
+ *   published schedule before the drone can be through the leg (twice its
+ *   straight length at cruise speed plus SCHEDULE_SLACK_S), whose vertical band
  *   overlaps the leg's (its two ends' heights, +- `airspaceVerticalMarginM`):
  *   PROHIBITED always, REQ_AUTHORISATION unless its id is in
  *   `authorisations`; ALTITUDE_CAP is flown below (the height target drops to
@@ -195,6 +197,8 @@ const TRACK_M = 0.5;
 const MIN_BUFFER_M = 5;
 /** One lidar scan period at VLP-16's 10 Hz, s: setpoints change once per scan. */
 const SCAN_PERIOD_S = 0.1;
+/** Time added to a leg's expected duration when looking ahead at zone schedules, s (Skylane choice: the take-off and a hold). */
+const SCHEDULE_SLACK_S = 30;
 /** A cap lower than this above the ground cannot be flown below; the zone is gone round instead, m (Skylane choice). */
 const MIN_CRUISE_AGL_M = 2;
 /** Over home within this (horizontal, m), the airspace return lands (the flight stack's take-off tolerance, as its return). */
@@ -263,7 +267,8 @@ export class UavPilotAgent extends AutopilotAgent {
   private route: RouteFollower | undefined;
   private routeKey = '';
   private routeTruncated = false;
-  private relevant: RelevantVolume[] = [];
+  /** For tests and views: the zone volumes the current airspace plan took into account, and how. */
+  inPlay: RelevantVolume[] = [];
   private status: AirspaceStatus = 'none';
   private readonly notes: string[] = [];
   private readonly goalW: [number, number, number] = [0, 0, 0];
@@ -312,7 +317,7 @@ export class UavPilotAgent extends AutopilotAgent {
     this.route = undefined;
     this.routeKey = '';
     this.routeTruncated = false;
-    this.relevant = [];
+    this.inPlay = [];
     this.exitOnly = false;
     this.status = this.airspace ? 'clear' : 'none';
     this.notes.length = 0;
@@ -394,9 +399,11 @@ export class UavPilotAgent extends AutopilotAgent {
   }
 
   /** The zones that matter to a leg between heights fromZ and toZ at time t. */
-  private relevantFor(t: number, fromZ: number, toZ: number): RelevantVolume[] {
+  private relevantFor(t: number, fromZ: number, toZ: number, legLengthM?: number): RelevantVolume[] {
     const p = this.p;
     return relevantVolumes(this.airspace!, t, {
+      // When it may get there: the leg's straight length at cruise speed, doubled for the detours, plus SCHEDULE_SLACK_S (no length: now only).
+      untilS: legLengthM === undefined ? t : t + (2 * legLengthM) / p.cruiseSpeedMps + SCHEDULE_SLACK_S,
       loZ: Math.min(fromZ, toZ),
       hiZ: Math.max(fromZ, toZ),
       verticalMarginM: p.airspaceVerticalMarginM,
@@ -448,7 +455,7 @@ export class UavPilotAgent extends AutopilotAgent {
    */
   private legTo(est: Readonly<StateEstimate>, t: number, dest: readonly number[], fromZ: number, legId: number): { arrived: boolean; remainingM: number } | undefined {
     const k = this.airspace!, p = this.p, pos = est.positionM;
-    const vols = this.relevantFor(t, fromZ, dest[2]!);
+    const vols = this.relevantFor(t, fromZ, dest[2]!, Math.hypot(dest[0]! - pos[0]!, dest[1]! - pos[1]!));
     const key = `${legId}|${relevanceKey(vols)}`;
     if (key !== this.routeKey) this.replan(vols, key, pos, dest, t, legId);
     const route = this.route;
@@ -484,7 +491,7 @@ export class UavPilotAgent extends AutopilotAgent {
   private replan(vols: RelevantVolume[], key: string, pos: readonly number[], dest: readonly number[], t: number, legId: number): void {
     const k = this.airspace!;
     this.routeKey = key;
-    this.relevant = vols;
+    this.inPlay = vols;
     this.exitOnly = false;
     for (const v of vols) {
       const z = k.zones[v.zone]!;

@@ -68,6 +68,22 @@ describe('which zones matter to a leg', () => {
     expect(relevanceKey(relevantVolumes(k, 10, AT_5M))).not.toBe(before);
   });
 
+  it('foresees a zone its published schedule switches on before the leg ends, but not a timeline override', () => {
+    // Friday 23:59:00 UTC (2026-11-27); the zone applies on Saturdays and Sundays.
+    const friday = Date.UTC(2026, 10, 27, 23, 59);
+    const weekend = new Zone({
+      id: 'weekend', restriction: 'PROHIBITED', volumes: [circle([0, 0], 5, 0, 50)],
+      applicability: { kind: 'periods', periods: [{ startMs: null, endMs: null, schedule: [{ days: ['SAT', 'SUN'], startS: 0, endS: 0 }] }] },
+    });
+    const k: AirspaceKnowledge = { zones: [weekend], utcMsAt: (t) => friday + t * 1000, isActive: (i, t) => weekend.isActive(friday + t * 1000), groundAmslM: () => 0 };
+    expect(relevantVolumes(k, 0, AT_5M)).toEqual([]);
+    expect(relevantVolumes(k, 0, { ...AT_5M, untilS: 30 })).toEqual([]);
+    expect(relevantVolumes(k, 0, { ...AT_5M, untilS: 90 })).toHaveLength(1);
+    // The same zone switched off by a timeline event while its schedule says active: nothing to foresee.
+    const overridden: AirspaceKnowledge = { ...k, utcMsAt: (t) => friday + 120_000 + t * 1000, isActive: () => false };
+    expect(relevantVolumes(overridden, 0, { ...AT_5M, untilS: 600 })).toEqual([]);
+  });
+
   it('takes every tier of a wedding cake that reaches the band', () => {
     const k = knowledge([{ id: 'cake', restriction: 'PROHIBITED', volumes: [circle([0, 0], 5, 0, 30), circle([0, 0], 10, 30, 60), circle([0, 0], 20, 60, 120)] }]);
     expect(relevantVolumes(k, 0, AT_5M).map((v) => v.volume)).toEqual([0]);
