@@ -158,7 +158,7 @@ export abstract class AutopilotAgent implements Agent<MultirotorCommand> {
     let want: 'return' | 'land' | null = null;
     if (level >= landAt) want = 'land';
     else if (level >= returnAt) want = 'return';
-    else if (action !== 'land' && this.failsafe === null && this.returnTimeShort(v)) want = 'return';
+    else if (action !== 'land' && this.failsafe === null && this.returnTimeShort(v, t)) want = 'return';
     if (want === null || want === this.failsafe) return;
     // A return already on its final descent is a landing: nothing to escalate to.
     if (want === 'land' && this.failsafe === 'return' && (this.stack.returnPhase === 'land' || (this.customReturn && this.stack.mode === 'land'))) return;
@@ -183,7 +183,7 @@ export abstract class AutopilotAgent implements Agent<MultirotorCommand> {
   }
 
   /** The remaining flight time (to the land threshold) is no more than the safe return time (see the file header). */
-  private returnTimeShort(v: BatterySample): boolean {
+  private returnTimeShort(v: BatterySample, t: number): boolean {
     const est = this.estimator.estimate;
     if (!est.valid || !(v.averageCurrentA > 0.1)) return false;
     const action = this.base.lowBatteryAction ?? 'return-low';
@@ -191,7 +191,7 @@ export abstract class AutopilotAgent implements Agent<MultirotorCommand> {
     const timeLeftS = (Math.max(0, v.remaining - landAt) * v.capacityAh * 3600) / v.averageCurrentA;
     const home = this.stack.homeM, p = est.positionM, d = MODE_DEFAULTS;
     const returnZ = home[2] + (this.base.returnAltitudeM ?? d.rtlAltitudeM);
-    const rtlS = Math.hypot(p[0] - home[0], p[1] - home[1]) / (this.base.cruiseSpeedMps ?? d.cruiseSpeedMps)
+    const rtlS = this.returnDistanceM(p, home, t) / (this.base.cruiseSpeedMps ?? d.cruiseSpeedMps)
       + Math.max(0, returnZ - p[2]) / d.takeoffClimbMps
       + (Math.max(returnZ, p[2]) - home[2]) / d.landDescentMps
       + d.landedTriggerS;
@@ -207,6 +207,11 @@ export abstract class AutopilotAgent implements Agent<MultirotorCommand> {
    */
   protected beginReturn(_t: number): boolean {
     return false;
+  }
+
+  /** Horizontal length of the way home, m, for the return-time estimate: the straight line unless the subclass's return takes another way. */
+  protected returnDistanceM(p: readonly number[], home: readonly number[], _t: number): number {
+    return Math.hypot(p[0]! - home[0]!, p[1]! - home[1]!);
   }
 
   /** Each tick of a return the subclass flies itself (see beginReturn). */

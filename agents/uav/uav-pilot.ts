@@ -199,6 +199,8 @@ const MIN_BUFFER_M = 5;
 const SCAN_PERIOD_S = 0.1;
 /** Time added to a leg's expected duration when looking ahead at zone schedules, s (Skylane choice: the take-off and a hold). */
 const SCHEDULE_SLACK_S = 30;
+/** The return-time estimate's route home is re-planned at most this often, s (Skylane choice). */
+const RETURN_ESTIMATE_PERIOD_S = 5;
 /** A cap lower than this above the ground cannot be flown below; the zone is gone round instead, m (Skylane choice). */
 const MIN_CRUISE_AGL_M = 2;
 /** Over home within this (horizontal, m), the airspace return lands (the flight stack's take-off tolerance, as its return). */
@@ -274,6 +276,9 @@ export class UavPilotAgent extends AutopilotAgent {
   private readonly goalW: [number, number, number] = [0, 0, 0];
   /** The route only leads out of a zone that switched on around the drone; the leg is re-planned at its end. */
   private exitOnly = false;
+  /** The last return-route length for the return-time estimate, m, and when it was planned (sim s). */
+  private returnEstimateM = 0;
+  private returnEstimateAtS = -Infinity;
   /** Height of the airspace-aware return, world m. */
   private returnZ = 0;
   /** For tests and views: the airspace routes planned so far (each a polyline, local ENU m) and when. */
@@ -319,6 +324,8 @@ export class UavPilotAgent extends AutopilotAgent {
     this.routeTruncated = false;
     this.inPlay = [];
     this.exitOnly = false;
+    this.returnEstimateM = 0;
+    this.returnEstimateAtS = -Infinity;
     this.status = this.airspace ? 'clear' : 'none';
     this.notes.length = 0;
     this.plans.length = 0;
@@ -534,6 +541,28 @@ export class UavPilotAgent extends AutopilotAgent {
     this.returnZ = this.estimator.estimate.positionM[2]!;
     this.note('battery failsafe: returning home round the zones at the current height');
     return true;
+  }
+
+  /**
+   * The return-time estimate's distance home: with airspace, the length of
+   * the route round the zones at the current height (re-planned at most every
+   * RETURN_ESTIMATE_PERIOD_S; the battery is read at 10 Hz).
+   */
+  protected override returnDistanceM(p: readonly number[], home: readonly number[], t: number): number {
+    const straight = super.returnDistanceM(p, home, t);
+    if (!this.airspace) return straight;
+    if (t - this.returnEstimateAtS < RETURN_ESTIMATE_PERIOD_S) return this.returnEstimateM;
+    const vols = this.relevantFor(t, p[2]!, p[2]!, straight);
+    const avoid = vols.filter((v) => v.treatment === 'avoid').map((v) => v.polygon);
+    const r = planRoute([p[0]!, p[1]!], [home[0]!, home[1]!], avoid, this.planMarginM);
+    let len = straight;
+    if (r.ok) {
+      len = 0;
+      for (let i = 1; i < r.path.length; i++) len += Math.hypot(r.path[i]![0] - r.path[i - 1]![0], r.path[i]![1] - r.path[i - 1]![1]);
+    }
+    this.returnEstimateAtS = t;
+    this.returnEstimateM = len;
+    return len;
   }
 
   protected override guideReturn(est: Readonly<StateEstimate>, obs: Observation, t: number): void {

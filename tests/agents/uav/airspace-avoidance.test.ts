@@ -249,3 +249,17 @@ describe('uav-pilot avoids restricted airspace', () => {
     expect(end[3]).toBeLessThan(0.3);
   }, 120_000);
 });
+
+describe('uav-pilot return-time estimate with airspace', () => {
+  it('counts the way home round the zones, not the straight line', () => {
+    const zones = [new Zone(circleZone('airport', 'PROHIBITED', [30, 0], 10))];
+    const airspace: AirspaceKnowledge = { zones, utcMsAt: (t) => T0_MS + t * 1000, isActive: () => true, groundAmslM: () => 0 };
+    const params = uavPilotParams.parse({ waypoints: [[0, 0, 5], [60, 0, 5]], cruiseSpeedMps: 3 });
+    const aware = new UavPilotAgent(params, { airspace }), blind = new UavPilotAgent(params);
+    const distance = (a: UavPilotAgent) => (a as unknown as { returnDistanceM(p: number[], h: number[], t: number): number }).returnDistanceM([60, 0, 5], [0, 0, 0], 0);
+    expect(distance(blind)).toBe(60);
+    // Round the 10 m circle with the plan margin: longer than the straight 60 m.
+    expect(distance(aware)).toBeGreaterThan(62);
+    expect(distance(aware)).toBeLessThan(75);
+  });
+});
