@@ -41,8 +41,9 @@
  * (`env.airspace`, an AirspaceKnowledge; without it nothing below runs and
  * the agent flies as before). The lidar avoidance stays as it is: the zones
  * only move the point it steers to.
- * - Before take-off: a start inside an active PROHIBITED zone (whose band
- *   overlaps the climb to the first waypoint) is refused: rotors off, phase
+ * - Before take-off: a start inside an active zone it may not enter
+ *   (PROHIBITED, or REQ_AUTHORISATION without the authorisation) whose band
+ *   overlaps the climb to the first waypoint is refused: rotors off, phase
  *   'refused'. Under an active ALTITUDE_CAP the take-off stops below the cap.
  * - Each leg is planned round the zones active now, or switched on by their
  *   published schedule before the drone can be through the leg (twice its
@@ -118,7 +119,7 @@ export const uavPilotParams = straightLineParams
     mapRayM: z.number().positive().default(6).describe('returns within this horizontal distance update the persistent map and clear the cells before them, m (Skylane choice: 1 deg beams are 0.1 m apart at 6 m, about one cell at 0.05-0.1 m; EGO-Planner likewise caps its rays, grid_map/max_ray_length)'),
     lookaheadM: z.number().positive().default(2).describe('the drone steers to the farthest path point in line of sight within this distance, m (pure-pursuit style)'),
     authorisations: z.array(z.string()).default([]).describe('ids of the REQ_AUTHORISATION zones the mission is authorised to enter (with env.airspace)'),
-    gnssMarginM: z.number().nonnegative().default(1.5).describe('position error allowed for in the airspace safety buffer, m (u-blox ZED-F9P without RTK: 1.5 m CEP, data sheet; the simulated RTK fix is far better)'),
+    gnssMarginM: z.number().nonnegative().default(1.5).describe('position error allowed for in the airspace safety buffer, m (u-blox ZED-F9P without RTK: 1.5 m CEP, its data sheet, from memory: not re-read; the simulated RTK fix is far better)'),
     airspaceVerticalMarginM: z.number().nonnegative().default(3).describe('vertical clearance from a zone floor or ceiling (and under an altitude cap), m (Skylane choice: barometric height drift of a few metres over a flight)'),
     routeLookaheadM: z.number().positive().default(3).describe('pure-pursuit lookahead on the airspace route, m (the plan keeps half of it on top of the buffer: the corner a chord can cut)'),
   })
