@@ -57,9 +57,10 @@ async function fly(opts: {
   stopWhen?: (a: UavPilotAgent) => boolean;
   /** A stand-in battery sensor whose warning turns 'low' at this time, s (the battery failsafe's trigger). */
   batteryLowAtS?: number;
+  seed?: number;
 }): Promise<Flight> {
   const physics = await createBackend('rapier');
-  const w = new World({ physics, dt: 1 / 500, seed: 1 });
+  const w = new World({ physics, dt: 1 / 500, seed: opts.seed ?? 1 });
   world = w;
   w.addActor(new Prop(physics, groundSpec([40, 0], [160, 160])));
   const [sx, sy] = opts.start ?? [0, 0];
