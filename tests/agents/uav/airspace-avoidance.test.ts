@@ -251,6 +251,49 @@ describe('uav-pilot avoids restricted airspace', () => {
   }, 120_000);
 });
 
+describe('uav-pilot airspace avoidance across speeds, seeds and zone shapes', () => {
+  it('keeps the buffer round a circle at 5 m/s (PX4 MPC_XY_CRUISE) on seeds 1..3, with VFH+ and with the grid planner on its map', async () => {
+    const rows: string[] = [];
+    for (const extra of [{}, { planner: true, persistentMap: true }]) {
+      for (const seed of [1, 2, 3]) {
+        const f = await fly({ seed, waypoints: [[0, 0, 5], [100, 10, 5]], zones: [circleZone('a', 'PROHIBITED', [50, 0], 15)], durationS: 120, stopWhen: landedOrDone, params: { cruiseSpeedMps: 5, ...extra } });
+        world?.dispose();
+        world = null;
+        const c = minClearance(f.track, [50, 0], 15);
+        rows.push(`${JSON.stringify(extra)} seed ${seed}: clearance ${c.toFixed(2)} m, done at ${f.track[f.track.length - 1]![0].toFixed(1)} s`);
+        // 5 m/s: 5 x 0.656 + 25 / 3 + 1.5 = 13.11 m
+        expect(f.agent.safetyBufferM).toBeCloseTo(5 * (1 / 1.8 + 0.1) + 25 / 3 + 1.5, 6);
+        expect(c).toBeGreaterThanOrEqual(f.agent.safetyBufferM);
+        expect(landedOrDone(f.agent)).toBe(true);
+      }
+    }
+    console.log(`[airspace] 5 m/s: ${rows.join('; ')}`);
+  }, 300_000);
+
+  it('goes round an L-shaped polygon zone and a circle beside it, keeping the buffer from both', async () => {
+    const ell: ZoneDescriptor = {
+      id: 'ell',
+      restriction: 'PROHIBITED',
+      volumes: [{
+        shape: { kind: 'polygon', vertices: [[20, -10], [40, -10], [40, 20], [30, 20], [30, 0], [20, 0]] },
+        lower: { valueM: 0, reference: 'AGL' },
+        upper: { valueM: 100, reference: 'AGL' },
+      }],
+      applicability: { kind: 'permanent' },
+    };
+    const disc = circleZone('disc', 'PROHIBITED', [60, -5], 6);
+    const f = await fly({ waypoints: [[0, 0, 5], [80, 5, 5]], zones: [ell, disc], durationS: 120, stopWhen: landedOrDone });
+    const zones = [new Zone(ell), new Zone(disc)];
+    let least = Infinity;
+    for (const [, x, y, z] of f.track) if (z > 0.5) for (const zn of zones) least = Math.min(least, zn.horizontalDistanceM(x, y));
+    const end = f.track[f.track.length - 1]!;
+    console.log(`[airspace] polygon + circle: least clearance ${least.toFixed(2)} m (buffer ${f.agent.safetyBufferM.toFixed(2)}), end (${end[1].toFixed(1)}, ${end[2].toFixed(1)}) at ${end[0].toFixed(1)} s`);
+    expect(least).toBeGreaterThanOrEqual(f.agent.safetyBufferM);
+    expect(landedOrDone(f.agent)).toBe(true);
+    expect(Math.hypot(end[1] - 80, end[2] - 5)).toBeLessThan(1.5);
+  }, 120_000);
+});
+
 describe('uav-pilot return-time estimate with airspace', () => {
   it('counts the way home round the zones, not the straight line', () => {
     const zones = [new Zone(circleZone('airport', 'PROHIBITED', [30, 0], 10))];
