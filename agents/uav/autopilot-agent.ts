@@ -78,7 +78,8 @@ export interface AutopilotParams {
 /** PX4 RTL_TIME_FACTOR and RTL_TIME_MARGIN defaults (from memory: not re-read). */
 export const RTL_TIME_DEFAULTS = { factor: 1.1, marginS: 100 } as const;
 
-export type MissionPhase = 'takeoff' | 'cruise' | 'land' | 'done' | 'return';
+/** 'refused': the agent would not take off (uav-pilot: the start lies in an active prohibited zone); rotors off. */
+export type MissionPhase = 'takeoff' | 'cruise' | 'land' | 'done' | 'return' | 'refused';
 
 const LEVEL: Record<BatteryWarning, number> = { none: 0, low: 1, critical: 2, emergency: 3 };
 
@@ -95,6 +96,8 @@ export abstract class AutopilotAgent implements Agent<MultirotorCommand> {
   private failsafe: 'return' | 'land' | null = null;
   private failsafeAt = NaN;
   private worstWarning: BatteryWarning = 'none';
+  /** The subclass flies the return itself (beginReturn said so): guideReturn runs each tick instead of the stack's return mode. */
+  private customReturn = false;
 
   constructor(readonly base: AutopilotParams) {
     this.rateHz = base.controlHz;
@@ -121,6 +124,7 @@ export abstract class AutopilotAgent implements Agent<MultirotorCommand> {
     this.failsafe = null;
     this.failsafeAt = NaN;
     this.worstWarning = 'none';
+    this.customReturn = false;
     this.stack.setMode({ kind: 'takeoff', altitudeM: this.base.waypoints[0]![2] });
   }
 
@@ -132,6 +136,7 @@ export abstract class AutopilotAgent implements Agent<MultirotorCommand> {
     if (est.valid) {
       this.checkBattery(obs, t);
       if (this.failsafe === null) this.guide(est, obs, t);
+      else if (this.failsafe === 'return' && this.customReturn) this.guideReturn(est, obs, t);
     }
     this.stack.update(est, t, Math.min(dt, 1 / 250));
     return this.cmd;
@@ -153,10 +158,10 @@ export abstract class AutopilotAgent implements Agent<MultirotorCommand> {
     let want: 'return' | 'land' | null = null;
     if (level >= landAt) want = 'land';
     else if (level >= returnAt) want = 'return';
-    else if (action !== 'land' && this.failsafe === null && this.returnTimeShort(v)) want = 'return';
+    else if (action !== 'land' && this.failsafe === null && this.returnTimeShort(v, t)) want = 'return';
     if (want === null || want === this.failsafe) return;
     // A return already on its final descent is a landing: nothing to escalate to.
-    if (want === 'land' && this.failsafe === 'return' && this.stack.returnPhase === 'land') return;
+    if (want === 'land' && this.failsafe === 'return' && (this.stack.returnPhase === 'land' || (this.customReturn && this.stack.mode === 'land'))) return;
     // A mission already landing keeps landing where it is.
     if (this.phase === 'land' && this.failsafe === null) { this.failsafe = 'land'; this.failsafeAt = t; return; }
     this.failsafe = want;
@@ -166,6 +171,8 @@ export abstract class AutopilotAgent implements Agent<MultirotorCommand> {
       this.stack.setMode({ kind: 'land' });
     } else {
       this.phase = 'return';
+      this.customReturn = this.beginReturn(t);
+      if (this.customReturn) return;
       this.stack.setMode({
         kind: 'return',
         safeAltitudeM: this.base.returnAltitudeM ?? MODE_DEFAULTS.rtlAltitudeM,
@@ -176,7 +183,7 @@ export abstract class AutopilotAgent implements Agent<MultirotorCommand> {
   }
 
   /** The remaining flight time (to the land threshold) is no more than the safe return time (see the file header). */
-  private returnTimeShort(v: BatterySample): boolean {
+  private returnTimeShort(v: BatterySample, t: number): boolean {
     const est = this.estimator.estimate;
     if (!est.valid || !(v.averageCurrentA > 0.1)) return false;
     const action = this.base.lowBatteryAction ?? 'return-low';
@@ -184,13 +191,31 @@ export abstract class AutopilotAgent implements Agent<MultirotorCommand> {
     const timeLeftS = (Math.max(0, v.remaining - landAt) * v.capacityAh * 3600) / v.averageCurrentA;
     const home = this.stack.homeM, p = est.positionM, d = MODE_DEFAULTS;
     const returnZ = home[2] + (this.base.returnAltitudeM ?? d.rtlAltitudeM);
-    const rtlS = Math.hypot(p[0] - home[0], p[1] - home[1]) / (this.base.cruiseSpeedMps ?? d.cruiseSpeedMps)
+    const rtlS = this.returnDistanceM(p, home, t) / (this.base.cruiseSpeedMps ?? d.cruiseSpeedMps)
       + Math.max(0, returnZ - p[2]) / d.takeoffClimbMps
       + (Math.max(returnZ, p[2]) - home[2]) / d.landDescentMps
       + d.landedTriggerS;
     const safeS = (this.base.rtlTimeFactor ?? RTL_TIME_DEFAULTS.factor) * rtlS + (this.base.rtlTimeMarginS ?? RTL_TIME_DEFAULTS.marginS);
     return timeLeftS <= safeS;
   }
+
+  /**
+   * Hook for the return to home (battery failsafe): return true to fly the
+   * return yourself (`guideReturn` is then called each tick with a valid
+   * estimate), false for the flight stack's straight `return` mode (the
+   * default). uav-pilot routes the return round airspace zones here.
+   */
+  protected beginReturn(_t: number): boolean {
+    return false;
+  }
+
+  /** Horizontal length of the way home, m, for the return-time estimate: the straight line unless the subclass's return takes another way. */
+  protected returnDistanceM(p: readonly number[], home: readonly number[], _t: number): number {
+    return Math.hypot(p[0]! - home[0]!, p[1]! - home[1]!);
+  }
+
+  /** Each tick of a return the subclass flies itself (see beginReturn). */
+  protected guideReturn(_est: Readonly<StateEstimate>, _obs: Observation, _t: number): void {}
 
   /** Set the flight stack's mode for this tick (called only with a valid estimate). */
   protected abstract guide(est: Readonly<StateEstimate>, obs: Observation, t: number): void;

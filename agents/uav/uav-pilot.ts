@@ -36,16 +36,66 @@
  *
  * Like every Skylane UAV agent it flies on its own estimate (IMU, GNSS,
  * barometer; uav/estimation/) through the PX4-style flight stack.
+ *
+ * Airspace (issue #6 section 4), when the agent is given the zones
+ * (`env.airspace`, an AirspaceKnowledge; without it nothing below runs and
+ * the agent flies as before). The lidar avoidance stays as it is: the zones
+ * only move the point it steers to.
+ * - Before take-off: a start inside an active zone it may not enter
+ *   (PROHIBITED, or REQ_AUTHORISATION without the authorisation) whose band
+ *   overlaps the climb to the first waypoint is refused: rotors off, phase
+ *   'refused'. Under an active ALTITUDE_CAP the take-off stops below the cap.
+ * - Each leg is planned round the zones active now, or switched on by their
+ *   published schedule before the drone can be through the leg (twice its
+ *   straight length at cruise speed plus SCHEDULE_SLACK_S), whose vertical band
+ *   overlaps the leg's (its two ends' heights, +- `airspaceVerticalMarginM`):
+ *   PROHIBITED always, REQ_AUTHORISATION unless its id is in
+ *   `authorisations`; ALTITUDE_CAP is flown below (the height target drops to
+ *   the cap less the vertical margin once the drone is within the distance
+ *   it needs to get down, see `capLeadM`), or gone round when the cap is too
+ *   low to fly under; WARNING, CONDITIONAL, NO_RESTRICTION are flown
+ *   through and noted. Planner: uav/airspace/planner.ts (PX4's and
+ *   ArduPilot's visibility graph + Dijkstra), circles as circumscribed
+ *   32-gons. The drone follows the route by pure pursuit
+ *   (`routeLookaheadM` ahead).
+ * - Safety buffer (`safetyBufferM`): the stopping distance at cruise speed,
+ *   v t_react + v^2 / (2 a), with a = `brakeMps2` (the deceleration the
+ *   lidar speed schedule already counts on: PX4 MPC_ACC_HOR 3 m/s^2 halved
+ *   for the tilt transient) and t_react = the flight stack's velocity lag
+ *   1 / MPC_XY_VEL_P_ACC (0.56 s) plus one scan period (0.1 s, setpoints
+ *   change once per scan), plus `gnssMarginM`; never under 5 m. The plan
+ *   keeps the buffer plus the corner cutting pure pursuit can do (half the
+ *   lookahead) plus a tracking allowance (TRACK_M), so the flown track keeps
+ *   the buffer.
+ * - A destination within the buffer of a zone to avoid: the leg ends at the
+ *   nearest clear point (outside the planning margin) and the drone holds
+ *   there; the mission ends as far as it legally can (phase 'done',
+ *   airspace status 'stopped-at-boundary').
+ * - In flight, each tick: when the set of relevant zones changes (a zone
+ *   switched on or off), the leg is re-planned from the current estimate.
+ *   A drone inside a zone that just switched on around it leaves it by the
+ *   nearest clear point in the horizontal plane, then continues (choice:
+ *   exit rather than land, because a PROHIBITED zone forbids being there,
+ *   and the shortest horizontal exit ends the incursion sooner than a
+ *   landing from cruise height inside it; a vertical exit could take it
+ *   into the band of other zones the plan never checked).
+ * - Return to home (battery failsafe): the base's hook; the return flies at
+ *   the current height (not RTL_RETURN_ALT: the climb could enter zones the
+ *   plan never checked) along a route round the zones, then lands.
  */
 import { z } from 'zod';
 import type { AgentContext, Observation } from '../../sim/agent.ts';
 import type { Reading } from '../../sim/sensor.ts';
 import type { LidarScan } from '../../sim/sensors/lidar-3d.ts';
 import type { StateEstimate } from '../../uav/estimation/state-estimate.ts';
-import { AutopilotAgent } from './autopilot-agent.ts';
+import { AutopilotAgent, type MissionPhase } from './autopilot-agent.ts';
 import { LocalGridPlanner } from './local-grid-planner.ts';
 import { OccupancyMap2D } from './occupancy-map.ts';
 import { straightLineParams } from './straight-line.ts';
+import type { AirspaceKnowledge } from '../../uav/airspace/knowledge.ts';
+import type { Vec2 } from '../../uav/airspace/polygon.ts';
+import { signedHorizontalDistanceM } from '../../uav/airspace/zone.ts';
+import { nearestClearPoint, planRoute, relevanceKey, relevantVolumes, RouteFollower, type RelevantVolume } from './airspace-route.ts';
 
 export const uavPilotParams = straightLineParams
   .extend({
@@ -68,6 +118,10 @@ export const uavPilotParams = straightLineParams
     mapMarginM: z.number().positive().default(15).describe('the persistent map covers the box around the start and the waypoints plus this margin, m (Skylane choice: room for a detour round a 20 m wide obstacle field)'),
     mapRayM: z.number().positive().default(6).describe('returns within this horizontal distance update the persistent map and clear the cells before them, m (Skylane choice: 1 deg beams are 0.1 m apart at 6 m, about one cell at 0.05-0.1 m; EGO-Planner likewise caps its rays, grid_map/max_ray_length)'),
     lookaheadM: z.number().positive().default(2).describe('the drone steers to the farthest path point in line of sight within this distance, m (pure-pursuit style)'),
+    authorisations: z.array(z.string()).default([]).describe('ids of the REQ_AUTHORISATION zones the mission is authorised to enter (with env.airspace)'),
+    gnssMarginM: z.number().nonnegative().default(1.5).describe('position error allowed for in the airspace safety buffer, m (u-blox ZED-F9P without RTK: 1.5 m CEP, its data sheet, from memory: not re-read; the simulated RTK fix is far better)'),
+    airspaceVerticalMarginM: z.number().nonnegative().default(3).describe('vertical clearance from a zone floor or ceiling (and under an altitude cap), m (Skylane choice: barometric height drift of a few metres over a flight)'),
+    routeLookaheadM: z.number().positive().default(3).describe('pure-pursuit lookahead on the airspace route, m (the plan keeps half of it on top of the buffer: the corner a chord can cut)'),
   })
   .strict();
 export type UavPilotParams = z.infer<typeof uavPilotParams>;
@@ -138,6 +192,33 @@ const GROUND_M = 0.3;
  * tilt), which put ground returns 9 m away 0.7 m too high, inside the band.
  */
 const GROUND_TILT_TAN = Math.tan((5 * Math.PI) / 180);
+/** Tracking allowance of the airspace plan, m: Skylane choice, the velocity loop's lateral lag on the route's 11 deg turns (32-gon circles). */
+const TRACK_M = 0.5;
+/** The airspace buffer is never smaller than this, m (issue #6 brief). */
+const MIN_BUFFER_M = 5;
+/** One lidar scan period at VLP-16's 10 Hz, s: setpoints change once per scan. */
+const SCAN_PERIOD_S = 0.1;
+/** Time added to a leg's expected duration when looking ahead at zone schedules, s (Skylane choice: the take-off and a hold). */
+const SCHEDULE_SLACK_S = 30;
+/** The return-time estimate's route home is re-planned at most this often, s (Skylane choice). */
+const RETURN_ESTIMATE_PERIOD_S = 5;
+/** A cap lower than this above the ground cannot be flown below; the zone is gone round instead, m (Skylane choice). */
+const MIN_CRUISE_AGL_M = 2;
+/** Over home within this (horizontal, m), the airspace return lands (the flight stack's take-off tolerance, as its return). */
+const RETURN_LAND_RADIUS_M = 0.3;
+
+export type AirspaceStatus = 'none' | 'clear' | 'routed' | 'refused' | 'leaving-zone' | 'stopped-at-boundary' | 'no-route';
+
+/** What the scenario gives the agent beyond its params (the subset of registry's AgentEnv that uav-pilot reads). */
+export interface UavPilotEnv {
+  airspace?: AirspaceKnowledge;
+}
+
+/** The registry's factory for uav-pilot: parse the params, take the airspace from the env. */
+export function createUavPilot(params: unknown, env?: UavPilotEnv): UavPilotAgent {
+  return new UavPilotAgent(uavPilotParams.parse(params), env);
+}
+
 const _theta = new Float64Array(MAX_POINTS);
 const _dist = new Float64Array(MAX_POINTS);
 
@@ -179,9 +260,44 @@ export class UavPilotAgent extends AutopilotAgent {
   private azX = new Float64Array(0);
   private azY = new Float64Array(0);
 
-  constructor(readonly p: UavPilotParams) {
+  /** The zones the agent knows (undefined: no airspace awareness, v3 behaviour). */
+  readonly airspace: AirspaceKnowledge | undefined;
+  /** The airspace buffer, m (see the file header). */
+  readonly safetyBufferM: number;
+  /** The clearance the airspace plan keeps, m: the buffer plus corner cutting and tracking. */
+  readonly planMarginM: number;
+  private preflightDone = false;
+  private route: RouteFollower | undefined;
+  private routeKey = '';
+  private routeTruncated = false;
+  /** For tests and views: the zone volumes the current airspace plan took into account, and how. */
+  inPlay: RelevantVolume[] = [];
+  private status: AirspaceStatus = 'none';
+  private readonly notes: string[] = [];
+  private readonly goalW: [number, number, number] = [0, 0, 0];
+  /** The route only leads out of a zone that switched on around the drone; the leg is re-planned at its end. */
+  private exitOnly = false;
+  /** The last return-route length for the return-time estimate, m, and when it was planned (sim s). */
+  private returnEstimateM = 0;
+  private returnEstimateAtS = -Infinity;
+  /** Height of the airspace-aware return, world m. */
+  private returnZ = 0;
+  /** For tests and views: the airspace routes planned so far (each a polyline, local ENU m) and when. */
+  readonly plans: { t: number; path: Vec2[]; leg: number }[] = [];
+
+  constructor(readonly p: UavPilotParams, env: UavPilotEnv = {}) {
     super(p);
     this.grid = new LocalGridPlanner({ resolutionM: p.gridResolutionM, halfWidthM: p.gridHalfWidthM });
+    this.airspace = env.airspace;
+    const v = p.cruiseSpeedMps, reactS = STOP_LAG_S + SCAN_PERIOD_S;
+    this.safetyBufferM = Math.max(MIN_BUFFER_M, v * reactS + (v * v) / (2 * p.brakeMps2) + p.gnssMarginM);
+    this.planMarginM = this.safetyBufferM + p.routeLookaheadM / 2 + TRACK_M;
+  }
+
+  /** The mission phase, the waypoint flown to, and with airspace its status and notes. */
+  override get progress(): { phase: MissionPhase; waypoint: number; airspace?: { status: AirspaceStatus; notes: readonly string[] } } {
+    const base = super.progress;
+    return this.airspace ? { ...base, airspace: { status: this.status, notes: this.notes } } : base;
   }
 
   override reset(ctx: AgentContext): void {
@@ -203,34 +319,274 @@ export class UavPilotAgent extends AutopilotAgent {
     this.memCount = 0;
     this.planned = false;
     this.map = undefined;
+    this.preflightDone = false;
+    this.route = undefined;
+    this.routeKey = '';
+    this.routeTruncated = false;
+    this.inPlay = [];
+    this.exitOnly = false;
+    this.returnEstimateM = 0;
+    this.returnEstimateAtS = -Infinity;
+    this.status = this.airspace ? 'clear' : 'none';
+    this.notes.length = 0;
+    this.plans.length = 0;
+    // With airspace, the take-off waits for the pre-flight check at the first valid estimate.
+    if (this.airspace) this.stack.setMode({ kind: 'idle' });
   }
 
   /** After the take-off: towards each waypoint in velocity mode, steered around what the lidar sees; then land. */
-  protected guide(est: Readonly<StateEstimate>, obs: Observation): void {
+  protected guide(est: Readonly<StateEstimate>, obs: Observation, t: number): void {
     const p = this.p;
+    if (this.airspace && !this.preflightDone) this.preflight(est, t);
     if (this.phase === 'takeoff' && this.stack.reached) this.phase = 'cruise';
     if (this.phase !== 'cruise') return;
-    const w = p.waypoints[this.next]!;
     const pos = est.positionM;
-    if (Math.hypot(w[0] - pos[0], w[1] - pos[1], w[2] - pos[2]) <= p.acceptanceRadiusM) this.next++;
+    let remaining = NaN;
+    let goal: readonly number[] = p.waypoints[this.next]!;
+    if (this.airspace) {
+      // The leg's end as the airspace allows it (capped height, or the boundary point), and the carrot on its route.
+      const w = p.waypoints[this.next]!, fromZ = p.waypoints[Math.max(0, this.next - 1)]![2];
+      const leg = this.legTo(est, t, w, fromZ, this.next);
+      if (!leg) return;
+      if (leg.arrived) {
+        if (this.routeTruncated) {
+          // Hold at the boundary point itself (the leg counted as reached within the acceptance radius).
+          const end = this.route!.path[this.route!.path.length - 1]!;
+          this.phase = 'done';
+          this.status = 'stopped-at-boundary';
+          this.stack.setMode({ kind: 'hold', positionM: [end[0], end[1], this.goalW[2]] });
+          return;
+        }
+        this.next++;
+        this.route = undefined;
+        this.routeKey = '';
+      } else {
+        goal = this.goalW;
+        remaining = leg.remainingM;
+      }
+    } else {
+      const w = p.waypoints[this.next]!;
+      if (Math.hypot(w[0] - pos[0], w[1] - pos[1], w[2] - pos[2]) <= p.acceptanceRadiusM) this.next++;
+    }
     if (this.next >= p.waypoints.length) {
       this.phase = p.land ? 'land' : 'done';
       this.stack.setMode(p.land ? { kind: 'land' } : { kind: 'hold' });
       return;
     }
+    if (this.airspace && Number.isNaN(remaining)) return; // the next leg starts at the next tick
     const lidar = obs.sensors[p.lidar] as Reading<LidarScan> | undefined;
     if (lidar && lidar.healthy && lidar.time > this.lastScan) {
       this.lastScan = lidar.time;
-      this.steer(lidar.value, est.positionM, est.attitude, p.waypoints[this.next]!, lidar.time, est.velocityMps);
-      this.evade(lidar.time, est.velocityMps);
-      // Setpoint lead: the horizontal setpoint is pushed beyond the wanted velocity by `leadGain` times the
-      // tracking error, which quickens the flight stack's ~0.55 s velocity response (1 / MPC_XY_VEL_P_ACC)
-      // without touching its gains; 0 sends the wanted velocity as is. Set once per scan, as every setpoint.
-      const v = est.velocityMps, k = p.leadGain;
-      this.cmdVel[0] = this.vel[0] + k * (this.vel[0] - v[0]!);
-      this.cmdVel[1] = this.vel[1] + k * (this.vel[1] - v[1]!);
-      this.cmdVel[2] = this.vel[2];
-      this.stack.setMode({ kind: 'velocity', velocityMps: this.cmdVel });
+      this.fly(est, lidar, goal, remaining);
+    } else if (this.stack.mode !== 'velocity') {
+      this.stack.setMode({ kind: 'velocity', velocityMps: [0, 0, 0] });
+    }
+  }
+
+  /** One scan's setpoint: steer towards `goal` round what the lidar sees, evade, and command the velocity. */
+  private fly(est: Readonly<StateEstimate>, lidar: Reading<LidarScan>, goal: readonly number[], remaining: number): void {
+    const p = this.p;
+    this.steer(lidar.value, est.positionM, est.attitude, goal, lidar.time, est.velocityMps, remaining);
+    this.evade(lidar.time, est.velocityMps);
+    // Setpoint lead: the horizontal setpoint is pushed beyond the wanted velocity by `leadGain` times the
+    // tracking error, which quickens the flight stack's ~0.55 s velocity response (1 / MPC_XY_VEL_P_ACC)
+    // without touching its gains; 0 sends the wanted velocity as is. Set once per scan, as every setpoint.
+    const v = est.velocityMps, k = p.leadGain;
+    this.cmdVel[0] = this.vel[0] + k * (this.vel[0] - v[0]!);
+    this.cmdVel[1] = this.vel[1] + k * (this.vel[1] - v[1]!);
+    this.cmdVel[2] = this.vel[2];
+    this.stack.setMode({ kind: 'velocity', velocityMps: this.cmdVel });
+  }
+
+  // -------------------------------------------------------------------------
+  // Airspace (issue #6 section 4; see the file header)
+  // -------------------------------------------------------------------------
+
+  private note(text: string): void {
+    if (!this.notes.includes(text)) this.notes.push(text);
+  }
+
+  /** The zones that matter to a leg between heights fromZ and toZ at time t. */
+  private relevantFor(t: number, fromZ: number, toZ: number, legLengthM?: number): RelevantVolume[] {
+    const p = this.p;
+    return relevantVolumes(this.airspace!, t, {
+      // When it may get there: the leg's straight length at cruise speed, doubled for the detours, plus SCHEDULE_SLACK_S (no length: now only).
+      untilS: legLengthM === undefined ? t : t + (2 * legLengthM) / p.cruiseSpeedMps + SCHEDULE_SLACK_S,
+      loZ: Math.min(fromZ, toZ),
+      hiZ: Math.max(fromZ, toZ),
+      verticalMarginM: p.airspaceVerticalMarginM,
+      authorisations: p.authorisations,
+      minCruiseZ: MIN_CRUISE_AGL_M,
+    });
+  }
+
+  /** Whether a zone of this volume is one the drone may not be in (not a cap turned 'avoid' because it is too low). */
+  private forbidden(v: RelevantVolume): boolean {
+    return v.treatment === 'avoid' && this.airspace!.zones[v.zone]!.restriction !== 'ALTITUDE_CAP';
+  }
+
+  /**
+   * Before take-off, at the first valid estimate: refuse a start inside a
+   * zone it may not be in (whose band overlaps the climb), else take off,
+   * below any cap over the start.
+   */
+  private preflight(est: Readonly<StateEstimate>, t: number): void {
+    this.preflightDone = true;
+    const k = this.airspace!, p = this.p, pos = est.positionM;
+    let climbTo = p.waypoints[0]![2];
+    for (const v of this.relevantFor(t, pos[2]!, climbTo)) {
+      const zone = k.zones[v.zone]!, shape = zone.volumes[v.volume]!.shape;
+      const d = signedHorizontalDistanceM(shape, pos[0]!, pos[1]!);
+      if (this.forbidden(v) && d <= 0) {
+        this.phase = 'refused';
+        this.status = 'refused';
+        this.note(`take-off refused: the start lies in ${zone.restriction} zone ${zone.id}`);
+        this.stack.setMode({ kind: 'idle' });
+        return;
+      }
+      if (v.treatment === 'below' && d <= this.planMarginM) climbTo = Math.min(climbTo, v.capZ - p.airspaceVerticalMarginM);
+    }
+    this.stack.setMode({ kind: 'takeoff', altitudeM: climbTo });
+  }
+
+  /** Horizontal distance from an altitude cap at which the descent must start, m: buffer, then the time to get down at MAX_CLIMB_MPS plus 1.5 s (the height loop's tail and lag) at cruise speed. */
+  private capLeadM(excessM: number): number {
+    return this.planMarginM + this.p.cruiseSpeedMps * (Math.max(0, excessM) / MAX_CLIMB_MPS + 1.5);
+  }
+
+  /**
+   * The leg towards `dest` (world m) from height `fromZ`: re-planned when the
+   * relevant zones change, followed by pure pursuit. Sets `goalW` (the
+   * carrot, at the height the caps allow) and returns the route length left
+   * and whether the leg's end is reached; undefined when the agent holds
+   * (no route).
+   */
+  private legTo(est: Readonly<StateEstimate>, t: number, dest: readonly number[], fromZ: number, legId: number): { arrived: boolean; remainingM: number } | undefined {
+    const k = this.airspace!, p = this.p, pos = est.positionM;
+    const vols = this.relevantFor(t, fromZ, dest[2]!, Math.hypot(dest[0]! - pos[0]!, dest[1]! - pos[1]!));
+    const key = `${legId}|${relevanceKey(vols)}`;
+    if (key !== this.routeKey) this.replan(vols, key, pos, dest, t, legId);
+    const route = this.route;
+    if (!route) return undefined;
+    route.update(pos[0]!, pos[1]!);
+    const end = route.path[route.path.length - 1]!;
+    let z = dest[2]!;
+    for (const v of vols) {
+      if (v.treatment !== 'below') continue;
+      const shape = k.zones[v.zone]!.volumes[v.volume]!.shape, capZ = v.capZ - p.airspaceVerticalMarginM;
+      // The lead is for the descent from the leg's own height (not the current one, which would let it climb back as it descends).
+      if (signedHorizontalDistanceM(shape, end[0], end[1]) <= this.planMarginM || signedHorizontalDistanceM(shape, pos[0]!, pos[1]!) <= this.capLeadM(Math.max(pos[2]!, dest[2]!) - capZ)) {
+        if (capZ < z) this.note(`flying below the ${v.capZ.toFixed(1)} m cap of zone ${k.zones[v.zone]!.id}`);
+        z = Math.min(z, capZ);
+      }
+    }
+    if (this.status === 'leaving-zone' && !vols.some((v) => this.forbidden(v) && signedHorizontalDistanceM(k.zones[v.zone]!.volumes[v.volume]!.shape, pos[0]!, pos[1]!) <= 0)) this.status = 'routed';
+    this.goalW[0] = route.carrot[0];
+    this.goalW[1] = route.carrot[1];
+    this.goalW[2] = z;
+    const arrived = Math.hypot(end[0] - pos[0]!, end[1] - pos[1]!, z - pos[2]!) <= p.acceptanceRadiusM;
+    if (arrived && this.exitOnly) {
+      // Out of the zone that switched on around it: plan the leg again from here.
+      this.exitOnly = false;
+      this.route = undefined;
+      this.routeKey = '';
+      return { arrived: false, remainingM: 0 };
+    }
+    return { arrived, remainingM: route.remainingM };
+  }
+
+  /** Plan the leg round the zones to avoid (see the file header). */
+  private replan(vols: RelevantVolume[], key: string, pos: readonly number[], dest: readonly number[], t: number, legId: number): void {
+    const k = this.airspace!;
+    this.routeKey = key;
+    this.inPlay = vols;
+    this.exitOnly = false;
+    for (const v of vols) {
+      const z = k.zones[v.zone]!;
+      if (v.treatment === 'through') this.note(`flying through ${z.restriction} zone ${z.id}${z.restriction === 'REQ_AUTHORISATION' ? ' (authorised)' : ''}`);
+    }
+    const avoid = vols.filter((v) => v.treatment === 'avoid').map((v) => v.polygon);
+    const here: Vec2 = [pos[0]!, pos[1]!];
+    const inside = vols.find((v) => this.forbidden(v) && signedHorizontalDistanceM(k.zones[v.zone]!.volumes[v.volume]!.shape, here[0], here[1]) <= 0);
+    if (inside) this.note(`zone ${k.zones[inside.zone]!.id} became active around the drone at t = ${t.toFixed(1)} s: leaving it by the nearest way out`);
+    const r = planRoute(here, [dest[0]!, dest[1]!], avoid, this.planMarginM);
+    const what = legId < 0 ? 'the return' : `leg ${legId}`;
+    if (!r.ok) {
+      const out = inside ? nearestClearPoint(here, avoid, this.planMarginM, [dest[0]!, dest[1]!]) : undefined;
+      this.route = out ? new RouteFollower([here, out], this.p.routeLookaheadM) : undefined;
+      this.exitOnly = !!out;
+      this.routeTruncated = false;
+      this.status = out ? 'leaving-zone' : 'no-route';
+      this.note(`no route for ${what} at t = ${t.toFixed(1)} s (${r.detail}): ${out ? 'leaving the zone, then re-planning' : 'holding'}`);
+      if (!out) this.stack.setMode({ kind: 'hold' });
+      if (out) this.plans.push({ t, path: [here, out], leg: legId });
+      return;
+    }
+    this.route = new RouteFollower(r.path, this.p.routeLookaheadM);
+    this.routeTruncated = r.truncated;
+    this.plans.push({ t, path: r.path, leg: legId });
+    this.status = r.leftZone && inside ? 'leaving-zone' : avoid.length > 0 ? 'routed' : 'clear';
+    if (r.truncated) {
+      const e = r.path[r.path.length - 1]!;
+      this.note(`${what} ends in or within ${this.planMarginM.toFixed(1)} m of a zone to avoid: stopping at its boundary (${e[0].toFixed(1)}, ${e[1].toFixed(1)}), ${Math.hypot(e[0] - dest[0]!, e[1] - dest[1]!).toFixed(1)} m short`);
+    }
+  }
+
+  /** The battery failsafe's return, with airspace: flown by this agent round the zones (the base's hook). */
+  protected override beginReturn(_t: number): boolean {
+    if (!this.airspace) return false;
+    this.route = undefined;
+    this.routeKey = '';
+    this.routeTruncated = false;
+    this.exitOnly = false;
+    this.returnZ = this.estimator.estimate.positionM[2]!;
+    this.note('battery failsafe: returning home round the zones at the current height');
+    return true;
+  }
+
+  /**
+   * The return-time estimate's distance home: with airspace, the length of
+   * the route round the zones at the current height (re-planned at most every
+   * RETURN_ESTIMATE_PERIOD_S; the battery is read at 10 Hz).
+   */
+  protected override returnDistanceM(p: readonly number[], home: readonly number[], t: number): number {
+    const straight = super.returnDistanceM(p, home, t);
+    if (!this.airspace) return straight;
+    if (t - this.returnEstimateAtS < RETURN_ESTIMATE_PERIOD_S) return this.returnEstimateM;
+    const vols = this.relevantFor(t, p[2]!, p[2]!, straight);
+    const avoid = vols.filter((v) => v.treatment === 'avoid').map((v) => v.polygon);
+    const r = planRoute([p[0]!, p[1]!], [home[0]!, home[1]!], avoid, this.planMarginM);
+    let len = straight;
+    if (r.ok) {
+      len = 0;
+      for (let i = 1; i < r.path.length; i++) len += Math.hypot(r.path[i]![0] - r.path[i - 1]![0], r.path[i]![1] - r.path[i - 1]![1]);
+    }
+    this.returnEstimateAtS = t;
+    this.returnEstimateM = len;
+    return len;
+  }
+
+  protected override guideReturn(est: Readonly<StateEstimate>, obs: Observation, t: number): void {
+    const mode = this.stack.mode;
+    if (mode === 'land') return;
+    const home = this.stack.homeM;
+    if (mode === 'waypoint') {
+      if (this.stack.reached) this.stack.setMode({ kind: 'land' });
+      return;
+    }
+    const dest: [number, number, number] = [home[0], home[1], this.returnZ];
+    const leg = this.legTo(est, t, dest, this.returnZ, -1);
+    if (!leg) return;
+    if (leg.arrived) {
+      // Over home (or as near as the zones allow): close in, then land.
+      const end = this.route!.path[this.route!.path.length - 1]!;
+      this.stack.setMode({ kind: 'waypoint', positionM: [end[0], end[1], this.goalW[2]], cruiseSpeedMps: 1, acceptanceRadiusM: RETURN_LAND_RADIUS_M });
+      return;
+    }
+    const lidar = obs.sensors[this.p.lidar] as Reading<LidarScan> | undefined;
+    if (lidar && lidar.healthy && lidar.time > this.lastScan) {
+      this.lastScan = lidar.time;
+      this.fly(est, lidar, this.goalW, leg.remainingM);
     } else if (this.stack.mode !== 'velocity') {
       this.stack.setMode({ kind: 'velocity', velocityMps: [0, 0, 0] });
     }
@@ -289,7 +645,7 @@ export class UavPilotAgent extends AutopilotAgent {
   }
 
   /** VFH+ in the flight band, then the repulsion and the height hold, into `this.vel`. */
-  private steer(scan: LidarScan, pos: readonly number[], q: readonly number[], goal: readonly number[], t: number, v: readonly number[]): void {
+  private steer(scan: LidarScan, pos: readonly number[], q: readonly number[], goal: readonly number[], t: number, v: readonly number[], remainingM = NaN): void {
     const p = this.p;
     this.blocked.fill(0);
     let nearest = Infinity, repX = 0, repY = 0;
@@ -399,7 +755,8 @@ export class UavPilotAgent extends AutopilotAgent {
     }
     this.nearestM = nearest;
     const gx = goal[0]! - pos[0]!, gy = goal[1]! - pos[1]!;
-    const goalDist = Math.hypot(gx, gy);
+    // The distance the speed slows onto: the goal's, or what is left of an airspace route (its carrot is not a stop).
+    const goalDist = Number.isNaN(remainingM) ? Math.hypot(gx, gy) : remainingM;
     const goalDir = Math.atan2(gy, gx);
     const prev = Number.isNaN(this.prevDir) ? goalDir : this.prevDir;
     let best = NaN, bestCost = Infinity;
