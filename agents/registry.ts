@@ -12,7 +12,7 @@ import { GoToGoalAgent, goToGoalParams } from './go-to-goal.ts';
 import { HaPilotAgent, haPilotParams, type HaPilotEnv } from './ha-pilot.ts';
 import { IdleAgent, idleParams } from './idle.ts';
 import { StraightLineAgent, straightLineParams } from './uav/straight-line.ts';
-import { UavPilotAgent, uavPilotParams } from './uav/uav-pilot.ts';
+import { createUavPilot, uavPilotParams } from './uav/uav-pilot.ts';
 import { SwarmAgent, swarmParams } from './swarm/swarm-agent.ts';
 
 export interface AgentEntry {
@@ -93,7 +93,8 @@ export const AGENTS: Readonly<Record<string, AgentEntry>> = {
         { name: q.baro, type: 'barometer', required: false },
       ];
     },
-    create: (p) => new UavPilotAgent(uavPilotParams.parse(p)),
+    // With the scenario's airspace (env.airspace) it plans round the zones it may not enter (agents/uav/airspace-route.ts).
+    create: (p, env) => createUavPilot(p, env),
   },
   'straight-line': {
     name: 'straight-line',
