@@ -39,6 +39,8 @@ export interface AgentEnv {
   v2x?: V2xTransmitter;
   /** The scenario's airspace zones and their activation (uav/airspace/knowledge.ts); present with world.airspace, for UAV agents. */
   airspace?: AirspaceKnowledge;
+  /** The REQ_AUTHORISATION zones the UAV's mission is authorised to enter (the actor's `airspaceAuthorisations`). */
+  airspaceAuthorisations?: readonly string[];
 }
 
 const HA_PILOT: AgentEntry = {

@@ -562,7 +562,7 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
             ? new GeoAwarenessSensor(airspace!, a.id, sp.name, sp.rateHz ?? GEO_AWARENESS_DEFAULT_RATE_HZ)
             : sensorOf(sp, a.id)),
         // A UAV agent may broadcast over the world's radio (the swarm's own-state messages).
-        ...(entry && ref ? { agent: entry.create(ref.params, { ...(v2x ? { v2x } : {}), ...(airspace ? { airspace } : {}) }), agentParams: ref.params } : {}),
+        ...(entry && ref ? { agent: entry.create(ref.params, { ...(v2x ? { v2x } : {}), ...(airspace ? { airspace, airspaceAuthorisations: a.airspaceAuthorisations ?? [] } : {}) }), agentParams: ref.params } : {}),
       });
       if (w || battery) flightEnv.add(uav, battery);
       if (a.gimbal) addGimbals(world, gimbals, uav, a.gimbal, a.pose.yawDeg * DEG);

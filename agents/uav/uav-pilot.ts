@@ -212,11 +212,16 @@ export type AirspaceStatus = 'none' | 'clear' | 'routed' | 'refused' | 'leaving-
 /** What the scenario gives the agent beyond its params (the subset of registry's AgentEnv that uav-pilot reads). */
 export interface UavPilotEnv {
   airspace?: AirspaceKnowledge;
+  /** The REQ_AUTHORISATION zones the mission carries an authorisation for (the actor's `airspaceAuthorisations`). */
+  airspaceAuthorisations?: readonly string[];
 }
 
 /** The registry's factory for uav-pilot: parse the params, take the airspace from the env. */
 export function createUavPilot(params: unknown, env?: UavPilotEnv): UavPilotAgent {
-  return new UavPilotAgent(uavPilotParams.parse(params), env);
+  const p = uavPilotParams.parse(params);
+  // The mission's authorisations (scenario) and the agent's own list are one set.
+  const auth = [...new Set([...p.authorisations, ...(env?.airspaceAuthorisations ?? [])])];
+  return new UavPilotAgent({ ...p, authorisations: auth }, env);
 }
 
 const _theta = new Float64Array(MAX_POINTS);
