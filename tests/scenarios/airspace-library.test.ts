@@ -1,55 +1,77 @@
 /**
- * The airspace library (scenarios/library/airspace/): every scenario runs
- * green at its own seed. They are flown by the straight-line baseline, which
- * ignores zones, so each one with a zone on its route is a negative control
- * (`expect:`): the incursion criteria must fail (XFAIL), proving they bite;
- * the weekday scenario, whose weekend-only zone is off, passes.
- *
- * The uav-pilot versions, which must pass once uav-pilot avoids zones (the
- * agent side of issue #6), are in tests/fixtures/airspace/scenarios/; here
- * they are only loaded.
+ * The airspace library (scenarios/library/airspace/), issue #6's acceptance
+ * on its own seeds:
+ * - every scenario flown by uav-pilot is green, with zero incursions into
+ *   active prohibited zones (and no unauthorised entry);
+ * - the straight-line baseline, flown on the same files (every uav-pilot
+ *   swapped for straight-line with the same route), has incursions wherever a
+ *   zone it may not enter lies on its route; the library keeps one such run as
+ *   its negative control (airport-circle-straight-line.yaml, XFAIL);
+ * - the bundled ED-269 file imports (through its scenario), in Node and in
+ *   the web app's bundle.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { loadScenarioText } from '../../scenarios/loader.ts';
 import { expandScenarioPaths, loadScenarioFile } from '../../scenarios/node-io.ts';
 import { runSucceeded } from '../../scenarios/result.ts';
-import { criterion, FIXTURES, LIBRARY, runFile } from '../helpers.ts';
+import { runScenario } from '../../scenarios/runner.ts';
+import { criterion, LIBRARY, runFile } from '../helpers.ts';
 
 const files = expandScenarioPaths([`${LIBRARY}/airspace`]);
+const piloted = files.filter((f) => !f.endsWith('-straight-line.yaml'));
+/** straight-line's params (its schema is strict): the route and its speed. */
+const STRAIGHT_LINE_KEYS = ['airframe', 'waypoints', 'cruiseSpeedMps', 'acceptanceRadiusM', 'land', 'controlHz', 'imu', 'gnss', 'baro', 'maxSpeedMps'];
+
+/** The file with every uav-pilot replaced by straight-line on the same route, and no expectations. */
+function asStraightLine(path: string): string {
+  const doc = parse(readFileSync(path, 'utf8'));
+  for (const a of doc.actors ?? []) {
+    if (a.agent?.type !== 'uav-pilot') continue;
+    const params = Object.fromEntries(Object.entries(a.agent.params ?? {}).filter(([k]) => STRAIGHT_LINE_KEYS.includes(k)));
+    a.agent = { type: 'straight-line', params };
+  }
+  delete doc.expect;
+  doc.name = `${doc.name}-as-straight-line`;
+  return stringify(doc);
+}
 
 describe('airspace library', () => {
-  it('holds the nine cases of issue #6 (the weekend zone twice: weekday and Saturday)', () => {
-    expect(files.map((f) => f.slice(f.lastIndexOf('/') + 1))).toEqual([
+  it('holds the nine cases of issue #6 (the weekend zone twice: weekday and Saturday), flown by uav-pilot, and one straight-line negative control', () => {
+    expect(piloted.map((f) => f.slice(f.lastIndexOf('/') + 1))).toEqual([
       'airport-circle.yaml', 'ed269-bundled.yaml', 'goal-in-zone.yaml', 'stacked-polygons.yaml', 'swarm-around-zone.yaml',
       'takeoff-in-zone.yaml', 'temporary-zone.yaml', 'wedding-cake.yaml', 'weekend-zone-saturday.yaml', 'weekend-zone-weekday.yaml',
     ]);
-  });
-
-  for (const f of files) {
-    const name = f.slice(f.lastIndexOf('/') + 1);
-    it(`${name}: green at its seed; straight-line has incursions exactly where a zone is on its route`, async () => {
-      const r = await runFile(f, { backend: 'rapier' });
-      expect(r.error, r.error).toBeUndefined();
-      expect(runSucceeded(r)).toBe(true);
-      const incursions = criterion(r, 'airspace-no-incursion').value!;
-      if (name === 'weekend-zone-weekday.yaml') {
-        expect(r.verdict).toBe('pass');
-        expect(incursions).toBe(0);
-      } else {
-        expect(r.expectedFailure?.met).toBe(true);
-        expect(incursions).toBeGreaterThanOrEqual(name === 'swarm-around-zone.yaml' ? 3 : 1);
-      }
-    }, 60_000);
-  }
-
-  it('the uav-pilot versions in tests/fixtures/airspace/scenarios/ load, one per library scenario, with no negative-control expectation', () => {
-    const fixtures = expandScenarioPaths([`${FIXTURES}/airspace/scenarios`]);
-    expect(fixtures.length).toBe(files.length);
-    for (const f of fixtures) {
+    for (const f of piloted) {
       const l = loadScenarioFile(f);
       expect(l.scenario.expect).toBeUndefined();
       expect(l.scenario.actors.every((a) => a.kind !== 'uav' || (typeof a.agent === 'object' && a.agent.type === 'uav-pilot'))).toBe(true);
     }
   });
+
+  for (const f of piloted) {
+    const name = f.slice(f.lastIndexOf('/') + 1);
+    it(`${name}: uav-pilot passes with zero incursions; straight-line on the same route ${name === 'weekend-zone-weekday.yaml' ? 'passes too (the zone is off on a weekday)' : 'flies into the zone'}`, async () => {
+      const r = await runFile(f, { backend: 'rapier' });
+      expect(r.error, r.error).toBeUndefined();
+      expect(r.verdict, r.criteria.filter((c) => !c.passed).map((c) => `${c.name}: ${c.reason}`).join('; ')).toBe('pass');
+      expect(criterion(r, 'airspace-no-incursion').value).toBe(0);
+
+      const dir = f.slice(0, f.lastIndexOf('/'));
+      const b = await runScenario(loadScenarioText(asStraightLine(f), name, { readFile: (rel) => readFileSync(`${dir}/${rel}`, 'utf8') }), { backend: 'rapier' });
+      const incursions = criterion(b, 'airspace-no-incursion').value!;
+      if (name === 'weekend-zone-weekday.yaml') expect(incursions).toBe(0);
+      else expect(incursions).toBeGreaterThanOrEqual(1);
+    }, 120_000);
+  }
+
+  it('the negative control fails exactly its incursion criteria (XFAIL)', async () => {
+    const r = await runFile(`${LIBRARY}/airspace/airport-circle-straight-line.yaml`, { backend: 'rapier' });
+    expect(runSucceeded(r)).toBe(true);
+    expect(r.expectedFailure?.met).toBe(true);
+    expect(criterion(r, 'airspace-no-incursion').value).toBeGreaterThanOrEqual(1);
+  }, 60_000);
 });
 
 describe('airspace library in the web app', () => {
