@@ -128,7 +128,7 @@ export const AGENTS: Readonly<Record<string, AgentEntry>> = {
         { name: q.baro, type: 'barometer', required: false },
       ];
     },
-    create: (p, env) => new SwarmAgent(swarmParams.parse(p), env?.v2x),
+    create: (p, env) => new SwarmAgent(swarmParams.parse(p), env?.v2x, env?.airspace, env?.airspaceAuthorisations ?? []),
   },
   'idm-only': {
     ...HA_PILOT,

@@ -34,6 +34,16 @@
  * extrapolation error over the message age, and the flight stack's lag in
  * realising a new velocity (ORCA assumes it is instant).
  */
+import type { AirspaceKnowledge } from '../../uav/airspace/knowledge.ts';
+import type { Vec2 } from '../../uav/airspace/polygon.ts';
+import type { Vec3 } from '../../sim/math.ts';
+import { airspaceBufferM, planRoute, relevanceKey, relevantVolumes, RouteFollower } from '../uav/airspace-route.ts';
+import { STOP_LAG_S } from '../uav/uav-pilot.ts';
+
+/** Braking the member counts on near a zone, m/s^2 (uav-pilot's brakeMps2 default: PX4 MPC_ACC_HOR 3 m/s^2, halved). */
+const SWARM_BRAKE_MPS2 = 1.5;
+/** Position error allowed for round a zone, m (uav-pilot's gnssMarginM default) plus ORCA's bend of the route, 1 m (Skylane choice). */
+const SWARM_POSITION_MARGIN_M = 2.5;
 import { z } from 'zod';
 import type { AgentContext, Observation } from '../../sim/agent.ts';
 import type { Reading } from '../../sim/sensor.ts';
@@ -131,7 +141,7 @@ export class SwarmAgent extends AutopilotAgent {
   /** Detours started, for tests and views. */
   detours = 0;
 
-  constructor(readonly p: SwarmParams, private readonly radio?: V2xTransmitter) {
+  constructor(readonly p: SwarmParams, private readonly radio?: V2xTransmitter, private readonly airspace?: AirspaceKnowledge, private readonly authorisations: readonly string[] = []) {
     super(p);
     this.maxSpeed = p.maxSpeedMps ?? p.cruiseSpeedMps;
     this.radiusM = p.minSeparationM / 2 + p.separationMarginM;
@@ -200,6 +210,33 @@ export class SwarmAgent extends AutopilotAgent {
     for (const [id, n] of this.neighbours) if (t - n.msg.timeS > this.p.staleAfterS) this.neighbours.delete(id);
   }
 
+  private zoneKey = '';
+  private zoneRoute: RouteFollower | undefined;
+
+  /**
+   * The point to steer for on a route round the zones this member may not enter between here and `target`, at its
+   * flight height; undefined when none is in the way (fly straight). The buffer is the member's stopping distance at
+   * cruise speed (the uav-pilot rule, never under 5 m).
+   */
+  private zoneCarrot(pos: Readonly<Vec3>, target: Readonly<Vec3>, t: number): Vec2 | undefined {
+    const k = this.airspace!;
+    const vols = relevantVolumes(k, t, { untilS: t, loZ: Math.min(pos[2], target[2]), hiZ: Math.max(pos[2], target[2]), verticalMarginM: 5, authorisations: this.authorisations, minCruiseZ: 2 }).filter((v) => v.treatment === 'avoid');
+    if (vols.length === 0) {
+      this.zoneRoute = undefined;
+      this.zoneKey = '';
+      return undefined;
+    }
+    const key = `${this.next}|${relevanceKey(vols)}`;
+    if (key !== this.zoneKey || !this.zoneRoute) {
+      this.zoneKey = key;
+      const r = planRoute([pos[0], pos[1]], [target[0], target[1]], vols.map((v) => v.polygon), airspaceBufferM(this.p.cruiseSpeedMps, STOP_LAG_S, SWARM_BRAKE_MPS2, SWARM_POSITION_MARGIN_M));
+      this.zoneRoute = r.ok ? new RouteFollower(r.path, 3) : undefined;
+    }
+    if (!this.zoneRoute) return undefined;
+    this.zoneRoute.update(pos[0], pos[1]);
+    return this.zoneRoute.carrot;
+  }
+
   /** Preferred velocity to the waypoint, ORCA against the extrapolated neighbours, into velocity mode. */
   private plan(est: Readonly<StateEstimate>, t: number): void {
     const w = this.p.waypoints;
@@ -217,6 +254,16 @@ export class SwarmAgent extends AutopilotAgent {
     if (this.next === w.length - 1 && d <= this.p.acceptanceRadiusM) this.phase = 'done';
     const speed = Math.min(this.p.cruiseSpeedMps, this.p.approachGainPerS * d);
     let ux = d > 1e-6 ? dx / d : 0, uy = d > 1e-6 ? dy / d : 0;
+    // Restricted airspace: the preferred velocity follows a route round the zones the member may not enter
+    // (the same planner and buffer rule as uav-pilot: agents/uav/airspace-route.ts), re-planned when the relevant set
+    // or the waypoint changes; ORCA then only bends it locally.
+    if (this.airspace) {
+      const c = this.zoneCarrot(pos, target, t);
+      if (c) {
+        const cx = c[0] - pos[0], cy = c[1] - pos[1], cd = Math.hypot(cx, cy);
+        if (cd > 1e-6) { ux = cx / cd; uy = cy / cd; }
+      }
+    }
     if (this.p.avoid) {
       this.checkProgress(d, ux, uy, pos, t);
       if (t < this.detourUntilT) {

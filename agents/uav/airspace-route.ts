@@ -274,3 +274,18 @@ export class RouteFollower {
     this.carrot[1] = x[1];
   }
 }
+
+/** The airspace buffer is never smaller than this, m (issue #6). */
+export const MIN_AIRSPACE_BUFFER_M = 5;
+
+/**
+ * The horizontal safety buffer round a zone, m: the stopping distance at the
+ * cruise speed (the reaction time times the speed, plus v^2 / 2a) plus the
+ * position error allowed for, never under 5 m. uav-pilot and the swarm member
+ * use the same rule.
+ */
+export function airspaceBufferM(cruiseSpeedMps: number, reactionS: number, brakeMps2: number, positionMarginM: number): number {
+  const v = cruiseSpeedMps;
+  return Math.max(MIN_AIRSPACE_BUFFER_M, v * reactionS + (v * v) / (2 * brakeMps2) + positionMarginM);
+}
+

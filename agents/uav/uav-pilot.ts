@@ -95,7 +95,7 @@ import { straightLineParams } from './straight-line.ts';
 import type { AirspaceKnowledge } from '../../uav/airspace/knowledge.ts';
 import type { Vec2 } from '../../uav/airspace/polygon.ts';
 import { signedHorizontalDistanceM } from '../../uav/airspace/zone.ts';
-import { nearestClearPoint, planRoute, relevanceKey, relevantVolumes, RouteFollower, type RelevantVolume } from './airspace-route.ts';
+import { airspaceBufferM, nearestClearPoint, planRoute, relevanceKey, relevantVolumes, RouteFollower, type RelevantVolume } from './airspace-route.ts';
 
 export const uavPilotParams = straightLineParams
   .extend({
@@ -179,7 +179,7 @@ const MIN_LOOKAHEAD_M = 0.3;
 /** Lowest speed fraction of the clearance schedule (a crawl still makes progress in a tight gap). */
 const MIN_SPEED_SHARE = 0.25;
 /** Velocity-loop lag, s: 1 / MPC_XY_VEL_P_ACC (PX4 default 1.8 m/s^2 per m/s; uav/flight-stack/gains.ts). */
-const STOP_LAG_S = 1 / 1.8;
+export const STOP_LAG_S = 1 / 1.8;
 /** How far ahead the stopping check looks, m (beyond it the speed is the cruise speed's business). */
 const STOP_LOOK_M = 4;
 /** A return lower than this above the ground (by the estimated height) is the ground, m. */
@@ -194,10 +194,8 @@ const GROUND_M = 0.3;
 const GROUND_TILT_TAN = Math.tan((5 * Math.PI) / 180);
 /** Tracking allowance of the airspace plan, m: Skylane choice, the velocity loop's lateral lag on the route's 11 deg turns (32-gon circles). */
 const TRACK_M = 0.5;
-/** The airspace buffer is never smaller than this, m (issue #6 brief). */
-const MIN_BUFFER_M = 5;
 /** One lidar scan period at VLP-16's 10 Hz, s: setpoints change once per scan. */
-const SCAN_PERIOD_S = 0.1;
+export const SCAN_PERIOD_S = 0.1;
 /** Time added to a leg's expected duration when looking ahead at zone schedules, s (Skylane choice: the take-off and a hold). */
 const SCHEDULE_SLACK_S = 30;
 /** The return-time estimate's route home is re-planned at most this often, s (Skylane choice). */
@@ -294,8 +292,7 @@ export class UavPilotAgent extends AutopilotAgent {
     super(p);
     this.grid = new LocalGridPlanner({ resolutionM: p.gridResolutionM, halfWidthM: p.gridHalfWidthM });
     this.airspace = env.airspace;
-    const v = p.cruiseSpeedMps, reactS = STOP_LAG_S + SCAN_PERIOD_S;
-    this.safetyBufferM = Math.max(MIN_BUFFER_M, v * reactS + (v * v) / (2 * p.brakeMps2) + p.gnssMarginM);
+    this.safetyBufferM = airspaceBufferM(p.cruiseSpeedMps, STOP_LAG_S + SCAN_PERIOD_S, p.brakeMps2, p.gnssMarginM);
     this.planMarginM = this.safetyBufferM + p.routeLookaheadM / 2 + TRACK_M;
   }
 

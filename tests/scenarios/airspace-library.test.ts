@@ -20,7 +20,7 @@ import { runScenario } from '../../scenarios/runner.ts';
 import { criterion, LIBRARY, runFile } from '../helpers.ts';
 
 const files = expandScenarioPaths([`${LIBRARY}/airspace`]);
-const piloted = files.filter((f) => !f.endsWith('-straight-line.yaml'));
+const piloted = files.filter((f) => !f.endsWith('-straight-line.yaml') && !f.endsWith('swarm-members-around-zone.yaml'));
 /** straight-line's params (its schema is strict): the route and its speed. */
 const STRAIGHT_LINE_KEYS = ['airframe', 'waypoints', 'cruiseSpeedMps', 'acceptanceRadiusM', 'land', 'controlHz', 'imu', 'gnss', 'baro', 'maxSpeedMps'];
 
@@ -65,6 +65,13 @@ describe('airspace library', () => {
       else expect(incursions).toBeGreaterThanOrEqual(1);
     }, 120_000);
   }
+
+  it('swarm-members-around-zone.yaml: six swarm-agent members cross through a prohibited circle\'s place with zero incursions, the separation kept', async () => {
+    const r = await runFile(`${LIBRARY}/airspace/swarm-members-around-zone.yaml`, { backend: 'rapier' });
+    expect(r.verdict, r.criteria.filter((c) => !c.passed).map((c) => `${c.name}: ${c.reason}`).join('; ')).toBe('pass');
+    expect(criterion(r, 'airspace-no-incursion').value).toBe(0);
+    expect(criterion(r, 'min-separation').value).toBeGreaterThanOrEqual(1.5);
+  }, 60_000);
 
   it('the negative control fails exactly its incursion criteria (XFAIL)', async () => {
     const r = await runFile(`${LIBRARY}/airspace/airport-circle-straight-line.yaml`, { backend: 'rapier' });
