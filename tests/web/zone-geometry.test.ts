@@ -77,6 +77,17 @@ describe('the planned path', () => {
 });
 
 describe('the breach reading (ground truth)', () => {
+  it('tells an authorised stay in a REQ_AUTHORISATION zone from a breach', () => {
+    const corr = new Zone({ id: 'CORR-1', restriction: 'REQ_AUTHORISATION', applicability: { kind: 'permanent' }, volumes: [{ shape: { kind: 'polygon', vertices: [[20, -15], [40, -15], [40, 15], [20, 15]] }, lower: { valueM: 0, reference: 'AGL' }, upper: { valueM: 120, reference: 'AGL' } }] });
+    const mk = (authorisations: string[]) => new AirspaceService({ zones: [corr], startUtcMs: 0, originAmslM: ORIGIN_AMSL_M, uavs: [{ id: 'drone', authorisations }] });
+    const ok = mk(['CORR-1']);
+    ok.observe('drone', 1, 30, 0, 20, 8, 0, 0);
+    expect(readAirspace(ok, 'drone', [30, 0, 20], 1)).toEqual({ state: 'in-zone', text: 'in CORR-1 (REQ_AUTHORISATION, authorised)' });
+    const no = mk([]);
+    no.observe('drone', 1, 30, 0, 20, 8, 0, 0);
+    expect(readAirspace(no, 'drone', [30, 0, 20], 1).state).toBe('inside');
+  });
+
   const zone = new Zone({ id: 'CTR-1', restriction: 'PROHIBITED', applicability: { kind: 'permanent' }, volumes: [{ shape: { kind: 'circle', centre: [120, 0], radiusM: 50 }, lower: { valueM: 0, reference: 'AGL' }, upper: { valueM: 120, reference: 'AGL' } }] });
   const svc = new AirspaceService({ zones: [zone], startUtcMs: Date.UTC(2026, 10, 25, 10), originAmslM: ORIGIN_AMSL_M, uavs: [{ id: 'drone', authorisations: [] }] });
 
@@ -85,6 +96,7 @@ describe('the breach reading (ground truth)', () => {
     expect(readAirspace(svc, 'drone', [120, 10, 130], 0).state).toBe('clear');
     expect(readAirspace(svc, 'drone', [0, 0, 20], 0).state).toBe('clear');
     svc.setActive('CTR-1', false, 10);
+    expect(readAirspace(svc, 'drone', [120, 10, 20], 9.9).state).toBe('inside');
     expect(readAirspace(svc, 'drone', [120, 10, 20], 11).state).toBe('clear');
   });
 });
