@@ -884,6 +884,10 @@ export class SceneView {
     look.visible = false;
     const trail = v.trail?.line.visible ?? false;
     if (v.trail) v.trail.line.visible = false;
+    // A camera sees no airspace: the zones and planned paths are left out of the inset.
+    const zones = this.airspace.group.visible, paths = this.plannedPaths.group.visible;
+    this.airspace.visible = false;
+    this.plannedPaths.visible = false;
     r.setViewport(PIP_LEFT_PX, PIP_BOTTOM_PX, PIP_WIDTH_PX, PIP_HEIGHT_PX);
     r.setScissor(PIP_LEFT_PX, PIP_BOTTOM_PX, PIP_WIDTH_PX, PIP_HEIGHT_PX);
     r.setScissorTest(true);
@@ -895,6 +899,8 @@ export class SceneView {
     v.group.visible = true;
     look.visible = true;
     if (v.trail) v.trail.line.visible = trail;
+    this.airspace.visible = zones;
+    this.plannedPaths.visible = paths;
   }
 
   private placeLabels(): void {

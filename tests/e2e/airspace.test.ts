@@ -81,7 +81,11 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('airspace view in Chromium (e2e)', () 
     expect(kinds).toContain('airspace warning');
     expect(kinds).toContain('airspace entry');
 
-    await page.waitForTimeout(300);
+    // The picture: back off a little so both zones, the trail and the planned path are in view.
+    const cb = (await page.locator('canvas.scene-canvas').boundingBox())!;
+    await page.mouse.move(cb.x + cb.width / 2, cb.y + cb.height / 2);
+    for (let i = 0; i < 4; i++) await page.mouse.wheel(0, 300);
+    await page.waitForTimeout(600);
     await page.screenshot({ path: SCREENSHOT });
 
     // Z hides the zones (and their legend) and writes zones=0; Z again shows them and drops it.
@@ -109,5 +113,40 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('airspace view in Chromium (e2e)', () 
     expect(await hidden.locator('[data-testid=zones-legend]').isVisible()).toBe(false);
     expect(await hidden.locator('[data-testid=zones-toggle]').getAttribute('aria-pressed')).toBe('false');
     await hidden.close();
+  }, 180_000);
+
+  it('shows a zone switched on by the timeline as inactive, then active (airspace-temporary-zone), and draws every library airspace scenario', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1200, height: 800 }, deviceScaleFactor: 1 });
+    const problems = pageProblems(page);
+    const legend = page.locator('[data-testid=zones-legend]');
+    const simTime = () => page.evaluate(() => Number(document.querySelector('[data-testid=sim-time]')?.textContent));
+
+    await page.goto(`${baseUrl}?scenario=airspace-temporary-zone&speed=4`);
+    await page.waitForFunction(() => document.querySelector('[data-testid=zones-legend]')?.getAttribute('data-zones') === '1', null, { timeout: 30_000, polling: 50 });
+    expect(await legend.getAttribute('data-active')).toBe('0');
+    expect(await page.locator('[data-testid=zones-legend-text]').textContent()).toContain('1 zone, 0 active');
+    await page.locator('[data-testid=play]').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=zones-legend]')?.getAttribute('data-active') === '1', null, { timeout: 30_000, polling: 50 });
+    // The timeline switches it on at 8 s (the view reads the service each update, so it follows within a frame).
+    const t = await simTime();
+    expect(t).toBeGreaterThanOrEqual(8);
+    expect(t).toBeLessThan(10);
+    expect(await page.locator('#events .event-kind').allTextContents()).toContain('timeline');
+
+    // Every airspace scenario of the library opens with its zones drawn (a zone may have several volumes).
+    const unique = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('[data-testid=scenario-item]')].filter((b) => b.querySelector('.badge-airspace')).map((b) => b.dataset.scenario!));
+    expect(unique.length).toBeGreaterThanOrEqual(8);
+    const drawn: string[] = [];
+    for (const id of unique) {
+      await page.goto(`${baseUrl}?scenario=${id}`);
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid=zones-legend]')?.getAttribute('data-zones') ?? 0) > 0, null, { timeout: 30_000, polling: 50 });
+      const zones = Number(await legend.getAttribute('data-zones')), volumes = Number(await legend.getAttribute('data-volumes'));
+      expect(volumes, id).toBeGreaterThanOrEqual(zones);
+      drawn.push(`${id}: ${zones} zones, ${volumes} volumes`);
+    }
+    console.log(`airspace e2e: ${drawn.join('; ')}`);
+    expect(await page.locator('[data-testid=notice-error]').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
   }, 180_000);
 });
