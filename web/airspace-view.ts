@@ -21,8 +21,20 @@ const DASH_M = 3;
 /** Edges between faces turned by less than this are not outlined (a cylinder's side shows only its rims), deg. */
 const EDGE_THRESHOLD_DEG = 20;
 
+/** A zone's name tag sits over its footprint's centre, at most this far above its floor, m (display convention: near the flight levels, not at a 150 m ceiling). */
+const LABEL_ABOVE_FLOOR_M = 30;
+
+/** Where a zone's name tag goes, world m, and what it says. */
+export interface ZoneLabel {
+  text: string;
+  restriction: string;
+  at: THREE.Vector3;
+  active: boolean;
+}
+
 interface ZoneLook {
   index: number;
+  label: ZoneLabel;
   fills: THREE.Mesh[];
   solidEdges: THREE.LineSegments[];
   dashedEdges: THREE.LineSegments[];
@@ -77,15 +89,21 @@ export class AirspaceView {
     this.service = svc;
     svc.zones.forEach((zone, index) => {
       const color = ZONE_COLORS[zone.restriction];
-      const fillOn = this.material(new THREE.MeshBasicMaterial({ color, transparent: true, opacity: ACTIVE_FILL_OPACITY, depthWrite: false, side: THREE.DoubleSide }));
-      const fillOff = this.material(new THREE.MeshBasicMaterial({ color, transparent: true, opacity: INACTIVE_FILL_OPACITY, depthWrite: false, side: THREE.DoubleSide }));
+      // Pulled towards the camera in depth: a floor on the ground does not flicker against it.
+      const fillParams = { color, transparent: true, depthWrite: false, side: THREE.DoubleSide, polygonOffset: true, polygonOffsetFactor: -1, polygonOffsetUnits: -4 };
+      const fillOn = this.material(new THREE.MeshBasicMaterial({ ...fillParams, opacity: ACTIVE_FILL_OPACITY }));
+      const fillOff = this.material(new THREE.MeshBasicMaterial({ ...fillParams, opacity: INACTIVE_FILL_OPACITY }));
       const solid = this.material(new THREE.LineBasicMaterial({ color, transparent: true, opacity: ACTIVE_EDGE_OPACITY }));
       const dashed = this.material(new THREE.LineDashedMaterial({ color, transparent: true, opacity: INACTIVE_EDGE_OPACITY, dashSize: DASH_M, gapSize: DASH_M }));
-      const look: ZoneLook = { index, fills: [], solidEdges: [], dashedEdges: [], active: null };
+      const box = new THREE.Box3();
+      const label: ZoneLabel = { text: `${zone.id} · ${zone.restriction}`, restriction: zone.restriction, at: new THREE.Vector3(), active: false };
+      const look: ZoneLook = { index, label, fills: [], solidEdges: [], dashedEdges: [], active: null };
       for (const v of zone.volumes) {
         const band = zoneBand(v, svc.originAmslM);
         if (band.capped) this.cappedCount++;
         const geom = zoneVolumeGeometry(v, band);
+        geom.computeBoundingBox();
+        box.union(geom.boundingBox!);
         const fill = new THREE.Mesh(geom, fillOn);
         fill.userData = { fillOn, fillOff, zone: zone.id };
         fill.renderOrder = 2; // after the opaque scene, so the translucent volume blends over it
@@ -98,6 +116,8 @@ export class AirspaceView {
         look.dashedEdges.push(dashedEdges);
         this.group.add(fill, solidEdges, dashedEdges);
       }
+      box.getCenter(label.at);
+      label.at.z = Math.min(box.max.z, box.min.z + LABEL_ABOVE_FLOOR_M);
       this.looks.push(look);
     });
     this.update(simTimeS);
@@ -113,6 +133,7 @@ export class AirspaceView {
       if (on) active++;
       if (on === l.active) continue;
       l.active = on;
+      l.label.active = on;
       changed = true;
       for (const f of l.fills) f.material = (on ? f.userData.fillOn : f.userData.fillOff) as THREE.Material;
       for (const e of l.solidEdges) e.visible = on;
@@ -120,6 +141,11 @@ export class AirspaceView {
     }
     this.activeCount = active;
     return changed;
+  }
+
+  /** The zones' name tags (one per zone), in zone order. */
+  get labels(): readonly ZoneLabel[] {
+    return this.looks.map((l) => l.label);
   }
 
   /** Whether zone `index` was drawn active at the last update. */

@@ -20,7 +20,8 @@ import { CriticalSpring } from './spring.ts';
 import { TrailRing } from './trail-ring.ts';
 import { V2X_ANTENNA_Z_M, V2xOverlay, type V2xLinks } from './v2x-overlay.ts';
 import { arrowLengthM } from './wind-readout.ts';
-import { AirspaceView, type AirspaceCounts } from './airspace-view.ts';
+import { AirspaceView, type AirspaceCounts, type ZoneLabel } from './airspace-view.ts';
+import { ZONE_COLORS } from './zone-geometry.ts';
 import { PlannedPathView } from './planned-path.ts';
 import { gimbalOf } from '../uav/gimbal/service.ts';
 import { newRoadPose } from '../vehicles/road/geometry.ts';
@@ -450,6 +451,8 @@ export class SceneView {
   /** The scenario's airspace zones (issue #6), and the drones' planned paths. */
   private readonly airspace = new AirspaceView();
   private readonly plannedPaths = new PlannedPathView();
+  /** The zones' name tags (HTML, in the labels layer), with the last position written, px. */
+  private zoneTags: { el: HTMLElement; label: ZoneLabel; x: number; y: number }[] = [];
   private trailsOn = true;
   private readonly pipCamera = new THREE.PerspectiveCamera(verticalFovDeg(PIP_HFOV_DEG, PIP_WIDTH_PX / PIP_HEIGHT_PX), PIP_WIDTH_PX / PIP_HEIGHT_PX, PIP_NEAR_M, 2000);
   private pipOn = true;
@@ -602,6 +605,15 @@ export class SceneView {
     }
     this.perception.attach(world, indexOf);
     this.airspace.attach(world, snap.time);
+    for (const label of this.airspace.labels) {
+      const el = document.createElement('div');
+      el.className = 'scene-label zone-label';
+      el.dataset.testid = 'zone-label';
+      el.textContent = label.text;
+      el.style.borderColor = ZONE_COLORS[label.restriction as keyof typeof ZONE_COLORS];
+      this.labels.append(el);
+      this.zoneTags.push({ el, label, x: NaN, y: NaN });
+    }
     this.plannedPaths.attach(world);
     this.lastSnap = snap;
     this.defaultFollowId = world.agentDriven()[0] ?? this.views.find((v) => !v.isStatic)?.id ?? null;
@@ -630,6 +642,7 @@ export class SceneView {
     this.plannedPaths.clear();
     this.content.clear();
     this.labels.replaceChildren();
+    this.zoneTags = [];
     this.views = [];
     this.viewById.clear();
     this.roadView = null;
@@ -921,6 +934,19 @@ export class SceneView {
       v.labelX = x;
       v.labelY = y;
       v.label.style.transform = `translate(${x}px, ${y}px) translate(-50%, -100%)`;
+    }
+    const zonesOn = this.airspace.visible;
+    for (const t of this.zoneTags) {
+      const p = this.tmpV.copy(t.label.at).project(this.camera);
+      const on = zonesOn && p.z < 1 && Math.abs(p.x) <= 1 && Math.abs(p.y) <= 1;
+      if (t.el.hidden === on) t.el.hidden = !on;
+      if (!on) continue;
+      if (t.el.classList.contains('zone-inactive') === t.label.active) t.el.classList.toggle('zone-inactive', !t.label.active);
+      const x = Math.round(((p.x + 1) / 2) * w), y = Math.round(((1 - p.y) / 2) * h);
+      if (x === t.x && y === t.y) continue;
+      t.x = x;
+      t.y = y;
+      t.el.style.transform = `translate(${x}px, ${y}px) translate(-50%, -50%)`;
     }
   }
 

@@ -58,6 +58,8 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('airspace view in Chromium (e2e)', () 
     expect(await legend.getAttribute('data-planned')).toBe('1');
     expect(await page.locator('[data-testid=zones-legend-text]').textContent()).toContain('2 zones, 2 active');
     expect(await chip.isVisible()).toBe(true);
+    // A name tag per zone, its class after its id.
+    expect((await page.locator('[data-testid=zone-label]').allTextContents()).sort()).toEqual(['CORR-1 · REQ_AUTHORISATION', 'CTR-1 · PROHIBITED']);
 
     // The breach is predicted before the drone enters the airport zone, then it is inside (ground truth). The
     // warning stands for about its stopping distance (10 m at 8 m/s: ~1.3 s), so every state the chip takes is
@@ -93,6 +95,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('airspace view in Chromium (e2e)', () 
     await expect.poll(() => legend.isVisible(), { timeout: 5_000 }).toBe(false);
     await expect.poll(() => new URL(page.url()).searchParams.get('zones'), { timeout: 5_000 }).toBe('0');
     expect(await page.locator('[data-testid=zones-toggle]').getAttribute('aria-pressed')).toBe('false');
+    expect(await page.locator('[data-testid=zone-label]:visible').count()).toBe(0);
     await page.locator('body').press('z');
     await expect.poll(() => legend.isVisible(), { timeout: 5_000 }).toBe(true);
     expect(new URL(page.url()).searchParams.get('zones')).toBeNull();
