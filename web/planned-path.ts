@@ -7,10 +7,12 @@
  *   plan was made);
  * - otherwise, an agent with `p.waypoints` (straight-line, uav-pilot without
  *   a route yet): the mission's waypoints joined by straight lines.
- * A dashed line, a little brighter where the route's corners are.
+ * A dashed line. Only in scenarios with airspace (where the plan is what the
+ * zones are judged against); other views are left as they were.
  */
 import * as THREE from 'three';
 import type { World } from '../sim/world.ts';
+import { airspaceOf } from '../uav/airspace/service.ts';
 
 const PATH_COLOR = '#7fe3ff';
 const PATH_OPACITY = 0.85;
@@ -68,6 +70,7 @@ export class PlannedPathView {
 
   attach(world: World): void {
     this.clear();
+    if (!airspaceOf(world)) return;
     this.world = world;
     for (const a of world.actors()) {
       if (a.descriptor.kind !== 'uav') continue;

@@ -8,7 +8,8 @@
  * and then the drone inside the zone, and that the event log lists the
  * airspace events. Z hides the zones and writes zones=0 to the link; Z again
  * brings them back; a `zones=0` link opens with them hidden. Writes
- * tests/artifacts/web-airspace.png with the drone inside the zone.
+ * tests/artifacts/web-airspace.png with the drone inside the zone, and
+ * tests/artifacts/web-airspace-inactive.png (airspace-temporary-zone before its zone applies).
  *
  * Chromium is never downloaded: /usr/bin/chromium (or SKYLANE_CHROMIUM).
  */
@@ -23,6 +24,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Its own build folder: the other e2e files may build at the same time. */
 const DIST = join(ROOT, 'tests', 'artifacts', 'web-airspace-dist');
 const SCREENSHOT = join(ROOT, 'tests', 'artifacts', 'web-airspace.png');
+/** The temporary zone before the timeline switches it on: faint, dashed. */
+const SCREENSHOT_INACTIVE = join(ROOT, 'tests', 'artifacts', 'web-airspace-inactive.png');
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const IN_CI = Boolean(process.env.CI);
 
@@ -128,6 +131,8 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('airspace view in Chromium (e2e)', () 
     await page.waitForFunction(() => document.querySelector('[data-testid=zones-legend]')?.getAttribute('data-zones') === '1', null, { timeout: 30_000, polling: 50 });
     expect(await legend.getAttribute('data-active')).toBe('0');
     expect(await page.locator('[data-testid=zones-legend-text]').textContent()).toContain('1 zone, 0 active');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: SCREENSHOT_INACTIVE });
     await page.locator('[data-testid=play]').click();
     await page.waitForFunction(() => document.querySelector('[data-testid=zones-legend]')?.getAttribute('data-active') === '1', null, { timeout: 30_000, polling: 50 });
     // The timeline switches it on at 8 s (the view reads the service each update, so it follows within a frame).
