@@ -22,6 +22,7 @@ import type { V2xLinks } from './v2x-overlay.ts';
 import { RecentV2xLinks } from './v2x-links.ts';
 import { UavPanel } from './uav-panel.ts';
 import { GimbalPanel } from './gimbal-panel.ts';
+import { AirspacePanel } from './airspace-panel.ts';
 import { $, CriteriaView, EventLog, markSelected, Notices, renderScenarioList, setText, type CriterionRow } from './ui.ts';
 
 /** At most this many physics steps per animation frame (8x at 100 Hz needs ~14 at 60 fps). */
@@ -61,6 +62,7 @@ const dom = {
   raysLegendText: $('rays-legend-text'),
   trails: $<HTMLButtonElement>('btn-trails'),
   pip: $<HTMLButtonElement>('btn-pip'),
+  zones: $<HTMLButtonElement>('btn-zones'),
   banner: $('verdict-banner'),
   verdict: $('verdict'),
   verdictLine: $('verdict-line'),
@@ -121,6 +123,7 @@ const state = {
   rays: link.rays,
   trails: link.trails,
   pip: link.pip,
+  zones: link.zones,
   v2xSource: null as ReturnType<typeof v2xLinksOf>,
   accumulator: 0,
   /** Bumped by every (re)build; a stale async build discards its result. */
@@ -141,6 +144,7 @@ try {
 
 const uavPanel = new UavPanel(scene);
 const gimbalPanel = new GimbalPanel(scene);
+const airspacePanel = new AirspacePanel(scene);
 
 // ---------- controls ----------
 
@@ -149,7 +153,7 @@ for (const b of BACKEND_IDS) dom.backend.append(new Option(b, b, false, b === st
 
 function updateUrl(): void {
   if (!state.selected) return;
-  const q = formatDeepLink({ scenario: state.selected.id, seed: state.seed, backend: state.backend, speed: state.speed, camera: state.camera, v2x: state.v2x, rays: state.rays, trails: state.trails, pip: state.pip });
+  const q = formatDeepLink({ scenario: state.selected.id, seed: state.seed, backend: state.backend, speed: state.speed, camera: state.camera, v2x: state.v2x, rays: state.rays, trails: state.trails, pip: state.pip, zones: state.zones });
   if (window.location.search !== q) window.history.replaceState(null, '', q);
 }
 
@@ -217,6 +221,14 @@ function setPip(on: boolean): void {
   updateUrl();
 }
 
+function setZones(on: boolean): void {
+  state.zones = on;
+  dom.zones.setAttribute('aria-pressed', String(on));
+  if (scene) scene.showZones = on;
+  airspacePanel.update();
+  updateUrl();
+}
+
 function setTrails(on: boolean): void {
   state.trails = on;
   dom.trails.setAttribute('aria-pressed', String(on));
@@ -273,6 +285,7 @@ function teardown(): void {
   drivingPanel.clear();
   uavPanel.clear();
   gimbalPanel.clear();
+  airspacePanel.clear();
   criteriaView.clear();
   eventLog.clear();
   setText(dom.verdict, '');
@@ -342,6 +355,7 @@ async function prepare(autoplay: boolean): Promise<void> {
   drivingPanel.attach(run);
   uavPanel.attach(run);
   gimbalPanel.attach(run);
+  airspacePanel.attach(run);
   renderRaysLegend();
   criteriaView.reset(criteriaRows(run));
   renderTime(run.time, run.scenario.duration);
@@ -375,6 +389,7 @@ function renderPanels(): void {
   drivingPanel.update();
   uavPanel.update();
   gimbalPanel.update();
+  airspacePanel.update();
   renderV2xLegend();
   renderRaysLegend();
   if (link.stats) setText(dom.hudStats, `sim ${state.stepMs.toFixed(1)} ms · render ${state.renderMs.toFixed(1)} ms`);
@@ -529,6 +544,7 @@ dom.follow.addEventListener('change', () => {
 dom.rays.addEventListener('click', () => setRays(!state.rays));
 dom.trails.addEventListener('click', () => setTrails(!state.trails));
 dom.pip.addEventListener('click', () => setPip(!state.pip));
+dom.zones.addEventListener('click', () => setZones(!state.zones));
 dom.v2x.addEventListener('click', () => {
   setV2x(!state.v2x);
   renderV2xLegend();
@@ -546,6 +562,7 @@ window.addEventListener('keydown', (e) => {
   else if (e.key === 'l' || e.key === 'L') setRays(!state.rays);
   else if (e.key === 't' || e.key === 'T') setTrails(!state.trails);
   else if (e.key === 'p' || e.key === 'P') setPip(!state.pip);
+  else if (e.key === 'z' || e.key === 'Z') setZones(!state.zones);
   else if (e.key === 'v' || e.key === 'V') {
     setV2x(!state.v2x);
     renderV2xLegend();
@@ -572,6 +589,7 @@ setV2x(state.v2x);
 setRays(state.rays);
 setTrails(state.trails);
 setPip(state.pip);
+setZones(state.zones);
 dom.hudStats.hidden = !link.stats;
 requestAnimationFrame(frame);
 

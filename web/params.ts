@@ -1,5 +1,5 @@
 /**
- * Deep links: `?scenario=<name>&seed=<n>&backend=<id>&speed=<x>&autoplay=1&camera=chase&v2x=1&rays=1&trails=0&pip=0`.
+ * Deep links: `?scenario=<name>&seed=<n>&backend=<id>&speed=<x>&autoplay=1&camera=chase&v2x=1&rays=1&trails=0&pip=0&zones=0`.
  * Parsing is pure so it can be tested without a browser; a bad value is
  * reported (shown in the app) and ignored, never silently reinterpreted.
  */
@@ -33,13 +33,15 @@ export interface DeepLink {
   trails: boolean;
   /** Show the gimbal camera's picture-in-picture (when the selected drone has a gimbal); on by default, `pip=0` hides it. */
   pip: boolean;
+  /** Draw the airspace zones (scenarios with world.airspace); on by default, `zones=0` hides them. */
+  zones: boolean;
   /** Human-readable problems with the link. */
   warnings: string[];
 }
 
 export function parseDeepLink(search: string): DeepLink {
   const q = new URLSearchParams(search);
-  const link: DeepLink = { scenario: null, seed: null, backend: null, speed: null, autoplay: false, camera: null, v2x: false, stats: false, rays: false, trails: true, pip: true, warnings: [] };
+  const link: DeepLink = { scenario: null, seed: null, backend: null, speed: null, autoplay: false, camera: null, v2x: false, stats: false, rays: false, trails: true, pip: true, zones: true, warnings: [] };
 
   const scenario = q.get('scenario');
   if (scenario) link.scenario = scenario;
@@ -81,6 +83,7 @@ export function parseDeepLink(search: string): DeepLink {
   link.rays = flag(q, 'rays', false, link.warnings);
   link.trails = flag(q, 'trails', true, link.warnings);
   link.pip = flag(q, 'pip', true, link.warnings);
+  link.zones = flag(q, 'zones', true, link.warnings);
   return link;
 }
 
@@ -95,12 +98,13 @@ function flag(q: URLSearchParams, name: string, fallback: boolean, warnings: str
 }
 
 /** The query string for the current selection (autoplay is never written back). */
-export function formatDeepLink(p: { scenario: string; seed: number; backend: BackendId; speed: number; camera: CameraMode; v2x?: boolean; rays?: boolean; trails?: boolean; pip?: boolean }): string {
+export function formatDeepLink(p: { scenario: string; seed: number; backend: BackendId; speed: number; camera: CameraMode; v2x?: boolean; rays?: boolean; trails?: boolean; pip?: boolean; zones?: boolean }): string {
   const q = new URLSearchParams({ scenario: p.scenario, seed: String(p.seed), backend: p.backend, speed: String(p.speed) });
   if (p.camera !== 'orbit') q.set('camera', p.camera);
   if (p.v2x) q.set('v2x', '1');
   if (p.rays) q.set('rays', '1');
   if (p.trails === false) q.set('trails', '0');
   if (p.pip === false) q.set('pip', '0');
+  if (p.zones === false) q.set('zones', '0');
   return `?${q.toString()}`;
 }

@@ -20,6 +20,9 @@ import { CriticalSpring } from './spring.ts';
 import { TrailRing } from './trail-ring.ts';
 import { V2X_ANTENNA_Z_M, V2xOverlay, type V2xLinks } from './v2x-overlay.ts';
 import { arrowLengthM } from './wind-readout.ts';
+import { AirspaceView, type AirspaceCounts, type ZoneLabel } from './airspace-view.ts';
+import { ZONE_COLORS } from './zone-geometry.ts';
+import { PlannedPathView } from './planned-path.ts';
 import { gimbalOf } from '../uav/gimbal/service.ts';
 import { newRoadPose } from '../vehicles/road/geometry.ts';
 import type { RoadMark } from '../vehicles/road/lane.ts';
@@ -445,6 +448,11 @@ export class SceneView {
   private fog: THREE.Fog | null = null;
   private readonly v2x = new V2xOverlay();
   private readonly perception = new PerceptionView();
+  /** The scenario's airspace zones (issue #6), and the drones' planned paths. */
+  private readonly airspace = new AirspaceView();
+  private readonly plannedPaths = new PlannedPathView();
+  /** The zones' name tags (HTML, in the labels layer), with the last position written, px. */
+  private zoneTags: { el: HTMLElement; label: ZoneLabel; x: number; y: number }[] = [];
   private trailsOn = true;
   private readonly pipCamera = new THREE.PerspectiveCamera(verticalFovDeg(PIP_HFOV_DEG, PIP_WIDTH_PX / PIP_HEIGHT_PX), PIP_WIDTH_PX / PIP_HEIGHT_PX, PIP_NEAR_M, 2000);
   private pipOn = true;
@@ -533,6 +541,7 @@ export class SceneView {
     // The overlay outlives worlds (content is cleared on each), so it sits on the scene itself.
     this.scene.add(this.v2x.lines);
     this.scene.add(this.perception.group);
+    this.scene.add(this.airspace.group, this.plannedPaths.group);
     this.windArrow.visible = false;
     this.windArrow.name = 'wind-arrow';
     this.scene.add(this.windArrow);
@@ -595,6 +604,17 @@ export class SceneView {
       if (c.type === 'reach-goal') this.content.add(this.goalMarker(c.region.center, c.region.radiusM));
     }
     this.perception.attach(world, indexOf);
+    this.airspace.attach(world, snap.time);
+    for (const label of this.airspace.labels) {
+      const el = document.createElement('div');
+      el.className = 'scene-label zone-label';
+      el.dataset.testid = 'zone-label';
+      el.textContent = label.text;
+      el.style.borderColor = ZONE_COLORS[label.restriction as keyof typeof ZONE_COLORS];
+      this.labels.append(el);
+      this.zoneTags.push({ el, label, x: NaN, y: NaN });
+    }
+    this.plannedPaths.attach(world);
     this.lastSnap = snap;
     this.defaultFollowId = world.agentDriven()[0] ?? this.views.find((v) => !v.isStatic)?.id ?? null;
     this.followView = this.defaultFollowId === null ? null : (this.viewById.get(this.defaultFollowId) ?? null);
@@ -618,8 +638,11 @@ export class SceneView {
       v.rotors?.dispose();
     }
     this.perception.clear();
+    this.airspace.clear();
+    this.plannedPaths.clear();
     this.content.clear();
     this.labels.replaceChildren();
+    this.zoneTags = [];
     this.views = [];
     this.viewById.clear();
     this.roadView = null;
@@ -643,6 +666,8 @@ export class SceneView {
       v.rotors?.update(snap.time);
     }
     this.roadView?.update(snap.time);
+    this.airspace.update(snap.time);
+    this.plannedPaths.update();
     this.lastSnap = snap;
     if (snap.time > this.lastSimTime) this.chaseDt += snap.time - this.lastSimTime;
     this.lastSimTime = snap.time;
@@ -709,7 +734,23 @@ export class SceneView {
   set showTrails(on: boolean) {
     this.trailsOn = on;
     for (const v of this.views) if (v.trail) v.trail.line.visible = on;
+    this.plannedPaths.visible = on;
     this.dirty = true;
+  }
+
+  /** The airspace zones (and nothing else): `zones=0` and the Z key hide them. */
+  set showZones(on: boolean) {
+    this.airspace.visible = on;
+    this.dirty = true;
+  }
+
+  get zonesShown(): boolean {
+    return this.airspace.visible;
+  }
+
+  /** Zones, volumes, active zones and ceiling-less volumes drawn; planned paths drawn. */
+  get airspaceCounts(): AirspaceCounts & { planned: number } {
+    return { ...this.airspace.counts, planned: this.plannedPaths.count };
   }
 
   /**
@@ -856,6 +897,10 @@ export class SceneView {
     look.visible = false;
     const trail = v.trail?.line.visible ?? false;
     if (v.trail) v.trail.line.visible = false;
+    // A camera sees no airspace: the zones and planned paths are left out of the inset.
+    const zones = this.airspace.group.visible, paths = this.plannedPaths.group.visible;
+    this.airspace.visible = false;
+    this.plannedPaths.visible = false;
     r.setViewport(PIP_LEFT_PX, PIP_BOTTOM_PX, PIP_WIDTH_PX, PIP_HEIGHT_PX);
     r.setScissor(PIP_LEFT_PX, PIP_BOTTOM_PX, PIP_WIDTH_PX, PIP_HEIGHT_PX);
     r.setScissorTest(true);
@@ -867,6 +912,8 @@ export class SceneView {
     v.group.visible = true;
     look.visible = true;
     if (v.trail) v.trail.line.visible = trail;
+    this.airspace.visible = zones;
+    this.plannedPaths.visible = paths;
   }
 
   private placeLabels(): void {
@@ -887,6 +934,19 @@ export class SceneView {
       v.labelX = x;
       v.labelY = y;
       v.label.style.transform = `translate(${x}px, ${y}px) translate(-50%, -100%)`;
+    }
+    const zonesOn = this.airspace.visible;
+    for (const t of this.zoneTags) {
+      const p = this.tmpV.copy(t.label.at).project(this.camera);
+      const on = zonesOn && p.z < 1 && Math.abs(p.x) <= 1 && Math.abs(p.y) <= 1;
+      if (t.el.hidden === on) t.el.hidden = !on;
+      if (!on) continue;
+      if (t.el.classList.contains('zone-inactive') === t.label.active) t.el.classList.toggle('zone-inactive', !t.label.active);
+      const x = Math.round(((p.x + 1) / 2) * w), y = Math.round(((1 - p.y) / 2) * h);
+      if (x === t.x && y === t.y) continue;
+      t.x = x;
+      t.y = y;
+      t.el.style.transform = `translate(${x}px, ${y}px) translate(-50%, -50%)`;
     }
   }
 
@@ -993,6 +1053,13 @@ export class SceneView {
     const focus = new THREE.Box3();
     for (const v of this.views) if (!terrainIds.has(v.id)) focus.expandByObject(v.group);
     for (const o of this.content.children) if (o.name === 'goal') focus.expandByObject(o);
+    // The zones' footprints too (not their height: a 150 m column would push the camera far out).
+    if (this.airspace.counts.volumes > 0) {
+      const zones = new THREE.Box3().setFromObject(this.airspace.group);
+      zones.min.z = 0;
+      zones.max.z = Math.min(zones.max.z, 10);
+      focus.union(zones);
+    }
     if (!focus.isEmpty()) {
       focus.expandByVector(new THREE.Vector3(2, 2, 0));
       focus.min.z = Math.min(focus.min.z, 0);

@@ -57,3 +57,16 @@ describe('deep links: the gimbal camera inset', () => {
     expect(formatDeepLink({ ...base, pip: true })).not.toMatch(/pip/);
   });
 });
+
+describe('deep links: the airspace zones', () => {
+  it('reads zones=0 (on by default), warns on anything else, and writes zones=0 only when off', () => {
+    expect(parseDeepLink('').zones).toBe(true);
+    expect(parseDeepLink('?zones=0')).toMatchObject({ zones: false, warnings: [] });
+    const bad = parseDeepLink('?zones=off');
+    expect(bad.zones).toBe(true);
+    expect(bad.warnings[0]).toMatch(/^zones=off: expected 1 or 0/);
+    const base = { scenario: 'airspace-airport-circle', seed: 1, backend: 'rapier' as const, speed: 4, camera: 'orbit' as const };
+    expect(formatDeepLink({ ...base, zones: false })).toBe('?scenario=airspace-airport-circle&seed=1&backend=rapier&speed=4&zones=0');
+    expect(formatDeepLink({ ...base, zones: true })).not.toMatch(/zones/);
+  });
+});
