@@ -1,6 +1,6 @@
 /**
  * End-to-end test of the airspace view (issue #6 section 8): build the app,
- * open airspace-airport-circle (straight-line, the negative control that
+ * open airspace-airport-circle-straight-line (the negative control that
  * flies into the airport zone) from a deep link in headless Chromium (2x up to the
  * incursion, so the HUD shows the short warning before it; then 8x),
  * and check that its two zones are drawn and active (counts from the zones
@@ -43,11 +43,11 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('airspace view in Chromium (e2e)', () 
     await app?.close();
   });
 
-  it('draws the zones of airspace-airport-circle, warns of the breach, shows the incursion, and toggles the zones', async () => {
+  it('draws the zones of airspace-airport-circle-straight-line, warns of the breach, shows the incursion, and toggles the zones', async () => {
     const page = await browser!.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
     const problems = pageProblems(page);
 
-    await page.goto(`${baseUrl}?scenario=airspace-airport-circle&speed=2&autoplay=1`);
+    await page.goto(`${baseUrl}?scenario=airspace-airport-circle-straight-line&speed=2&autoplay=1`);
     const legend = page.locator('[data-testid=zones-legend]');
     const chip = page.locator('[data-testid=hud-airspace]');
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]')?.textContent) > 2, null, { timeout: 30_000, polling: 50 });
@@ -114,7 +114,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('airspace view in Chromium (e2e)', () 
 
     // A zones=0 link opens with the zones hidden.
     const hidden = await browser!.newPage({ viewport: { width: 1200, height: 800 }, deviceScaleFactor: 1 });
-    await hidden.goto(`${baseUrl}?scenario=airspace-airport-circle&zones=0`);
+    await hidden.goto(`${baseUrl}?scenario=airspace-airport-circle-straight-line&zones=0`);
     await hidden.waitForFunction(() => document.querySelector('[data-testid=zones-legend]')?.getAttribute('data-zones') === '2', null, { timeout: 30_000, polling: 50 });
     expect(await hidden.locator('[data-testid=zones-legend]').isVisible()).toBe(false);
     expect(await hidden.locator('[data-testid=zones-toggle]').getAttribute('aria-pressed')).toBe('false');

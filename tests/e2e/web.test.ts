@@ -17,6 +17,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, pageProblems, startApp, type App } from './static-server.ts';
 import { loadScenarioText } from '../../scenarios/loader.ts';
+import { loadScenarioFile } from '../../scenarios/node-io.ts';
 import { runScenario } from '../../scenarios/runner.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,7 +30,7 @@ const IN_CI = Boolean(process.env.CI);
 function libraryNames(): string[] {
   return readdirSync(LIBRARY, { recursive: true, encoding: 'utf8' })
     .filter((f) => /\.(ya?ml|json)$/.test(f) && !f.split(sep).includes('data'))
-    .map((f) => loadScenarioText(readFileSync(join(LIBRARY, f), 'utf8'), `scenarios/library/${f.split(sep).join('/')}`).scenario.name)
+    .map((f) => loadScenarioFile(join(LIBRARY, f)).scenario.name)
     .sort();
 }
 

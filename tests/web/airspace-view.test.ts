@@ -1,5 +1,5 @@
 /**
- * The airspace view on a real run (tests/fixtures/airspace/scenarios/temporary-zone.yaml,
+ * The airspace view on a real run (scenarios/library/airspace/temporary-zone.yaml,
  * flown by uav-pilot): the zone is drawn before it applies, faint with a
  * dashed outline; the timeline switches it on at 8 s and the view follows;
  * the drone's planned path is its mission first, then the route round the
@@ -14,7 +14,7 @@ import { startRun, type Run } from '../../scenarios/runner.ts';
 import { AirspaceView } from '../../web/airspace-view.ts';
 import { PlannedPathView } from '../../web/planned-path.ts';
 
-const FILE = 'tests/fixtures/airspace/scenarios/temporary-zone.yaml';
+const FILE = 'scenarios/library/airspace/temporary-zone.yaml';
 
 describe('AirspaceView and PlannedPathView on a zone switched on mid-flight', () => {
   let run: Run;
