@@ -16,9 +16,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, pageProblems, startApp, type App } from './static-server.ts';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM, pageProblems, useApp } from './static-server.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Its own build folder: the other e2e files may build at the same time. */
@@ -30,24 +29,12 @@ const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const IN_CI = Boolean(process.env.CI);
 
 describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('airspace view in Chromium (e2e)', () => {
-  let baseUrl = '';
-  let browser: Browser | undefined;
-  let app: App | undefined;
-
-  beforeAll(async () => {
-    app = await startApp(DIST);
-    ({ url: baseUrl, browser } = app);
-  }, 150_000);
-
-  afterAll(async () => {
-    await app?.close();
-  });
+  const app = useApp(DIST);
 
   it('draws the zones of airspace-airport-circle-straight-line, warns of the breach, shows the incursion, and toggles the zones', async () => {
-    const page = await browser!.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-    const problems = pageProblems(page);
+    const { page, problems } = await app.newPage();
 
-    await page.goto(`${baseUrl}?scenario=airspace-airport-circle-straight-line&speed=2&autoplay=1`);
+    await page.goto(`${app.url}?scenario=airspace-airport-circle-straight-line&speed=2&autoplay=1`);
     const legend = page.locator('[data-testid=zones-legend]');
     const chip = page.locator('[data-testid=hud-airspace]');
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]')?.textContent) > 2, null, { timeout: 30_000, polling: 50 });
@@ -113,8 +100,8 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('airspace view in Chromium (e2e)', () 
     await page.close();
 
     // A zones=0 link opens with the zones hidden.
-    const hidden = await browser!.newPage({ viewport: { width: 1200, height: 800 }, deviceScaleFactor: 1 });
-    await hidden.goto(`${baseUrl}?scenario=airspace-airport-circle-straight-line&zones=0`);
+    const hidden = await app.browser.newPage({ viewport: { width: 1200, height: 800 }, deviceScaleFactor: 1 });
+    await hidden.goto(`${app.url}?scenario=airspace-airport-circle-straight-line&zones=0`);
     await hidden.waitForFunction(() => document.querySelector('[data-testid=zones-legend]')?.getAttribute('data-zones') === '2', null, { timeout: 30_000, polling: 50 });
     expect(await hidden.locator('[data-testid=zones-legend]').isVisible()).toBe(false);
     expect(await hidden.locator('[data-testid=zones-toggle]').getAttribute('aria-pressed')).toBe('false');
@@ -122,12 +109,12 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('airspace view in Chromium (e2e)', () 
   }, 180_000);
 
   it('shows a zone switched on by the timeline as inactive, then active (airspace-temporary-zone), and draws every library airspace scenario', async () => {
-    const page = await browser!.newPage({ viewport: { width: 1200, height: 800 }, deviceScaleFactor: 1 });
+    const page = await app.browser.newPage({ viewport: { width: 1200, height: 800 }, deviceScaleFactor: 1 });
     const problems = pageProblems(page);
     const legend = page.locator('[data-testid=zones-legend]');
     const simTime = () => page.evaluate(() => Number(document.querySelector('[data-testid=sim-time]')?.textContent));
 
-    await page.goto(`${baseUrl}?scenario=airspace-temporary-zone&speed=4`);
+    await page.goto(`${app.url}?scenario=airspace-temporary-zone&speed=4`);
     await page.waitForFunction(() => document.querySelector('[data-testid=zones-legend]')?.getAttribute('data-zones') === '1', null, { timeout: 30_000, polling: 50 });
     expect(await legend.getAttribute('data-active')).toBe('0');
     expect(await page.locator('[data-testid=zones-legend-text]').textContent()).toContain('1 zone, 0 active');
@@ -146,7 +133,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('airspace view in Chromium (e2e)', () 
     expect(unique.length).toBeGreaterThanOrEqual(8);
     const drawn: string[] = [];
     for (const id of unique) {
-      await page.goto(`${baseUrl}?scenario=${id}`);
+      await page.goto(`${app.url}?scenario=${id}`);
       await page.waitForFunction(() => Number(document.querySelector('[data-testid=zones-legend]')?.getAttribute('data-zones') ?? 0) > 0, null, { timeout: 30_000, polling: 50 });
       const zones = Number(await legend.getAttribute('data-zones')), volumes = Number(await legend.getAttribute('data-volumes'));
       expect(volumes, id).toBeGreaterThanOrEqual(zones);

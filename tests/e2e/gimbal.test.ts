@@ -13,9 +13,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, pageProblems, startApp, type App } from './static-server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM, useApp } from './static-server.ts';
 import { REQUIREMENTS } from '../../seeds/requirements.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -67,24 +67,12 @@ async function pngStats(page: Page, png: Buffer): Promise<PixelStats> {
 }
 
 describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('gimbal view in Chromium (e2e)', () => {
-  let baseUrl = '';
-  let browser: Browser | undefined;
-  let app: App | undefined;
-
-  beforeAll(async () => {
-    app = await startApp(DIST);
-    ({ url: baseUrl, browser } = app);
-  }, 150_000);
-
-  afterAll(async () => {
-    await app?.close();
-  });
+  const app = useApp(DIST);
 
   it('plays gimbal-hover-light to its verdict with the gimbal drawn, the error plot and a live camera inset', async () => {
-    const page = await browser!.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-    const problems = pageProblems(page);
+    const { page, problems } = await app.newPage();
 
-    await page.goto(`${baseUrl}?scenario=gimbal-hover-light&speed=8&camera=chase&autoplay=1`);
+    await page.goto(`${app.url}?scenario=gimbal-hover-light&speed=8&camera=chase&autoplay=1`);
     const card = page.locator('[data-testid=gimbal-panel]');
     const points = async () => Number(await card.getAttribute('data-points'));
     const simTimeOver = (t: number) => page.waitForFunction((t0) => Number(document.querySelector('[data-testid=sim-time]')?.textContent) > t0, t, { timeout: 30_000, polling: 50 });

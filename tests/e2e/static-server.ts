@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -98,6 +99,37 @@ export async function startApp(outDir?: string): Promise<App> {
     close: async () => {
       await browser.close();
       await new Promise<void>((ok) => server.close(() => ok()));
+    },
+  };
+}
+
+/** The app of a describe block: built, served and launched before its tests, closed after them. */
+export interface AppUse {
+  readonly url: string;
+  readonly browser: Browser;
+  /** A 1440 x 900 page and the list its errors go to. */
+  newPage(): Promise<{ page: Page; problems: string[] }>;
+}
+
+/** Call inside a `describe`: registers the app's start (before all) and close (after all). */
+export function useApp(outDir?: string): AppUse {
+  let app: App | undefined;
+  beforeAll(async () => {
+    app = await startApp(outDir);
+  }, 150_000);
+  afterAll(async () => {
+    await app?.close();
+  });
+  return {
+    get url() {
+      return app!.url;
+    },
+    get browser() {
+      return app!.browser;
+    },
+    async newPage() {
+      const page = await app!.browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+      return { page, problems: pageProblems(page) };
     },
   };
 }

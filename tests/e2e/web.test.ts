@@ -13,9 +13,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, pageProblems, startApp, type App } from './static-server.ts';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM, useApp } from './static-server.ts';
 import { loadScenarioText } from '../../scenarios/loader.ts';
 import { loadScenarioFile } from '../../scenarios/node-io.ts';
 import { runScenario } from '../../scenarios/runner.ts';
@@ -35,28 +34,16 @@ function libraryNames(): string[] {
 }
 
 describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
-  let baseUrl = '';
-  let browser: Browser | undefined;
-  let app: App | undefined;
-
-  beforeAll(async () => {
-    app = await startApp();
-    ({ url: baseUrl, browser } = app);
-  }, 150_000);
-
-  afterAll(async () => {
-    await app?.close();
-  });
+  const app = useApp();
 
   it('runs rover-crossing from a deep link to a PASS verdict, without page errors', async () => {
-    const page = await browser!.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-    const problems = pageProblems(page);
+    const { page, problems } = await app.newPage();
     page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText ?? '?'})`));
     page.on('response', (r) => {
       if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
     });
 
-    await page.goto(`${baseUrl}?scenario=rover-crossing&speed=8&autoplay=1`);
+    await page.goto(`${app.url}?scenario=rover-crossing&speed=8&autoplay=1`);
 
     // The sidebar lists the whole library.
     const items = page.locator('[data-testid=scenario-item]');
@@ -95,10 +82,9 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
   }, 180_000);
 
   it('chases the ego through cars-cut-in and shows a live driving score and speed to the verdict', async () => {
-    const page = await browser!.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-    const problems = pageProblems(page);
+    const { page, problems } = await app.newPage();
 
-    await page.goto(`${baseUrl}?scenario=cars-cut-in&seed=1&speed=4`);
+    await page.goto(`${app.url}?scenario=cars-cut-in&seed=1&speed=4`);
     await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'ready', null, { timeout: 60_000, polling: 100 });
 
     // A driving scenario gets the driving panel; the camera starts on orbit and follows the ego when switched.
@@ -153,10 +139,9 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
   }, 240_000);
 
   it('flies uav-pillar-band in the chase camera with perception rays and trails on, to a PASS', async () => {
-    const page = await browser!.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-    const problems = pageProblems(page);
+    const { page, problems } = await app.newPage();
     // 2x to the pillars, paused there for the checks and the picture, then 8x to the verdict.
-    await page.goto(`${baseUrl}?scenario=uav-pillar-band&speed=2&camera=chase&rays=1&autoplay=1`);
+    await page.goto(`${app.url}?scenario=uav-pillar-band&speed=2&camera=chase&rays=1&autoplay=1`);
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]')?.textContent) > 6, null, { timeout: 90_000, polling: 100 });
     await page.locator('[data-testid=pause]').click();
 
@@ -207,9 +192,8 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
   }, 240_000);
 
   it('plays the dense highway (33 cars) through the top and chase cameras with the V2X overlay on, without errors', async () => {
-    const page = await browser!.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-    const problems = pageProblems(page);
-    await page.goto(`${baseUrl}?scenario=cars-highway-dense&speed=4&camera=top&v2x=1&stats=1&autoplay=1`);
+    const { page, problems } = await app.newPage();
+    await page.goto(`${app.url}?scenario=cars-highway-dense&speed=4&camera=top&v2x=1&stats=1&autoplay=1`);
     const simTime = () => Number(document.querySelector('[data-testid=sim-time]')?.textContent);
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]')?.textContent) > 3, null, { timeout: 90_000, polling: 100 });
     expect(await page.locator('[data-camera=top]').getAttribute('aria-checked')).toBe('true');
