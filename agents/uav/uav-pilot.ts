@@ -351,8 +351,11 @@ export class UavPilotAgent extends AutopilotAgent {
       const leg = this.legTo(est, t, w, fromZ, this.next);
       if (!leg) return;
       if (leg.arrived) {
-        if (this.routeTruncated) {
-          // Hold at the boundary point itself (the leg counted as reached within the acceptance radius).
+        if (this.routeTruncated && this.next < p.waypoints.length - 1) {
+          // An intermediate waypoint inside (or too near) a zone: as near as it may go, then on to the next leg.
+          this.note(`waypoint ${this.next} reached only as near as the airspace allows; going on`);
+        } else if (this.routeTruncated) {
+          // The last waypoint: hold at the boundary point itself (the leg counted as reached within the acceptance radius).
           const end = this.route!.path[this.route!.path.length - 1]!;
           this.phase = 'done';
           this.status = 'stopped-at-boundary';
