@@ -30,15 +30,19 @@ export function yawOf(q: Readonly<Quat>): number {
 
 /** Quaternion from roll, pitch, yaw (intrinsic z-y'-x'', aerospace convention). */
 export function quatFromEuler(rollRad: number, pitchRad: number, yawRad: number): Quat {
+  return quatFromEulerInto(rollRad, pitchRad, yawRad, [0, 0, 0, 1]);
+}
+
+/** `quatFromEuler` into `out` (allocation-free, for per-tick use); returns `out`. */
+export function quatFromEulerInto(rollRad: number, pitchRad: number, yawRad: number, out: Quat): Quat {
   const cr = Math.cos(rollRad / 2), sr = Math.sin(rollRad / 2);
   const cp = Math.cos(pitchRad / 2), sp = Math.sin(pitchRad / 2);
   const cy = Math.cos(yawRad / 2), sy = Math.sin(yawRad / 2);
-  return [
-    sr * cp * cy - cr * sp * sy,
-    cr * sp * cy + sr * cp * sy,
-    cr * cp * sy - sr * sp * cy,
-    cr * cp * cy + sr * sp * sy,
-  ];
+  out[0] = sr * cp * cy - cr * sp * sy;
+  out[1] = cr * sp * cy + sr * cp * sy;
+  out[2] = cr * cp * sy - sr * sp * cy;
+  out[3] = cr * cp * cy + sr * sp * sy;
+  return out;
 }
 
 /** Rotate vector `v` by unit quaternion `q`, writing into `out` (may alias `v`). */

@@ -40,7 +40,7 @@
  * world. Allocation-free: every update writes into the filter's own arrays.
  */
 import type { Quat, Vec3 } from '../../sim/math.ts';
-import { rotateVec, rotateVecInv, wrapAngle } from '../../sim/math.ts';
+import { quatFromEulerInto, rotateVec, rotateVecInv, wrapAngle } from '../../sim/math.ts';
 
 export interface MahonyParams {
   /** Proportional weight of the gravity / acceleration correction, 1/s (PX4 ATT_W_ACC default 0.2). */
@@ -272,12 +272,3 @@ function yawOfQ(q: Readonly<Quat>): number {
 }
 
 /** sim/math.ts quatFromEuler (z-y'-x''), into a caller's array. */
-function quatFromEulerInto(roll: number, pitch: number, yaw: number, out: Quat): void {
-  const cr = Math.cos(roll / 2), sr = Math.sin(roll / 2);
-  const cp = Math.cos(pitch / 2), sp = Math.sin(pitch / 2);
-  const cy = Math.cos(yaw / 2), sy = Math.sin(yaw / 2);
-  out[0] = sr * cp * cy - cr * sp * sy;
-  out[1] = cr * sp * cy + sr * cp * sy;
-  out[2] = cr * cp * sy - sr * sp * cy;
-  out[3] = cr * cp * cy + sr * sp * sy;
-}

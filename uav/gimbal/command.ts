@@ -26,7 +26,7 @@
  * flips the sign once.
  */
 import type { Quat, Vec3 } from '../../sim/math.ts';
-import { quatFromEuler, wrapAngle } from '../../sim/math.ts';
+import { quatFromEulerInto, wrapAngle } from '../../sim/math.ts';
 import { qConj, qMul } from '../flight-stack/quat.ts';
 
 export type GimbalMode =
@@ -45,6 +45,7 @@ export interface CommandInputs {
 
 const _dq: Quat = [0, 0, 0, 1];
 const _c: Quat = [0, 0, 0, 1];
+const _q: Quat = [0, 0, 0, 1];
 
 export class CommandGenerator {
   /** Commanded camera attitude (camera to world). */
@@ -101,7 +102,7 @@ export class CommandGenerator {
         pitch = Math.atan2(-dz, Math.hypot(dx, dy)); // REP 103: positive looks down
       }
     }
-    const q = quatFromEuler(roll, pitch, yaw);
+    const q = quatFromEulerInto(roll, pitch, yaw, _q);
     // Keep the sign continuous (q and -q are the same attitude).
     if (this.started && q[0] * this.prev[0] + q[1] * this.prev[1] + q[2] * this.prev[2] + q[3] * this.prev[3] < 0) {
       q[0] = -q[0]; q[1] = -q[1]; q[2] = -q[2]; q[3] = -q[3];

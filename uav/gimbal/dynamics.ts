@@ -112,11 +112,9 @@ function inertiaAboutO(link: LinkSpec, r: Quat, out: Float64Array): void {
   const cc = c[0] * c[0] + c[1] * c[1] + c[2] * c[2];
   // Body-frame inertia about O.
   const b = _b;
-  b.set([
-    link.inertiaKgM2[0] + m * (cc - c[0] * c[0]), -m * c[0] * c[1], -m * c[0] * c[2],
-    -m * c[1] * c[0], link.inertiaKgM2[1] + m * (cc - c[1] * c[1]), -m * c[1] * c[2],
-    -m * c[2] * c[0], -m * c[2] * c[1], link.inertiaKgM2[2] + m * (cc - c[2] * c[2]),
-  ]);
+  b[0] = link.inertiaKgM2[0] + m * (cc - c[0] * c[0]); b[1] = -m * c[0] * c[1]; b[2] = -m * c[0] * c[2];
+  b[3] = -m * c[1] * c[0]; b[4] = link.inertiaKgM2[1] + m * (cc - c[1] * c[1]); b[5] = -m * c[1] * c[2];
+  b[6] = -m * c[2] * c[0]; b[7] = -m * c[2] * c[1]; b[8] = link.inertiaKgM2[2] + m * (cc - c[2] * c[2]);
   // Rotation matrix columns: R e_j.
   const R = _R;
   for (let j = 0; j < 3; j++) {

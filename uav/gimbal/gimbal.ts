@@ -162,6 +162,8 @@ const _e: Vec3 = [0, 0, 0];
 const _qa: Quat = [0, 0, 0, 1];
 const _qb: Quat = [0, 0, 0, 1];
 const _qc: Quat = [0, 0, 0, 1];
+const _known: Vec3 = [0, 0, 0];
+const _knownTarget: Vec3 = [0, 0, 0];
 const _r: Vec3 = [0, 0, 0];
 const _t: Vec3 = [0, 0, 0];
 
@@ -348,8 +350,11 @@ export class Gimbal {
     // The EKF's acceleration is the rigid-body one (no rotor vibration): the velocity change over the physics tick.
     for (let i = 0; i < 3; i++) m.fcAccelerationMps2[i] = (s.linearVelocity[i]! - this.prevVelocity[i]!) / o.physicsDt + this.accelErr.value[i]!;
     const pe = this.positionErr.value, te = this.targetErr.value;
-    const known: Vec3 = [_t[0] + pe[0]!, _t[1] + pe[1]!, _t[2] + pe[2]!];
-    const knownTarget: Vec3 | undefined = target ? [target[0] + te[0]!, target[1] + te[1]!, target[2] + te[2]!] : undefined;
+    const known = _known, knownTarget = target ? _knownTarget : undefined;
+    for (let i = 0; i < 3; i++) {
+      known[i] = _t[i]! + pe[i]!;
+      if (target) _knownTarget[i] = target[i]! + te[i]!;
+    }
     this.commandTime = t;
     this.command.update({ headingRad: yawOf(fq), cameraPosition: known, target: knownTarget }, first ? 0 : dt);
 
