@@ -683,14 +683,24 @@ function featureCollection(c: Ctx, doc: Json): Json[] {
   return arr(c, root.features, 'features', 'an array of GeoJSON features');
 }
 
-function ed318(c: Ctx, doc: Json): Zone[] {
-  const features = featureCollection(c, doc);
-  const zones: Zone[] = [];
-  features.forEach((f, i) => {
+/**
+ * Each feature of a GeoJSON document as one zone: `zoneOf` gets the feature,
+ * its properties (checked to be an object described by `propsExpected`), its
+ * path and index, and returns the zone (through `finishZone`).
+ */
+function featureZones(c: Ctx, doc: Json, propsExpected: string, zoneOf: (o: Record<string, Json>, props: Record<string, Json>, path: string, i: number) => Zone): Zone[] {
+  const zones = featureCollection(c, doc).map((f, i) => {
     const path = `features[${i}]`;
     c.zone = `zone #${i}`;
     const o = obj(c, f, path, 'a GeoJSON feature');
-    const props = obj(c, o.properties, `${path}.properties`, 'zone properties { identifier, type, ... }');
+    return zoneOf(o, obj(c, o.properties, `${path}.properties`, propsExpected), path, i);
+  });
+  c.zone = '';
+  return zones;
+}
+
+function ed318(c: Ctx, doc: Json): Zone[] {
+  return featureZones(c, doc, 'zone properties { identifier, type, ... }', (o, props, path) => {
     const id = identifierOf(c, props.identifier, `${path}.properties.identifier`);
     setZone(c, id);
     checkIdLength(c, id, `${path}.properties.identifier`);
@@ -713,20 +723,12 @@ function ed318(c: Ctx, doc: Json): Zone[] {
     if (name !== undefined) d.name = name;
     const message = text318(props.message);
     if (message !== undefined) d.message = message;
-    zones.push(finishZone(c, d, path));
+    return finishZone(c, d, path);
   });
-  c.zone = '';
-  return zones;
 }
 
 function plainGeoJson(c: Ctx, doc: Json): Zone[] {
-  const features = featureCollection(c, doc);
-  const zones: Zone[] = [];
-  features.forEach((f, i) => {
-    const path = `features[${i}]`;
-    c.zone = `zone #${i}`;
-    const o = obj(c, f, path, 'a GeoJSON feature');
-    const props = obj(c, o.properties, `${path}.properties`, 'properties { restriction, lower, upper, reference }');
+  return featureZones(c, doc, 'properties { restriction, lower, upper, reference }', (o, props, path, i) => {
     let id: string;
     if (props.identifier !== undefined) id = identifierOf(c, props.identifier, `${path}.properties.identifier`);
     else if (typeof o.id === 'string' || typeof o.id === 'number') id = String(o.id);
@@ -764,10 +766,8 @@ function plainGeoJson(c: Ctx, doc: Json): Zone[] {
     const d: ZoneDescriptor = { id, restriction, volumes: shapes.map((shape) => ({ shape, ...lim })), applicability };
     if (typeof props.name === 'string') d.name = props.name;
     if (typeof props.message === 'string') d.message = props.message;
-    zones.push(finishZone(c, d, path));
+    return finishZone(c, d, path);
   });
-  c.zone = '';
-  return zones;
 }
 
 const PARSERS: Record<AirspaceFormat, (c: Ctx, doc: Json) => Zone[]> = { ed269, ed318, geojson: plainGeoJson };
