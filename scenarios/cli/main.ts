@@ -21,6 +21,8 @@ import { formatValue, toJUnit } from '../reports/junit.ts';
 import { checkReport, sweepDrivingScore, toJson } from '../reports/json.ts';
 import { runSucceeded, verdictLabel, type RunResult, type SweepInfo } from '../result.ts';
 import { runJobs } from './pool.ts';
+import type { ExecJob, JobOutcome } from './execute.ts';
+import { cmdExportMcap, cmdReplay, checkFolder } from './record-commands.ts';
 import { ACTOR_KINDS, SENSOR_TYPES } from '../schema.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -31,9 +33,17 @@ export class UsageError extends Error {}
 const USAGE = `Usage:
   skylane run <files|dirs...> [--backend rapier|cannon|rapier-deterministic|all] [--seed N | --seeds A..B]
                               [--workers N] [--shard K/N] [--json FILE] [--junit FILE] [--quiet]
+                              [--record DIR] [--record-mcap DIR]
+  skylane replay <recording.skyrec.json.gz>
+  skylane export-mcap <recording.skyrec.json.gz> [-o OUT.mcap]
   skylane validate <files|dirs...>
   skylane list
   skylane merge <reports.json...> [--json FILE] [--junit FILE] [--allow-partial]
+
+--record DIR writes one recording per run, DIR/<scenario>-seed<N>-<backend>.skyrec.json.gz;
+--record-mcap DIR writes its MCAP export (Foxglove schemas) as DIR/<scenario>-seed<N>-<backend>.mcap.
+replay re-simulates a recording from its header and checks the verdict and state hash
+(exit 0 they match, 1 they differ, 2 a bad file). See docs/recording.md.
 
 Exit codes: 0 all runs pass, 1 a run fails or errors, 2 bad input or usage.`;
 
@@ -218,6 +228,8 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
       junit: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       'recycle-after': { type: 'string' },
+      record: { type: 'string' },
+      'record-mcap': { type: 'string' },
     },
   });
   if (values.seed !== undefined && values.seeds !== undefined) throw new UsageError('give --seed or --seeds, not both');
@@ -246,6 +258,8 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
 
   checkWritable('--json', values.json);
   checkWritable('--junit', values.junit);
+  checkFolder('--record', values.record);
+  checkFolder('--record-mcap', values['record-mcap']);
   const loaded = loadAll(positionals, io);
   if (!loaded) return 2;
   const all = expandJobs(loaded.map((l) => ({ file: l.file, defaultSeed: l.scenario.seed })), seeds, backends);
@@ -272,7 +286,11 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
     return 2;
   }
   if (shard && !values.quiet) io.err(`shard ${shard.k}/${shard.n}: ${jobs.length} of ${all.length} runs`);
-  const outcomes = await runJobs(jobs, { workers, recycleAfter, ...(values.quiet ? {} : { onProgress: progressBar(io) }) });
+  const record = values.record !== undefined || values['record-mcap'] !== undefined
+    ? { ...(values.record !== undefined ? { dir: resolve(values.record) } : {}), ...(values['record-mcap'] !== undefined ? { mcapDir: resolve(values['record-mcap']) } : {}) }
+    : undefined;
+  if (record) for (const d of [record.dir, record.mcapDir]) if (d) mkdirSync(d, { recursive: true });
+  const outcomes = await runJobs(record ? jobs.map((j): ExecJob => ({ ...j, record })) : jobs, { workers, recycleAfter, ...(values.quiet ? {} : { onProgress: progressBar(io) }) });
 
   const inputErrors = outcomes.filter((o): o is { index: number; inputError: string } => 'inputError' in o);
   if (inputErrors.length > 0) {
@@ -292,6 +310,11 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
   if (score) io.out(score);
   if (values.json) writeReport(values.json, toJson(runs, sweep));
   if (values.junit) writeReport(values.junit, toJUnit(runs));
+  if (record) {
+    const files = outcomes.flatMap((o) => ('recorded' in o ? (o as Extract<JobOutcome, { result: RunResult }>).recorded ?? [] : []));
+    const where = [record.dir, record.mcapDir].filter((d): d is string => d !== undefined).map(displayPath);
+    io.out(`wrote ${files.length} recording file${files.length === 1 ? '' : 's'} to ${[...new Set(where)].join(' and ')}`);
+  }
   return runs.every(runSucceeded) ? 0 : 1;
 }
 
@@ -417,6 +440,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return cmdList(io);
       case 'merge':
         return cmdMerge(rest, io);
+      case 'replay':
+        return await cmdReplay(rest, io);
+      case 'export-mcap':
+        return await cmdExportMcap(rest, io);
       case undefined:
       case '-h':
       case '--help':

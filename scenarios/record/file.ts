@@ -3,6 +3,7 @@
  * The browser reads the same bytes through scenarios/record/player.ts.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { decodeRecording, parseRecordingText, RecordingError, type Recording, type RecordingDoc } from './format.ts';
@@ -44,3 +45,34 @@ export function readRecordingFile(path: string, shown = path): Recording {
 }
 
 export { decodeRecording };
+
+/** A file as @mcap/core's IReadable (random access), for McapIndexedReader. Close it when done. */
+export class FileReadable {
+  private constructor(private readonly fh: FileHandle, private readonly bytes: bigint) {}
+
+  static async open(path: string): Promise<FileReadable> {
+    const fh = await open(path, 'r');
+    const st = await fh.stat();
+    return new FileReadable(fh, BigInt(st.size));
+  }
+
+  async size(): Promise<bigint> {
+    return this.bytes;
+  }
+
+  async read(offset: bigint, size: bigint): Promise<Uint8Array> {
+    if (offset + size > this.bytes) throw new RangeError(`read of ${size} bytes at ${offset} is past the end (${this.bytes} bytes)`);
+    const out = new Uint8Array(Number(size));
+    let done = 0;
+    while (done < out.length) {
+      const { bytesRead } = await this.fh.read(out, done, out.length - done, Number(offset) + done);
+      if (bytesRead === 0) throw new RangeError(`unexpected end of file at ${Number(offset) + done}`);
+      done += bytesRead;
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.fh.close();
+  }
+}

@@ -199,7 +199,8 @@ export function roundMetric(v: number | null | undefined): number | null {
 
 function describeIssue(file: string, issue: z.core.$ZodIssue): RecordingError {
   const path = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
-  return new RecordingError(file, path, issue.message);
+  const m = /^Invalid input: expected (.+), received undefined$/.exec(issue.message);
+  return new RecordingError(file, path, m ? `missing; expected ${m[1]}` : issue.message);
 }
 
 /**
