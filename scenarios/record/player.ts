@@ -121,14 +121,17 @@ export interface JumpEvent {
  * The recording's events with their times, in time order, labelled for a
  * jump-to list: collisions (their starts), airspace breaches (entries) and
  * warnings, faults, agent errors, criterion results, timeline events and the
- * stop. Collision ends and airspace exits are left out (nothing to jump to).
+ * stop. Collision ends, contacts with terrain and airspace exits are left
+ * out (nothing to jump to).
  */
 export function eventsOf(rec: Recording): JumpEvent[] {
   const out: JumpEvent[] = [];
+  const terrain = new Set(rec.actors.filter((a) => a.isTerrain).map((a) => a.id));
   for (const e of rec.events) {
     switch (e.type) {
       case 'collision':
-        if (e.started) out.push({ time: e.time, kind: 'collision', label: `collision ${e.a} - ${e.b}`, event: e });
+        // Contacts with the ground and other terrain are not collisions (as for the no-collision criterion).
+        if (e.started && !terrain.has(e.a) && !terrain.has(e.b)) out.push({ time: e.time, kind: 'collision', label: `collision ${e.a} - ${e.b}`, event: e });
         break;
       case 'airspace':
         if (e.kind === 'entry') out.push({ time: e.time, kind: 'breach', label: `${e.actor}: ${e.detail}`, event: e });
