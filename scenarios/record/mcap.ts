@@ -183,12 +183,14 @@ export async function recordingToMcap(rec: Recording): Promise<Uint8Array> {
       }
       if (a.isStatic && k > 0) continue;
       const p = rec.poses[i]!, o = a.isStatic ? 0 : 7 * k;
+      // The stored quaternion is quantised (1e-5 per component): renormalise it for viewers.
+      const qn = Math.hypot(p[o + 3]!, p[o + 4]!, p[o + 5]!, p[o + 6]!) || 1;
       await put(tfCh, t, {
         timestamp: stamp(t),
         parent_frame_id: WORLD_FRAME,
         child_frame_id: a.id,
         translation: { x: p[o]!, y: p[o + 1]!, z: p[o + 2]! },
-        rotation: { x: p[o + 3]!, y: p[o + 4]!, z: p[o + 5]!, w: p[o + 6]! },
+        rotation: { x: p[o + 3]! / qn, y: p[o + 4]! / qn, z: p[o + 5]! / qn, w: p[o + 6]! / qn },
       });
       const g = gps.get(i);
       if (g !== undefined && frame) {
