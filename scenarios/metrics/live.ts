@@ -42,26 +42,9 @@ import { gimbalOf } from '../../uav/gimbal/service.ts';
 import { DrivingContexts } from '../criteria/index.ts';
 import { MinTimeToCollision } from '../criteria/driving/min-ttc.ts';
 import type { Run } from '../runner.ts';
+import type { MetricChannel, MetricSample } from './channels.ts';
 
-/** The channel names, in the order samples list them. */
-export const METRIC_CHANNELS = ['speedMps', 'ttcS', 'clearanceM', 'gimbalErrorDeg', 'zoneMarginM'] as const;
-export type MetricChannel = (typeof METRIC_CHANNELS)[number];
-
-/** What each channel means, with its unit, for legends and the MCAP schema. */
-export const METRIC_INFO: Record<MetricChannel, { label: string; unit: string }> = {
-  speedMps: { label: 'ego speed', unit: 'm/s' },
-  ttcS: { label: 'time to collision', unit: 's' },
-  clearanceM: { label: 'clearance', unit: 'm' },
-  gimbalErrorDeg: { label: 'gimbal error', unit: 'deg' },
-  zoneMarginM: { label: 'zone margin', unit: 'm' },
-};
-
-/** One sample: the time and a value per present channel (null: nothing to measure now, e.g. no car in the path). */
-export interface MetricSample {
-  /** Simulation time, s. */
-  t: number;
-  values: Partial<Record<MetricChannel, number | null>>;
-}
+export { METRIC_CHANNELS, METRIC_INFO, type MetricChannel, type MetricSample } from './channels.ts';
 
 interface Body {
   id: string;

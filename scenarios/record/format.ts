@@ -20,7 +20,7 @@ import { z } from 'zod';
 import type { ActorDescriptor } from '../../sim/actor.ts';
 import type { SimEvent } from '../../sim/snapshot.ts';
 import type { RunResult } from '../result.ts';
-import { METRIC_CHANNELS, type MetricChannel } from '../metrics/live.ts';
+import { METRIC_CHANNELS, type MetricChannel } from '../metrics/channels.ts';
 
 export const RECORDING_FORMAT = 'skylane-recording';
 export const RECORDING_VERSION = 1;

@@ -27,7 +27,7 @@
 import { FrameTransform, LocationFix, SceneUpdate } from '@foxglove/schemas/jsonschema';
 import { McapWriter, TempBuffer } from '@mcap/core';
 import { LocalFrame } from '../../uav/geo/local-frame.ts';
-import { METRIC_CHANNELS, METRIC_INFO } from '../metrics/live.ts';
+import { METRIC_CHANNELS, METRIC_INFO } from '../metrics/channels.ts';
 import type { RecordedActor, Recording } from './format.ts';
 
 export const MCAP_EPOCH_NS = 0n;

@@ -5,7 +5,7 @@
  * to jump to, the metrics at a time.
  */
 import type { SimEvent } from '../../sim/snapshot.ts';
-import type { MetricChannel } from '../metrics/live.ts';
+import type { MetricChannel } from '../metrics/channels.ts';
 import { parseRecordingText, RecordingError, type Recording } from './format.ts';
 
 /** Decompress gzip bytes; the browser passes DecompressionStream's, Node zlib's gunzip. */

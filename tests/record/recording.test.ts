@@ -121,6 +121,13 @@ describe('recording format', () => {
     expect((await replayRecording(bad)).hashMatches).toBe(false);
   });
 
+  it("opens gzip bytes with the platform's DecompressionStream by default (as the browser does)", async () => {
+    const { recording } = await recordScenario(wallScenario(), { source: WALL_YAML });
+    const r = await openRecording(gzipRecording(recording), 'x.skyrec.json.gz');
+    expect(r.result.stateHash).toBe(recording.result.stateHash);
+    expect(r.times.length).toBe(recording.steps.length);
+  });
+
   it('refuses bad recordings with the file, the field and what was expected', async () => {
     const { recording } = await recordScenario(wallScenario(), { source: WALL_YAML });
     const err = async (doc: unknown, bytes?: Uint8Array): Promise<RecordingError> => {
