@@ -173,10 +173,11 @@ export class LiveMetrics {
   private refresh(b: Body): void {
     if (b.fresh) return;
     for (let i = 0; i < b.parts.length; i++) prismOf(b.parts[i]!, b.state.position, b.state.rotation, b.prisms[i]!);
-    b.fresh = b.isStatic;
+    b.fresh = true;
   }
 
   private clearance(): number | null {
+    // Moving bodies' prisms are rebuilt once per sample; static ones once for the run.
     for (const b of this.bodies) if (!b.isStatic) b.fresh = false;
     let min = Infinity;
     for (const d of this.drivers) {

@@ -51,6 +51,8 @@ export class Recorder {
   private readonly events: SimEvent[] = [];
   private readonly rateHz: number;
   private doc: RecordingDoc | null = null;
+  /** The first failure while sampling (kept, not thrown: a throw in an rxjs subscriber would escape asynchronously). */
+  private failure: string | null = null;
 
   constructor(private readonly run: Run, private readonly opts: RecorderOptions = {}) {
     const world = run.world;
@@ -68,9 +70,17 @@ export class Recorder {
     this.values = new Map(this.metrics.channels.map((c) => [c, []]));
     if (world.stepCount === 0) this.sample();
     world.tick$.subscribe((snap) => {
-      if (snap.step % this.periodSteps === 0) this.sample();
+      if (snap.step % this.periodSteps === 0 && this.failure === null) this.guardedSample();
     });
     world.events$.subscribe((e) => this.events.push(structuredClone(e)));
+  }
+
+  private guardedSample(): void {
+    try {
+      this.sample();
+    } catch (err) {
+      this.failure = `at t=${this.run.world.time.toFixed(2)} s: ${err instanceof Error ? err.message : String(err)}`;
+    }
   }
 
   private sample(): void {
@@ -94,7 +104,9 @@ export class Recorder {
   finish(result: RunResult = this.run.result()): RecordingDoc {
     if (this.doc) return this.doc;
     const world = this.run.world;
-    if (this.steps[this.steps.length - 1] !== world.stepCount) this.sample();
+    if (this.failure === null && this.steps[this.steps.length - 1] !== world.stepCount) this.guardedSample();
+    // The run itself is unaffected; the recording is not made rather than made partial.
+    if (this.failure !== null) throw new Error(`recording ${this.run.scenario.name} seed ${this.run.seed} failed ${this.failure}`);
     const loaded = this.run.loaded;
     const airspace = (this.run.scenario.world as { airspace?: { origin?: { latDeg: number; lonDeg: number; altM: number } } }).airspace;
     const driven = new Set(world.agentDriven());
