@@ -4,7 +4,7 @@
  * sampler, scenarios/metrics/live.ts).
  */
 /** The channel names, in the order samples list them. */
-export const METRIC_CHANNELS = ['speedMps', 'ttcS', 'clearanceM', 'gimbalErrorDeg', 'zoneMarginM'] as const;
+export const METRIC_CHANNELS = ['speedMps', 'ttcS', 'clearanceM', 'gimbalErrorDeg', 'gimbalJitterDeg', 'zoneMarginM'] as const;
 export type MetricChannel = (typeof METRIC_CHANNELS)[number];
 
 /** What each channel means, with its unit, for legends and the MCAP schema. */
@@ -13,6 +13,7 @@ export const METRIC_INFO: Record<MetricChannel, { label: string; unit: string }>
   ttcS: { label: 'time to collision', unit: 's' },
   clearanceM: { label: 'clearance', unit: 'm' },
   gimbalErrorDeg: { label: 'gimbal error', unit: 'deg' },
+  gimbalJitterDeg: { label: 'gimbal jitter (1 Hz high-pass)', unit: 'deg' },
   zoneMarginM: { label: 'zone margin', unit: 'm' },
 };
 

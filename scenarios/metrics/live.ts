@@ -19,8 +19,14 @@
  *   there is anything else to be clear of.
  * - `gimbalErrorDeg`: the largest angle of the judged gimbal's camera
  *   attitude error (|error vector| of `Gimbal.errorLog`, about the command
- *   as issued) over the last physics tick's substeps, degrees. Present when
- *   an agent-driven UAV carries a gimbal (the first such).
+ *   as issued), over every kHz substep since the previous sample (so no
+ *   peak falls between samples), degrees. Present when an agent-driven UAV
+ *   carries a gimbal (the first such).
+ * - `gimbalJitterDeg`: the same error through the `gimbal-jitter`
+ *   criterion's per-axis 1 Hz Butterworth high-pass (uav/gimbal/jitter.ts;
+ *   the scenario's `cutoffHz` when it has that criterion), the largest
+ *   |high-passed error vector| since the previous sample, degrees: the
+ *   quantity judged against the plan's 0.005 deg (per axis there).
  * - `zoneMarginM`: the smallest horizontal margin of an agent-driven UAV to
  *   an active zone it may not enter (PROHIBITED, or REQ_AUTHORISATION
  *   without its authorisation), taken only for volumes whose vertical band
@@ -39,6 +45,7 @@ import { airspaceOf, type AirspaceService } from '../../uav/airspace/service.ts'
 import { signedHorizontalDistanceM, verticalMargins, type VerticalMargins } from '../../uav/airspace/zone.ts';
 import type { Gimbal } from '../../uav/gimbal/gimbal.ts';
 import { gimbalOf } from '../../uav/gimbal/service.ts';
+import { ButterworthHighPass } from '../../uav/gimbal/jitter.ts';
 import { DrivingContexts } from '../criteria/index.ts';
 import { MinTimeToCollision } from '../criteria/driving/min-ttc.ts';
 import type { Run } from '../runner.ts';
@@ -69,6 +76,8 @@ export class LiveMetrics {
   private readonly drivers: Body[] = [];
   private readonly bodies: Body[] = [];
   private readonly gimbal: Gimbal | undefined;
+  /** Peaks of the raw and high-passed gimbal error since the last sample, rad, and the last tick's. */
+  private readonly gimbalPeak = { raw: 0, hp: 0, lastRaw: 0, lastHp: 0, ticks: 0 };
   private readonly airspace: AirspaceService | undefined;
   private readonly uavs: { state: ActorState; forbidden: boolean[] }[] = [];
   private readonly vm: VerticalMargins = { aboveLowerM: 0, belowUpperM: 0 };
@@ -119,7 +128,30 @@ export class LiveMetrics {
         break;
       }
     }
-    if (this.gimbal) channels.push('gimbalErrorDeg');
+    if (this.gimbal) {
+      const g = this.gimbal;
+      const jitter = run.scenario.criteria.find((c) => c.type === 'gimbal-jitter') as { cutoffHz?: number } | undefined;
+      const hp = [0, 1, 2].map(() => new ButterworthHighPass(jitter?.cutoffHz ?? 1, g.logHz));
+      const pk = this.gimbalPeak;
+      world.tick$.subscribe(() => {
+        const log = g.errorLog;
+        let raw = 0, high = 0;
+        for (let k = 0; k < g.substeps; k++) {
+          const x = log[3 * k]!, y = log[3 * k + 1]!, z = log[3 * k + 2]!;
+          const e = x * x + y * y + z * z;
+          if (e > raw) raw = e;
+          const hx = hp[0]!.step(x), hy = hp[1]!.step(y), hz = hp[2]!.step(z);
+          const h = hx * hx + hy * hy + hz * hz;
+          if (h > high) high = h;
+        }
+        pk.lastRaw = Math.sqrt(raw);
+        pk.lastHp = Math.sqrt(high);
+        if (pk.lastRaw > pk.raw) pk.raw = pk.lastRaw;
+        if (pk.lastHp > pk.hp) pk.hp = pk.lastHp;
+        pk.ticks++;
+      });
+      channels.push('gimbalErrorDeg', 'gimbalJitterDeg');
+    }
 
     // Airspace: agent-driven UAVs the service tracks, and the zones each may not enter.
     this.airspace = airspaceOf(world);
@@ -137,10 +169,19 @@ export class LiveMetrics {
     this.channels = channels;
   }
 
-  /** Sample every present channel now (the world's current ground truth). */
+  /**
+   * Sample every present channel now (the world's current ground truth).
+   * The gimbal channels are peaks since the previous call: use one
+   * LiveMetrics per consumer.
+   */
   sample(): MetricSample {
     const values: MetricSample['values'] = {};
     for (const ch of this.channels) values[ch] = this.value(ch);
+    // Peaks are "since the previous sample".
+    const pk = this.gimbalPeak;
+    pk.raw = 0;
+    pk.hp = 0;
+    pk.ticks = 0;
     return { t: this.world.time, values };
   }
 
@@ -156,15 +197,10 @@ export class LiveMetrics {
       }
       case 'clearanceM':
         return this.clearance();
-      case 'gimbalErrorDeg': {
-        const g = this.gimbal!, log = g.errorLog;
-        let worst = 0;
-        for (let k = 0; k < g.substeps; k++) {
-          const e = Math.hypot(log[3 * k]!, log[3 * k + 1]!, log[3 * k + 2]!);
-          if (e > worst) worst = e;
-        }
-        return worst * RAD_TO_DEG;
-      }
+      case 'gimbalErrorDeg':
+        return (this.gimbalPeak.ticks > 0 ? this.gimbalPeak.raw : this.gimbalPeak.lastRaw) * RAD_TO_DEG;
+      case 'gimbalJitterDeg':
+        return (this.gimbalPeak.ticks > 0 ? this.gimbalPeak.hp : this.gimbalPeak.lastHp) * RAD_TO_DEG;
       case 'zoneMarginM':
         return this.zoneMargin();
     }

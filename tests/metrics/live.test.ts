@@ -90,18 +90,54 @@ describe('LiveMetrics', () => {
     }
   });
 
-  it('a gimbal scenario has the gimbal error channel, finite and in degrees (well under 90)', async () => {
-    const run = await startRun(loadScenarioFile(`${LIBRARY}/gimbal/hover-calm.yaml`));
+  it("gimbal: the jitter channel sees every substep: its peak after settling bounds the gimbal-jitter criterion's per-axis peak", async () => {
+    // hover-calm cut to 8 s, judged after 4 s.
+    const doc = parseYaml(readFileSync(`${LIBRARY}/gimbal/hover-calm.yaml`, 'utf8')) as { duration: number; criteria: { settleS?: number }[] };
+    doc.duration = 8;
+    for (const c of doc.criteria) if (c.settleS !== undefined) c.settleS = 4;
+    const run = await startRun(loadScenarioText(stringifyYaml(doc), 'hover-calm-short.yaml'));
     try {
       const m = new LiveMetrics(run);
-      expect(m.channels).toContain('gimbalErrorDeg');
-      const s = sampleRun(run, m, 20, 3).slice(1);
-      const errs = s.map((x) => x.values.gimbalErrorDeg as number);
-      expect(errs.every((e) => Number.isFinite(e) && e >= 0 && e < 90)).toBe(true);
-      // Once stabilised (after the first second) the error is a fraction of a degree.
-      expect(Math.max(...s.filter((x) => x.t > 2).map((x) => x.values.gimbalErrorDeg as number))).toBeLessThan(2);
+      expect(m.channels).toEqual(['speedMps', 'gimbalErrorDeg', 'gimbalJitterDeg']);
+      const s = sampleRun(run, m, 1).slice(1); // every physics tick: each sample is that tick's substeps
+      for (const x of s) {
+        expect(Number.isFinite(x.values.gimbalErrorDeg)).toBe(true);
+        expect(x.values.gimbalErrorDeg).toBeLessThan(90);
+      }
+      const settled = s.filter((x) => x.t > 4 + 1e-9);
+      const peak = Math.max(...settled.map((x) => x.values.gimbalJitterDeg as number));
+      const judged = run.result().criteria.find((c) => c.type === 'gimbal-jitter')!.value!;
+      expect(judged).toBeGreaterThan(0);
+      // |hp error vector| >= its largest axis, <= sqrt(3) times it: same filter, same substeps.
+      expect(peak).toBeGreaterThanOrEqual(judged * (1 - 1e-9));
+      expect(peak).toBeLessThanOrEqual(Math.sqrt(3) * judged * (1 + 1e-9));
+      // Jitter is the high-passed part: far below the raw error, which carries the slow offset.
+      expect(peak).toBeLessThan(Math.max(...settled.map((x) => x.values.gimbalErrorDeg as number)));
     } finally {
       run.dispose();
+    }
+  });
+
+  it('gimbal peaks are since the previous sample: sampling every 10 ticks gives the max of the per-tick values', async () => {
+    const doc = parseYaml(readFileSync(`${LIBRARY}/gimbal/hover-calm.yaml`, 'utf8')) as { duration: number; criteria: { settleS?: number }[] };
+    doc.duration = 2;
+    for (const c of doc.criteria) if (c.settleS !== undefined) c.settleS = 1;
+    const text = stringifyYaml(doc);
+    const a = await startRun(loadScenarioText(text, 'a.yaml'));
+    const b = await startRun(loadScenarioText(text, 'b.yaml'));
+    try {
+      const ma = new LiveMetrics(a), mb = new LiveMetrics(b);
+      const fine = sampleRun(a, ma, 1).slice(1);
+      const coarse = sampleRun(b, mb, 10).slice(1);
+      coarse.forEach((c, i) => {
+        const window = fine.slice(10 * i, 10 * i + 10);
+        expect(c.t).toBeCloseTo(window[window.length - 1]!.t, 9);
+        expect(c.values.gimbalJitterDeg).toBe(Math.max(...window.map((x) => x.values.gimbalJitterDeg as number)));
+        expect(c.values.gimbalErrorDeg).toBe(Math.max(...window.map((x) => x.values.gimbalErrorDeg as number)));
+      });
+    } finally {
+      a.dispose();
+      b.dispose();
     }
   });
 
