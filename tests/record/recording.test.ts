@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { loadScenarioText, type LoadedScenario } from '../../scenarios/loader.ts';
 import { loadScenarioFile } from '../../scenarios/node-io.ts';
 import { runScenario, startRun } from '../../scenarios/runner.ts';
@@ -99,8 +99,16 @@ describe('recording format', () => {
   });
 
   it('the recorder changes nothing: same result and state hash with and without it', async () => {
-    for (const file of [`${LIBRARY}/cars/lead-brake.yaml`, `${LIBRARY}/airspace/airport-circle-straight-line.yaml`]) {
-      const loaded = loadScenarioFile(file);
+    // A gimbal hover cut to 3 s (judged after 1 s) covers the gimbal channels' per-tick reading.
+    const gimbal = parseYaml(readFileSync(`${LIBRARY}/gimbal/hover-calm.yaml`, 'utf8')) as { duration: number; criteria: { settleS?: number }[] };
+    gimbal.duration = 3;
+    for (const c of gimbal.criteria) if (c.settleS !== undefined) c.settleS = 1;
+    const scenarios = [
+      loadScenarioFile(`${LIBRARY}/cars/lead-brake.yaml`),
+      loadScenarioFile(`${LIBRARY}/airspace/airport-circle-straight-line.yaml`),
+      loadScenarioText(stringifyYaml(gimbal), 'hover-calm-3s.yaml'),
+    ];
+    for (const loaded of scenarios) {
       const plain = await runScenario(loaded);
       const { result, recording } = await recordScenario(loaded);
       const { wallTime: _a, ...p } = plain;
