@@ -6,7 +6,7 @@
  */
 import type { SimEvent } from '../../sim/snapshot.ts';
 import type { MetricChannel } from '../metrics/channels.ts';
-import { parseRecordingText, RecordingError, type Recording } from './format.ts';
+import { parseRecordingText, RecordingError, type Recording, type RecordingDoc } from './format.ts';
 
 /** Decompress gzip bytes; the browser passes DecompressionStream's, Node zlib's gunzip. */
 export type Gunzip = (bytes: Uint8Array) => Uint8Array | Promise<Uint8Array>;
@@ -17,6 +17,22 @@ export async function gunzipWithStream(bytes: Uint8Array): Promise<Uint8Array> {
   if (!DS) throw new Error('this platform has no DecompressionStream; pass a gunzip function');
   const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new DS('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** Gzip through the web platform's CompressionStream (browsers, Node >= 18). */
+export async function gzipWithStream(bytes: Uint8Array): Promise<Uint8Array> {
+  const CS = (globalThis as { CompressionStream?: new (format: string) => TransformStream<Uint8Array, Uint8Array> }).CompressionStream;
+  if (!CS) throw new Error('this platform has no CompressionStream; pass a gzip function');
+  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new CS('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/**
+ * A recording's file bytes (`.skyrec.json.gz`), e.g. for a download from the
+ * browser; Node's CLI writes the same through zlib (scenarios/record/file.ts).
+ */
+export async function packRecording(doc: RecordingDoc, gzip: (bytes: Uint8Array) => Uint8Array | Promise<Uint8Array> = gzipWithStream): Promise<Uint8Array> {
+  return gzip(new TextEncoder().encode(JSON.stringify(doc)));
 }
 
 /**
