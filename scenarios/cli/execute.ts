@@ -29,11 +29,14 @@ const wallClock = () => performance.now() / 1000;
 export async function executeJob(job: ExecJob): Promise<JobOutcome> {
   try {
     const loaded = loadScenarioFile(job.file);
+    // The run options besides seed, backend and clock (user agents, teaching switches): plain JSON, passed to
+    // the run and kept in its recording's header so that `skylane replay` runs it the same way.
+    const extras: Record<string, unknown> = {};
     if (!job.record?.dir && !job.record?.mcapDir) {
-      const result = await runScenario(loaded, { seed: job.seed, backend: job.backend, clock: wallClock });
+      const result = await runScenario(loaded, { ...extras, seed: job.seed, backend: job.backend, clock: wallClock });
       return { index: job.index, result };
     }
-    return await executeRecorded(job, loaded, job.record);
+    return await executeRecorded(job, loaded, job.record, extras);
   } catch (err) {
     if (err instanceof ScenarioError) return { index: job.index, inputError: err.message };
     throw err;
@@ -41,12 +44,12 @@ export async function executeJob(job: ExecJob): Promise<JobOutcome> {
 }
 
 /** Run with a recorder attached, write the recording and/or its MCAP export. */
-async function executeRecorded(job: ExecJob, loaded: ReturnType<typeof loadScenarioFile>, target: RecordTarget): Promise<JobOutcome> {
-  const run = await startRun(loaded, { seed: job.seed, backend: job.backend, clock: wallClock });
+async function executeRecorded(job: ExecJob, loaded: ReturnType<typeof loadScenarioFile>, target: RecordTarget, extras: Record<string, unknown>): Promise<JobOutcome> {
+  const run = await startRun(loaded, { ...extras, seed: job.seed, backend: job.backend, clock: wallClock });
   let result: RunResult;
   const recorded: string[] = [];
   try {
-    const recorder = new Recorder(run, { source: readFileSync(job.file, 'utf8'), extras: {} });
+    const recorder = new Recorder(run, { source: readFileSync(job.file, 'utf8'), extras });
     result = run.runToEnd();
     const doc = recorder.finish(result);
     const name = recordingFileName(result.scenario, job.seed, job.backend);
