@@ -23,6 +23,7 @@ import { runSucceeded, verdictLabel, type RunResult, type SweepInfo } from '../r
 import { runJobs } from './pool.ts';
 import type { ExecJob, JobOutcome } from './execute.ts';
 import { cmdExportMcap, cmdReplay, checkFolder } from './record-commands.ts';
+import { recordingFileName } from '../record/format.ts';
 import { ACTOR_KINDS, SENSOR_TYPES } from '../schema.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -289,7 +290,17 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
   const record = values.record !== undefined || values['record-mcap'] !== undefined
     ? { ...(values.record !== undefined ? { dir: resolve(values.record) } : {}), ...(values['record-mcap'] !== undefined ? { mcapDir: resolve(values['record-mcap']) } : {}) }
     : undefined;
-  if (record) for (const d of [record.dir, record.mcapDir]) if (d) mkdirSync(d, { recursive: true });
+  if (record) {
+    // Recordings are named after scenario, seed and backend: two files with the same scenario name would overwrite each other.
+    const names = new Map<string, string>();
+    for (const j of jobs) {
+      const name = recordingFileName(byFile.get(j.file)!.scenario.name, j.seed, j.backend);
+      const other = names.get(name);
+      if (other !== undefined && other !== j.file) throw new UsageError(`--record: ${other} and ${j.file} are both named "${byFile.get(j.file)!.scenario.name}", so their recordings would overwrite each other (${name})`);
+      names.set(name, j.file);
+    }
+    for (const d of [record.dir, record.mcapDir]) if (d) mkdirSync(d, { recursive: true });
+  }
   const outcomes = await runJobs(record ? jobs.map((j): ExecJob => ({ ...j, record })) : jobs, { workers, recycleAfter, ...(values.quiet ? {} : { onProgress: progressBar(io) }) });
 
   const inputErrors = outcomes.filter((o): o is { index: number; inputError: string } => 'inputError' in o);

@@ -96,5 +96,12 @@ describe('skylane run --record', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: --record .*a-file: is a file; expected a folder/);
     expect(r.stdout).toBe('');
+    // Two files with one scenario name would write the same recording.
+    const twin = join(dir, 'twin.yaml');
+    writeFileSync(twin, readFileSync(`${ROOT}scenarios/library/rover-crossing.yaml`, 'utf8'));
+    const r2 = await skylane('run', 'scenarios/library/rover-crossing.yaml', twin, '--record', join(dir, 'twins'));
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/are both named "rover-crossing", so their recordings would overwrite each other/);
+    expect(existsSync(join(dir, 'twins'))).toBe(false);
   }, 60_000);
 });
