@@ -16,9 +16,33 @@ import { logTimeNs, mcapTopics, recordingToMcap } from '../../scenarios/record/m
 import { poseAt } from '../../scenarios/record/player.ts';
 import { recordScenario } from '../../scenarios/record/recorder.ts';
 import { LocalFrame } from '../../uav/geo/local-frame.ts';
+import { FrameTransform, LocationFix, SceneUpdate } from '@foxglove/schemas/jsonschema';
 import { LIBRARY } from '../helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'skylane-mcap-'));
+
+interface JsonSchema {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  oneOf?: { const: unknown }[];
+}
+
+/** Problems of a value against a JSON Schema's required fields, types and enums (the subset Foxglove's schemas use). */
+function schemaProblems(schema: JsonSchema, v: unknown, at = '$'): string[] {
+  const out: string[] = [];
+  const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
+  const typeOf = (x: unknown) => (x === null ? 'null' : Array.isArray(x) ? 'array' : Number.isInteger(x) ? 'integer' : typeof x);
+  if (types.length && !types.some((t) => t === typeOf(v) || (t === 'number' && typeOf(v) === 'integer'))) out.push(`${at}: ${typeOf(v)}, expected ${types.join('|')}`);
+  if (schema.oneOf && !schema.oneOf.some((o) => o.const === v)) out.push(`${at}: ${String(v)} not one of the enum`);
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    for (const r of schema.required ?? []) if (!(r in v)) out.push(`${at}.${r}: missing`);
+    for (const [k, sub] of Object.entries(schema.properties ?? {})) if (k in v) out.push(...schemaProblems(sub, (v as Record<string, unknown>)[k], `${at}.${k}`));
+  }
+  if (Array.isArray(v) && schema.items) v.forEach((x, i) => out.push(...schemaProblems(schema.items!, x, `${at}[${i}]`)));
+  return out;
+}
 const decoder = new TextDecoder();
 
 interface Read {
@@ -100,6 +124,14 @@ describe('MCAP export', () => {
     const e = scene.entities.find((x) => x.id === uav.id)!;
     expect(e.frame_id).toBe(uav.id);
     expect(e.cubes.length + e.cylinders.length + e.spheres.length).toBe(uav.parts.length);
+
+    // Every Foxglove message satisfies its schema (required fields, types, enums), the first scene and fix included.
+    const check: [string, JsonSchema][] = [['/tf', FrameTransform as JsonSchema], ['/scene', SceneUpdate as JsonSchema], [`/gps/${uav.id}`, LocationFix as JsonSchema]];
+    for (const [topic, schema] of check) {
+      const problems = read.messages.get(topic)!.flatMap((msg) => schemaProblems(schema, msg.data));
+      expect(problems.slice(0, 5)).toEqual([]);
+    }
+    expect(schemaProblems(FrameTransform as JsonSchema, { timestamp: { sec: 0, nsec: 0 }, translation: { x: 0 } }).length).toBeGreaterThan(0);
 
     const verdicts = read.messages.get('/verdict')!;
     expect(verdicts).toHaveLength(1);
