@@ -1,0 +1,111 @@
+/**
+ * "Break it" switches (issue #7 section 5, teaching mode): a run with one
+ * capability taken away, to show what it was worth in the scores. Plain data
+ * (structured-cloneable: the web worker forwards it), applied when the world
+ * is built, and recorded on the RunResult (`breakIt`) so that a broken run
+ * never reads as a normal one.
+ *
+ * Every switch but `zonesIgnored` is a transform of the instantiated
+ * Scenario (`applyBreakIt`), so it goes through the same builders as a
+ * scenario file would; `zonesIgnored` needs the builder (the scorer must
+ * still judge the zones the agent no longer knows): `buildScene`'s
+ * `BuildOptions.zonesIgnored`.
+ */
+import { ScenarioError } from './loader.ts';
+import type { Scenario } from './schema.ts';
+
+export interface BreakIt {
+  /** The radio is off: no V2X message is delivered (as world.v2x.enabled: false; cars/v2x-off-occluded-intersection.yaml). */
+  v2xOff?: boolean;
+  /**
+   * Every actor sensor's `noiseScale` multiplied by this (>= 0): the one
+   * place each sensor builder (scenarios/build.ts buildSensor) multiplies
+   * its datasheet noise and bias sigmas by. It scales: GNSS position and
+   * velocity noise; IMU gyro/accel noise densities, turn-on biases and bias
+   * instabilities; barometer pressure noise and bias; radar range,
+   * range-rate and azimuth sigmas; object-list position/velocity/size noise
+   * (not a ground-truth grant: its scale stays 0); range-ring and 3D lidar
+   * range noise. It does not scale sensors without a `noiseScale`: wheel
+   * odometry's scale error, the traffic-light camera's detection
+   * probability, the battery monitor, V2X BSM position noise (the sender's
+   * GNSS, set per car), nor the gimbal's own camera IMU.
+   */
+  sensorNoiseScale?: number;
+  /** The judged gimbal's controller (each UAV's `gimbal.controller`) becomes `none`: unpowered motors. */
+  stabiliserOff?: boolean;
+  /**
+   * UAV agents get no airspace knowledge (AgentEnv.airspace undefined) and
+   * their geo-awareness sensors are removed, while the airspace service and
+   * its criteria still judge the zones.
+   */
+  zonesIgnored?: boolean;
+}
+
+/** The switches that are on, as words for a report ("v2x off", "sensor noise x10"); empty when nothing is broken. */
+export function breakItLabels(b: BreakIt | undefined): string[] {
+  if (!b) return [];
+  const out: string[] = [];
+  if (b.v2xOff) out.push('v2x off');
+  if (b.sensorNoiseScale !== undefined && b.sensorNoiseScale !== 1) out.push(`sensor noise x${b.sensorNoiseScale}`);
+  if (b.stabiliserOff) out.push('stabiliser off');
+  if (b.zonesIgnored) out.push('zones ignored');
+  return out;
+}
+
+/** Whether any switch is on (sensorNoiseScale 1 is not a break). */
+export function isBroken(b: BreakIt | undefined): boolean {
+  return breakItLabels(b).length > 0;
+}
+
+/**
+ * Check a BreakIt from outside (a URL, the worker, the CLI): unknown keys and
+ * wrong types are refused with the field named. `where` names the source in
+ * the message (e.g. "breakIt" or "URL parameter break").
+ */
+export function validateBreakIt(b: unknown, where = 'breakIt'): BreakIt {
+  if (b === undefined) return {};
+  if (typeof b !== 'object' || b === null || Array.isArray(b)) throw new Error(`${where}: expected an object, got ${JSON.stringify(b)}`);
+  const o = b as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (!['v2xOff', 'sensorNoiseScale', 'stabiliserOff', 'zonesIgnored'].includes(k)) throw new Error(`${where}.${k}: unknown switch (expected v2xOff, sensorNoiseScale, stabiliserOff or zonesIgnored)`);
+  }
+  for (const k of ['v2xOff', 'stabiliserOff', 'zonesIgnored'] as const) {
+    if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new Error(`${where}.${k}: expected true or false, got ${JSON.stringify(o[k])}`);
+  }
+  const n = o.sensorNoiseScale;
+  if (n !== undefined && (typeof n !== 'number' || !Number.isFinite(n) || n < 0)) throw new Error(`${where}.sensorNoiseScale: expected a finite number >= 0, got ${JSON.stringify(n)}`);
+  return o as BreakIt;
+}
+
+/**
+ * The scenario with the switches applied (a new object; `s` is untouched).
+ * `file` names the scenario in errors (v2xOff on a scenario without a radio
+ * is not an error: there is nothing to switch off, and the result says so
+ * through its label all the same).
+ */
+export function applyBreakIt(s: Scenario, b: BreakIt | undefined, file: string): Scenario {
+  if (!b || !isBroken(b)) return s;
+  const out = structuredClone(s);
+  if (b.v2xOff && out.world.v2x) out.world.v2x = { ...out.world.v2x, enabled: false };
+  const k = b.sensorNoiseScale;
+  if (k !== undefined && k !== 1) {
+    if (!(k >= 0) || !Number.isFinite(k)) throw new ScenarioError(file, 'breakIt.sensorNoiseScale', `a finite number >= 0, got ${k}`);
+    for (const a of out.actors) {
+      if (!('sensors' in a)) continue;
+      for (const sp of a.sensors) {
+        if ('noiseScale' in sp && typeof sp.noiseScale === 'number') (sp as { noiseScale: number }).noiseScale = sp.noiseScale * k;
+      }
+    }
+  }
+  if (b.stabiliserOff) {
+    for (const a of out.actors) {
+      if (a.kind === 'uav' && a.gimbal) a.gimbal = { ...a.gimbal, controller: 'none' };
+    }
+  }
+  if (b.zonesIgnored) {
+    for (const a of out.actors) {
+      if (a.kind === 'uav') a.sensors = a.sensors.filter((sp) => sp.type !== 'geo-awareness');
+    }
+  }
+  return out;
+}

@@ -1,0 +1,86 @@
+/**
+ * Teaching mode's "break it" switches (scenarios/break-it.ts): each takes a
+ * capability away and the scores show it; the result records the switches.
+ */
+import { describe, expect, it } from 'vitest';
+import { applyBreakIt, breakItLabels, validateBreakIt } from '../../scenarios/break-it.ts';
+import type { LoadedScenario } from '../../scenarios/loader.ts';
+import { loadScenarioFile } from '../../scenarios/node-io.ts';
+import { runScenario, type RunOptions } from '../../scenarios/runner.ts';
+import { criterion, LIBRARY } from '../helpers.ts';
+
+/** A library scenario cut to `durationS` (the scores below are settled well before), to keep the suite lean. */
+function shortened(rel: string, durationS?: number): LoadedScenario {
+  const l = loadScenarioFile(`${LIBRARY}/${rel}`);
+  if (durationS === undefined) return l;
+  (l.raw as { duration: number }).duration = durationS;
+  return { ...l, scenario: { ...l.scenario, duration: durationS } };
+}
+
+const run = (l: LoadedScenario, opts: RunOptions = {}) => runScenario(l, opts);
+
+describe('break-it switches', () => {
+  it('applyBreakIt leaves the scenario alone without switches and scales every noiseScale by sensorNoiseScale', () => {
+    const l = loadScenarioFile(`${LIBRARY}/cars/lead-brake.yaml`);
+    expect(applyBreakIt(l.scenario, {}, l.file)).toBe(l.scenario);
+    const noisy = applyBreakIt(l.scenario, { sensorNoiseScale: 10 }, l.file);
+    const ego = noisy.actors.find((a) => a.id === 'ego')!;
+    const scales = 'sensors' in ego ? ego.sensors.flatMap((s) => ('noiseScale' in s ? [s.noiseScale] : [])) : [];
+    expect(scales.length).toBeGreaterThanOrEqual(4); // object-list, radar, imu, gnss
+    expect(scales.every((k) => k === 10)).toBe(true);
+    // The loaded scenario is not mutated.
+    const orig = l.scenario.actors.find((a) => a.id === 'ego')!;
+    expect('sensors' in orig && orig.sensors.every((s) => !('noiseScale' in s) || s.noiseScale === 1)).toBe(true);
+  });
+
+  it('refuses malformed switches, naming the field', () => {
+    expect(() => validateBreakIt({ v2xOf: true })).toThrow(/breakIt\.v2xOf: unknown switch/);
+    expect(() => validateBreakIt({ sensorNoiseScale: -1 })).toThrow(/breakIt\.sensorNoiseScale: expected a finite number >= 0/);
+    expect(() => validateBreakIt({ zonesIgnored: 'yes' })).toThrow(/breakIt\.zonesIgnored: expected true or false/);
+    expect(breakItLabels({ v2xOff: true, sensorNoiseScale: 10 })).toEqual(['v2x off', 'sensor noise x10']);
+    expect(breakItLabels({ sensorNoiseScale: 1 })).toEqual([]);
+  });
+
+  it('v2xOff: cars/v2x-occluded-intersection passes with the radio and fails without it, and says so', async () => {
+    const l = shortened('cars/v2x-occluded-intersection.yaml');
+    const normal = await run(l);
+    expect(normal.verdict).toBe('pass');
+    expect(normal.breakIt).toBeUndefined();
+    const broken = await run(l, { breakIt: { v2xOff: true } });
+    expect(broken.verdict).toBe('fail');
+    expect(criterion(broken, 'min-ttc').passed).toBe(false);
+    expect(broken.breakIt).toEqual({ v2xOff: true });
+  });
+
+  it('stabiliserOff: gimbal/hover-calm fails jitter with unpowered motors', async () => {
+    const l = shortened('gimbal/hover-calm.yaml', 20);
+    const normal = await run(l);
+    const jitter = criterion(normal, 'gimbal-jitter');
+    expect(jitter.passed).toBe(true);
+    const broken = await run(l, { breakIt: { stabiliserOff: true } });
+    const off = criterion(broken, 'gimbal-jitter');
+    expect(off.passed).toBe(false);
+    expect(off.value!).toBeGreaterThan(10 * jitter.value!);
+    expect(broken.breakIt).toEqual({ stabiliserOff: true });
+  });
+
+  it('zonesIgnored: uav-pilot flies into the airport circle of airspace/airport-circle, the scorer still judging it', async () => {
+    const l = shortened('airspace/airport-circle.yaml', 30);
+    const normal = await run(l);
+    expect(criterion(normal, 'airspace-no-incursion').passed).toBe(true);
+    const broken = await run(l, { breakIt: { zonesIgnored: true } });
+    const inc = criterion(broken, 'airspace-no-incursion');
+    expect(inc.passed).toBe(false);
+    expect(inc.reason).toMatch(/CTR-1/);
+    expect(broken.breakIt).toEqual({ zonesIgnored: true });
+  });
+
+  it('sensorNoiseScale 10: uav/hover-turbulence-light holds its position measurably worse', async () => {
+    const l = shortened('uav/hover-turbulence-light.yaml', 25);
+    const normal = criterion(await run(l), 'position-hold');
+    const noisy = await run(l, { breakIt: { sensorNoiseScale: 10 } });
+    const worse = criterion(noisy, 'position-hold');
+    expect(worse.value!).toBeGreaterThan(1.5 * normal.value!);
+    expect(noisy.breakIt).toEqual({ sensorNoiseScale: 10 });
+  });
+});
