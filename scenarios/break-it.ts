@@ -11,24 +11,32 @@
  * still judge the zones the agent no longer knows): `buildScene`'s
  * `BuildOptions.zonesIgnored`.
  */
+import { resolvedAirspaceOf, setResolvedAirspace } from './airspace-resolve.ts';
 import { ScenarioError } from './loader.ts';
-import type { Scenario } from './schema.ts';
+import type { Scenario, SensorSpec } from './schema.ts';
+import { ZED_F9P } from '../sim/sensors/gnss.ts';
+import { ABS_48_TOOTH } from '../sim/sensors/wheel-odometry.ts';
+import { BATTERY_MONITOR_DEFAULTS } from '../sim/sensors/battery.ts';
+import { DEG } from '../sim/math.ts';
 
 export interface BreakIt {
   /** The radio is off: no V2X message is delivered (as world.v2x.enabled: false; cars/v2x-off-occluded-intersection.yaml). */
   v2xOff?: boolean;
   /**
-   * Every actor sensor's `noiseScale` multiplied by this (>= 0): the one
-   * place each sensor builder (scenarios/build.ts buildSensor) multiplies
-   * its datasheet noise and bias sigmas by. It scales: GNSS position and
-   * velocity noise; IMU gyro/accel noise densities, turn-on biases and bias
-   * instabilities; barometer pressure noise and bias; radar range,
+   * Every actor sensor's noise standard deviations multiplied by this (>= 0).
+   * Where a sensor has a `noiseScale` (the factor its builder, scenarios/build.ts
+   * buildSensor, multiplies all its datasheet noise and bias sigmas by) that
+   * is what is scaled: IMU gyro/accel noise densities, turn-on biases and
+   * bias instabilities; barometer pressure noise and bias; radar range,
    * range-rate and azimuth sigmas; object-list position/velocity/size noise
-   * (not a ground-truth grant: its scale stays 0); range-ring and 3D lidar
-   * range noise. It does not scale sensors without a `noiseScale`: wheel
-   * odometry's scale error, the traffic-light camera's detection
-   * probability, the battery monitor, V2X BSM position noise (the sender's
-   * GNSS, set per car), nor the gimbal's own camera IMU.
+   * (a ground-truth grant stays exact); range-ring and 3D lidar range noise.
+   * The sensors without one get their sigmas (the file's, else the builder's
+   * default) scaled explicitly: GNSS horizontal, vertical, velocity and
+   * heading sigmas; wheel odometry's scale-error sigma; the battery
+   * monitor's voltage, current and current-scale sigmas. Not scaled: the
+   * traffic-light camera (a detection probability, not a sigma), V2X BSM
+   * position noise (the sender's, set per car) and the gimbal's own camera
+   * IMU (part of the gimbal, not an actor sensor).
    */
   sensorNoiseScale?: number;
   /** The judged gimbal's controller (each UAV's `gimbal.controller`) becomes `none`: unpowered motors. */
@@ -86,15 +94,16 @@ export function validateBreakIt(b: unknown, where = 'breakIt'): BreakIt {
 export function applyBreakIt(s: Scenario, b: BreakIt | undefined, file: string): Scenario {
   if (!b || !isBroken(b)) return s;
   const out = structuredClone(s);
+  // The loader's resolved airspace is keyed on the Scenario object: the copy carries it over.
+  const air = resolvedAirspaceOf(s);
+  if (air) setResolvedAirspace(out, air);
   if (b.v2xOff && out.world.v2x) out.world.v2x = { ...out.world.v2x, enabled: false };
   const k = b.sensorNoiseScale;
   if (k !== undefined && k !== 1) {
     if (!(k >= 0) || !Number.isFinite(k)) throw new ScenarioError(file, 'breakIt.sensorNoiseScale', `a finite number >= 0, got ${k}`);
     for (const a of out.actors) {
       if (!('sensors' in a)) continue;
-      for (const sp of a.sensors) {
-        if ('noiseScale' in sp && typeof sp.noiseScale === 'number') (sp as { noiseScale: number }).noiseScale = sp.noiseScale * k;
-      }
+      a.sensors = a.sensors.map((sp) => noisier(sp, k));
     }
   }
   if (b.stabiliserOff) {
@@ -108,4 +117,35 @@ export function applyBreakIt(s: Scenario, b: BreakIt | undefined, file: string):
     }
   }
   return out;
+}
+
+/** One sensor with its noise sigmas multiplied by k (see BreakIt.sensorNoiseScale). */
+function noisier(sp: SensorSpec, k: number): SensorSpec {
+  if ('noiseScale' in sp && typeof sp.noiseScale === 'number') return { ...sp, noiseScale: sp.noiseScale * k };
+  switch (sp.type) {
+    case 'gnss': {
+      const d = ZED_F9P;
+      return {
+        ...sp,
+        horizontalSigmaM: k * (sp.horizontalSigmaM ?? d.horizontalSigmaM),
+        verticalSigmaM: k * (sp.verticalSigmaM ?? d.verticalSigmaM),
+        velocitySigmaMps: k * (sp.velocitySigmaMps ?? d.velocitySigmaMps),
+        // null: no heading antenna, nothing to scale.
+        headingSigmaDeg: sp.headingSigmaDeg === null ? null : k * (sp.headingSigmaDeg ?? d.headingSigmaRad / DEG),
+      };
+    }
+    case 'wheel-odometry':
+      return { ...sp, scaleErrorSigma: k * (sp.scaleErrorSigma ?? ABS_48_TOOTH.scaleErrorSigma) };
+    case 'battery': {
+      const d = BATTERY_MONITOR_DEFAULTS;
+      return {
+        ...sp,
+        voltageSigmaV: k * (sp.voltageSigmaV ?? d.voltageSigmaV),
+        currentSigmaA: k * (sp.currentSigmaA ?? d.currentSigmaA),
+        currentScaleSigma: k * (sp.currentScaleSigma ?? d.currentScaleSigma),
+      };
+    }
+    default:
+      return sp;
+  }
 }

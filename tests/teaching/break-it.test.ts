@@ -3,10 +3,13 @@
  * capability away and the scores show it; the result records the switches.
  */
 import { describe, expect, it } from 'vitest';
+import { resolvedAirspaceOf, setResolvedAirspace } from '../../scenarios/airspace-resolve.ts';
 import { applyBreakIt, breakItLabels, validateBreakIt } from '../../scenarios/break-it.ts';
 import type { LoadedScenario } from '../../scenarios/loader.ts';
 import { loadScenarioFile } from '../../scenarios/node-io.ts';
 import { runScenario, type RunOptions } from '../../scenarios/runner.ts';
+import { ZED_F9P } from '../../sim/sensors/gnss.ts';
+import { ABS_48_TOOTH } from '../../sim/sensors/wheel-odometry.ts';
 import { criterion, LIBRARY } from '../helpers.ts';
 
 /** A library scenario cut to `durationS` (the scores below are settled well before), to keep the suite lean. */
@@ -14,7 +17,11 @@ function shortened(rel: string, durationS?: number): LoadedScenario {
   const l = loadScenarioFile(`${LIBRARY}/${rel}`);
   if (durationS === undefined) return l;
   (l.raw as { duration: number }).duration = durationS;
-  return { ...l, scenario: { ...l.scenario, duration: durationS } };
+  const scenario = { ...l.scenario, duration: durationS };
+  // The loader's resolved airspace is keyed on the Scenario object.
+  const air = resolvedAirspaceOf(l.scenario);
+  if (air) setResolvedAirspace(scenario, air);
+  return { ...l, scenario };
 }
 
 const run = (l: LoadedScenario, opts: RunOptions = {}) => runScenario(l, opts);
@@ -26,8 +33,13 @@ describe('break-it switches', () => {
     const noisy = applyBreakIt(l.scenario, { sensorNoiseScale: 10 }, l.file);
     const ego = noisy.actors.find((a) => a.id === 'ego')!;
     const scales = 'sensors' in ego ? ego.sensors.flatMap((s) => ('noiseScale' in s ? [s.noiseScale] : [])) : [];
-    expect(scales.length).toBeGreaterThanOrEqual(4); // object-list, radar, imu, gnss
-    expect(scales.every((k) => k === 10)).toBe(true);
+    expect(scales).toEqual([10, 10, 10]); // object-list, radar, imu
+    // GNSS has no noiseScale: its sigmas (the builder's ZED-F9P defaults) are scaled explicitly.
+    const gnss = 'sensors' in ego ? ego.sensors.find((s) => s.type === 'gnss') : undefined;
+    expect(gnss && gnss.type === 'gnss' && gnss.horizontalSigmaM).toBeCloseTo(10 * ZED_F9P.horizontalSigmaM, 12);
+    expect(gnss && gnss.type === 'gnss' && gnss.velocitySigmaMps).toBeCloseTo(10 * ZED_F9P.velocitySigmaMps, 12);
+    const odo = 'sensors' in ego ? ego.sensors.find((s) => s.type === 'wheel-odometry') : undefined;
+    expect(odo && odo.type === 'wheel-odometry' && odo.scaleErrorSigma).toBeCloseTo(10 * ABS_48_TOOTH.scaleErrorSigma, 12);
     // The loaded scenario is not mutated.
     const orig = l.scenario.actors.find((a) => a.id === 'ego')!;
     expect('sensors' in orig && orig.sensors.every((s) => !('noiseScale' in s) || s.noiseScale === 1)).toBe(true);
