@@ -60,6 +60,41 @@ export function breakItLabels(b: BreakIt | undefined): string[] {
   return out;
 }
 
+/** The words of `--break` (CLI) and `break=` (links), one per switch; noise is `noise-x<factor>`. */
+const BREAK_WORDS = { 'v2x-off': 'v2xOff', 'stabiliser-off': 'stabiliserOff', 'zones-ignored': 'zonesIgnored' } as const;
+export const BREAK_WORDS_HELP = 'v2x-off, noise-x<factor> (e.g. noise-x10), stabiliser-off, zones-ignored';
+
+/**
+ * "v2x-off,noise-x10" -> BreakIt. Each unknown word is handed to `bad` (the
+ * CLI throws, a link warns and goes on).
+ */
+export function parseBreakWords(value: string, bad: (word: string) => void): BreakIt {
+  const b: BreakIt = {};
+  for (const part of value.split(',')) {
+    const w = part.trim();
+    if (w === '') continue;
+    if (w in BREAK_WORDS) {
+      b[BREAK_WORDS[w as keyof typeof BREAK_WORDS]] = true;
+      continue;
+    }
+    const m = /^noise-x(\d+(?:\.\d+)?)$/.exec(w);
+    if (m) b.sensorNoiseScale = Number(m[1]);
+    else bad(w);
+  }
+  return b;
+}
+
+/** BreakIt -> "v2x-off,noise-x10,..."; null when nothing is broken. */
+export function formatBreakWords(b: BreakIt | undefined): string | null {
+  if (!b) return null;
+  const words: string[] = [];
+  if (b.v2xOff) words.push('v2x-off');
+  if (b.sensorNoiseScale !== undefined && b.sensorNoiseScale !== 1) words.push(`noise-x${b.sensorNoiseScale}`);
+  if (b.stabiliserOff) words.push('stabiliser-off');
+  if (b.zonesIgnored) words.push('zones-ignored');
+  return words.length ? words.join(',') : null;
+}
+
 /** Whether any switch is on (sensorNoiseScale 1 is not a break). */
 export function isBroken(b: BreakIt | undefined): boolean {
   return breakItLabels(b).length > 0;

@@ -17,7 +17,7 @@
  * reported and ignored, never reinterpreted. Phase 2 merges this into
  * web/params.ts (`parseDeepLink`/`formatDeepLink`).
  */
-import type { BreakIt } from '../scenarios/break-it.ts';
+import { BREAK_WORDS_HELP, formatBreakWords, parseBreakWords, type BreakIt } from '../scenarios/break-it.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { resolvedAirspaceOf, setResolvedAirspace } from '../scenarios/airspace-resolve.ts';
 
@@ -77,40 +77,17 @@ export function formatAgentOverrides(agents: readonly AgentOverride[]): string |
   return agents.map((a) => `${a.actor}:${a.agent}`).join(',');
 }
 
-/** The `break=` words, one per switch; noise is `noise-x<factor>`. */
-const BREAK_WORDS = { 'v2x-off': 'v2xOff', 'stabiliser-off': 'stabiliserOff', 'zones-ignored': 'zonesIgnored' } as const;
-
-/** A `break=` value -> BreakIt (e.g. "v2x-off,noise-x10"). */
+/** A `break=` value -> BreakIt (e.g. "v2x-off,noise-x10"); unknown words are warnings. */
 export function parseBreakParam(value: string | null): { breakIt: BreakIt; warnings: string[] } {
-  const breakIt: BreakIt = {};
   const warnings: string[] = [];
-  if (value === null) return { breakIt, warnings };
-  for (const part of value.split(',')) {
-    const w = part.trim();
-    if (w === '') continue;
-    if (w in BREAK_WORDS) {
-      breakIt[BREAK_WORDS[w as keyof typeof BREAK_WORDS]] = true;
-      continue;
-    }
-    const m = /^noise-x(\d+(?:\.\d+)?)$/.exec(w);
-    if (m) {
-      breakIt.sensorNoiseScale = Number(m[1]);
-      continue;
-    }
-    warnings.push(`break=${w}: expected v2x-off, noise-x<factor> (e.g. noise-x10), stabiliser-off or zones-ignored`);
-  }
+  if (value === null) return { breakIt: {}, warnings };
+  const breakIt = parseBreakWords(value, (w) => warnings.push(`break=${w}: expected ${BREAK_WORDS_HELP}`));
   return { breakIt, warnings };
 }
 
-/** BreakIt -> a `break=` value; null when nothing is broken. */
+/** BreakIt -> a `break=` value (the CLI's --break takes the same); null when nothing is broken. */
 export function formatBreakParam(b: BreakIt | undefined): string | null {
-  if (!b) return null;
-  const words: string[] = [];
-  if (b.v2xOff) words.push('v2x-off');
-  if (b.sensorNoiseScale !== undefined && b.sensorNoiseScale !== 1) words.push(`noise-x${b.sensorNoiseScale}`);
-  if (b.stabiliserOff) words.push('stabiliser-off');
-  if (b.zonesIgnored) words.push('zones-ignored');
-  return words.length ? words.join(',') : null;
+  return formatBreakWords(b);
 }
 
 /** base64url (RFC 4648 section 5, no padding) of the UTF-8 bytes of `text`. */

@@ -59,12 +59,13 @@ export function formatValue(x: number | null, unit: string): string {
 }
 
 /**
- * The command line that reproduces the run headless. Break-it switches and
- * agent swaps have no CLI flags (yet): the line then says what it leaves out.
+ * The command line that reproduces the run headless, break-it switches
+ * included (`--break`). Agent swaps have no CLI flag (yet): the page says so.
  */
-export function cliLine(result: Pick<RunResult, 'file' | 'seed' | 'backend'>): string {
+export function cliLine(result: Pick<RunResult, 'file' | 'seed' | 'backend' | 'breakIt'>): string {
   const q = (s: string) => (/^[\w./@:+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-  return `npx skylane run ${q(result.file)} --seed ${result.seed} --backend ${q(result.backend)}`;
+  const brk = formatBreakParam(result.breakIt);
+  return `npx skylane run ${q(result.file)} --seed ${result.seed} --backend ${q(result.backend)}${brk ? ` --break ${brk}` : ''}`;
 }
 
 const CSS = `
@@ -100,9 +101,8 @@ export function summaryHtml(result: RunResult, meta: SummaryMeta): string {
     : '<p class="small">This scenario names no clause of the plan.</p>';
   const agents = meta.agents.length ? meta.agents.map((a) => `${esc(a.actor)}: ${esc(a.agent)}`).join(', ') : '-';
   const brk = formatBreakParam(meta.breakIt ?? result.breakIt);
-  const cli = cliLine(result);
+  const cli = cliLine({ ...result, ...(meta.breakIt ? { breakIt: meta.breakIt } : {}) });
   const notes: string[] = [];
-  if (broken.length) notes.push(`The command line runs the scenario as written: it does not apply the break-it switches (${esc(broken.join(', '))}); the link does.`);
   if (meta.agents.some((a) => a.agent === 'user')) notes.push('A user agent ran: the command line runs the scenario\'s own agents.');
   const xfail = result.expectedFailure
     ? `<p><strong>Negative control.</strong> Expected to fail ${esc(result.expectedFailure.failing.join(', '))}: ${esc(result.expectedFailure.why)} (${result.expectedFailure.met ? 'it did' : 'it did not'}).</p>`

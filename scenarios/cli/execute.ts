@@ -12,7 +12,7 @@ const wallClock = () => performance.now() / 1000;
 export async function executeJob(job: Job): Promise<JobOutcome> {
   try {
     const loaded = loadScenarioFile(job.file);
-    const result = await runScenario(loaded, { seed: job.seed, backend: job.backend, clock: wallClock });
+    const result = await runScenario(loaded, { seed: job.seed, backend: job.backend, clock: wallClock, ...(job.breakIt ? { breakIt: job.breakIt } : {}) });
     return { index: job.index, result };
   } catch (err) {
     if (err instanceof ScenarioError) return { index: job.index, inputError: err.message };

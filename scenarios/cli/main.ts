@@ -20,6 +20,7 @@ import { displayPath, expandScenarioPaths, loadScenarioFile } from '../node-io.t
 import { formatValue, toJUnit } from '../reports/junit.ts';
 import { checkReport, sweepDrivingScore, toJson } from '../reports/json.ts';
 import { runSucceeded, verdictLabel, type RunResult, type SweepInfo } from '../result.ts';
+import { BREAK_WORDS_HELP, breakItLabels, isBroken, parseBreakWords } from '../break-it.ts';
 import { runJobs } from './pool.ts';
 import { ACTOR_KINDS, SENSOR_TYPES } from '../schema.ts';
 
@@ -31,6 +32,7 @@ export class UsageError extends Error {}
 const USAGE = `Usage:
   skylane run <files|dirs...> [--backend rapier|cannon|rapier-deterministic|all] [--seed N | --seeds A..B]
                               [--workers N] [--shard K/N] [--json FILE] [--junit FILE] [--quiet]
+                              [--break v2x-off,noise-x10,stabiliser-off,zones-ignored]   (teaching mode: runs with a capability taken away)
   skylane validate <files|dirs...>
   skylane list
   skylane merge <reports.json...> [--json FILE] [--junit FILE] [--allow-partial]
@@ -133,7 +135,8 @@ export function summaryTable(runs: RunResult[]): string {
     return c?.value != null ? c.value.toFixed(2) : '-';
   };
   const rows = runs.map((r) => [
-    r.scenario,
+    // A broken run (--break) never reads as the scenario's own.
+    r.breakIt ? `${r.scenario} [broken: ${breakItLabels(r.breakIt).join(', ')}]` : r.scenario,
     String(r.seed),
     r.backend,
     verdictLabel(r),
@@ -218,8 +221,14 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
       junit: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       'recycle-after': { type: 'string' },
+      break: { type: 'string' },
     },
   });
+  const breakIt = values.break === undefined
+    ? undefined
+    : parseBreakWords(values.break, (w) => {
+      throw new UsageError(`--break: unknown switch "${w}"; expected a comma-separated list of ${BREAK_WORDS_HELP}`);
+    });
   if (values.seed !== undefined && values.seeds !== undefined) throw new UsageError('give --seed or --seeds, not both');
   let seeds: number[] | null = null;
   try {
@@ -248,7 +257,7 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
   checkWritable('--junit', values.junit);
   const loaded = loadAll(positionals, io);
   if (!loaded) return 2;
-  const all = expandJobs(loaded.map((l) => ({ file: l.file, defaultSeed: l.scenario.seed })), seeds, backends);
+  const all = expandJobs(loaded.map((l) => ({ file: l.file, defaultSeed: l.scenario.seed })), seeds, backends, breakIt && isBroken(breakIt) ? breakIt : undefined);
   const jobs: Job[] = shardJobs(all, shard);
   // Draw every run's varied values and obstacle field first: bad input must not cost a sweep.
   const byFile = new Map(loaded.map((l) => [l.file, l]));

@@ -2,7 +2,13 @@
  * Teaching mode's "break it" switches (scenarios/break-it.ts): each takes a
  * capability away and the scores show it; the result records the switches.
  */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import type { Report } from '../../scenarios/result.ts';
 import { resolvedAirspaceOf, setResolvedAirspace } from '../../scenarios/airspace-resolve.ts';
 import { applyBreakIt, breakItLabels, validateBreakIt } from '../../scenarios/break-it.ts';
 import type { LoadedScenario } from '../../scenarios/loader.ts';
@@ -10,7 +16,7 @@ import { loadScenarioFile } from '../../scenarios/node-io.ts';
 import { runScenario, type RunOptions } from '../../scenarios/runner.ts';
 import { ZED_F9P } from '../../sim/sensors/gnss.ts';
 import { ABS_48_TOOTH } from '../../sim/sensors/wheel-odometry.ts';
-import { criterion, LIBRARY } from '../helpers.ts';
+import { criterion, LIBRARY, ROOT } from '../helpers.ts';
 
 /** A library scenario cut to `durationS` (the scores below are settled well before), to keep the suite lean. */
 function shortened(rel: string, durationS?: number): LoadedScenario {
@@ -94,5 +100,36 @@ describe('break-it switches', () => {
     const worse = criterion(noisy, 'position-hold');
     expect(worse.value!).toBeGreaterThan(1.5 * normal.value!);
     expect(noisy.breakIt).toEqual({ sensorNoiseScale: 10 });
+  });
+});
+
+describe('skylane run --break', () => {
+  const exec = promisify(execFile);
+  async function skylane(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      const { stdout, stderr } = await exec(process.execPath, [`${ROOT}bin/skylane.js`, ...args], { cwd: ROOT, env: { ...process.env, SKYLANE_DEBUG: '' } });
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  }
+
+  it('runs with the switches, marks the run in the table, the JSON and the JUnit, and fails where the radio mattered', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skylane-break-'));
+    const r = await skylane('run', 'scenarios/library/cars/v2x-occluded-intersection.yaml', '--break', 'v2x-off', '--workers', '1', '--quiet', '--json', `${dir}/r.json`, '--junit', `${dir}/r.xml`);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(readFileSync(`${dir}/r.json`, 'utf8')) as Report;
+    expect(report.runs[0]!.breakIt).toEqual({ v2xOff: true });
+    expect(report.runs[0]!.verdict).toBe('fail');
+    expect(readFileSync(`${dir}/r.xml`, 'utf8')).toContain('broken: v2x off');
+    const table = await skylane('run', 'scenarios/library/cars/v2x-occluded-intersection.yaml', '--break', 'v2x-off', '--workers', '1');
+    expect(table.stdout).toMatch(/cars-v2x-occluded-intersection \[broken: v2x off\]/);
+  });
+
+  it('refuses an unknown switch with exit 2, naming it', async () => {
+    const r = await skylane('run', 'scenarios/library/cars/v2x-occluded-intersection.yaml', '--break', 'gravity-off');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--break: unknown switch "gravity-off"; expected a comma-separated list of v2x-off/);
   });
 });

@@ -29,14 +29,14 @@ describe('summaryHtml', () => {
     expect(html).not.toContain('data-broken');
   });
 
-  it('marks a broken run above everything and says the CLI line does not break it', async () => {
+  it('marks a broken run above everything, and its CLI line breaks it the same way', async () => {
     const loaded = loadScenarioFile(`${LIBRARY}/cars/v2x-occluded-intersection.yaml`);
     const r = await runScenario(loaded, { breakIt: { v2xOff: true } });
     const html = summaryHtml(r, { scenario: { name: r.scenario, file: r.file }, seed: r.seed, backend: r.backend, agents: [], clauses: [] });
     expect(html.indexOf('data-broken')).toBeGreaterThan(0);
     expect(html.indexOf('data-broken')).toBeLessThan(html.indexOf('<h2>Criteria'));
     expect(html).toContain('Broken run (teaching mode): v2x off');
-    expect(html).toContain('does not apply the break-it switches (v2x off)');
+    expect(html).toContain(`npx skylane run ${r.file} --seed ${r.seed} --backend rapier --break v2x-off`);
     expect(html).toContain('data-verdict="FAIL"');
   });
 
