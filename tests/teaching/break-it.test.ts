@@ -117,14 +117,13 @@ describe('skylane run --break', () => {
 
   it('runs with the switches, marks the run in the table, the JSON and the JUnit, and fails where the radio mattered', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'skylane-break-'));
-    const r = await skylane('run', 'scenarios/library/cars/v2x-occluded-intersection.yaml', '--break', 'v2x-off', '--workers', '1', '--quiet', '--json', `${dir}/r.json`, '--junit', `${dir}/r.xml`);
+    const r = await skylane('run', 'scenarios/library/cars/v2x-occluded-intersection.yaml', '--break', 'v2x-off', '--workers', '1', '--json', `${dir}/r.json`, '--junit', `${dir}/r.xml`);
     expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/cars-v2x-occluded-intersection \[broken: v2x off\]/);
     const report = JSON.parse(readFileSync(`${dir}/r.json`, 'utf8')) as Report;
     expect(report.runs[0]!.breakIt).toEqual({ v2xOff: true });
     expect(report.runs[0]!.verdict).toBe('fail');
     expect(readFileSync(`${dir}/r.xml`, 'utf8')).toContain('broken: v2x off');
-    const table = await skylane('run', 'scenarios/library/cars/v2x-occluded-intersection.yaml', '--break', 'v2x-off', '--workers', '1');
-    expect(table.stdout).toMatch(/cars-v2x-occluded-intersection \[broken: v2x off\]/);
   });
 
   it('refuses an unknown switch with exit 2, naming it', async () => {
