@@ -147,6 +147,16 @@ export class GoToGoalAgent implements Agent<RoverCommand> {
   private staticX = new Float64Array(0);
   private staticY = new Float64Array(0);
   private staticR = new Float64Array(0);
+  /** For explain(): what the last tick saw and chose (see explain). */
+  private xState: 'none' | 'no-fix' | 'arrived' | 'drive' = 'none';
+  private xDistM = 0;
+  private xGoalBearing = 0;
+  private xBest = 0;
+  private xDirectFreeM = Infinity;
+  private xLookM = 0;
+  private xReverse = false;
+  private xSpeed = 0;
+  private xScan = false;
 
   constructor(params: GoToGoalParams) {
     this.p = params;
@@ -168,6 +178,7 @@ export class GoToGoalAgent implements Agent<RoverCommand> {
     const cmd = this.cmd;
     const fix = obs.sensors[this.p.gnss];
     if (!fix || !fix.healthy) {
+      this.xState = 'no-fix';
       // No position: stop in place (the minimal risk condition for a rover).
       cmd.speedMps = 0;
       cmd.yawRateRadPerS = 0;
@@ -177,7 +188,9 @@ export class GoToGoalAgent implements Agent<RoverCommand> {
     const dx = this.goal[0] - g.position[0];
     const dy = this.goal[1] - g.position[1];
     const dist = Math.hypot(dx, dy);
+    this.xDistM = dist;
     if (dist < this.tolerance || !Number.isFinite(g.headingRad)) {
+      this.xState = dist < this.tolerance ? 'arrived' : 'no-fix';
       cmd.speedMps = 0;
       cmd.yawRateRadPerS = 0;
       return { ...cmd };
@@ -225,6 +238,14 @@ export class GoToGoalAgent implements Agent<RoverCommand> {
         reverse = this.planReverse;
       }
     }
+    this.xState = 'drive';
+    this.xGoalBearing = goalBearing;
+    this.xBest = best;
+    this.xDirectFreeM = scan ? this.free[DIRECT]! : Infinity;
+    this.xLookM = look;
+    this.xReverse = reverse;
+    this.xScan = scan !== null;
+    this.xSpeed = speed;
     if (reverse) {
       // Back away along `best` (body frame, behind us): face its opposite and drive backwards.
       const facing = wrapAngle(best + Math.PI);
@@ -239,9 +260,36 @@ export class GoToGoalAgent implements Agent<RoverCommand> {
     }
     // Turn before driving when the chosen heading is far off.
     const turnFactor = Math.max(0, Math.cos(best));
+    this.xSpeed = speed * turnFactor;
     cmd.speedMps = speed * turnFactor;
     cmd.yawRateRadPerS = this.p.yawGain * best;
     return { ...cmd };
+  }
+
+  /**
+   * What the rover perceives and why it acts (teaching mode), from its GNSS
+   * fix and range scan: "avoiding obstacle 2.1 m ahead towards the goal
+   * (lidar), heading 35 deg left of the goal", "backing away: 2 moving
+   * obstacles too close (lidar)". Null before the first tick.
+   */
+  explain(): string | null {
+    switch (this.xState) {
+      case 'none':
+        return null;
+      case 'no-fix':
+        return 'stopped: no GNSS fix (position or heading)';
+      case 'arrived':
+        return `arrived: ${this.xDistM.toFixed(2)} m from the goal`;
+      default:
+    }
+    const movers = this.moverCount;
+    const m = `${movers} moving obstacle${movers === 1 ? '' : 's'}`;
+    if (this.xReverse) return `backing away: ${m} too close (lidar)`;
+    const off = wrapAngle(this.xBest - this.xGoalBearing);
+    const turn = Math.abs(off) > (10 * Math.PI) / 180 ? `, heading ${Math.abs((off * 180) / Math.PI).toFixed(0)} deg ${off > 0 ? 'left' : 'right'} of the goal` : '';
+    if (movers > 0) return `avoiding ${m} (lidar tracks)${turn} at ${this.xSpeed.toFixed(1)} m/s`;
+    if (this.xScan && this.xDirectFreeM < this.xLookM - 1e-9) return `avoiding obstacle ${this.xDirectFreeM.toFixed(1)} m ahead towards the goal (lidar)${turn}`;
+    return `driving to the goal: ${this.xDistM.toFixed(1)} m at ${this.xSpeed.toFixed(1)} m/s${this.xScan ? ', way clear (lidar)' : ''}`;
   }
 
   /** The static score of candidate c: open corridors first, then closeness to the goal bearing. */

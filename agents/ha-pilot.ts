@@ -324,6 +324,16 @@ const EVASIVE_MIN_TRACK_S = 1;
 /** Within this of the stop point the car brakes at the comfort deceleration to a standstill, m. */
 const STOP_SETTLE_M = 0.05;
 
+/** What a stop point ahead is (explain()). */
+type StopCause = 'destination' | 'stop-line' | 'lane-change-gap' | 'cross-traffic' | 'pedestrian';
+
+/** An MRM reason in plain words ("gnss failed" -> "GNSS lost"). */
+function mrmWords(reason: string): string {
+  const m = /^(\S+) (failed|stale or missing)$/.exec(reason);
+  if (m) return `${m[1] === 'gnss' ? 'GNSS' : m[1]} lost`;
+  return reason;
+}
+
 export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
   readonly rateHz: number;
   readonly p: HaPilotParams;
@@ -379,6 +389,21 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
   offsetM = 0;
   /** Last acceleration asked for, m/s^2. */
   accelDemandMps2 = 0;
+  /**
+   * What the last tick decided from, for `explain()` (teaching mode): the
+   * cruise, leader and stop-point accelerations before they were combined
+   * (Infinity: that constraint was absent), the distance to the stop point
+   * and what it was, and why an evasive lane change started.
+   */
+  private xCruiseA = 0;
+  private xVRef = 0;
+  private xPrevA = 0;
+  private xLeaderA = Infinity;
+  private xStopA = Infinity;
+  private xStopM = Infinity;
+  private xStopCause: StopCause = 'destination';
+  private xStopLine: RouteStopLine | undefined;
+  private xEvasiveWhy = '';
 
   readonly features: Readonly<PilotFeatures>;
 
@@ -522,6 +547,8 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     const err = vRef - v;
     let aCruise = SPEED_KP * err + SPEED_KI * this.speedI + feedForward;
     aCruise = Math.min(Math.max(aCruise, -p.comfortDecelMps2), p.maxAccelMps2);
+    this.xCruiseA = aCruise;
+    this.xVRef = vRef;
     let aFollow = Infinity;
     const closing = leader.found ? v - leader.speedMps : 0;
     this.idm.desiredSpeedMps = Math.max(vRef, 1);
@@ -549,6 +576,9 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
         aFollow = Math.max(aFollow, Math.min(aAcc, -bGap));
       }
     }
+    this.xLeaderA = aFollow;
+    this.xStopA = Infinity;
+    this.xStopM = Infinity;
     // Only a situation needing more than ITE's comfortable 3 m/s^2 skips the comfort jerk limit.
     this.critical = FOLLOW_MARGIN * bKin > COMFORT_STOP_DECEL_MPS2;
     // Stop points ahead (the destination; lines and yielding in v2's junction logic): a standing virtual leader.
@@ -568,6 +598,8 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
         // Eased towards standstill as the MRM is (decel <= k v), so the car settles without a jolt.
         if (need > p.comfortDecelMps2) this.critical = true;
         if (need > p.comfortDecelMps2 / 2) aFollow = Math.min(aFollow, -Math.min(need, Math.max(STOP_EASE_PER_S * v, MRM_EASE_FLOOR_MPS2)));
+        this.xStopM = d;
+        this.xStopA = aFollow;
       }
     }
     let a = Math.min(aCruise, aFollow);
@@ -598,6 +630,7 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
       a = Math.min(a, -ramp);
       if (v < STOPPED_MPS) this.mode = 'mrc';
     }
+    this.xPrevA = this.accelDemandMps2;
     this.accelDemandMps2 = a;
 
     // 6. Lateral: pure pursuit from the rear axle (a baseline without lane keeping holds the wheel straight).
@@ -650,22 +683,32 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
    */
   private stopPointM(route: RouteFrame, t: number, v: number, egoFront: number, dt: number): number {
     let at = route.lengthM;
+    // Which stop point binds, for explain() (the nearest wins; ties keep the first).
+    let cause: StopCause = 'destination';
+    let x: number;
     if (this.features.junctionRules && this.stopLines.length) {
       const reactionM = v * (1 / this.rateHz + BRAKE_DELAY_S);
       const follower = (tr: Track): boolean => {
         route.relative(tr.x, tr.y, _rel);
         return _rel[0] < 0 && Math.abs(_rel[1]) < route.laneWidthM;
       };
-      at = Math.min(at, stopLineAhead(this.stopLines, this.lights, this.tracks.tracks, t, dt, v, route.egoM + egoFront, reactionM, follower));
+      x = stopLineAhead(this.stopLines, this.lights, this.tracks.tracks, t, dt, v, route.egoM + egoFront, reactionM, follower);
+      if (x < at) (at = x), (cause = 'stop-line');
     }
     if (this.features.gapAcceptance) {
-      at = Math.min(at, this.laneChangeGate.holdPointM(this.network!, route, this.tracks.tracks, t, v, this.car.bodyLengthM, this.idm, this.p.comfortDecelMps2));
+      x = this.laneChangeGate.holdPointM(this.network!, route, this.tracks.tracks, t, v, this.car.bodyLengthM, this.idm, this.p.comfortDecelMps2);
+      if (x < at) (at = x), (cause = 'lane-change-gap');
     }
     if (this.features.yielding) {
       const car = this.car;
-      at = Math.min(at, this.crossTraffic.stopPointM(route, this.tracks.tracks, t, v, egoFront, car.bodyWidthM / 2, car.bodyLengthM, this.p.maxAccelMps2));
-      at = Math.min(at, this.pedestrians.stopPointM(this.network!, route, this.crosswalks, this.tracks.tracks, t, v, egoFront, car.bodyWidthM / 2, car.bodyLengthM, this.p.maxAccelMps2));
+      x = this.crossTraffic.stopPointM(route, this.tracks.tracks, t, v, egoFront, car.bodyWidthM / 2, car.bodyLengthM, this.p.maxAccelMps2);
+      if (x < at) (at = x), (cause = 'cross-traffic');
+      x = this.pedestrians.stopPointM(this.network!, route, this.crosswalks, this.tracks.tracks, t, v, egoFront, car.bodyWidthM / 2, car.bodyLengthM, this.p.maxAccelMps2);
+      if (x < at) (at = x), (cause = 'pedestrian');
     }
+    this.xStopCause = cause;
+    this.xStopLine = undefined;
+    if (cause === 'stop-line') for (const l of this.stopLines) if (l.atM === at) { this.xStopLine = l; break; }
     return at;
   }
 
@@ -682,6 +725,72 @@ export class HaPilotAgent implements Agent<CarCommand | BicycleCommand> {
     const crossable = new Set(graphOf(this.network!).laneChanges(node).map((n) => n.laneId));
     const candidates = lanesAcross(lane).lanes.filter((l) => crossable.has(l.laneId)).sort((a, b) => b.offsetM - a.offsetM);
     this.evasive.consider(lane, blocker, leader.gapM, candidates, this.tracks.tracks, t, v, this.car.bodyLengthM, this.car.bodyWidthM, this.idm, this.p.comfortDecelMps2);
+    if (this.evasive.active) this.xEvasiveWhy = `${blocker.kind} #${blocker.id} standing ${leader.gapM.toFixed(0)} m ahead in the lane`;
+  }
+
+  /**
+   * What the pilot perceives and why it acts, in plain words (teaching mode),
+   * from its own beliefs of the last tick: its pose estimate, object tracks
+   * (ids are the object list's track numbers, not actor ids), light beliefs
+   * and mode. Null before the first tick. Cheap: a few comparisons and one string.
+   */
+  explain(): string | null {
+    if (Number.isNaN(this.lastT)) return null;
+    const v = this.pose.speedMps;
+    if (this.mode === 'mrc') return `minimal risk condition: stopped${this.shoulder.targetM !== 0 ? ' on the shoulder' : ' in lane'}, hazard lights on (${this.mrmReason})`;
+    if (this.mode === 'mrm') return `minimal risk manoeuvre: ${mrmWords(this.mrmReason)}, ${this.shoulder.targetM !== 0 ? 'stopping on the shoulder' : 'stopping in lane'} (${v.toFixed(1)} m/s)`;
+    const L = this.leader;
+    const who = L.found ? this.leaderWords() : '';
+    const closing = L.found ? v - L.speedMps : 0;
+    // A time to collision over 10 s says nothing a driver would act on.
+    const ttc = closing > 0.1 && L.gapM / closing < 10 ? `, TTC ${(L.gapM / closing).toFixed(1)} s` : '';
+    if (this.aebActive) return `emergency braking: ${who} detected ${L.gapM.toFixed(1)} m ahead${ttc}`;
+    if (this.evasive.active) return `changing lane ${this.evasive.offsetAt(this.lastT + 60) > 0 ? 'left' : 'right'}: ${this.xEvasiveWhy || 'lane blocked ahead'}`;
+    const a = this.accelDemandMps2;
+    const stopped = v < STOPPED_MPS;
+    // A stop point explains the action when it binds and the car brakes or waits for it.
+    if (this.xStopA < this.xLeaderA && this.xStopA < this.xCruiseA && this.xStopM < Infinity && (a < -0.2 || stopped)) {
+      const d = Math.max(this.xStopM, 0).toFixed(0);
+      const verb = stopped ? 'waiting' : 'stopping';
+      switch (this.xStopCause) {
+        case 'stop-line': {
+          const l = this.xStopLine;
+          if (!l) return `${verb} at the stop line ${d} m ahead`;
+          if (l.kind === 'stop-sign') return `${verb} at the stop sign ${d} m ahead${stopped ? ': checking the junction is clear' : ''}`;
+          const st = this.lights.state(l.lightIds, this.lastT);
+          if (st === 'green') return `${verb} before turning left ${d} m ahead: oncoming traffic (light green, permitted turn)`;
+          return `${verb} at the stop line ${d} m ahead: light ${st === 'unknown' ? 'not seen yet' : st}`;
+        }
+        case 'pedestrian':
+          return `giving way: pedestrian at the crosswalk, ${verb} ${d} m ahead`;
+        case 'cross-traffic':
+          return `giving way to crossing traffic: ${verb} ${d} m before the junction`;
+        case 'lane-change-gap':
+          return `waiting for a gap to change lanes: ${verb} ${d} m ahead`;
+        default:
+          return this.xStopM < 2 ? 'arrived: holding at the destination' : `stopping at the destination, ${d} m to go`;
+      }
+    }
+    const gapS = v > 0.5 ? L.gapM / v : Infinity;
+    if (L.found && this.xLeaderA < this.xCruiseA - 0.05 && (gapS < 5 || a < -1)) {
+      if (a < -1) return `braking: ${who} detected ${L.gapM.toFixed(1)} m ahead${ttc}`;
+      return `following ${who} ${L.gapM.toFixed(0)} m ahead at ${Math.max(L.speedMps, 0).toFixed(0)} m/s${Number.isFinite(gapS) ? ` (gap ${gapS.toFixed(1)} s)` : ''}`;
+    }
+    if (a < -0.5) {
+      if (a > this.xPrevA) return `releasing the brakes (${v.toFixed(0)} m/s): ${L.found ? `${who} ${L.gapM.toFixed(0)} m ahead` : 'lane ahead clear'}`;
+      return `slowing to ${Math.max(this.xVRef, 0).toFixed(0)} m/s: speed limit or curve ahead`;
+    }
+    if (v < 0.5 && a <= 0.3) return L.found && L.gapM < 15 ? `standing: ${who} stopped ${L.gapM.toFixed(0)} m ahead` : 'standing';
+    if (v < 3 && a > 0.3) return `pulling away${L.found ? `; ${who} ${L.gapM.toFixed(0)} m ahead` : ', lane ahead clear'}`;
+    return `cruising at ${v.toFixed(0)} m/s${L.found ? `; ${who} ${L.gapM.toFixed(0)} m ahead` : ', lane ahead clear'}`;
+  }
+
+  /** "car #3 (object list)", "pedestrian #5", "vehicle (radar)": the leader as the pilot knows it. */
+  private leaderWords(): string {
+    const id = this.leader.trackId;
+    if (id < 0) return 'vehicle (radar)';
+    for (const tr of this.tracks.tracks) if (tr.id === id) return `${tr.kind.startsWith('car') ? 'car' : tr.kind} #${id}`;
+    return `object #${id}`;
   }
 
   /**

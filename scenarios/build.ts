@@ -441,7 +441,13 @@ function npcParams(a: CarSpec): Partial<NpcDriverParams> {
  * tie-breaker of every lane query), and NPC drivers are reset once all cars
  * are in, so a behaviour may target a car listed after it.
  */
-export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, file: string): BuiltScene {
+/** How `buildScene` may depart from the file (teaching mode's break-it switches, scenarios/break-it.ts). */
+export interface BuildOptions {
+  /** UAV agents get no airspace knowledge (AgentEnv.airspace undefined); the airspace service still judges the zones. */
+  zonesIgnored?: boolean;
+}
+
+export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, file: string, opts: BuildOptions = {}): BuiltScene {
   const world = new World({ physics, dt: 1 / s.world.physicsHz, seed });
   const network = s.world.road ? roadNetworkOf(s.world.road) : undefined;
   let road: RoadScene | undefined;
@@ -562,7 +568,7 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
             ? new GeoAwarenessSensor(airspace!, a.id, sp.name, sp.rateHz ?? GEO_AWARENESS_DEFAULT_RATE_HZ)
             : sensorOf(sp, a.id)),
         // A UAV agent may broadcast over the world's radio (the swarm's own-state messages).
-        ...(entry && ref ? { agent: entry.create(ref.params, { ...(v2x ? { v2x } : {}), ...(airspace ? { airspace, airspaceAuthorisations: a.airspaceAuthorisations ?? [] } : {}) }), agentParams: ref.params } : {}),
+        ...(entry && ref ? { agent: entry.create(ref.params, { ...(v2x ? { v2x } : {}), ...(airspace && !opts.zonesIgnored ? { airspace, airspaceAuthorisations: a.airspaceAuthorisations ?? [] } : {}) }), agentParams: ref.params } : {}),
       });
       if (w || battery) flightEnv.add(uav, battery);
       if (a.gimbal) addGimbals(world, gimbals, uav, a.gimbal, a.pose.yawDeg * DEG);

@@ -5,6 +5,7 @@
  * machine; `skylane merge` puts the shard reports back in this order.
  */
 import type { BackendId } from '../sim/physics/backend.ts';
+import type { BreakIt } from './break-it.ts';
 
 export interface Job {
   /** Position in the full (unsharded) run list. */
@@ -12,6 +13,8 @@ export interface Job {
   file: string;
   seed: number;
   backend: BackendId;
+  /** Teaching mode's break-it switches (`--break`), for every run of the list; absent for a normal run. */
+  breakIt?: BreakIt;
 }
 
 export interface Shard {
@@ -37,11 +40,11 @@ export function parseSeeds(s: string): number[] {
   return Array.from({ length: b - a + 1 }, (_, i) => a + i);
 }
 
-export function expandJobs(files: { file: string; defaultSeed: number }[], seeds: number[] | null, backends: BackendId[]): Job[] {
+export function expandJobs(files: { file: string; defaultSeed: number }[], seeds: number[] | null, backends: BackendId[], breakIt?: BreakIt): Job[] {
   const jobs: Job[] = [];
   for (const f of files) {
     for (const seed of seeds ?? [f.defaultSeed]) {
-      for (const backend of backends) jobs.push({ index: jobs.length, file: f.file, seed, backend });
+      for (const backend of backends) jobs.push({ index: jobs.length, file: f.file, seed, backend, ...(breakIt ? { breakIt } : {}) });
     }
   }
   return jobs;

@@ -1,4 +1,5 @@
 /** The outcome of one run, and the report shape other tools parse. */
+import type { BreakIt } from './break-it.ts';
 import type { CriterionResult } from './criteria/criterion.ts';
 
 export type Verdict = 'pass' | 'fail' | 'error';
@@ -31,6 +32,11 @@ export interface RunResult {
    * failure, XFAIL, which counts as a success).
    */
   expectedFailure?: { failing: string[]; why: string; met: boolean };
+  /**
+   * Teaching mode's "break it" switches the run was built with (scenarios/break-it.ts);
+   * absent for a normal run. A run with it is not the scenario's run: compare it, never file it.
+   */
+  breakIt?: BreakIt;
   /** For verdict "error": what went wrong. */
   error?: string;
   /** Position in the whole (unsharded) run list; set by the CLI. */

@@ -9,6 +9,7 @@ import type { BackendId } from '../sim/physics/backend.ts';
 import { createBackend } from '../sim/physics/create.ts';
 import type { World } from '../sim/world.ts';
 import { buildScene, type RoadScene } from './build.ts';
+import { applyBreakIt, isBroken, validateBreakIt, type BreakIt } from './break-it.ts';
 import { groundTruthGrants } from './ground-truth-grants.ts';
 import type { Criterion, CriterionResult } from './criteria/criterion.ts';
 import { buildCriteria } from './criteria/index.ts';
@@ -26,6 +27,11 @@ export interface RunOptions {
    * it `wallTime` is 0.
    */
   clock?: () => number;
+  /**
+   * Teaching mode's "break it" switches (scenarios/break-it.ts), applied when
+   * the world is built and recorded on the result's `breakIt`.
+   */
+  breakIt?: BreakIt;
 }
 
 const noClock = () => 0;
@@ -47,6 +53,8 @@ export class Run {
     private readonly clock: () => number,
     /** The road network, lane graph and lane index, when the scenario has a road (see `RoadScene`). */
     readonly road: RoadScene | undefined = undefined,
+    /** The break-it switches the world was built with (recorded on the result when any is on). */
+    readonly breakIt: BreakIt | undefined = undefined,
   ) {
     this.started = clock();
     // Driving criteria read the road scene; they share one DrivingContext per ego and route.
@@ -145,6 +153,7 @@ export class Run {
       steps: this.world.stepCount,
       endReason,
       ...(grants.length ? { groundTruth: grants } : {}),
+      ...(isBroken(this.breakIt) ? { breakIt: { ...this.breakIt } } : {}),
       ...(expectedFailure ? { expectedFailure } : {}),
       ...(this.errorMessage ? { error: this.errorMessage } : {}),
     };
@@ -166,11 +175,11 @@ function round(x: number, digits: number): number {
  * no criteria attached. Throws ScenarioError on impossible input; the engine is
  * freed if building fails.
  */
-export async function createWorld(loaded: LoadedScenario, seed: number, backend: BackendId): Promise<{ scenario: Scenario; world: World; road: RoadScene | undefined }> {
-  const scenario = instantiate(loaded, seed);
+export async function createWorld(loaded: LoadedScenario, seed: number, backend: BackendId, breakIt?: BreakIt): Promise<{ scenario: Scenario; world: World; road: RoadScene | undefined }> {
+  const scenario = applyBreakIt(instantiate(loaded, seed), breakIt, loaded.file);
   const physics = await createBackend(backend);
   try {
-    return { scenario, ...buildScene(scenario, physics, seed, loaded.file) };
+    return { scenario, ...buildScene(scenario, physics, seed, loaded.file, { zonesIgnored: breakIt?.zonesIgnored === true }) };
   } catch (err) {
     physics.free();
     throw err;
@@ -181,8 +190,9 @@ export async function createWorld(loaded: LoadedScenario, seed: number, backend:
 export async function startRun(loaded: LoadedScenario, opts: RunOptions = {}): Promise<Run> {
   const seed = opts.seed ?? loaded.scenario.seed;
   const backendId = opts.backend ?? 'rapier';
-  const { scenario, world, road } = await createWorld(loaded, seed, backendId);
-  return new Run(loaded, scenario, world, seed, backendId, opts.clock ?? noClock, road);
+  const breakIt = opts.breakIt === undefined ? undefined : validateBreakIt(opts.breakIt);
+  const { scenario, world, road } = await createWorld(loaded, seed, backendId, breakIt);
+  return new Run(loaded, scenario, world, seed, backendId, opts.clock ?? noClock, road, breakIt);
 }
 
 /** Run one scenario to its verdict and free the world. */

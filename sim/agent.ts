@@ -30,4 +30,12 @@ export interface Agent<Cmd = unknown> {
   readonly rateHz: number;
   reset(ctx: AgentContext): void;
   act(obs: Observation, t: number): Cmd;
+  /**
+   * Optional, for teaching mode: what the agent perceives and why it acts, in
+   * plain words from its own beliefs (never ground truth), e.g. "braking:
+   * pedestrian #2 detected 23.4 m ahead, TTC 2.1 s"; null when it has nothing
+   * to say yet. Read-only (asking must not change the run) and cheap: the
+   * app asks about ten times a second.
+   */
+  explain?(): string | null;
 }

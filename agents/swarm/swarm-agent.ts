@@ -140,6 +140,13 @@ export class SwarmAgent extends AutopilotAgent {
   private detourSign = 1;
   /** Detours started, for tests and views. */
   detours = 0;
+  /** For explain(): the preferred and the ORCA velocity of the last plan, the nearest neighbour heard (id, m), the zones routed round. */
+  private xPrefVx = 0;
+  private xPrefVy = 0;
+  private xNearId = '';
+  private xNearM = Infinity;
+  private xPlanT = NaN;
+  private xZones = '';
 
   constructor(readonly p: SwarmParams, private readonly radio?: V2xTransmitter, private readonly airspace?: AirspaceKnowledge, private readonly authorisations: readonly string[] = []) {
     super(p);
@@ -229,6 +236,7 @@ export class SwarmAgent extends AutopilotAgent {
     const key = `${this.next}|${relevanceKey(vols)}`;
     if (key !== this.zoneKey || !this.zoneRoute) {
       this.zoneKey = key;
+      this.xZones = vols.map((v) => `${k.zones[v.zone]!.id} (${k.zones[v.zone]!.restriction})`).filter((z, i, a) => a.indexOf(z) === i).join(', ');
       const r = planRoute([pos[0], pos[1]], [target[0], target[1]], vols.map((v) => v.polygon), airspaceBufferM(this.p.cruiseSpeedMps, STOP_LAG_S, SWARM_BRAKE_MPS2, SWARM_POSITION_MARGIN_M));
       this.zoneRoute = r.ok ? new RouteFollower(r.path, 3) : undefined;
     }
@@ -280,6 +288,10 @@ export class SwarmAgent extends AutopilotAgent {
     s.prefVx = ux * speed;
     s.prefVy = uy * speed;
     let vx = s.prefVx, vy = s.prefVy;
+    this.xPrefVx = vx;
+    this.xPrefVy = vy;
+    this.xPlanT = t;
+    this.xNearM = Infinity;
     if (this.p.avoid) {
       const others = this.others;
       let k = 0;
@@ -295,6 +307,11 @@ export class SwarmAgent extends AutopilotAgent {
         o.vy = ov[1];
         // Members share the parameters: a neighbour's radius is taken equal to our own.
         o.radiusM = this.radiusM;
+        const dn = Math.hypot(o.x - pos[0], o.y - pos[1]);
+        if (dn < this.xNearM) {
+          this.xNearM = dn;
+          this.xNearId = n.id;
+        }
         k++;
       }
       others.length = k;
@@ -307,6 +324,26 @@ export class SwarmAgent extends AutopilotAgent {
     // Vertical speed within +-1 m/s (PX4 MPC_Z_VEL_MAX_DN 1 m/s; the climb limit is larger, 3 m/s).
     this.vel[2] = Math.max(-1, Math.min(1, this.p.altitudeGainPerS * (target[2] - pos[2])));
     this.stack.setMode({ kind: 'velocity', velocityMps: this.vel });
+  }
+
+  /**
+   * What the member does and why (teaching mode), from its own estimate and
+   * the neighbours it heard over the radio: "giving way to uav-3 (1.9 m, heard
+   * over V2X)", "detouring left: no progress towards the goal",
+   * "re-routing round zone TMP-1 (PROHIBITED)". Null before the first tick.
+   */
+  override explain(): string | null {
+    const base = super.explain();
+    if (base === null || this.phase !== 'cruise' || Number.isNaN(this.xPlanT)) return base;
+    const heard = this.neighbours.size;
+    if (this.p.avoid && this.xPlanT < this.detourUntilT) return `detouring ${this.detourSign > 0 ? 'left' : 'right'}: no progress towards the goal for ${this.p.stuckWindowS} s, ${heard} neighbour${heard === 1 ? '' : 's'} heard`;
+    const bend = Math.hypot(this.vel[0] - this.xPrefVx, this.vel[1] - this.xPrefVy);
+    if (this.p.avoid && bend > 0.3 && this.xNearM < this.p.neighborDistM) {
+      return `giving way to ${this.xNearId} (${this.xNearM.toFixed(1)} m, heard over V2X): ${Math.hypot(this.vel[0], this.vel[1]).toFixed(1)} m/s instead of ${Math.hypot(this.xPrefVx, this.xPrefVy).toFixed(1)} m/s straight on`;
+    }
+    if (this.zoneRoute) return `re-routing round zone ${this.xZones}: ${base}`;
+    const near = Number.isFinite(this.xNearM) ? `; nearest ${this.xNearId} ${this.xNearM.toFixed(1)} m` : '';
+    return `${base}${this.p.avoid ? '' : ' (avoidance off)'}, ${heard} neighbour${heard === 1 ? '' : 's'} heard${near}`;
   }
 
   /**

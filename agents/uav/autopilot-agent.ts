@@ -98,6 +98,8 @@ export abstract class AutopilotAgent implements Agent<MultirotorCommand> {
   private worstWarning: BatteryWarning = 'none';
   /** The subclass flies the return itself (beginReturn said so): guideReturn runs each tick instead of the stack's return mode. */
   private customReturn = false;
+  /** The battery sensor's last remaining charge (0..1; NaN: no battery sensor read), for explain(). */
+  private xBatteryRemaining = NaN;
 
   constructor(readonly base: AutopilotParams) {
     this.rateHz = base.controlHz;
@@ -125,7 +127,48 @@ export abstract class AutopilotAgent implements Agent<MultirotorCommand> {
     this.failsafeAt = NaN;
     this.worstWarning = 'none';
     this.customReturn = false;
+    this.xBatteryRemaining = NaN;
     this.stack.setMode({ kind: 'takeoff', altitudeM: this.base.waypoints[0]![2] });
+  }
+
+  /**
+   * What the drone is doing and why, in plain words (teaching mode), from its
+   * own estimate, mission and battery sensor: "taking off to 20 m", "flying to
+   * waypoint 2 of 3: 41 m away at 7.9 m/s", "returning home: battery 14 %".
+   * Null before the first tick. Subclasses say more (obstacles, zones, other
+   * drones) and fall back on this.
+   */
+  explain(): string | null {
+    if (Number.isNaN(this.lastT)) return null;
+    const est = this.estimator.estimate;
+    if (!est.valid) return 'waiting for a position fix (IMU, GNSS, barometer)';
+    const pos = est.positionM, v = est.velocityMps;
+    const speed = Math.hypot(v[0]!, v[1]!);
+    const batt = Number.isNaN(this.xBatteryRemaining) ? '' : `battery ${Math.round(this.xBatteryRemaining * 100)} %`;
+    if (this.failsafe === 'return') {
+      const home = this.stack.homeM;
+      const d = Math.hypot(pos[0]! - home[0]!, pos[1]! - home[1]!);
+      return `returning home: ${batt || 'battery low'}${this.worstWarning !== 'none' ? ` (${this.worstWarning})` : ''}, ${d.toFixed(0)} m to go`;
+    }
+    if (this.failsafe === 'land') return `landing where it is: battery ${this.worstWarning}${batt ? ` (${batt})` : ''}`;
+    const wps = this.base.waypoints;
+    switch (this.phase) {
+      case 'takeoff':
+        return `taking off to ${wps[0]![2].toFixed(0)} m (at ${pos[2]!.toFixed(1)} m)`;
+      case 'cruise': {
+        const w = wps[Math.min(this.next, wps.length - 1)]!;
+        const d = Math.hypot(w[0] - pos[0]!, w[1] - pos[1]!, w[2] - pos[2]!);
+        return `flying to waypoint ${Math.min(this.next, wps.length - 1) + 1} of ${wps.length}: ${d.toFixed(0)} m away at ${speed.toFixed(1)} m/s${batt ? `, ${batt}` : ''}`;
+      }
+      case 'land':
+        return `landing (${pos[2]!.toFixed(1)} m up)`;
+      case 'done':
+        return this.stack.armed ? 'mission complete: holding position' : 'mission complete: landed';
+      case 'refused':
+        return 'take-off refused';
+      case 'return':
+        return `returning home${batt ? `: ${batt}` : ''}`;
+    }
   }
 
   act(obs: Observation, t: number): MultirotorCommand {
@@ -150,6 +193,7 @@ export abstract class AutopilotAgent implements Agent<MultirotorCommand> {
     const r = obs.sensors[this.base.batterySensor ?? 'battery'];
     const v = r?.value as BatterySample | null | undefined;
     if (!r || !r.healthy || !v) return;
+    this.xBatteryRemaining = v.remaining;
     if (LEVEL[v.warning] > LEVEL[this.worstWarning]) this.worstWarning = v.warning;
     const level = LEVEL[this.worstWarning];
     const action = this.base.lowBatteryAction ?? 'return-low';

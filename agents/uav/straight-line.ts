@@ -72,6 +72,14 @@ export class StraightLineAgent extends AutopilotAgent {
   private sweepStart = NaN;
   private sweepYaw0 = 0;
 
+  /** The base's words; while cruising it says that this baseline flies blind (no obstacle or zone awareness). */
+  override explain(): string | null {
+    const e = super.explain();
+    if (e === null) return null;
+    if (this.phase === 'done' && this.p.yawSweep) return `${e}, panning ${this.p.yawSweep.amplitudeDeg} deg either way`;
+    return this.phase === 'cruise' ? `${e} (straight line: no obstacle or zone awareness)` : e;
+  }
+
   /** After the take-off, each waypoint in turn in waypoint mode; at the end, land (or hold, panning with `yawSweep`). */
   protected guide(est: Readonly<StateEstimate>, _obs: Observation, t: number): void {
     const sw = this.p.yawSweep;

@@ -248,6 +248,14 @@ export class UavPilotAgent extends AutopilotAgent {
   private readonly cmdVel: [number, number, number] = [0, 0, 0];
   /** For tests and views: the nearest obstacle return in the band at the last scan, m. */
   nearestM = Infinity;
+  /** For explain(): the nearest return's world offset from the drone, the goal's and the chosen direction (rad), and the last threat. */
+  private xNearX = 0;
+  private xNearY = 0;
+  private xGoalDir = NaN;
+  private xDir = NaN;
+  private xThreatBearing = NaN;
+  private xThreatRangeM = Infinity;
+  private xScanT = -Infinity;
   private readonly grid: LocalGridPlanner;
   private readonly memX = new Float64Array(MEMORY_POINTS);
   private readonly memY = new Float64Array(MEMORY_POINTS);
@@ -401,6 +409,62 @@ export class UavPilotAgent extends AutopilotAgent {
     this.cmdVel[1] = this.vel[1] + k * (this.vel[1] - v[1]!);
     this.cmdVel[2] = this.vel[2];
     this.stack.setMode({ kind: 'velocity', velocityMps: this.cmdVel });
+  }
+
+  /**
+   * What the pilot perceives and why it acts (teaching mode), from its own
+   * lidar scan, airspace plan and mission: "avoiding obstacle 4.2 m
+   * ahead-right (lidar)", "giving way to something approaching from behind-left,
+   * 3.1 m (lidar)", "re-routing round zone CTR-1 (PROHIBITED, active)",
+   * "returning home: battery 14 %". Null before the first tick.
+   */
+  override explain(): string | null {
+    const base = super.explain();
+    if (base === null || (this.phase !== 'cruise' && this.phase !== 'return')) {
+      if (this.phase === 'refused' && this.notes.length) return this.notes[0]!;
+      if (this.status === 'stopped-at-boundary') return `holding at the boundary of ${this.zoneWords(true)}: the destination lies inside it`;
+      return base;
+    }
+    const p = this.p;
+    const heading = Number.isNaN(this.xDir) ? this.xGoalDir : this.xDir;
+    if (this.evadeSide !== 0 && this.xScanT <= this.evadeUntilS && Number.isFinite(this.xThreatRangeM)) {
+      const from = relativeDirection(this.xThreatBearing - heading);
+      return `giving way to something approaching from ${from === 'ahead' || from === 'behind' ? from : `the ${from}`}, ${this.xThreatRangeM.toFixed(1)} m (lidar): sidestepping ${this.evadeSide > 0 ? 'left' : 'right'}`;
+    }
+    const turned = !Number.isNaN(this.xDir) && !Number.isNaN(this.xGoalDir) && angDiff(this.xDir, this.xGoalDir) > (10 * Math.PI) / 180;
+    if (this.nearestM < p.windowM && (turned || this.nearestM < p.robotRadiusM + 2 * p.safetyM)) {
+      const where = relativeDirection(Math.atan2(this.xNearY, this.xNearX) - heading);
+      return `avoiding obstacle ${this.nearestM.toFixed(1)} m ${where} (lidar)${this.planned ? ', on a path round it' : ''}${turned ? `, heading ${(angDiff(this.xDir, this.xGoalDir) * 180 / Math.PI).toFixed(0)} deg off the goal` : ''}`;
+    }
+    if (this.airspace) {
+      if (this.status === 'leaving-zone') return `leaving ${this.zoneWords(true)}: it became active around the drone`;
+      if (this.status === 'no-route') return `holding: no route round ${this.zoneWords(false)}`;
+      if (this.status === 'routed' && this.route) {
+        const leg = this.phase === 'return' ? `returning home${base.includes('battery') ? ` (${/battery \d+ %/.exec(base)?.[0] ?? 'battery low'})` : ''}` : `to waypoint ${this.next + 1} of ${p.waypoints.length}`;
+        return `re-routing round ${this.zoneWords(false)} ${leg}: ${this.route.remainingM.toFixed(0)} m of route left`;
+      }
+    }
+    return base;
+  }
+
+  /** The zones the current plan avoids, as "zone CTR-1 (PROHIBITED, active)"; `inside` picks the one around the drone. */
+  private zoneWords(inside: boolean): string {
+    const k = this.airspace;
+    if (!k) return 'no zone';
+    const pos = this.estimator.estimate.positionM;
+    const t = this.xScanT;
+    const seen: number[] = [];
+    for (const v of this.inPlay) {
+      if (v.treatment !== 'avoid' || seen.includes(v.zone)) continue;
+      if (inside && signedHorizontalDistanceM(k.zones[v.zone]!.volumes[v.volume]!.shape, pos[0]!, pos[1]!) > this.planMarginM) continue;
+      seen.push(v.zone);
+    }
+    if (seen.length === 0) return 'a zone';
+    const words = seen.slice(0, 2).map((i) => {
+      const z = k.zones[i]!;
+      return `${z.id} (${z.restriction}, ${k.isActive(i, t) ? 'active' : 'scheduled'})`;
+    });
+    return `zone${seen.length > 1 ? 's' : ''} ${words.join(', ')}${seen.length > 2 ? ` and ${seen.length - 2} more` : ''}`;
   }
 
   // -------------------------------------------------------------------------
@@ -641,6 +705,8 @@ export class UavPilotAgent extends AutopilotAgent {
     }
     // Left of the threat's bearing (+90 deg) or right: chosen once, by the way the velocity already leans,
     // and kept for EVADE_HOLD_S after the threat was last seen (flipping sides each scan goes nowhere).
+    this.xThreatBearing = threat;
+    this.xThreatRangeM = threatRange;
     const lx = -Math.sin(threat), ly = Math.cos(threat);
     if (this.evadeSide === 0) this.evadeSide = this.vel[0] * lx + this.vel[1] * ly >= 0 ? 1 : -1;
     this.evadeUntilS = scanT + EVADE_HOLD_S;
@@ -706,7 +772,11 @@ export class UavPilotAgent extends AutopilotAgent {
         // The ground test widens with distance by the estimate's tilt error (see GROUND_TILT_RAD).
         if (Math.abs(wz) > p.bandM || pos[2]! + wz < GROUND_M + dh * GROUND_TILT_TAN) continue;
         if (dh < 1e-6 || np >= MAX_POINTS) continue;
-        if (dh < nearest) nearest = dh;
+        if (dh < nearest) {
+          nearest = dh;
+          this.xNearX = wx;
+          this.xNearY = wy;
+        }
         _theta[np] = Math.atan2(wy, wx);
         _dist[np] = dh;
         np++;
@@ -806,6 +876,9 @@ export class UavPilotAgent extends AutopilotAgent {
     }
     this.vel[0] = vx;
     this.vel[1] = vy;
+    this.xGoalDir = goalDir;
+    this.xDir = best;
+    this.xScanT = t;
     this.vel[2] = Math.max(-MAX_CLIMB_MPS, Math.min(MAX_CLIMB_MPS, CLIMB_GAIN_PER_S * (goal[2]! - pos[2]!)));
   }
 
@@ -895,6 +968,17 @@ export class UavPilotAgent extends AutopilotAgent {
     speed = Math.min(speed, Math.max(MIN_SPEED_SHARE * p.cruiseSpeedMps, vStop));
     return { dir, speed };
   }
+}
+
+/** A bearing relative to the heading (rad, + left) in words: ahead, ahead-left, left, behind-left, behind, ... */
+export function relativeDirection(rel: number): string {
+  const a = Math.atan2(Math.sin(rel), Math.cos(rel));
+  const d = Math.abs(a), side = a > 0 ? 'left' : 'right';
+  if (d < Math.PI / 8) return 'ahead';
+  if (d < (3 * Math.PI) / 8) return `ahead-${side}`;
+  if (d < (5 * Math.PI) / 8) return side;
+  if (d < (7 * Math.PI) / 8) return `behind-${side}`;
+  return 'behind';
 }
 
 function angDiff(a: number, b: number): number {

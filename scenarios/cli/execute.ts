@@ -7,6 +7,7 @@ import { loadScenarioFile } from '../node-io.ts';
 import type { RunResult } from '../result.ts';
 import { runScenario, startRun } from '../runner.ts';
 import { decodeRecording, recordingFileName } from '../record/format.ts';
+import { formatBreakWords } from '../break-it.ts';
 import { writeRecordingFile } from '../record/file.ts';
 import { recordingToMcap } from '../record/mcap.ts';
 import { Recorder } from '../record/recorder.ts';
@@ -29,9 +30,9 @@ const wallClock = () => performance.now() / 1000;
 export async function executeJob(job: ExecJob): Promise<JobOutcome> {
   try {
     const loaded = loadScenarioFile(job.file);
-    // The run options besides seed, backend and clock (user agents, teaching switches): plain JSON, passed to
-    // the run and kept in its recording's header so that `skylane replay` runs it the same way.
-    const extras: Record<string, unknown> = {};
+    // The run options besides seed, backend and clock (teaching switches; user agents next): plain JSON, passed
+    // to the run and kept in its recording's header so that `skylane replay` runs it the same way.
+    const extras: Record<string, unknown> = { ...(job.breakIt ? { breakIt: job.breakIt } : {}) };
     if (!job.record?.dir && !job.record?.mcapDir) {
       const result = await runScenario(loaded, { ...extras, seed: job.seed, backend: job.backend, clock: wallClock });
       return { index: job.index, result };
@@ -52,7 +53,7 @@ async function executeRecorded(job: ExecJob, loaded: ReturnType<typeof loadScena
     const recorder = new Recorder(run, { source: readFileSync(job.file, 'utf8'), extras });
     result = run.runToEnd();
     const doc = recorder.finish(result);
-    const name = recordingFileName(result.scenario, job.seed, job.backend);
+    const name = recordingFileName(result.scenario, job.seed, job.backend, formatBreakWords(job.breakIt));
     if (target.dir) {
       const path = join(target.dir, name);
       writeRecordingFile(path, doc);

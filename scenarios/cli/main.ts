@@ -20,6 +20,7 @@ import { displayPath, expandScenarioPaths, loadScenarioFile } from '../node-io.t
 import { formatValue, toJUnit } from '../reports/junit.ts';
 import { checkReport, sweepDrivingScore, toJson } from '../reports/json.ts';
 import { runSucceeded, verdictLabel, type RunResult, type SweepInfo } from '../result.ts';
+import { BREAK_WORDS_HELP, breakItLabels, formatBreakWords, isBroken, parseBreakWords } from '../break-it.ts';
 import { runJobs } from './pool.ts';
 import type { ExecJob, JobOutcome } from './execute.ts';
 import { cmdExportMcap, cmdReplay, checkFolder } from './record-commands.ts';
@@ -34,6 +35,7 @@ export class UsageError extends Error {}
 const USAGE = `Usage:
   skylane run <files|dirs...> [--backend rapier|cannon|rapier-deterministic|all] [--seed N | --seeds A..B]
                               [--workers N] [--shard K/N] [--json FILE] [--junit FILE] [--quiet]
+                              [--break v2x-off,noise-x10,stabiliser-off,zones-ignored]   (teaching mode: runs with a capability taken away)
                               [--record DIR] [--record-mcap DIR]
   skylane replay <recording.skyrec.json.gz>
   skylane export-mcap <recording.skyrec.json.gz> [-o OUT.mcap]
@@ -41,7 +43,7 @@ const USAGE = `Usage:
   skylane list
   skylane merge <reports.json...> [--json FILE] [--junit FILE] [--allow-partial]
 
---record DIR writes one recording per run, DIR/<scenario>-seed<N>-<backend>.skyrec.json.gz;
+--record DIR writes one recording per run, DIR/<scenario>-seed<N>-<backend>[-broken-<switches>].skyrec.json.gz;
 --record-mcap DIR writes its MCAP export (Foxglove schemas) as DIR/<scenario>-seed<N>-<backend>.mcap.
 replay re-simulates a recording from its header and checks the verdict and state hash
 (exit 0 they match, 1 they differ, 2 a bad file). See docs/recording.md.
@@ -144,7 +146,8 @@ export function summaryTable(runs: RunResult[]): string {
     return c?.value != null ? c.value.toFixed(2) : '-';
   };
   const rows = runs.map((r) => [
-    r.scenario,
+    // A broken run (--break) never reads as the scenario's own.
+    r.breakIt ? `${r.scenario} [broken: ${breakItLabels(r.breakIt).join(', ')}]` : r.scenario,
     String(r.seed),
     r.backend,
     verdictLabel(r),
@@ -229,10 +232,16 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
       junit: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       'recycle-after': { type: 'string' },
+      break: { type: 'string' },
       record: { type: 'string' },
       'record-mcap': { type: 'string' },
     },
   });
+  const breakIt = values.break === undefined
+    ? undefined
+    : parseBreakWords(values.break, (w) => {
+      throw new UsageError(`--break: unknown switch "${w}"; expected a comma-separated list of ${BREAK_WORDS_HELP}`);
+    });
   if (values.seed !== undefined && values.seeds !== undefined) throw new UsageError('give --seed or --seeds, not both');
   let seeds: number[] | null = null;
   try {
@@ -263,7 +272,7 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
   checkFolder('--record-mcap', values['record-mcap']);
   const loaded = loadAll(positionals, io);
   if (!loaded) return 2;
-  const all = expandJobs(loaded.map((l) => ({ file: l.file, defaultSeed: l.scenario.seed })), seeds, backends);
+  const all = expandJobs(loaded.map((l) => ({ file: l.file, defaultSeed: l.scenario.seed })), seeds, backends, breakIt && isBroken(breakIt) ? breakIt : undefined);
   const jobs: Job[] = shardJobs(all, shard);
   // Draw every run's varied values and obstacle field first: bad input must not cost a sweep.
   const byFile = new Map(loaded.map((l) => [l.file, l]));
@@ -294,7 +303,7 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
     // Recordings are named after scenario, seed and backend: two files with the same scenario name would overwrite each other.
     const names = new Map<string, string>();
     for (const j of jobs) {
-      const name = recordingFileName(byFile.get(j.file)!.scenario.name, j.seed, j.backend);
+      const name = recordingFileName(byFile.get(j.file)!.scenario.name, j.seed, j.backend, formatBreakWords(j.breakIt));
       const other = names.get(name);
       if (other !== undefined && other !== j.file) throw new UsageError(`--record: ${other} and ${j.file} are both named "${byFile.get(j.file)!.scenario.name}", so their recordings would overwrite each other (${name})`);
       names.set(name, j.file);

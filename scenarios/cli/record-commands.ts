@@ -10,6 +10,7 @@ import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { McapIndexedReader } from '@mcap/core';
+import { formatBreakWords, type BreakIt } from '../break-it.ts';
 import { ScenarioError } from '../loader.ts';
 import { displayPath } from '../node-io.ts';
 import { FileReadable, readRecordingFile } from '../record/file.ts';
@@ -73,14 +74,19 @@ export async function cmdReplay(argv: string[], io: Io): Promise<number> {
   const h = rec.header;
   let outcome;
   try {
-    outcome = await replayRecording(rec, { clock: wallClock });
+    outcome = await replayRecording(rec, { clock: wallClock }, displayPath(positionals[0]!));
   } catch (err) {
+    if (err instanceof RecordingError) {
+      io.err(`error: ${err.message}`);
+      return 2;
+    }
     if (!(err instanceof ScenarioError)) throw err;
     io.err(`error: ${displayPath(positionals[0]!)}: the recorded scenario does not load in this Skylane: ${err.message}`);
     return 2;
   }
   const { replayed, recorded } = outcome;
-  const head = `replayed ${h.scenario} seed ${h.seed} ${h.backend}: verdict ${replayed.verdict}, hash ${replayed.stateHash.slice(0, 8)}…`;
+  const broken = formatBreakWords(h.extras.breakIt as BreakIt | undefined);
+  const head = `replayed ${h.scenario} seed ${h.seed} ${h.backend}${broken ? ` (broken: ${broken})` : ''}: verdict ${replayed.verdict}, hash ${replayed.stateHash.slice(0, 8)}…`;
   if (outcome.matches) {
     io.out(`${head} (matches the recording)`);
     return 0;

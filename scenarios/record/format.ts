@@ -260,7 +260,12 @@ export function parseRecordingText(text: string, file: string): Recording {
   return decodeRecording(raw, file);
 }
 
-/** The conventional file name of a run's recording. */
-export function recordingFileName(scenario: string, seed: number, backend: string): string {
-  return `${scenario.replace(/[^A-Za-z0-9._-]+/g, '_')}-seed${seed}-${backend}${RECORDING_EXTENSION}`;
+/**
+ * The conventional file name of a run's recording; a run with teaching
+ * switches on (`broken`: "v2x-off,noise-x10", scenarios/break-it.ts
+ * formatBreakWords) says so in its name.
+ */
+export function recordingFileName(scenario: string, seed: number, backend: string, broken?: string | null): string {
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
+  return `${safe(scenario)}-seed${seed}-${backend}${broken ? `-broken-${safe(broken.replace(/,/g, '+'))}` : ''}${RECORDING_EXTENSION}`;
 }

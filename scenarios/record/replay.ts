@@ -8,7 +8,8 @@ import type { BackendId } from '../../sim/physics/backend.ts';
 import { loadScenarioText, type LoadedScenario } from '../loader.ts';
 import type { RunResult } from '../result.ts';
 import { runScenario, type RunOptions } from '../runner.ts';
-import type { Recording } from './format.ts';
+import { validateBreakIt } from '../break-it.ts';
+import { RecordingError, type Recording } from './format.ts';
 
 export interface ReplayOutcome {
   recorded: RunResult;
@@ -35,7 +36,14 @@ export function loadRecordedScenario(rec: Recording): LoadedScenario {
  * recorded as JSON (e.g. a sandbox factory for user agents, a clock); the
  * recorded extras are passed as they were.
  */
-export async function replayRecording(rec: Recording, more: Partial<RunOptions> = {}): Promise<ReplayOutcome> {
+export async function replayRecording(rec: Recording, more: Partial<RunOptions> = {}, file = 'the recording'): Promise<ReplayOutcome> {
+  if (rec.header.extras.breakIt !== undefined) {
+    try {
+      validateBreakIt(rec.header.extras.breakIt, 'breakIt');
+    } catch (err) {
+      throw new RecordingError(file, 'header.extras', err instanceof Error ? err.message : String(err));
+    }
+  }
   const loaded = loadRecordedScenario(rec);
   const replayed = await runScenario(loaded, { ...(rec.header.extras as Partial<RunOptions>), ...more, seed: rec.header.seed, backend: rec.header.backend as BackendId });
   const recorded = rec.result;

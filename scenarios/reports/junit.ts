@@ -4,6 +4,7 @@
  * <testcase> per run, a <failure> listing the failing criteria with their
  * values, an <error> for runs that could not complete.
  */
+import { breakItLabels } from '../break-it.ts';
 import type { CriterionResult } from '../criteria/criterion.ts';
 import { runSucceeded, type RunResult } from '../result.ts';
 
@@ -21,7 +22,7 @@ export function formatValue(c: Pick<CriterionResult, 'value' | 'unit'>): string 
 }
 
 export function caseName(r: RunResult): string {
-  return `${r.scenario} [seed ${r.seed}, ${r.backend}]`;
+  return `${r.scenario} [seed ${r.seed}, ${r.backend}${r.breakIt ? `, broken: ${breakItLabels(r.breakIt).join(', ')}` : ''}]`;
 }
 
 export function toJUnit(runs: RunResult[], suiteName = 'skylane'): string {

@@ -53,6 +53,7 @@ describe('recording format', () => {
 
   it('names the recording file after scenario, seed and backend', () => {
     expect(recordingFileName('uav-hover-calm', 3, 'rapier')).toBe('uav-hover-calm-seed3-rapier.skyrec.json.gz');
+    expect(recordingFileName('cars-cut-in', 1, 'cannon', 'v2x-off,noise-x10')).toBe('cars-cut-in-seed1-cannon-broken-v2x-off_noise-x10.skyrec.json.gz');
   });
 
   it('round-trips a run through gzip: header, actors, poses within 1 mm of ground truth, events, metrics, result', async () => {
@@ -137,6 +138,20 @@ describe('recording format', () => {
     // And the browser's way of writing one (CompressionStream) reads back with Node's zlib.
     const packed = await packRecording(recording);
     expect(JSON.parse(gunzipSync(packed).toString('utf8'))).toEqual(JSON.parse(JSON.stringify(recording)));
+  });
+
+  it('a run with teaching switches records them and replays with them (and a bad switch in a recording is refused)', async () => {
+    const loaded = loadScenarioFile(`${LIBRARY}/rover-crossing.yaml`);
+    const plain = await runScenario(loaded);
+    const { result, recording } = await recordScenario(loaded, { extras: { breakIt: { sensorNoiseScale: 10 } } });
+    expect(result.breakIt).toEqual({ sensorNoiseScale: 10 });
+    expect(result.stateHash).not.toBe(plain.stateHash); // the noise changed the drive
+    const r = await roundTrip(recording);
+    expect(r.header.extras).toEqual({ breakIt: { sensorNoiseScale: 10 } });
+    const out = await replayRecording(r);
+    expect(out.matches).toBe(true);
+    const bad = await roundTrip({ ...recording, header: { ...recording.header, extras: { breakIt: { sensorNoiseScale: 'lots' } } } });
+    await expect(replayRecording(bad, {}, 'bad.skyrec.json.gz')).rejects.toThrow(/^bad\.skyrec\.json\.gz: header\.extras: breakIt\.sensorNoiseScale: expected a finite number >= 0/);
   });
 
   it('refuses bad recordings with the file, the field and what was expected', async () => {
