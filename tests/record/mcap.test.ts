@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../scenarios/node-io.ts';
 import { FileReadable } from '../../scenarios/record/file.ts';
 import { decodeRecording, type Recording } from '../../scenarios/record/format.ts';
-import { logTimeNs, mcapTopics, recordingToMcap } from '../../scenarios/record/mcap.ts';
+import { colorOf, logTimeNs, mcapTopics, recordingToMcap, sceneEntity } from '../../scenarios/record/mcap.ts';
 import { poseAt } from '../../scenarios/record/player.ts';
 import { recordScenario } from '../../scenarios/record/recorder.ts';
 import { LocalFrame } from '../../uav/geo/local-frame.ts';
@@ -78,6 +78,27 @@ async function exportAndRead(file: string): Promise<{ rec: Recording; read: Read
 }
 
 describe('MCAP export', () => {
+  it('draws each part as its Foxglove primitive with full sizes (box half extents and radii doubled, cylinder along z)', () => {
+    const id = { position: [1, 2, 3] as [number, number, number], rotation: [0, 0, 0, 1] as [number, number, number, number] };
+    const e = sceneEntity({
+      id: 'thing', kind: 'obstacle', color: '#ff8000', isStatic: true, isTerrain: false, agentDriven: false,
+      parts: [
+        { shape: { type: 'box', halfExtents: [0.5, 1, 1.5] }, offset: id },
+        { shape: { type: 'cylinder', radius: 0.4, halfHeight: 0.75 }, offset: id },
+        { shape: { type: 'sphere', radius: 0.2 }, offset: id },
+      ],
+    }, 2.5) as { cubes: { size: unknown; pose: { position: unknown }; color: unknown }[]; cylinders: { size: unknown }[]; spheres: { size: unknown }[]; timestamp: unknown; frame_locked: boolean };
+    expect(e.cubes[0]!.size).toEqual({ x: 1, y: 2, z: 3 });
+    expect(e.cubes[0]!.pose.position).toEqual({ x: 1, y: 2, z: 3 });
+    expect(e.cubes[0]!.color).toEqual({ r: 1, g: 128 / 255, b: 0, a: 1 });
+    expect(e.cylinders[0]!.size).toEqual({ x: 0.8, y: 0.8, z: 1.5 });
+    expect(e.spheres[0]!.size).toEqual({ x: 0.4, y: 0.4, z: 0.4 });
+    expect(e.timestamp).toEqual({ sec: 2, nsec: 500_000_000 });
+    expect(e.frame_locked).toBe(true);
+    expect(colorOf('#abc')).toEqual({ r: 0xaa / 255, g: 0xbb / 255, b: 0xcc / 255, a: 1 });
+    expect(colorOf('tomato')).toEqual({ r: 0.6, g: 0.6, b: 0.6, a: 1 });
+  });
+
   it('airspace run with a geographic origin: Foxglove channels, counts, poses, GPS fixes and the verdict read back', async () => {
     const { rec, read } = await exportAndRead(`${LIBRARY}/airspace/airport-circle-straight-line.yaml`);
     const uav = rec.actors.find((a) => a.agentDriven)!;
