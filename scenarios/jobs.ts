@@ -12,6 +12,10 @@ export interface Job {
   file: string;
   seed: number;
   backend: BackendId;
+  /** User agents by actor id (skylane run --agent): the source text, read once by the main process. */
+  agents?: Record<string, { file: string; source: string }>;
+  /** Per-call budget of the user agents, ms (--agent-budget-ms). */
+  agentBudgetMs?: number;
 }
 
 export interface Shard {

@@ -31,6 +31,8 @@ export interface RunResult {
    * failure, XFAIL, which counts as a success).
    */
   expectedFailure?: { failing: string[]; why: string; met: boolean };
+  /** User agents (skylane run --agent, the agent editor) that drove actors in this run, instead of the scenario's agents. */
+  userAgents?: { actor: string; file: string; sha256: string }[];
   /** For verdict "error": what went wrong. */
   error?: string;
   /** Position in the whole (unsharded) run list; set by the CLI. */

@@ -8,7 +8,10 @@ import { hashSnapshot } from '../sim/hash.ts';
 import type { BackendId } from '../sim/physics/backend.ts';
 import { createBackend } from '../sim/physics/create.ts';
 import type { World } from '../sim/world.ts';
-import { buildScene, type RoadScene } from './build.ts';
+import { buildScene, type BuildHooks, type RoadScene } from './build.ts';
+import { userAgentHooks, type UserAgentReport } from './user-agents.ts';
+import type { UserAgentSource } from '../agents/user/user-agent.ts';
+import type { SandboxFactory } from '../agents/user/sandbox.ts';
 import { groundTruthGrants } from './ground-truth-grants.ts';
 import type { Criterion, CriterionResult } from './criteria/criterion.ts';
 import { buildCriteria } from './criteria/index.ts';
@@ -26,6 +29,19 @@ export interface RunOptions {
    * it `wallTime` is 0.
    */
   clock?: () => number;
+  /**
+   * User agents (issue #7 section 4) by actor id: each replaces that actor's
+   * scenario agent. Plain data, so the web worker can receive it in a message.
+   */
+  agents?: Record<string, UserAgentSource>;
+  /**
+   * Where user agents run: the CLI passes agents/user/sandbox-node.ts's
+   * `nodeSandbox`, the web worker sandbox-worker.ts's `workerSandbox`.
+   * Without it, user agents are refused (this module stays browser-safe).
+   */
+  sandbox?: SandboxFactory;
+  /** Per-call wall-time budget of a user agent, ms (default agents/user/reasons.ts DEFAULT_AGENT_BUDGET_MS). */
+  agentBudgetMs?: number;
 }
 
 const noClock = () => 0;
@@ -47,6 +63,8 @@ export class Run {
     private readonly clock: () => number,
     /** The road network, lane graph and lane index, when the scenario has a road (see `RoadScene`). */
     readonly road: RoadScene | undefined = undefined,
+    /** The user agents driving actors in this run (file and sha256 of the source), for the report. */
+    readonly userAgents: UserAgentReport[] = [],
   ) {
     this.started = clock();
     // Driving criteria read the road scene; they share one DrivingContext per ego and route.
@@ -145,6 +163,7 @@ export class Run {
       steps: this.world.stepCount,
       endReason,
       ...(grants.length ? { groundTruth: grants } : {}),
+      ...(this.userAgents.length ? { userAgents: this.userAgents } : {}),
       ...(expectedFailure ? { expectedFailure } : {}),
       ...(this.errorMessage ? { error: this.errorMessage } : {}),
     };
@@ -166,11 +185,11 @@ function round(x: number, digits: number): number {
  * no criteria attached. Throws ScenarioError on impossible input; the engine is
  * freed if building fails.
  */
-export async function createWorld(loaded: LoadedScenario, seed: number, backend: BackendId): Promise<{ scenario: Scenario; world: World; road: RoadScene | undefined }> {
+export async function createWorld(loaded: LoadedScenario, seed: number, backend: BackendId, hooks: BuildHooks = {}): Promise<{ scenario: Scenario; world: World; road: RoadScene | undefined }> {
   const scenario = instantiate(loaded, seed);
   const physics = await createBackend(backend);
   try {
-    return { scenario, ...buildScene(scenario, physics, seed, loaded.file) };
+    return { scenario, ...buildScene(scenario, physics, seed, loaded.file, hooks) };
   } catch (err) {
     physics.free();
     throw err;
@@ -181,8 +200,10 @@ export async function createWorld(loaded: LoadedScenario, seed: number, backend:
 export async function startRun(loaded: LoadedScenario, opts: RunOptions = {}): Promise<Run> {
   const seed = opts.seed ?? loaded.scenario.seed;
   const backendId = opts.backend ?? 'rapier';
-  const { scenario, world, road } = await createWorld(loaded, seed, backendId);
-  return new Run(loaded, scenario, world, seed, backendId, opts.clock ?? noClock, road);
+  // User agents are loaded (and refused on bad input, as ScenarioError) before the world is built.
+  const user = userAgentHooks(loaded, opts);
+  const { scenario, world, road } = await createWorld(loaded, seed, backendId, user.hooks);
+  return new Run(loaded, scenario, world, seed, backendId, opts.clock ?? noClock, road, user.reports);
 }
 
 /** Run one scenario to its verdict and free the world. */
