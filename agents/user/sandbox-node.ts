@@ -7,10 +7,10 @@
  * interrupts an infinite loop. Import this file only from Node code paths
  * (the CLI, scenarios/cli/execute.ts); the web bundle uses sandbox-worker.ts.
  *
- * Every call is a script whose source carries its JSON argument as a string
- * literal, and returns a string: the host never assigns into the context
- * (an agent's setter there would run outside the timeout) and never reads a
- * guest object.
+ * Every call is one precompiled script that reads its two string arguments
+ * from non-configurable data properties of the context's global (an agent
+ * cannot turn them into accessors, so the host's write runs no agent code)
+ * and returns a string: the host never reads a guest object.
  */
 import vm from 'node:vm';
 import { types } from 'node:util';
@@ -49,6 +49,10 @@ export class NodeSandbox implements AgentSandbox {
       const m = /:(\d+)\n/.exec(e.stack ?? '');
       throw new AgentCallError({ message: `syntax error: ${e.message}`, ...(m ? { line: Number(m[1]), column: 0 } : {}) }, this.file);
     }
+    return this.exec(script, timeoutMs, what);
+  }
+
+  private exec(script: vm.Script, timeoutMs: number, what: string): unknown {
     try {
       return script.runInContext(this.ctx, { timeout: Math.max(1, Math.ceil(timeoutMs)), breakOnSigint: false, displayErrors: false });
     } catch (err) {
@@ -66,6 +70,10 @@ export class NodeSandbox implements AgentSandbox {
     this.file = file;
     // The module body sits on the wrapper's first line, so its line numbers are the source's.
     this.run(`(function () { 'use strict'; var install = ${GUEST_RUNTIME};
+      // The call's arguments: data properties the agent cannot turn into accessors (non-configurable),
+      // so the host's plain write of a string never runs agent code.
+      Object.defineProperty(globalThis, '__skylaneMethod', { value: '', writable: true, configurable: false, enumerable: false });
+      Object.defineProperty(globalThis, '__skylaneArg', { value: '', writable: true, configurable: false, enumerable: false });
       Object.defineProperty(globalThis, '__skylaneInstall', { value: function (fn) {
         Object.defineProperty(globalThis, '__skylaneDispatch', { value: install(fn, ${JSON.stringify(file)}, 0), writable: false, configurable: false, enumerable: false });
       }, writable: false, configurable: true, enumerable: false });
@@ -74,9 +82,14 @@ export class NodeSandbox implements AgentSandbox {
     return readDescription(parseReply(this.call('load', ''), file), file);
   }
 
+  private readonly callScript = new vm.Script('__skylaneDispatch(__skylaneMethod, __skylaneArg)', { filename: 'skylane-sandbox-call' });
+
   private call(method: string, arg: string, budgetMs = loadBudgetMs(this.opts.budgetMs)): unknown {
     if (this.disposed) throw new AgentCallError({ message: 'the sandbox is disposed' }, this.file);
-    return this.run(`__skylaneDispatch(${JSON.stringify(method)}, ${JSON.stringify(arg)})`, 'skylane-sandbox-call', budgetMs, `${method} of ${this.file}`);
+    const g = this.ctx as Record<string, unknown>;
+    g.__skylaneMethod = method;
+    g.__skylaneArg = arg;
+    return this.exec(this.callScript, budgetMs, `${method} of ${this.file}`);
   }
 
   init(ctxJson: string, seed: number): void {
