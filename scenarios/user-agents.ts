@@ -40,7 +40,12 @@ export function userAgentHooks(loaded: LoadedScenario, opts: Pick<RunOptions, 'a
     try {
       loadedAgents.set(id, loadUserAgent(src, opts.sandbox, opts.agentBudgetMs, transpile));
     } catch (err) {
-      if (err instanceof UserAgentError) throw new ScenarioError(src.file, field, err.message.startsWith(src.file) ? err.message.slice(src.file.length).replace(/^: /, '') : err.message);
+      if (err instanceof UserAgentError) {
+        // "<file>:<line>:<col>: what" or "<file>: what": the location stays with the file name.
+        const rest = err.message.startsWith(src.file) ? err.message.slice(src.file.length) : `: ${err.message}`;
+        const m = /^(:\d+:\d+)?: ([\s\S]*)$/.exec(rest);
+        throw new ScenarioError(`${src.file}${m?.[1] ?? ''}`, field, m ? m[2]! : rest);
+      }
       throw err;
     }
   }

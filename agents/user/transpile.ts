@@ -69,7 +69,7 @@ export function transpileAgent(file: string, source: string, opts: TranspileOpti
   for (const m of IMPORT_RES.flatMap((re) => [...esm.matchAll(re)])) {
     const spec = m[3]!;
     if (isContractSpecifier(spec)) continue;
-    const [line, col] = lineCol(esm, m.index! + m[1]!.length);
+    const [line, col] = lineCol(esm, m.index! + m[0].search(/import|export/));
     throw new AgentSourceError(file, line, col, `imports '${spec}': an agent may import only the agent contract ('skylane/agent', for its types and defineAgent); everything else must be in the one file`);
   }
   for (const m of esm.matchAll(DYNAMIC_IMPORT_RE)) {
