@@ -18,7 +18,7 @@ const args = process.argv.slice(2);
 for (let i = 0; i + 2 < args.length; i += 3) {
   const [scenario, actor, file] = [args[i]!, args[i + 1]!, args[i + 2]!];
   try {
-    const r = await runScenario(loadScenarioFile(scenario), { agents: { [actor]: { file, source: readFileSync(file, 'utf8') } }, sandbox: workerSandbox, agentBudgetMs: 5000 });
+    const r = await runScenario(loadScenarioFile(scenario), { agents: { [actor]: { file, source: readFileSync(file, 'utf8') } }, sandbox: workerSandbox, agentBudgetMs: Number(process.env.SKYLANE_AGENT_BUDGET_MS ?? 5000) });
     process.stdout.write(JSON.stringify({ scenario, file, verdict: r.verdict, error: r.error ?? null, stateHash: r.stateHash, simTime: r.simTime }) + '\n');
   } catch (err) {
     process.stdout.write(JSON.stringify({ scenario, file, inputError: err instanceof ScenarioError ? err.message : String(err) }) + '\n');
