@@ -4,7 +4,7 @@
  * locked, intrinsics frozen: worker-realm-child.ts). The same agent files give
  * the same verdict as the Node sandbox (the CLI's), with the same reasons
  * where both sandboxes can say the same thing, and the same final state for
- * the runs that pass: the acceptance of issue #7 section 4.
+ * the runs that pass (cars and a drone): the acceptance of issue #7 section 4.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -18,6 +18,7 @@ import { ROOT } from '../../helpers.ts';
 const exec = promisify(execFile);
 const DIR = 'tests/fixtures/agents';
 const ROAD = `${DIR}/short-road.yaml`;
+const HOP = `${DIR}/short-hop.yaml`;
 
 interface ChildRun { scenario: string; file: string; verdict?: string; error?: string | null; stateHash?: string; inputError?: string }
 
@@ -44,6 +45,8 @@ describe('Worker sandbox: same verdicts as the Node sandbox', () => {
       [ROAD, 'ego', `${DIR}/world-global.ts`],
       [ROAD, 'ego', `${DIR}/constructor-escape.ts`],
       ['scenarios/library/cars/lead-brake.yaml', 'ego', 'examples/agents/car-acc.ts'],
+      [HOP, 'drone', `${DIR}/drone-hop.ts`],
+      [HOP, 'drone', `${DIR}/drone-too-fast.ts`],
     ];
     const worker = await inWorkerRealm(runs);
     expect(worker).toHaveLength(runs.length);
@@ -51,13 +54,16 @@ describe('Worker sandbox: same verdicts as the Node sandbox', () => {
       const w = worker[i]!;
       const n = await inNode(scenario, actor, file);
       expect(w.verdict, file).toBe(n.verdict);
-      if (SAME.some((f) => file.endsWith(`/${f}.ts`))) expect(w.error ?? undefined, file).toBe(n.error);
+      if (SAME.some((f) => file.endsWith(`/${f}.ts`)) || file.includes('/drone-')) expect(w.error ?? undefined, file).toBe(n.error);
       if (n.verdict === 'pass') expect(w.stateHash, file).toBe(n.stateHash);
     }
     // Where the realms differ, the words differ but the verdict and the culprit do not.
     expect(worker[SAME.length]!.error).toMatch(/world-global\.ts: globalThis is unavailable in an agent \(no host globals\)/);
     expect(worker[SAME.length + 1]!.error).toMatch(/constructor-escape\.ts: the Function constructor is unavailable in the simulation worker/);
     expect(worker[SAME.length + 2]!.verdict).toBe('pass');
+    // The drone path: the autopilot flies the agent's setpoints in the frozen realm too.
+    expect(worker[SAME.length + 3]!.verdict).toBe('pass');
+    expect(worker[SAME.length + 4]!.error).toMatch(/^agent of 'drone' failed at t=\d+\.\d\d s: user agent .*drone-too-fast\.ts returned velocityEnuMps = \[30,0,0\], a horizontal speed of 30\.00 m\/s: expected at most 12 m\/s$/);
   });
 
   it('a call past the budget is an error (measured: the worker cannot interrupt it)', async () => {
