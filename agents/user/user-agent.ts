@@ -140,16 +140,24 @@ export class UserCarAgent implements Agent<CarCommand> {
     this.v2xName = actor.sensors.find((s) => s.type === 'v2x')?.name;
   }
 
+  /** `init` runs at the first step, not in reset (which runs while the world is built): its failure is then the run's agent error. */
+  private pendingInit: { ctxJson: string; seed: number } | null = null;
+
   reset(ctx: AgentContext): void {
     this.mission = { ...ctx.mission };
-    try {
-      this.loaded.sandbox.init(JSON.stringify(initContext(this.actor, this.mission)), seedOf(ctx));
-    } catch (err) {
-      throw failure(this.loaded.file, err);
-    }
+    this.pendingInit = { ctxJson: JSON.stringify(initContext(this.actor, this.mission)), seed: seedOf(ctx) };
   }
 
   act(obs: Observation, t: number): CarCommand {
+    if (this.pendingInit) {
+      const p = this.pendingInit;
+      this.pendingInit = null;
+      try {
+        this.loaded.sandbox.init(p.ctxJson, p.seed);
+      } catch (err) {
+        throw failure(this.loaded.file, err);
+      }
+    }
     const input: Omit<CarInput, 'random'> = {
       time: t,
       sensors: obs.sensors as CarInput['sensors'],
@@ -205,15 +213,27 @@ export class UserDroneAgent extends AutopilotAgent {
     this.geoName = byType('geo-awareness');
   }
 
+  /** `init` runs at the first tick, not in reset (which runs while the world is built): its failure is then the run's agent error. */
+  private pendingInit: { ctxJson: string; seed: number } | null = null;
+
   override reset(ctx: AgentContext): void {
     super.reset(ctx);
     this.nextCallT = 0;
     this.lastSetpoint = '';
-    try {
-      this.user.sandbox.init(JSON.stringify(initContext(this.actor, { ...ctx.mission, waypoints: this.waypoints })), seedOf(ctx));
-    } catch (err) {
-      throw failure(this.user.file, err);
+    this.pendingInit = { ctxJson: JSON.stringify(initContext(this.actor, { ...ctx.mission, waypoints: this.waypoints })), seed: seedOf(ctx) };
+  }
+
+  override act(obs: Observation, t: number): ReturnType<AutopilotAgent['act']> {
+    if (this.pendingInit) {
+      const p = this.pendingInit;
+      this.pendingInit = null;
+      try {
+        this.user.sandbox.init(p.ctxJson, p.seed);
+      } catch (err) {
+        throw failure(this.user.file, err);
+      }
     }
+    return super.act(obs, t);
   }
 
   /** After the autopilot's take-off, the user's setpoint at its own rate (held in between). */

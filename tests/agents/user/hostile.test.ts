@@ -34,6 +34,7 @@ const CASES: [string, RegExp][] = [
   ['world-global.ts', /world is unavailable in an agent \(no ground truth: use input\.sensors\)/],
   ['process.ts', /process is unavailable in an agent \(no host process\)/],
   ['constructor-escape.ts', /EvalError: Code generation from strings disallowed/],
+  ['init-throws.ts', /^agent of 'ego' failed at t=0\.00 s: user agent .*init-throws\.ts: no map for ego \(.*init-throws\.ts:6:\d+\)$/],
   ['async-step.ts', /step returned a Promise \(an async step\?\): step must return its command synchronously/],
 ];
 
