@@ -35,6 +35,8 @@ const CASES: [string, RegExp][] = [
   ['process.ts', /process is unavailable in an agent \(no host process\)/],
   ['constructor-escape.ts', /EvalError: Code generation from strings disallowed/],
   ['init-throws.ts', /^agent of 'ego' failed at t=0\.00 s: user agent .*init-throws\.ts: no map for ego \(.*init-throws\.ts:6:\d+\)$/],
+  ['math-random.ts', /Math\.random is unavailable in an agent \(determinism\): use input\.random\(\), seeded from the scenario/],
+  ['date-now.ts', /Date is unavailable in an agent \(no clock: use input\.time\)/],
   ['async-step.ts', /step returned a Promise \(an async step\?\): step must return its command synchronously/],
 ];
 
@@ -60,6 +62,16 @@ describe('hostile user agents end in error with their reason (Node sandbox)', ()
     expect(clean.verdict).toBe('pass');
     expect(dirty.verdict).toBe('pass');
     expect(dirty.stateHash).toBe(clean.stateHash);
+  });
+});
+
+describe("a user agent's random() is the scenario's", () => {
+  it('same seed, same run; another seed, another run', async () => {
+    const go = (seed: number) => runScenario(loadScenarioFile(ROAD), { seed, agents: { ego: agent('random-throttle.ts') }, sandbox: nodeSandbox });
+    const [a, b, c] = [await go(5), await go(5), await go(6)];
+    expect(a.verdict).toBe('pass');
+    expect(b.stateHash).toBe(a.stateHash);
+    expect(c.stateHash).not.toBe(a.stateHash);
   });
 });
 
