@@ -37,6 +37,7 @@ const CASES: [string, RegExp][] = [
   ['init-throws.ts', /^agent of 'ego' failed at t=0\.00 s: user agent .*init-throws\.ts: no map for ego \(.*init-throws\.ts:6:\d+\)$/],
   ['math-random.ts', /Math\.random is unavailable in an agent \(determinism\): use input\.random\(\), seeded from the scenario/],
   ['date-now.ts', /Date is unavailable in an agent \(no clock: use input\.time\)/],
+  ['stack-frames.ts', /user agent .*stack-frames\.ts: no host object reachable through stack frames/],
   ['async-step.ts', /step returned a Promise \(an async step\?\): step must return its command synchronously/],
 ];
 

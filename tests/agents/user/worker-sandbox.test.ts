@@ -47,6 +47,7 @@ describe('Worker sandbox: same verdicts as the Node sandbox', () => {
       ['scenarios/library/cars/lead-brake.yaml', 'ego', 'examples/agents/car-acc.ts'],
       [HOP, 'drone', `${DIR}/drone-hop.ts`],
       [HOP, 'drone', `${DIR}/drone-too-fast.ts`],
+      [ROAD, 'ego', `${DIR}/stack-frames.ts`],
     ];
     const worker = await inWorkerRealm(runs);
     expect(worker).toHaveLength(runs.length);
@@ -63,6 +64,8 @@ describe('Worker sandbox: same verdicts as the Node sandbox', () => {
     expect(worker[SAME.length + 2]!.verdict).toBe('pass');
     // The drone path: the autopilot flies the agent's setpoints in the frozen realm too.
     expect(worker[SAME.length + 3]!.verdict).toBe('pass');
+    // Error is frozen in the worker realm: the agent cannot even install prepareStackTrace.
+    expect(worker[SAME.length + 5]!.error).toMatch(/stack-frames\.ts: (TypeError: Cannot (add|assign to read only) property|no host object reachable)/);
     expect(worker[SAME.length + 4]!.error).toMatch(/^agent of 'drone' failed at t=\d+\.\d\d s: user agent .*drone-too-fast\.ts returned velocityEnuMps = \[30,0,0\], a horizontal speed of 30\.00 m\/s: expected at most 12 m\/s$/);
   });
 
