@@ -42,7 +42,7 @@ describe('skylane run --agent', () => {
     ]);
     for (const run of rep.runs) expect(run.userAgents).toEqual([{ actor: 'ego', file: `${DIR}/loop-when-fast.ts`, sha256: sha }]);
     for (const run of rep.runs.filter((x) => x.verdict === 'error')) {
-      expect(run.error).toMatch(/^agent of 'ego' failed at t=0\.00 s: user agent .*loop-when-fast\.ts: step of .*loop-when-fast\.ts did not return within its time budget of 100 ms/);
+      expect(run.error).toMatch(/^agent of 'ego' failed at t=0\.00 s: user agent .*loop-when-fast\.ts: step of .*loop-when-fast\.ts did not return within its time budget of 500 ms/);
     }
     expect(r.stdout).toContain(`note: actor 'ego' driven by user agent ${DIR}/loop-when-fast.ts (sha256 ${sha.slice(0, 16)}...)`);
     expect(r.stdout).toMatch(/error: user-agent-short-road-fast seed 1 \(rapier\): agent of 'ego' failed at t=0\.00 s/);

@@ -25,7 +25,7 @@ const CASES: [string, RegExp][] = [
   ['out-of-range.ts', /^agent of 'ego' failed at t=0\.30 s: user agent .*out-of-range\.ts returned throttle = 3: expected 0\.\.1$/],
   ['steer-too-far.ts', /returned steeringRad = 2: expected -1\.066\.\.1\.066 rad \(the car's steering limit\)$/],
   ['wrong-shape.ts', /returned 0\.5: expected a car command/],
-  ['infinite-loop.ts', /^agent of 'ego' failed at t=0\.00 s: user agent .*infinite-loop\.ts: step of .*infinite-loop\.ts did not return within its time budget of 100 ms/],
+  ['infinite-loop.ts', /^agent of 'ego' failed at t=0\.00 s: user agent .*infinite-loop\.ts: step of .*infinite-loop\.ts did not return within its time budget of 500 ms/],
   ['dom.ts', /document is unavailable in an agent \(no DOM\) \(.*dom\.ts:7:\d+\)$/],
   ['window.ts', /window is unavailable in an agent \(no DOM\)/],
   ['fetch.ts', /fetch is unavailable in an agent \(no network\)/],
