@@ -9,6 +9,7 @@ import { resolvedAirspaceOf } from './airspace-resolve.ts';
 import { AGENTS } from '../agents/registry.ts';
 import type { Actor, ActorDescriptor } from '../sim/actor.ts';
 import type { Sensor } from '../sim/sensor.ts';
+import type { Agent } from '../sim/agent.ts';
 import { groundSpec, Prop, type PropSpec } from '../sim/actors/prop.ts';
 import { DEG, quatFromYaw, type Pose, type Vec3 } from '../sim/math.ts';
 import type { BodyHandle, PhysicsBackend, ShapeDesc } from '../sim/physics/backend.ts';
@@ -441,13 +442,19 @@ function npcParams(a: CarSpec): Partial<NpcDriverParams> {
  * tie-breaker of every lane query), and NPC drivers are reset once all cars
  * are in, so a behaviour may target a car listed after it.
  */
-/** How `buildScene` may depart from the file (teaching mode's break-it switches, scenarios/break-it.ts). */
-export interface BuildOptions {
+/** How `buildScene` may depart from the file: user agents (issue #7 section 4) and teaching mode's break-it switches (scenarios/break-it.ts). */
+export interface BuildHooks {
+  /**
+   * The agent of an agent-drivable actor (car, uav) in place of the scenario's:
+   * return undefined to keep the scenario's. Called once per car and UAV with
+   * its built sensors; throwing ScenarioError refuses the run.
+   */
+  agentFor?(actor: { id: string; kind: 'car' | 'uav'; sensors: readonly Sensor[]; params: Record<string, unknown>; scripted: boolean; airframe?: string; maxSteerRad?: number }): Agent | undefined;
   /** UAV agents get no airspace knowledge (AgentEnv.airspace undefined); the airspace service still judges the zones. */
   zonesIgnored?: boolean;
 }
 
-export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, file: string, opts: BuildOptions = {}): BuiltScene {
+export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, file: string, hooks: BuildHooks = {}): BuiltScene {
   const world = new World({ physics, dt: 1 / s.world.physicsHz, seed });
   const network = s.world.road ? roadNetworkOf(s.world.road) : undefined;
   let road: RoadScene | undefined;
@@ -531,7 +538,8 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
       }
       const ref = a.agent === undefined ? undefined : typeof a.agent === 'string' ? { type: a.agent, params: {} } : a.agent;
       const entry = ref ? AGENTS[ref.type] : undefined;
-      world.addActor(actor, { sensors, ...(entry && ref ? { agent: entry.create(ref.params, road ? { map: road.network } : {}), agentParams: ref.params } : {}) });
+      const userCar = hooks.agentFor?.({ id: a.id, kind: 'car', sensors, params: ref?.params ?? {}, scripted: Boolean(a.driver), maxSteerRad: BMW_320I.maxSteerRad });
+      world.addActor(actor, { sensors, ...(userCar ? { agent: userCar, agentParams: ref?.params ?? {} } : entry && ref ? { agent: entry.create(ref.params, road ? { map: road.network } : {}), agentParams: ref.params } : {}) });
       equipV2x(actor, a.v2x, v2x);
       road?.lanes.track({ id: a.id, state: world.stateOf(a.id), lengthM: BMW_320I.bodyLengthM, widthM: BMW_320I.bodyWidthM });
       continue;
@@ -555,8 +563,7 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
           ...(bs.emergencyThreshold !== undefined ? { emergencyThreshold: bs.emergencyThreshold } : {}),
         }, bs.initialStateOfCharge)
         : undefined;
-      world.addActor(uav, {
-        sensors: a.sensors.map((sp) => sp.type === 'battery'
+      const uavSensors = a.sensors.map((sp) => sp.type === 'battery'
           ? new BatteryMonitor(battery!, {
             name: sp.name,
             rateHz: sp.rateHz ?? BATTERY_MONITOR_DEFAULTS.rateHz,
@@ -566,9 +573,12 @@ export function buildScene(s: Scenario, physics: PhysicsBackend, seed: number, f
           })
           : sp.type === 'geo-awareness'
             ? new GeoAwarenessSensor(airspace!, a.id, sp.name, sp.rateHz ?? GEO_AWARENESS_DEFAULT_RATE_HZ)
-            : sensorOf(sp, a.id)),
+            : sensorOf(sp, a.id));
+      const userUav = hooks.agentFor?.({ id: a.id, kind: 'uav', sensors: uavSensors, params: ref?.params ?? {}, scripted: false, airframe: a.airframe });
+      world.addActor(uav, {
+        sensors: uavSensors,
         // A UAV agent may broadcast over the world's radio (the swarm's own-state messages).
-        ...(entry && ref ? { agent: entry.create(ref.params, { ...(v2x ? { v2x } : {}), ...(airspace && !opts.zonesIgnored ? { airspace, airspaceAuthorisations: a.airspaceAuthorisations ?? [] } : {}) }), agentParams: ref.params } : {}),
+        ...(userUav ? { agent: userUav, agentParams: ref?.params ?? {} } : entry && ref ? { agent: entry.create(ref.params, { ...(v2x ? { v2x } : {}), ...(airspace && !hooks.zonesIgnored ? { airspace, airspaceAuthorisations: a.airspaceAuthorisations ?? [] } : {}) }), agentParams: ref.params } : {}),
       });
       if (w || battery) flightEnv.add(uav, battery);
       if (a.gimbal) addGimbals(world, gimbals, uav, a.gimbal, a.pose.yawDeg * DEG);

@@ -15,6 +15,10 @@ export interface Job {
   backend: BackendId;
   /** Teaching mode's break-it switches (`--break`), for every run of the list; absent for a normal run. */
   breakIt?: BreakIt;
+  /** User agents by actor id (skylane run --agent): the source text, read once by the main process. */
+  agents?: Record<string, { file: string; source: string }>;
+  /** Per-call budget of the user agents, ms (--agent-budget-ms). */
+  agentBudgetMs?: number;
 }
 
 export interface Shard {

@@ -37,6 +37,8 @@ export interface RunResult {
    * absent for a normal run. A run with it is not the scenario's run: compare it, never file it.
    */
   breakIt?: BreakIt;
+  /** User agents (skylane run --agent, the agent editor) that drove actors in this run, instead of the scenario's agents. */
+  userAgents?: { actor: string; file: string; sha256: string }[];
   /** For verdict "error": what went wrong. */
   error?: string;
   /** Position in the whole (unsharded) run list; set by the CLI. */

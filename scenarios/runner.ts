@@ -8,8 +8,11 @@ import { hashSnapshot } from '../sim/hash.ts';
 import type { BackendId } from '../sim/physics/backend.ts';
 import { createBackend } from '../sim/physics/create.ts';
 import type { World } from '../sim/world.ts';
-import { buildScene, type RoadScene } from './build.ts';
+import { buildScene, type BuildHooks, type RoadScene } from './build.ts';
 import { applyBreakIt, isBroken, validateBreakIt, type BreakIt } from './break-it.ts';
+import { userAgentHooks, type UserAgentReport } from './user-agents.ts';
+import type { UserAgentSource } from '../agents/user/user-agent.ts';
+import type { SandboxFactory } from '../agents/user/sandbox.ts';
 import { groundTruthGrants } from './ground-truth-grants.ts';
 import type { Criterion, CriterionResult } from './criteria/criterion.ts';
 import { buildCriteria } from './criteria/index.ts';
@@ -32,6 +35,19 @@ export interface RunOptions {
    * the world is built and recorded on the result's `breakIt`.
    */
   breakIt?: BreakIt;
+  /**
+   * User agents (issue #7 section 4) by actor id: each replaces that actor's
+   * scenario agent. Plain data, so the web worker can receive it in a message.
+   */
+  agents?: Record<string, UserAgentSource>;
+  /**
+   * Where user agents run: the CLI passes agents/user/sandbox-node.ts's
+   * `nodeSandbox`, the web worker sandbox-worker.ts's `workerSandbox`.
+   * Without it, user agents are refused (this module stays browser-safe).
+   */
+  sandbox?: SandboxFactory;
+  /** Per-call wall-time budget of a user agent, ms (default agents/user/reasons.ts DEFAULT_AGENT_BUDGET_MS). */
+  agentBudgetMs?: number;
 }
 
 const noClock = () => 0;
@@ -55,6 +71,8 @@ export class Run {
     readonly road: RoadScene | undefined = undefined,
     /** The break-it switches the world was built with (recorded on the result when any is on). */
     readonly breakIt: BreakIt | undefined = undefined,
+    /** The user agents driving actors in this run (file and sha256 of the source), for the report. */
+    readonly userAgents: UserAgentReport[] = [],
   ) {
     this.started = clock();
     // Driving criteria read the road scene; they share one DrivingContext per ego and route.
@@ -154,6 +172,7 @@ export class Run {
       endReason,
       ...(grants.length ? { groundTruth: grants } : {}),
       ...(isBroken(this.breakIt) ? { breakIt: { ...this.breakIt } } : {}),
+      ...(this.userAgents.length ? { userAgents: this.userAgents } : {}),
       ...(expectedFailure ? { expectedFailure } : {}),
       ...(this.errorMessage ? { error: this.errorMessage } : {}),
     };
@@ -175,11 +194,11 @@ function round(x: number, digits: number): number {
  * no criteria attached. Throws ScenarioError on impossible input; the engine is
  * freed if building fails.
  */
-export async function createWorld(loaded: LoadedScenario, seed: number, backend: BackendId, breakIt?: BreakIt): Promise<{ scenario: Scenario; world: World; road: RoadScene | undefined }> {
+export async function createWorld(loaded: LoadedScenario, seed: number, backend: BackendId, breakIt?: BreakIt, hooks: BuildHooks = {}): Promise<{ scenario: Scenario; world: World; road: RoadScene | undefined }> {
   const scenario = applyBreakIt(instantiate(loaded, seed), breakIt, loaded.file);
   const physics = await createBackend(backend);
   try {
-    return { scenario, ...buildScene(scenario, physics, seed, loaded.file, { zonesIgnored: breakIt?.zonesIgnored === true }) };
+    return { scenario, ...buildScene(scenario, physics, seed, loaded.file, { ...hooks, zonesIgnored: breakIt?.zonesIgnored === true }) };
   } catch (err) {
     physics.free();
     throw err;
@@ -191,8 +210,10 @@ export async function startRun(loaded: LoadedScenario, opts: RunOptions = {}): P
   const seed = opts.seed ?? loaded.scenario.seed;
   const backendId = opts.backend ?? 'rapier';
   const breakIt = opts.breakIt === undefined ? undefined : validateBreakIt(opts.breakIt);
-  const { scenario, world, road } = await createWorld(loaded, seed, backendId, breakIt);
-  return new Run(loaded, scenario, world, seed, backendId, opts.clock ?? noClock, road, breakIt);
+  // User agents are loaded (and refused on bad input, as ScenarioError) before the world is built.
+  const user = userAgentHooks(loaded, opts);
+  const { scenario, world, road } = await createWorld(loaded, seed, backendId, breakIt, user.hooks);
+  return new Run(loaded, scenario, world, seed, backendId, opts.clock ?? noClock, road, breakIt, user.reports);
 }
 
 /** Run one scenario to its verdict and free the world. */

@@ -11,6 +11,7 @@ import { formatBreakWords } from '../break-it.ts';
 import { writeRecordingFile } from '../record/file.ts';
 import { recordingToMcap } from '../record/mcap.ts';
 import { Recorder } from '../record/recorder.ts';
+import { nodeSandbox } from '../../agents/user/sandbox-node.ts';
 
 /** Where a run's recording goes (`skylane run --record DIR --record-mcap DIR`); plain data, it crosses to the worker threads. */
 export interface RecordTarget {
@@ -30,11 +31,15 @@ const wallClock = () => performance.now() / 1000;
 export async function executeJob(job: ExecJob): Promise<JobOutcome> {
   try {
     const loaded = loadScenarioFile(job.file);
-    // The run options besides seed, backend and clock (teaching switches; user agents next): plain JSON, passed
+    // The run options besides seed, backend and clock (teaching switches, user agents): plain JSON, passed
     // to the run and kept in its recording's header so that `skylane replay` runs it the same way.
-    const extras: Record<string, unknown> = { ...(job.breakIt ? { breakIt: job.breakIt } : {}) };
+    const extras: Record<string, unknown> = {
+      ...(job.breakIt ? { breakIt: job.breakIt } : {}),
+      ...(job.agents ? { agents: job.agents } : {}),
+      ...(job.agentBudgetMs !== undefined ? { agentBudgetMs: job.agentBudgetMs } : {}),
+    };
     if (!job.record?.dir && !job.record?.mcapDir) {
-      const result = await runScenario(loaded, { ...extras, seed: job.seed, backend: job.backend, clock: wallClock });
+      const result = await runScenario(loaded, { ...extras, ...(job.agents ? { sandbox: nodeSandbox } : {}), seed: job.seed, backend: job.backend, clock: wallClock });
       return { index: job.index, result };
     }
     return await executeRecorded(job, loaded, job.record, extras);

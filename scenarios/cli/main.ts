@@ -25,6 +25,9 @@ import { runJobs } from './pool.ts';
 import type { ExecJob, JobOutcome } from './execute.ts';
 import { cmdExportMcap, cmdReplay, checkFolder } from './record-commands.ts';
 import { recordingFileName } from '../record/format.ts';
+import { preflightUserAgents } from '../user-agents.ts';
+import { locateSyntaxError, nodeSandbox } from '../../agents/user/sandbox-node.ts';
+import { DEFAULT_AGENT_BUDGET_MS } from '../../agents/user/reasons.ts';
 import { ACTOR_KINDS, SENSOR_TYPES } from '../schema.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -36,6 +39,7 @@ const USAGE = `Usage:
   skylane run <files|dirs...> [--backend rapier|cannon|rapier-deterministic|all] [--seed N | --seeds A..B]
                               [--workers N] [--shard K/N] [--json FILE] [--junit FILE] [--quiet]
                               [--break v2x-off,noise-x10,stabiliser-off,zones-ignored]   (teaching mode: runs with a capability taken away)
+                              [--agent ACTOR=FILE.ts ...] [--agent-budget-ms N]
                               [--record DIR] [--record-mcap DIR]
   skylane replay <recording.skyrec.json.gz>
   skylane export-mcap <recording.skyrec.json.gz> [-o OUT.mcap]
@@ -235,6 +239,8 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
       break: { type: 'string' },
       record: { type: 'string' },
       'record-mcap': { type: 'string' },
+      agent: { type: 'string', multiple: true },
+      'agent-budget-ms': { type: 'string' },
     },
   });
   const breakIt = values.break === undefined
@@ -242,6 +248,8 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
     : parseBreakWords(values.break, (w) => {
       throw new UsageError(`--break: unknown switch "${w}"; expected a comma-separated list of ${BREAK_WORDS_HELP}`);
     });
+  const agents = readAgentOptions(values.agent ?? []);
+  const agentBudgetMs = values['agent-budget-ms'] === undefined ? undefined : positiveInt('--agent-budget-ms', values['agent-budget-ms'], DEFAULT_AGENT_BUDGET_MS);
   if (values.seed !== undefined && values.seeds !== undefined) throw new UsageError('give --seed or --seeds, not both');
   let seeds: number[] | null = null;
   try {
@@ -272,7 +280,25 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
   checkFolder('--record-mcap', values['record-mcap']);
   const loaded = loadAll(positionals, io);
   if (!loaded) return 2;
-  const all = expandJobs(loaded.map((l) => ({ file: l.file, defaultSeed: l.scenario.seed })), seeds, backends, breakIt && isBroken(breakIt) ? breakIt : undefined);
+  if (agents) {
+    // Every scenario must have the actors, of the right kind and with the sensors, before anything runs.
+    const bad: string[] = [];
+    for (const l of loaded) {
+      try {
+        preflightUserAgents(l, agents, nodeSandbox, agentBudgetMs, { locateSyntaxError });
+      } catch (err) {
+        if (!(err instanceof ScenarioError)) throw err;
+        bad.push(`${err.message} (scenario ${displayPath(l.file)})`);
+      }
+    }
+    if (bad.length > 0) {
+      for (const b of [...new Set(bad)]) io.err(`error: ${b}`);
+      io.err('the user agents do not fit the scenarios; nothing was run.');
+      return 2;
+    }
+  }
+  const all = expandJobs(loaded.map((l) => ({ file: l.file, defaultSeed: l.scenario.seed })), seeds, backends, breakIt && isBroken(breakIt) ? breakIt : undefined)
+    .map((j) => (agents ? { ...j, agents, ...(agentBudgetMs !== undefined ? { agentBudgetMs } : {}) } : j));
   const jobs: Job[] = shardJobs(all, shard);
   // Draw every run's varied values and obstacle field first: bad input must not cost a sweep.
   const byFile = new Map(loaded.map((l) => [l.file, l]));
@@ -325,6 +351,7 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
     io.out('');
   }
   for (const note of groundTruthNotes(runs)) io.out(note);
+  for (const note of userAgentNotes(runs)) io.out(note);
   io.out(summaryLine(runs));
   const score = drivingScoreLine(runs);
   if (score) io.out(score);
@@ -336,6 +363,42 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
     io.out(`wrote ${files.length} recording file${files.length === 1 ? '' : 's'} to ${[...new Set(where)].join(' and ')}`);
   }
   return runs.every(runSucceeded) ? 0 : 1;
+}
+
+/** `--agent ACTOR=FILE` options: each file read once, here (the pool's workers get the text). Null when none. */
+function readAgentOptions(opts: string[]): Record<string, { file: string; source: string }> | null {
+  if (opts.length === 0) return null;
+  const out: Record<string, { file: string; source: string }> = {};
+  for (const o of opts) {
+    const m = /^([^=]+)=(.+)$/.exec(o);
+    if (!m) throw new UsageError(`--agent expects ACTOR=FILE (e.g. --agent ego=./my-agent.ts), got "${o}"`);
+    const [, id, path] = m as unknown as [string, string, string];
+    if (out[id]) throw new UsageError(`--agent ${id} is given twice`);
+    let source: string;
+    try {
+      source = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--agent ${id}=${path}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    out[id] = { file: path, source };
+  }
+  return out;
+}
+
+/** Which user agent drove which actor (once per file and actor), and each run that ended in an error with its full reason. */
+function userAgentNotes(runs: RunResult[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const r of runs) {
+    for (const u of r.userAgents ?? []) {
+      const key = `${u.actor}\u0000${u.file}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(`note: actor '${u.actor}' driven by user agent ${u.file} (sha256 ${u.sha256.slice(0, 16)}...)`);
+    }
+  }
+  for (const r of runs) if (r.userAgents?.length && r.verdict === 'error') out.push(`error: ${r.scenario} seed ${r.seed} (${r.backend}): ${r.error ?? r.endReason}`);
+  return out;
 }
 
 function cmdValidate(argv: string[], io: Io): number {

@@ -48,6 +48,7 @@ export function toJUnit(runs: RunResult[], suiteName = 'skylane'): string {
         ['endReason', r.endReason],
         ...(r.expectedFailure ? [['expectedFailure', `${r.expectedFailure.met ? 'met' : 'NOT met'}: ${r.expectedFailure.failing.join(', ')} (${r.expectedFailure.why})`]] : []),
         ...(r.groundTruth ?? []).map((g, i) => [`groundTruth.${i}`, g]),
+        ...(r.userAgents ?? []).map((u) => [`userAgent.${u.actor}`, `${u.file} sha256:${u.sha256}`]),
         ...r.criteria.map((c) => [`criterion.${c.name}`, `${c.passed ? 'pass' : 'FAIL'}: ${formatValue(c)} (threshold ${c.threshold ?? 'none'} ${c.unit}, ${c.thresholdSource})`]),
       ];
       lines.push('      <properties>');
