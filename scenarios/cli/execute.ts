@@ -51,7 +51,7 @@ export async function executeJob(job: ExecJob): Promise<JobOutcome> {
 
 /** Run with a recorder attached, write the recording and/or its MCAP export. */
 async function executeRecorded(job: ExecJob, loaded: ReturnType<typeof loadScenarioFile>, target: RecordTarget, extras: Record<string, unknown>): Promise<JobOutcome> {
-  const run = await startRun(loaded, { ...extras, seed: job.seed, backend: job.backend, clock: wallClock });
+  const run = await startRun(loaded, { ...extras, ...(job.agents ? { sandbox: nodeSandbox } : {}), seed: job.seed, backend: job.backend, clock: wallClock });
   let result: RunResult;
   const recorded: string[] = [];
   try {

@@ -17,6 +17,7 @@ import { FileReadable, readRecordingFile } from '../record/file.ts';
 import { RecordingError, type Recording } from '../record/format.ts';
 import { recordingToMcap } from '../record/mcap.ts';
 import { replayRecording } from '../record/replay.ts';
+import { nodeSandbox } from '../../agents/user/sandbox-node.ts';
 import { UsageError } from './main.ts';
 
 interface Io {
@@ -74,7 +75,8 @@ export async function cmdReplay(argv: string[], io: Io): Promise<number> {
   const h = rec.header;
   let outcome;
   try {
-    outcome = await replayRecording(rec, { clock: wallClock }, displayPath(positionals[0]!));
+    // A recording of user agents carries their source in its extras; they run in the Node sandbox again.
+    outcome = await replayRecording(rec, { clock: wallClock, sandbox: nodeSandbox }, displayPath(positionals[0]!));
   } catch (err) {
     if (err instanceof RecordingError) {
       io.err(`error: ${err.message}`);
