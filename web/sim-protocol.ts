@@ -220,6 +220,8 @@ export interface ViewFrame {
   metrics?: Record<string, number>;
   /** Per actor, its agent's own explanation of what it does (`explain()`), when it has one. */
   explain?: Record<string, string>;
+  /** Worker wall time spent stepping since the last frame, ms, and the steps taken (live runs only; for the stats HUD). */
+  stats?: { stepMs: number; steps: number };
 }
 
 // ---------- helpers ----------

@@ -53,9 +53,16 @@ function post(m: FromWorker, transfer: Transferable[] = []): void {
   scope.postMessage(m, transfer);
 }
 
+/** Wall time spent stepping, ms, and steps taken, since the last frame. */
+let stepMs = 0;
+let steps = 0;
+
 function postFrame(panels: boolean): void {
   if (!capture) return;
   const f: ViewFrame = capture.frame(panels);
+  f.stats = { stepMs, steps };
+  stepMs = 0;
+  steps = 0;
   post({ type: 'frame', frame: f }, frameTransferables(f));
   lastFrame = nowS();
   if (panels) lastPanel = lastFrame;
@@ -83,6 +90,7 @@ function slice(): void {
   const dt = run.world.dt;
   while (accumulator >= dt - 1e-12 && !run.done) {
     run.step(1);
+    steps++;
     accumulator -= dt;
     if (nowS() - t0 > SLICE_BUDGET_S) {
       // Behind real time: drop the backlog and play slower rather than stall.
@@ -90,6 +98,7 @@ function slice(): void {
       break;
     }
   }
+  stepMs += 1000 * (nowS() - t0);
   if (finishIfDone()) return;
   const t = nowS();
   if (t - lastFrame >= FRAME_PERIOD_S || t - lastFrame >= HEARTBEAT_S) postFrame(t - lastPanel >= PANEL_PERIOD_S);
