@@ -33,8 +33,11 @@ function libraryNames(): string[] {
     .sort();
 }
 
+/** Its own build folder: the other e2e files may build at the same time. */
+const DIST = join(ROOT, 'tests', 'artifacts', 'web-app-dist');
+
 describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
-  const app = useApp();
+  const app = useApp(DIST);
 
   it('runs rover-crossing from a deep link to a PASS verdict, without page errors', async () => {
     const { page, problems } = await app.newPage();
