@@ -489,6 +489,8 @@ export class SceneView {
   private lastPoses: PoseSample | null = null;
   /** Terrain actors (framing, collisions with the ground). */
   private terrainIds = new Set<string>();
+  /** Static actors are posed from the first poses only. */
+  private staticPosed = false;
   private readonly lampState: ActorState = { id: '', kind: '', position: [0, 0, 0], rotation: [0, 0, 0, 1], linearVelocity: [0, 0, 0], angularVelocity: [0, 0, 0], present: true };
   private zoom = 1;
   private fog: THREE.Fog | null = null;
@@ -665,9 +667,9 @@ export class SceneView {
     this.lastPoses = first ?? null;
     this.defaultFollowId = init.agentDriven[0] ?? this.views.find((v) => !v.isStatic)?.id ?? null;
     this.followView = this.defaultFollowId === null ? null : (this.viewById.get(this.defaultFollowId) ?? null);
-    this.frame();
-    this.fog = this.scene.fog as THREE.Fog | null;
-    if (this.mode === 'top') this.scene.fog = null;
+    // Static actors are posed once, from the first poses; the orbit camera frames the scene then.
+    this.staticPosed = first !== undefined;
+    if (first) this.frameScene();
     this.followSnap = true;
     this.dirty = true;
   }
@@ -740,9 +742,13 @@ export class SceneView {
   /** Pose every moving actor (poses at sim time `p.time`, interpolated between frames). */
   update(p: PoseSample): void {
     const ls = this.lampState;
+    const posingStatic = !this.staticPosed;
     for (let i = 0; i < this.views.length; i++) {
       const v = this.views[i]!;
-      if (v.isStatic) continue;
+      if (v.isStatic) {
+        if (posingStatic) this.pose(v, p);
+        continue;
+      }
       this.pose(v, p);
       if (v.lamps) {
         const o = POSE_STRIDE * v.index;
@@ -756,6 +762,11 @@ export class SceneView {
     }
     this.roadView?.update(p.time);
     this.lastPoses = p;
+    if (posingStatic) {
+      this.staticPosed = true;
+      this.frameScene();
+      this.followSnap = true;
+    }
     if (p.time > this.lastSimTime) this.chaseDt += p.time - this.lastSimTime;
     this.lastSimTime = p.time;
     this.dirty = true;
@@ -1130,6 +1141,13 @@ export class SceneView {
     v.group.quaternion.set(p.pose[o + 3]!, p.pose[o + 4]!, p.pose[o + 5]!, p.pose[o + 6]!);
     if (v.gimbal) v.gimbal.visible = present;
     if (v.trail && present) v.trail.add(x, y, z);
+  }
+
+  /** Frame the scene for the orbit camera and set its fog (none from straight above). */
+  private frameScene(): void {
+    this.frame();
+    this.fog = this.scene.fog as THREE.Fog | null;
+    if (this.mode === 'top') this.scene.fog = null;
   }
 
   /**
