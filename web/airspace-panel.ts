@@ -56,16 +56,29 @@ export class AirspacePanel {
     delete this.chip.dataset.state;
   }
 
-  /** Keep the latest readouts the frames carry (made in the worker from ground truth). */
-  take(f: ViewFrame): void {
-    if (f.airspace) this.readouts = f.airspace.readouts;
+  /**
+   * Keep the latest readouts the frames carry (made in the worker from ground
+   * truth); true when the shown drone's changed (the chip is then redrawn at
+   * once: a warning may stand for less than a panel period).
+   */
+  take(f: ViewFrame): boolean {
+    if (!f.airspace) return false;
+    const id = this.shownId();
+    const before = this.readouts[id];
+    this.readouts = f.airspace.readouts;
+    const after = this.readouts[id];
+    return before?.state !== after?.state || before?.text !== after?.text;
+  }
+
+  private shownId(): string {
+    return this.view?.windDroneId || this.air?.uavIds[0] || '';
   }
 
   update(): void {
     this.renderLegend();
     const air = this.air;
     if (!air || this.chip.hidden) return;
-    const id = this.view?.windDroneId || air.uavIds[0] || '';
+    const id = this.shownId();
     const r = this.readouts[id];
     if (!id || !r) return;
     this.chip.dataset.state = r.state;

@@ -184,8 +184,8 @@ export class Capture {
   /**
    * A frame of the run as it is now, with what happened since the last one.
    * `panels`: include the slower panel parts (criteria, driving readout,
-   * airspace readouts, mission progress); the worker asks for them ~10 times
-   * a second, and always for the last frame.
+   * mission progress, explanations); the worker asks for them ~10 times a
+   * second, and always for the last frame.
    */
   frame(panels = true): ViewFrame {
     const world = this.run.world;
@@ -276,10 +276,12 @@ export class Capture {
       f.metrics = { speedMps: s.present ? Math.hypot(s.linearVelocity[0], s.linearVelocity[1], s.linearVelocity[2]) : NaN };
     }
 
+    // Every frame: a zone's switch and a short-lived breach warning must not fall between two panel frames.
+    if (this.airspace) f.airspace = this.airspaceFrame(snap);
+
     if (panels) {
       f.criteria = rowsOf(this.run);
       if (this.driving) f.driving = this.driving.read();
-      if (this.airspace) f.airspace = this.airspaceFrame(snap);
       const progress: Record<string, { phase: string; waypoint: number }> = {};
       for (const id of this.uavIds) {
         const p = (world.agentOf(id) as ProgressSource | undefined)?.progress;

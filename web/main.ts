@@ -379,7 +379,7 @@ function onFrame(f: ViewFrame): void {
   poseBuffer.push(f.time, f.actors, performance.now() / 1000);
   state.frameTime = f.time;
   state.frameStep = f.step;
-  scene?.applyFrame(f);
+  const zonesChanged = scene?.applyFrame(f) ?? false;
   if (f.v2xLinks) state.v2xLinks = f.v2xLinks;
   if (f.events) {
     for (const e of f.events) {
@@ -391,11 +391,12 @@ function onFrame(f: ViewFrame): void {
   if (f.criteria) state.criteria = f.criteria;
   if (f.driving) drivingPanel.update(f.driving);
   uavPanel.take(f);
-  airspacePanel.take(f);
+  const airspaceChanged = airspacePanel.take(f);
   gimbalPanel.take(f);
   if (f.stats) state.stepMs += 0.1 * (f.stats.stepMs - state.stepMs);
   // Paused (a step, the frame after a pause) or the first frame: show it now, there is no animation to wait for.
-  if (!state.playing || first) {
+  // A zone switching, or the shown drone's airspace state changing, is shown with this frame's time at once.
+  if (!state.playing || first || zonesChanged || airspaceChanged) {
     state.poses = poseBuffer.sample(performance.now() / 1000);
     if (state.poses) scene?.update(state.poses);
     renderPanels();

@@ -677,9 +677,11 @@ export class SceneView {
   /**
    * Take a frame's non-pose parts: looks (lamps, rotors, wind), gimbal poses,
    * new scans, zone activity, changed planned paths. Parts a frame lacks
-   * (a recording) leave what is drawn as it was.
+   * (a recording) leave what is drawn as it was. Returns whether a zone
+   * switched on or off (the legend shows it at once).
    */
-  applyFrame(f: ViewFrame): void {
+  applyFrame(f: ViewFrame): boolean {
+    let zones = false;
     if (f.looks) {
       for (const [id, l] of Object.entries(f.looks)) {
         const v = this.viewById.get(id);
@@ -703,9 +705,10 @@ export class SceneView {
       }
     }
     if (f.scans && this.perception.apply(f.scans)) this.dirty = true;
-    if (f.airspace && this.airspace.update(f.airspace.active)) this.dirty = true;
-    if (f.plans && this.plannedPaths.apply(f.plans)) this.dirty = true;
+    if (f.airspace && this.airspace.update(f.airspace.active)) zones = true;
+    if (f.plans) this.plannedPaths.apply(f.plans);
     this.dirty = true;
+    return zones;
   }
 
   clear(): void {
