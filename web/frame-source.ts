@@ -131,7 +131,7 @@ export class WorkerFrameSource implements FrameSource {
     const bound = this.expecting === 'start' ? START_HANG_FACTOR * this.hangS : this.hangS;
     if (silent < bound) return;
     const what = this.expecting === 'start' ? 'while building the run' : this.expecting === 'step' ? 'during one step' : 'while running';
-    this.fail(`the simulation worker stopped answering for ${bound.toFixed(0)} s ${what}: an agent that never returns? The worker was stopped; Reset to try again.`);
+    this.fail(`the simulation worker stopped answering for ${+bound.toFixed(1)} s ${what}: an agent that never returns? The worker was stopped; Reset to try again.`);
   }
 
   private receive(m: FromWorker): void {
