@@ -215,4 +215,56 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
     expect(problems).toEqual([]);
     await page.close();
   }, 180_000);
+
+  it('keeps the page responsive while the 50-drone swarm runs in the worker, and cycles to the onboard camera with C', async () => {
+    const { page, problems } = await app.newPage();
+    await page.goto(`${app.url}?scenario=uav-swarm-50-crossing&speed=8&stats=1&autoplay=1`);
+    // Loading shows its stage and a progress bar, or is already over.
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]')?.textContent) > 1, null, { timeout: 90_000, polling: 100 });
+    expect(await page.locator('[data-testid=run-status]').textContent()).toBe('running');
+
+    // While the simulation advances, the page answers and animation frames keep coming: count them in the page
+    // over a window of at least 2 simulated seconds (no rate is asserted: only that the thread is not held).
+    await page.evaluate(() => {
+      const w = window as unknown as { rafTicks: number; rafMaxGapMs: number; rafLast: number };
+      w.rafTicks = 0;
+      w.rafMaxGapMs = 0;
+      w.rafLast = performance.now();
+      const tick = (t: number) => {
+        w.rafTicks++;
+        w.rafMaxGapMs = Math.max(w.rafMaxGapMs, t - w.rafLast);
+        w.rafLast = t;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    const t0 = Number(await page.locator('[data-testid=sim-time]').textContent());
+    const answers: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const sent = Date.now();
+      await page.evaluate(() => document.querySelector('[data-testid=sim-time]')?.textContent);
+      answers.push(Date.now() - sent);
+    }
+    await page.waitForFunction((a) => Number(document.querySelector('[data-testid=sim-time]')?.textContent) > a + 2, t0, { timeout: 90_000, polling: 100 });
+    const { rafTicks, rafMaxGapMs } = await page.evaluate(() => ({ rafTicks: (window as unknown as { rafTicks: number }).rafTicks, rafMaxGapMs: (window as unknown as { rafMaxGapMs: number }).rafMaxGapMs }));
+    expect(rafTicks).toBeGreaterThan(10);
+    const stats = await page.locator('[data-testid=hud-stats]').textContent();
+    console.log(`swarm-50 responsiveness: ${rafTicks} animation frames over 2 s of simulation, longest gap ${rafMaxGapMs.toFixed(0)} ms, page.evaluate round trips ${answers.join('/')} ms; HUD ${stats}`);
+
+    // C cycles orbit -> chase -> top -> onboard; the onboard view of a drone without a gimbal is from its body.
+    for (const mode of ['chase', 'top', 'onboard']) {
+      await page.locator('body').press('c');
+      await expect.poll(() => page.locator(`[data-camera=${mode}]`).getAttribute('aria-checked'), { timeout: 5_000 }).toBe('true');
+    }
+    expect(new URL(page.url()).searchParams.get('camera')).toBe('onboard');
+    expect(await page.locator('#camera-hint').textContent()).toContain('Onboard');
+    await page.waitForTimeout(300);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'web-swarm-onboard.png') });
+    await page.locator('body').press('c');
+    await expect.poll(() => page.locator('[data-camera=orbit]').getAttribute('aria-checked'), { timeout: 5_000 }).toBe('true');
+    expect(await page.locator('[data-testid=notice-error]').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 180_000);
 });
