@@ -6,6 +6,8 @@
  * (events, gimbal error samples), capturing never changes a state hash, and
  * the view interpolates between the two latest frames one interval behind.
  */
+import { readdirSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../scenarios/node-io.ts';
 import { runScenario, startRun } from '../../scenarios/runner.ts';
@@ -70,6 +72,28 @@ describe('pose interpolation', () => {
 });
 
 describe('Capture on a real run', () => {
+  it('every library scenario crosses the worker boundary: its init and a frame with every part survive structuredClone', async () => {
+    const files = readdirSync(LIBRARY, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(ya?ml|json)$/.test(f) && !f.split(sep).includes('data'));
+    expect(files.length).toBeGreaterThan(40);
+    const failed: string[] = [];
+    for (const f of files) {
+      const run = await startRun(loadScenarioFile(join(LIBRARY, f)), { backend: 'rapier' });
+      const capture = new Capture(run, f);
+      capture.layers = { scans: true };
+      try {
+        structuredClone(capture.init);
+        run.step(30);
+        structuredClone(capture.frame(true));
+      } catch (err) {
+        failed.push(`${f}: ${err instanceof Error ? err.message : String(err)}`);
+      } finally {
+        capture.dispose();
+        run.dispose();
+      }
+    }
+    expect(failed).toEqual([]);
+  }, 120_000);
+
   it('rover-crossing: init and frames survive structuredClone, poses are the World\'s, events arrive once, the hash is unchanged', async () => {
     const loaded = loadScenarioFile(`${LIBRARY}/rover-crossing.yaml`);
     const alone = await runScenario(loaded, { backend: 'rapier' });
