@@ -46,6 +46,20 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
       if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
     });
 
+    // Every loading stage the overlay shows, with its progress, recorded in the page from the start.
+    await page.addInitScript(() => {
+      const w = window as unknown as { loading: string[] };
+      w.loading = [];
+      document.addEventListener('DOMContentLoaded', () => {
+        const text = document.querySelector('[data-testid=overlay-text]')!;
+        const bar = document.querySelector('[data-testid=loading-progress]')!;
+        const note = () => {
+          const line = `${text.textContent} @${bar.hasAttribute('hidden') ? '-' : bar.getAttribute('aria-valuenow')}`;
+          if (w.loading.at(-1) !== line) w.loading.push(line);
+        };
+        new MutationObserver(note).observe(document.getElementById('overlay')!, { subtree: true, childList: true, characterData: true, attributes: true });
+      });
+    });
     await page.goto(`${app.url}?scenario=rover-crossing&speed=8&autoplay=1`);
 
     // The sidebar lists the whole library.
@@ -63,6 +77,12 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
 
     const simTime = Number(await page.locator('[data-testid=sim-time]').textContent());
     expect(simTime).toBeGreaterThan(5);
+    // Loading showed Rapier's WebAssembly stage with a progress bar that only went forward, and then went away.
+    const loading = await page.evaluate(() => (window as unknown as { loading: string[] }).loading);
+    expect(loading.some((l) => /^Initialising Rapier physics \(WebAssembly\)… @\d+$/.test(l)), loading.join(' | ')).toBe(true);
+    const fractions = loading.map((l) => Number(l.split('@')[1])).filter(Number.isFinite);
+    expect(fractions.every((f, i) => i === 0 || f >= fractions[i - 1]!), loading.join(' | ')).toBe(true);
+    expect(await page.locator('#overlay').isHidden()).toBe(true);
     const statuses = await page.locator('[data-testid=criterion-status]').allTextContents();
     expect(statuses.length).toBeGreaterThan(0);
     expect(statuses.every((s) => s === 'pass')).toBe(true);
