@@ -19,10 +19,6 @@ export interface AirspaceReading {
   text: string;
 }
 
-interface AirspaceProgressSource {
-  readonly progress?: { airspace?: { status: string; notes: readonly string[] } };
-}
-
 /** What the drone `id` is doing with respect to the airspace at `t` (ground truth). */
 export function readAirspace(svc: AirspaceService, id: string, position: readonly number[], t: number): AirspaceReading {
   const amsl = svc.originAmslM + position[2]!;

@@ -25,7 +25,7 @@ import type { CriterionRowData, ViewFrame, ViewInit } from './sim-protocol.ts';
 import { UavPanel } from './uav-panel.ts';
 import { GimbalPanel } from './gimbal-panel.ts';
 import { AirspacePanel } from './airspace-panel.ts';
-import { $, CriteriaView, EventLog, markSelected, Notices, renderScenarioList, setText, type CriterionRow } from './ui.ts';
+import { $, CriteriaView, EventLog, markSelected, Notices, renderScenarioList, setText } from './ui.ts';
 
 /** Panel refresh period while playing, real seconds. */
 const PANEL_PERIOD_S = 0.1;
@@ -127,6 +127,8 @@ const state = {
 };
 
 const poseBuffer = new PoseBuffer();
+/** Whether the run being built starts playing once built (the worker starts it; the page follows). */
+let autoplayPending = false;
 
 let scene: SceneView | null = null;
 try {
@@ -320,7 +322,9 @@ function failDuringRun(message: string): void {
   setText(dom.verdict, 'error');
 }
 
+/** Build the selected run (again) in the worker, playing once built if `autoplay`. */
 function prepare(autoplay: boolean): void {
+  autoplayPending = autoplay;
   teardown();
   notices.clear('error');
   const entry = state.selected;
@@ -369,9 +373,6 @@ function onInit(init: ViewInit): void {
   state.playing = state.status === 'loading' && autoplayPending;
   setStatus(state.playing ? 'running' : 'ready');
 }
-
-/** Whether the run being built starts playing once built. */
-let autoplayPending = false;
 
 function onFrame(f: ViewFrame): void {
   if (!state.init) return;
@@ -483,7 +484,7 @@ function finish(r: RunResult): void {
 function play(): void {
   if (state.status === 'loading') return;
   if (!state.init || state.result || state.status === 'error') {
-    prepareAndPlay();
+    prepare(true);
     return;
   }
   state.playing = true;
@@ -491,15 +492,6 @@ function play(): void {
   setStatus('running');
 }
 
-function prepareAndPlay(): void {
-  prepareWith(true);
-}
-
-/** Build the selected run (again), playing once built if `autoplay`. */
-function prepareWith(autoplay: boolean): void {
-  autoplayPending = autoplay;
-  prepare(autoplay);
-}
 
 function pause(): void {
   if (!state.playing) return;
@@ -556,7 +548,7 @@ function frame(now: number): void {
 
 // ---------- wiring ----------
 
-dom.reset.addEventListener('click', () => prepareWith(false));
+dom.reset.addEventListener('click', () => prepare(false));
 dom.play.addEventListener('click', play);
 dom.pause.addEventListener('click', pause);
 dom.step.addEventListener('click', stepOnce);
@@ -576,12 +568,12 @@ dom.seed.addEventListener('change', () => {
   dom.seed.classList.remove('invalid');
   state.seed = n;
   updateUrl();
-  prepareWith(false);
+  prepare(false);
 });
 dom.backend.addEventListener('change', () => {
   state.backend = dom.backend.value as BackendId;
   updateUrl();
-  prepareWith(false);
+  prepare(false);
 });
 for (const b of document.querySelectorAll<HTMLButtonElement>('[data-camera]')) {
   b.addEventListener('click', () => setCamera((CAMERA_MODES as readonly string[]).includes(b.dataset.camera ?? '') ? (b.dataset.camera as CameraMode) : 'orbit'));
@@ -608,7 +600,7 @@ window.addEventListener('keydown', (e) => {
     if (state.playing) pause();
     else play();
   } else if (e.key === 's' || e.key === 'S' || e.key === 'ArrowRight') stepOnce();
-  else if (e.key === 'r' || e.key === 'R') prepareWith(false);
+  else if (e.key === 'r' || e.key === 'R') prepare(false);
   else if (e.key === 'c' || e.key === 'C') setCamera(CAMERA_MODES[(CAMERA_MODES.indexOf(state.camera) + 1) % CAMERA_MODES.length]!);
   else if (e.key === 'l' || e.key === 'L') setRays(!state.rays);
   else if (e.key === 't' || e.key === 'T') setTrails(!state.trails);
@@ -629,7 +621,7 @@ state.entries = loadLibrary();
 renderScenarioList(dom.list, state.entries, (id) => {
   if (state.selected?.id === id && state.status !== 'error') return;
   select(id);
-  prepareWith(false);
+  prepare(false);
 });
 setText(dom.listCount, String(state.entries.length));
 setText(dom.hudSpeed, `${state.speed}×`);
@@ -650,7 +642,7 @@ requestAnimationFrame(frame);
     failBeforeStart(`No scenario named "${link.scenario}"`, `The library has: ${state.entries.map((e) => e.id).join(', ') || 'nothing'}.`);
   } else if (link.scenario ?? first) {
     select(link.scenario ?? first!.id, link.seed);
-    prepareWith(link.autoplay);
+    prepare(link.autoplay);
   } else {
     failBeforeStart('The scenario library is empty', 'Add YAML files to scenarios/library/.');
   }

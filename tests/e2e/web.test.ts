@@ -124,6 +124,12 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
     expect(await page.locator('#v2x-legend-text').textContent()).toContain('exposes none');
     await page.locator('[data-testid=v2x]').click();
 
+    // Step: exactly one physics step, taken in the worker, shown while paused.
+    await page.locator('[data-testid=step]').click();
+    await expect.poll(() => page.locator('#fact-steps').textContent(), { timeout: 10_000 }).toBe('1');
+    expect(await page.locator('[data-testid=run-status]').textContent()).toBe('paused');
+    expect(Number(await page.locator('[data-testid=sim-time]').textContent())).toBeGreaterThan(0);
+
     await page.locator('[data-testid=play]').click();
 
     // Mid-run: the ego cruises (the scenario draws its speed from the seed) and the panel follows it live.
