@@ -42,6 +42,10 @@ export const HANG_S = 3;
 /** Building a run (Rapier's WebAssembly compile, a big scenario) may take this many times longer. */
 const START_HANG_FACTOR = 10;
 
+/** Watchdog check period, s; a gap between checks longer than MAIN_STALL_S means this thread was held. */
+const WATCHDOG_PERIOD_S = 0.25;
+const MAIN_STALL_S = 1;
+
 type Expecting = 'none' | 'running' | 'step' | 'start';
 
 /**
@@ -54,6 +58,7 @@ type Expecting = 'none' | 'running' | 'step' | 'start';
 export class WorkerFrameSource implements FrameSource {
   private worker: Worker | null = null;
   private lastHeard = 0;
+  private lastCheck = 0;
   private expecting: Expecting = 'none';
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private gen = 0;
@@ -122,12 +127,21 @@ export class WorkerFrameSource implements FrameSource {
   private expect(what: Expecting): void {
     this.expecting = what;
     this.lastHeard = performance.now() / 1000;
-    if (what !== 'none' && this.watchdog === null) this.watchdog = setInterval(() => this.check(), 250);
+    if (what !== 'none' && this.watchdog === null) {
+      this.lastCheck = this.lastHeard;
+      this.watchdog = setInterval(() => this.check(), 1000 * WATCHDOG_PERIOD_S);
+    }
   }
 
   private check(): void {
+    const now = performance.now() / 1000;
+    const sinceCheck = now - this.lastCheck;
+    this.lastCheck = now;
     if (this.expecting === 'none' || !this.worker) return;
-    const silent = performance.now() / 1000 - this.lastHeard;
+    // This thread itself was held (a long render, a shader compile): the worker's messages may be queued
+    // behind this check. Silence is counted again from now, while this thread runs.
+    if (sinceCheck > MAIN_STALL_S) this.lastHeard = Math.max(this.lastHeard, now);
+    const silent = now - this.lastHeard;
     const bound = this.expecting === 'start' ? START_HANG_FACTOR * this.hangS : this.hangS;
     if (silent < bound) return;
     const what = this.expecting === 'start' ? 'while building the run' : this.expecting === 'step' ? 'during one step' : 'while running';

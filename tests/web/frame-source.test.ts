@@ -84,4 +84,20 @@ describe('WorkerFrameSource', () => {
     source.start(REQUEST, OPTS);
     expect(created).toBe(2);
   }, 10_000);
+
+  it('does not count the time this thread itself was held as the worker\'s silence', async () => {
+    const w = new FakeWorker();
+    const { log, handlers } = recorder();
+    source = new WorkerFrameSource(handlers, () => w as unknown as Worker, 1.2);
+    source.start(REQUEST, OPTS);
+    w.emit({ type: 'init', init: INIT });
+    source.play();
+    // A 2 s block of this thread (a long first render): the worker's frames would be queued behind it.
+    const until = performance.now() + 2000;
+    while (performance.now() < until);
+    await wait(300);
+    expect(w.terminated).toBe(false);
+    w.emit(frame(1));
+    expect(log).toEqual(['init x', 'frame 1']);
+  }, 10_000);
 });
