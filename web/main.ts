@@ -19,7 +19,7 @@ import { DrivingPanel } from './driving-panel.ts';
 import { CAMERA_MODES, formatDeepLink, parseDeepLink, SPEEDS, type CameraMode } from './params.ts';
 import { SceneView } from './scene.ts';
 import type { V2xLinks } from './v2x-overlay.ts';
-import { WorkerFrameSource, type FrameSource } from './frame-source.ts';
+import { WorkerFrameSource, type FrameSource, type FrameSourceHandlers } from './frame-source.ts';
 import { PoseBuffer, type PoseSample } from './pose-buffer.ts';
 import type { CriterionRowData, ViewFrame, ViewInit } from './sim-protocol.ts';
 import { UavPanel } from './uav-panel.ts';
@@ -416,7 +416,22 @@ function onError(message: string): void {
   failDuringRun(message);
 }
 
-const source: FrameSource = new WorkerFrameSource({ onProgress, onInit, onFrame, onResult, onError });
+/** What every frame source reports to: a recording player is given the same handlers. */
+const handlers: FrameSourceHandlers = { onProgress, onInit, onFrame, onResult, onError };
+/** The live simulation (the default source). */
+const liveSource = new WorkerFrameSource(handlers);
+let source: FrameSource = liveSource;
+
+/**
+ * Switch where frames come from (e.g. a recording player built with `handlers`): the current run
+ * stops and the views are cleared; the caller then calls `source.start`.
+ */
+export function useFrameSource(next: FrameSource): void {
+  if (next === source) return;
+  source.stop();
+  teardown();
+  source = next;
+}
 
 function renderTime(t: number, duration: number): void {
   const txt = t.toFixed(2);
