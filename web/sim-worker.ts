@@ -80,9 +80,19 @@ function schedule(): void {
   if (timer === null && playing) timer = setTimeout(slice, 0);
 }
 
-/** One slice: the steps wall time asks for (within a budget), then a frame if one is due. */
+/** One slice, guarded: a failure in the loop or the capture ends the run with its message, not a silent worker. */
 function slice(): void {
   timer = null;
+  try {
+    advance();
+  } catch (err) {
+    stopLoop();
+    post({ type: 'error', message: `the simulation loop failed at t=${run?.time.toFixed(2) ?? '?'} s: ${err instanceof Error ? err.message : String(err)}` });
+  }
+}
+
+/** The steps wall time asks for (within a budget), then a frame if one is due. */
+function advance(): void {
   if (!playing || !run) return;
   const t0 = nowS();
   accumulator += Math.min(t0 - lastWall, MAX_GAP_S) * speed;
@@ -101,7 +111,8 @@ function slice(): void {
   stepMs += 1000 * (nowS() - t0);
   if (finishIfDone()) return;
   const t = nowS();
-  if (t - lastFrame >= FRAME_PERIOD_S || t - lastFrame >= HEARTBEAT_S) postFrame(t - lastPanel >= PANEL_PERIOD_S);
+  // A frame when there is something new to draw, at most at the display's rate; a heartbeat otherwise.
+  if (t - lastFrame >= (steps > 0 ? FRAME_PERIOD_S : HEARTBEAT_S)) postFrame(t - lastPanel >= PANEL_PERIOD_S);
   schedule();
 }
 
