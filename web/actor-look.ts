@@ -6,7 +6,7 @@
  */
 import * as THREE from 'three';
 import { mergeGeometries } from 'three/examples/jsm/utils/BufferGeometryUtils.js';
-import type { Actor, ActorDescriptor } from '../sim/actor.ts';
+import type { ActorDescriptor } from '../sim/actor.ts';
 import type { ActorState } from '../sim/snapshot.ts';
 
 export const PEDESTRIAN_COLOR = '#f08a3c';
@@ -85,6 +85,15 @@ export function buildPedestrian(d: ActorDescriptor): THREE.Group {
 }
 
 /** What a car actor may expose about its lamps (vehicles/car/car.ts has both getters). */
+/**
+ * An actor as the looks read it: its descriptor, and (duck-typed) `brake`,
+ * `hazardLights`, `rotorSpeedsRadPerS`, `spins`. A live actor, or the view's
+ * stand-in fed from the sim worker's frames.
+ */
+export interface LookActor {
+  readonly descriptor: ActorDescriptor;
+}
+
 interface LampSource {
   readonly brake?: unknown;
   readonly hazardLights?: unknown;
@@ -109,7 +118,7 @@ export class CarLamps {
   private constructor(private readonly actor: LampSource) {}
 
   /** Lamps for a car actor, added to `group`; null if its first part is not a box. */
-  static build(actor: Actor, group: THREE.Group): CarLamps | null {
+  static build(actor: LookActor, group: THREE.Group): CarLamps | null {
     const part = actor.descriptor.parts[0];
     if (!part || part.shape.type !== 'box') return null;
     const [hx, hy, hz] = part.shape.halfExtents;
@@ -192,7 +201,7 @@ export class RotorSpin {
   private constructor(private readonly actor: RotorSource, private readonly spins: readonly number[]) {}
 
   /** Blades over each rotor disc of a UAV, added to `group`; null when the actor reports no rotor speeds. */
-  static build(actor: Actor, group: THREE.Group): RotorSpin | null {
+  static build(actor: LookActor, group: THREE.Group): RotorSpin | null {
     const src = actor as unknown as RotorSource & { spins?: ArrayLike<number> };
     if (!src.rotorSpeedsRadPerS) return null;
     const discs = actor.descriptor.parts.filter((p) => p.shape.type === 'cylinder');

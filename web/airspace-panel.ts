@@ -10,50 +10,11 @@
  * true velocity. The agent's own view is its `progress.airspace` status,
  * shown beside them when it reports one.
  */
-import type { Run } from '../scenarios/runner.ts';
-import { airspaceOf, type AirspaceService } from '../uav/airspace/service.ts';
+import type { AirspaceReadout, ViewFrame, ViewInit } from './sim-protocol.ts';
 import { $, setText } from './ui.ts';
 import { ZONE_DISPLAY_CAP_M } from './zone-geometry.ts';
 
-/**
- * inside: in an active zone it may not enter (PROHIBITED; REQ_AUTHORISATION
- * without its authorisation: the service's rule for predicted breaches);
- * warning: such a breach predicted within its stopping distance; in-zone: in
- * an active zone it may be in (authorised, CONDITIONAL, WARNING...); clear.
- */
-export type AirspaceChipState = 'inside' | 'warning' | 'in-zone' | 'clear';
-
-export interface AirspaceReading {
-  state: AirspaceChipState;
-  text: string;
-}
-
-interface AirspaceProgressSource {
-  readonly progress?: { airspace?: { status: string; notes: readonly string[] } };
-}
-
-/** What the drone `id` is doing with respect to the airspace at `t` (ground truth). */
-export function readAirspace(svc: AirspaceService, id: string, position: readonly number[], t: number): AirspaceReading {
-  const amsl = svc.originAmslM + position[2]!;
-  const ground = () => svc.originAmslM;
-  const known = svc.uavIds().includes(id);
-  const breach: string[] = [], allowed: string[] = [];
-  svc.zones.forEach((z, i) => {
-    if (!svc.isActive(i, t) || !z.contains(position[0]!, position[1]!, amsl, ground)) return;
-    // The service's own record of this stay says whether the UAV carried the authorisation.
-    const authorised = known && (svc.latestIncursion(id, z.id)?.authorised ?? false);
-    if (z.restriction === 'PROHIBITED' || (z.restriction === 'REQ_AUTHORISATION' && !authorised)) breach.push(`${z.id} (${z.restriction})`);
-    else allowed.push(`${z.id} (${z.restriction}${authorised ? ', authorised' : ''})`);
-  });
-  if (breach.length > 0) return { state: 'inside', text: `inside ${breach.join(', ')}` };
-  const ws = known ? svc.warningsFor(id) : [];
-  if (ws.length > 0) {
-    const w = ws.reduce((a, b) => (b.distanceM < a.distanceM ? b : a));
-    return { state: 'warning', text: `breach predicted: ${w.zone} (${w.restriction}) in ${w.distanceM.toFixed(1)} m${ws.length > 1 ? ` +${ws.length - 1}` : ''}` };
-  }
-  if (allowed.length > 0) return { state: 'in-zone', text: `in ${allowed.join(', ')}` };
-  return { state: 'clear', text: 'clear of active zones' };
-}
+export { readAirspace, type AirspaceChipState, type AirspaceReading } from './airspace-readout.ts';
 
 /** What the panel needs of the view. */
 export interface AirspaceViewSource {
@@ -70,15 +31,15 @@ export class AirspacePanel {
   private readonly line = $('uav-airspace');
   private readonly legend = $('zones-legend');
   private readonly legendText = $('zones-legend-text');
-  private run: Run | null = null;
-  private svc: AirspaceService | null = null;
+  private air: ViewInit['airspace'] = null;
+  private readouts: Record<string, AirspaceReadout> = {};
 
   constructor(private readonly view: AirspaceViewSource | null) {}
 
-  attach(run: Run): void {
-    this.run = run;
-    this.svc = airspaceOf(run.world) ?? null;
-    const on = this.svc !== null && run.world.actors().some((a) => a.descriptor.kind === 'uav');
+  attach(init: ViewInit): void {
+    this.air = init.airspace;
+    this.readouts = {};
+    const on = this.air !== null && init.actors.some((a) => a.descriptor.kind === 'uav');
     this.chip.hidden = !on;
     this.row.hidden = !on;
     this.rowLabel.hidden = !on;
@@ -86,8 +47,8 @@ export class AirspacePanel {
   }
 
   clear(): void {
-    this.run = null;
-    this.svc = null;
+    this.air = null;
+    this.readouts = {};
     this.chip.hidden = true;
     this.row.hidden = true;
     this.rowLabel.hidden = true;
@@ -95,18 +56,35 @@ export class AirspacePanel {
     delete this.chip.dataset.state;
   }
 
+  /**
+   * Keep the latest readouts the frames carry (made in the worker from ground
+   * truth); true when the shown drone's changed (the chip is then redrawn at
+   * once: a warning may stand for less than a panel period).
+   */
+  take(f: ViewFrame): boolean {
+    if (!f.airspace) return false;
+    const id = this.shownId();
+    const before = this.readouts[id];
+    this.readouts = f.airspace.readouts;
+    const after = this.readouts[id];
+    return before?.state !== after?.state || before?.text !== after?.text;
+  }
+
+  private shownId(): string {
+    return this.view?.windDroneId || this.air?.uavIds[0] || '';
+  }
+
   update(): void {
     this.renderLegend();
-    const run = this.run, svc = this.svc;
-    if (!run || !svc || this.chip.hidden) return;
-    const id = this.view?.windDroneId || svc.uavIds()[0] || '';
-    if (!id) return;
-    const s = run.world.stateOf(id);
-    const r = s.present ? readAirspace(svc, id, s.position, run.time) : { state: 'clear' as const, text: 'removed' };
+    const air = this.air;
+    if (!air || this.chip.hidden) return;
+    const id = this.shownId();
+    const r = this.readouts[id];
+    if (!id || !r) return;
     this.chip.dataset.state = r.state;
     this.chip.dataset.drone = id;
     setText(this.chipText, `${id}: ${r.text}`);
-    const agent = (run.world.agentOf(id) as AirspaceProgressSource | undefined)?.progress?.airspace;
+    const agent = r.agent;
     setText(this.line, agent ? `${r.text} · agent: ${agent.status}` : r.text);
     this.line.title = agent?.notes.length ? agent.notes.join('\n') : '';
     this.line.dataset.state = r.state;
@@ -115,7 +93,7 @@ export class AirspacePanel {
   /** The legend: what the volumes are, with their counts as data-* attributes for tests. */
   private renderLegend(): void {
     const c = this.view?.airspaceCounts;
-    const on = !!this.svc && !!c && c.zones > 0 && (this.view?.zonesShown ?? false);
+    const on = !!this.air && !!c && c.zones > 0 && (this.view?.zonesShown ?? false);
     this.legend.hidden = !on;
     if (!c) return;
     this.legend.dataset.zones = String(c.zones);

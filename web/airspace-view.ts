@@ -3,13 +3,12 @@
  * volume a translucent solid coloured by its restriction class
  * (./zone-geometry.ts), its edges outlined. An active zone is drawn solid
  * with a full outline; an inactive one (outside its schedule, or switched
- * off by a timeline event) much fainter, with a dashed outline. Activation is
- * read from the world's AirspaceService each update, so a zone switching on
- * mid-run changes as it happens.
+ * off by a timeline event) much fainter, with a dashed outline. Activation
+ * comes with each frame (the worker reads the AirspaceService), so a zone
+ * switching on mid-run changes as it happens.
  */
 import * as THREE from 'three';
-import { airspaceOf, type AirspaceService } from '../uav/airspace/service.ts';
-import type { World } from '../sim/world.ts';
+import type { ViewInit } from './sim-protocol.ts';
 import { ZONE_COLORS, ZONE_DISPLAY_CAP_M, zoneBand, zoneVolumeGeometry } from './zone-geometry.ts';
 
 const ACTIVE_FILL_OPACITY = 0.2;
@@ -54,7 +53,7 @@ export interface AirspaceCounts {
 
 export class AirspaceView {
   readonly group = new THREE.Group();
-  private service: AirspaceService | null = null;
+  private service: ViewInit['airspace'] = null;
   private looks: ZoneLook[] = [];
   private readonly materials: THREE.Material[] = [];
   private activeCount = 0;
@@ -64,8 +63,8 @@ export class AirspaceView {
     this.group.name = 'airspace';
   }
 
-  /** The world's airspace service, or null when the scenario has none. */
-  get airspace(): AirspaceService | null {
+  /** The run's airspace (zones, origin), or null when the scenario has none. */
+  get airspace(): ViewInit['airspace'] {
     return this.service;
   }
 
@@ -81,13 +80,12 @@ export class AirspaceView {
     this.group.visible = on;
   }
 
-  /** Build the zones of `world`'s airspace (nothing when it has none) and show their state at `simTimeS`. */
-  attach(world: World, simTimeS: number): void {
+  /** Build the zones of a run's airspace (nothing when it has none) and show which are active. */
+  attach(air: ViewInit['airspace']): void {
     this.clear();
-    const svc = airspaceOf(world);
-    if (!svc) return;
-    this.service = svc;
-    svc.zones.forEach((zone, index) => {
+    if (!air) return;
+    this.service = air;
+    air.zones.forEach((zone, index) => {
       const color = ZONE_COLORS[zone.restriction];
       // Pulled towards the camera in depth: a floor on the ground does not flicker against it.
       const fillParams = { color, transparent: true, depthWrite: false, side: THREE.DoubleSide, polygonOffset: true, polygonOffsetFactor: -1, polygonOffsetUnits: -4 };
@@ -99,7 +97,7 @@ export class AirspaceView {
       const label: ZoneLabel = { text: `${zone.id} · ${zone.restriction}`, restriction: zone.restriction, at: new THREE.Vector3(), active: false };
       const look: ZoneLook = { index, label, fills: [], solidEdges: [], dashedEdges: [], active: null };
       for (const v of zone.volumes) {
-        const band = zoneBand(v, svc.originAmslM);
+        const band = zoneBand(v, air.originAmslM);
         if (band.capped) this.cappedCount++;
         const geom = zoneVolumeGeometry(v, band);
         geom.computeBoundingBox();
@@ -120,16 +118,15 @@ export class AirspaceView {
       label.at.z = Math.min(box.max.z, box.min.z + LABEL_ABOVE_FLOOR_M);
       this.looks.push(look);
     });
-    this.update(simTimeS);
+    this.update(air.active);
   }
 
-  /** Show each zone as active or not at `simTimeS`; returns whether anything changed. */
-  update(simTimeS: number): boolean {
-    const svc = this.service;
-    if (!svc) return false;
+  /** Show each zone as active or not (`active[i]`: zone i, ViewInit order); returns whether anything changed. */
+  update(activeFlags: readonly boolean[]): boolean {
+    if (!this.service) return false;
     let changed = false, active = 0;
     for (const l of this.looks) {
-      const on = svc.isActive(l.index, simTimeS);
+      const on = activeFlags[l.index] === true;
       if (on) active++;
       if (on === l.active) continue;
       l.active = on;

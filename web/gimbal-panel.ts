@@ -7,19 +7,16 @@
  * raw error (it carries the pointing offset and the slow drift too).
  *
  * Every drone with a gimbal (`gimbalOf`: the judged gimbal, not the
- * baseline copies) gets a trace from the start of the run: after each
- * physics tick (`world.tick$`, which fires after the gimbal service has
- * sub-stepped) its `errorLog` is fed to ./gimbal-trace.ts, so no substep is
- * missed however many ticks a frame takes. The card shows only while the
- * selected drone has a gimbal.
+ * baseline copies) gets a trace from the start of the run: the sim worker
+ * copies its `errorLog` after each physics tick (web/capture.ts) and the
+ * frames carry those per-tick samples here, to ./gimbal-trace.ts, so no
+ * substep is missed however many ticks a frame spans. The card shows only
+ * while the selected drone has a gimbal.
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { Subscription } from 'rxjs';
-import type { Run } from '../scenarios/runner.ts';
 import { REQUIREMENTS } from '../seeds/requirements.ts';
-import type { Gimbal } from '../uav/gimbal/gimbal.ts';
-import { gimbalOf } from '../uav/gimbal/service.ts';
+import type { ViewFrame, ViewInit } from './sim-protocol.ts';
 import { GimbalTrace, symmetricRange, type TraceSeries, type TraceWindow } from './gimbal-trace.ts';
 import { $, setText } from './ui.ts';
 
@@ -38,7 +35,6 @@ export interface GimbalViewSource {
 }
 
 interface Entry {
-  gimbal: Gimbal;
   trace: GimbalTrace;
 }
 
@@ -50,7 +46,6 @@ export class GimbalPanel {
   private readonly band = $('gimbal-band');
   private readonly buttons = Array.from(document.querySelectorAll<HTMLButtonElement>('[data-gimbal-series]'));
   private entries = new Map<string, Entry>();
-  private sub: Subscription | null = null;
   private plot: uPlot | null = null;
   private series: TraceSeries = 'hp';
   private yRange: [number, number] = [-2 * BAND_MDEG, 2 * BAND_MDEG];
@@ -65,32 +60,32 @@ export class GimbalPanel {
     new ResizeObserver(() => this.resize()).observe(this.host);
   }
 
-  /** Start tracing every drone's gimbal in `run` (before its first step). */
-  attach(run: Run): void {
+  /** Start tracing every drone's gimbal of a run (before its first step). */
+  attach(init: ViewInit): void {
     this.clear();
-    for (const a of run.world.actors()) {
-      if (a.descriptor.kind !== 'uav') continue;
-      const g = gimbalOf(a);
-      if (!g) continue;
+    for (const g of init.gimbals) {
       const bucket = Math.max(1, Math.round(g.logHz / POINTS_PER_S));
-      this.entries.set(a.id, { gimbal: g, trace: new GimbalTrace({ logHz: g.logHz, bucket, windowS: WINDOW_S }) });
-    }
-    if (this.entries.size > 0) {
-      const list = Array.from(this.entries.values());
-      this.sub = run.world.tick$.subscribe(() => {
-        for (let i = 0; i < list.length; i++) {
-          const e = list[i]!;
-          // A removed drone's gimbal is not advanced: its log is stale.
-          if (e.gimbal.lastTime !== e.trace.lastTime) e.trace.push(e.gimbal.errorLog, e.gimbal.substeps, e.gimbal.lastTime);
-        }
-      });
+      this.entries.set(g.actorId, { trace: new GimbalTrace({ logHz: g.logHz, bucket, windowS: WINDOW_S }) });
     }
     this.update();
   }
 
+  /** Feed a frame's per-tick error samples to the traces. */
+  take(f: ViewFrame): void {
+    if (!f.gimbalSamples) return;
+    for (const [id, s] of Object.entries(f.gimbalSamples)) {
+      const e = this.entries.get(id);
+      if (!e) continue;
+      const n = 3 * s.samplesPerTick;
+      for (let k = 0; k < s.lastTimes.length; k++) {
+        // A tick already traced (a frame repeated by a recording) is not pushed twice.
+        if (s.lastTimes[k]! <= e.trace.lastTime) continue;
+        e.trace.push(s.log.subarray(k * n, (k + 1) * n), s.samplesPerTick, s.lastTimes[k]!);
+      }
+    }
+  }
+
   clear(): void {
-    this.sub?.unsubscribe();
-    this.sub = null;
     this.entries = new Map();
     this.shownId = '';
     this.card.hidden = true;

@@ -2,33 +2,31 @@
  * The browser app: pick a library scenario, run it with the same runner the
  * CLI uses, watch it in 3D and read the live criteria and the final verdict.
  *
- * The simulation advances on requestAnimationFrame with a fixed-step
- * accumulator: each frame adds (real seconds x speed) of simulated time and
- * takes that many whole physics steps (capped per frame so a slow frame never
- * snowballs). The run itself is deterministic: the frame rate changes only
- * how fast it plays, never its result or state hash.
+ * Threading: the simulation runs in a Web Worker (./sim-worker.ts, behind the
+ * `FrameSource` of ./frame-source.ts), which steps it in real time x speed
+ * with a fixed-step accumulator and posts frames (./sim-protocol.ts) at most
+ * ~60 times a second. This thread only draws: on requestAnimationFrame it
+ * interpolates the poses between the two latest frames (./pose-buffer.ts)
+ * and renders; the panels refresh at 10 Hz. The run is deterministic: the
+ * frame rate changes only how fast it plays, never its result or state hash.
+ * A worker that stops answering (an agent that never returns) is stopped by
+ * a watchdog and the run ends as an error; the page stays responsive.
  */
-import type { Subscription } from 'rxjs';
-import type { Run } from '../scenarios/runner.ts';
-import { startRun } from '../scenarios/runner.ts';
 import { verdictLabel, type RunResult } from '../scenarios/result.ts';
 import { BACKEND_IDS, type BackendId } from '../sim/physics/backend.ts';
 import { loadLibrary, type LibraryEntry } from './library.ts';
 import { DrivingPanel } from './driving-panel.ts';
 import { CAMERA_MODES, formatDeepLink, parseDeepLink, SPEEDS, type CameraMode } from './params.ts';
 import { SceneView } from './scene.ts';
-import { V2xService } from '../vehicles/v2x/v2x-service.ts';
 import type { V2xLinks } from './v2x-overlay.ts';
-import { RecentV2xLinks } from './v2x-links.ts';
+import { WorkerFrameSource, type FrameSource, type FrameSourceHandlers } from './frame-source.ts';
+import { PoseBuffer, type PoseSample } from './pose-buffer.ts';
+import type { CriterionRowData, ViewFrame, ViewInit } from './sim-protocol.ts';
 import { UavPanel } from './uav-panel.ts';
 import { GimbalPanel } from './gimbal-panel.ts';
 import { AirspacePanel } from './airspace-panel.ts';
-import { $, CriteriaView, EventLog, markSelected, Notices, renderScenarioList, setText, type CriterionRow } from './ui.ts';
+import { $, CriteriaView, EventLog, markSelected, Notices, renderScenarioList, setText } from './ui.ts';
 
-/** At most this many physics steps per animation frame (8x at 100 Hz needs ~14 at 60 fps). */
-const MAX_STEPS_PER_FRAME = 240;
-/** A frame longer than this (tab in background, debugger) counts as this long. */
-const MAX_FRAME_S = 0.25;
 /** Panel refresh period while playing, real seconds. */
 const PANEL_PERIOD_S = 0.1;
 
@@ -48,6 +46,8 @@ const dom = {
   overlay: $('overlay'),
   overlayText: $('overlay-text'),
   overlaySpinner: $('overlay-spinner'),
+  overlayProgress: $('overlay-progress'),
+  overlayProgressBar: $('overlay-progress-bar'),
   hudScenario: $('hud-scenario'),
   hudTime: $('hud-time'),
   hudSpeed: $('hud-speed'),
@@ -91,26 +91,14 @@ const drivingPanel = new DrivingPanel();
 /** No links: what the overlay draws while the run exposes none. */
 const NO_LINKS: V2xLinks = Object.freeze([]);
 
-/**
- * The V2X links to draw for a run, as [senderId, receiverId], held for one
- * message period (./v2x-links.ts); null when the scenario has no world.v2x.
- * Roadside units are radios but not actors: their positions come along.
- */
-function v2xLinksOf(run: Run): { links: () => V2xLinks; rsus: V2xService['rsus']; dispose: () => void } | null {
-  const service = V2xService.of(run.world);
-  if (!service) return null;
-  const recent = new RecentV2xLinks(service);
-  return { links: () => recent.current(run.time), rsus: service.rsus, dispose: () => recent.dispose() };
-}
-
 const link = parseDeepLink(window.location.search);
 for (const w of link.warnings) notices.show('warn', 'Ignored part of the link', w);
 
 const state = {
   entries: [] as LibraryEntry[],
   selected: null as LibraryEntry | null,
-  run: null as Run | null,
-  events: null as Subscription | null,
+  /** The current run's static view data (null: none built). */
+  init: null as ViewInit | null,
   terrain: new Set<string>(),
   result: null as RunResult | null,
   status: 'idle' as Status,
@@ -124,16 +112,23 @@ const state = {
   trails: link.trails,
   pip: link.pip,
   zones: link.zones,
-  v2xSource: null as ReturnType<typeof v2xLinksOf>,
-  accumulator: 0,
-  /** Bumped by every (re)build; a stale async build discards its result. */
-  generation: 0,
+  /** The latest frame's sim time and step, its V2X links and criteria rows. */
+  frameTime: 0,
+  frameStep: 0,
+  v2xLinks: NO_LINKS as V2xLinks,
+  criteria: [] as CriterionRowData[],
+  /** The poses drawn now (interpolated), for the panels. */
+  poses: null as PoseSample | null,
   lastFrame: 0,
   lastPanel: 0,
-  /** Smoothed per-frame cost of stepping the run and of rendering, ms (shown with `stats=1`). */
+  /** Smoothed worker step time per frame and main-thread render time, ms (shown with `stats=1`). */
   stepMs: 0,
   renderMs: 0,
 };
+
+const poseBuffer = new PoseBuffer();
+/** Whether the run being built starts playing once built (the worker starts it; the page follows). */
+let autoplayPending = false;
 
 let scene: SceneView | null = null;
 try {
@@ -162,7 +157,7 @@ function setStatus(s: Status): void {
   setText(dom.status, s);
   dom.status.className = `pill pill-${s}`;
   const busy = s === 'loading';
-  const hasRun = state.run !== null && !busy;
+  const hasRun = state.init !== null && !busy && s !== 'error';
   dom.reset.disabled = busy || !state.selected?.loaded;
   dom.play.disabled = !hasRun || state.playing;
   dom.pause.disabled = !hasRun || !state.playing;
@@ -172,7 +167,7 @@ function setStatus(s: Status): void {
 }
 
 function setCamera(mode: CameraMode): void {
-  if (mode !== 'orbit' && scene && !scene.canFollow && state.run) mode = 'orbit';
+  if (mode !== 'orbit' && scene && !scene.canFollow && state.init) mode = 'orbit';
   state.camera = mode;
   for (const b of document.querySelectorAll<HTMLButtonElement>('[data-camera]')) b.setAttribute('aria-checked', String(b.dataset.camera === mode));
   scene?.setCameraMode(mode);
@@ -186,7 +181,8 @@ function renderCameraHint(): void {
     dom.cameraHint,
     state.camera === 'orbit' ? 'Drag to orbit · right-drag to pan · scroll to zoom'
       : state.camera === 'chase' ? `Chasing ${who} · scroll to zoom`
-        : `Top-down over ${who}, north up · scroll to zoom`,
+        : state.camera === 'onboard' ? `Onboard ${who}: the driver's view, or a drone's gimbal camera`
+          : `Top-down over ${who}, north up · scroll to zoom`,
   );
 }
 
@@ -209,6 +205,7 @@ function setRays(on: boolean): void {
   state.rays = on;
   dom.rays.setAttribute('aria-pressed', String(on));
   if (scene) scene.showRays = on;
+  source.setLayers({ scans: on });
   dom.raysLegend.hidden = !on;
   renderRaysLegend();
   updateUrl();
@@ -244,7 +241,7 @@ function renderRaysLegend(): void {
   dom.raysLegend.dataset.rays = String(c.rays);
   setText(
     dom.raysLegendText,
-    state.run && c.watched === 0
+    state.init && c.watched === 0
       ? 'Perception rays: no lidar or range ring in this run'
       : `Last scans as the agents received them: ${c.points.toLocaleString('en')} return${c.points === 1 ? '' : 's'} from ${c.sensors} of ${c.watched} sensor${c.watched === 1 ? '' : 's'} (near red, far cyan)`,
   );
@@ -256,32 +253,39 @@ function renderV2xLegend(): void {
   const { drawn, skipped } = scene.v2xCounts;
   setText(
     dom.v2xLegendText,
-    state.run && !state.v2xSource
+    state.init && !state.init.v2x
       ? 'V2X deliveries: this run exposes none'
       : `V2X deliveries (ground truth of the channel), latest tick: ${drawn}${skipped ? ` (${skipped} to actors not drawn)` : ''}`,
   );
 }
 
-function showOverlay(text: string | null, spinner = true): void {
+/** The overlay card: a message, with a spinner while loading and a progress bar when `fraction` (0..1) is known. */
+function showOverlay(text: string | null, spinner = true, fraction: number | null = null): void {
   dom.overlay.hidden = text === null;
   if (text !== null) setText(dom.overlayText, text);
   dom.overlaySpinner.hidden = !spinner;
   dom.overlay.classList.toggle('overlay-error', !spinner);
+  dom.overlayProgress.hidden = fraction === null;
+  if (fraction !== null) {
+    const pct = Math.round(100 * Math.min(1, Math.max(0, fraction)));
+    dom.overlayProgressBar.style.width = `${pct}%`;
+    dom.overlayProgress.setAttribute('aria-valuenow', String(pct));
+  }
 }
 
 // ---------- run lifecycle ----------
 
 function teardown(): void {
-  state.events?.unsubscribe();
-  state.events = null;
-  state.run?.dispose();
-  state.run = null;
+  state.init = null;
   state.result = null;
   state.playing = false;
-  state.accumulator = 0;
+  state.frameTime = 0;
+  state.frameStep = 0;
+  state.v2xLinks = NO_LINKS;
+  state.criteria = [];
+  state.poses = null;
+  poseBuffer.clear();
   scene?.clear();
-  state.v2xSource?.dispose();
-  state.v2xSource = null;
   drivingPanel.clear();
   uavPanel.clear();
   gimbalPanel.clear();
@@ -306,8 +310,21 @@ function failBeforeStart(title: string, detail: string): void {
   setStatus('error');
 }
 
-async function prepare(autoplay: boolean): Promise<void> {
-  const gen = ++state.generation;
+/** The run stopped mid-way (the worker failed or hung): the verdict is `error`, the view stays as it was. */
+function failDuringRun(message: string): void {
+  state.playing = false;
+  notices.show('error', 'The run ended with an error', message);
+  dom.banner.className = 'verdict-banner verdict-error';
+  dom.banner.hidden = false;
+  setText(dom.verdictLine, `${state.init?.scenarioId ?? state.selected?.id ?? ''} · seed ${state.seed} · ${state.backend} · ${state.frameTime.toFixed(2)} s · ${message}`);
+  setText(dom.verdictHash, '');
+  setStatus('error');
+  setText(dom.verdict, 'error');
+}
+
+/** Build the selected run (again) in the worker, playing once built if `autoplay`. */
+function prepare(autoplay: boolean): void {
+  autoplayPending = autoplay;
   teardown();
   notices.clear('error');
   const entry = state.selected;
@@ -320,56 +337,100 @@ async function prepare(autoplay: boolean): Promise<void> {
   setText(dom.cli, `skylane run ${entry.file} --seed ${state.seed} --backend ${state.backend}`);
   renderTime(0, entry.loaded?.scenario.duration ?? 0);
   if (!entry.loaded) {
+    source.stop();
     failBeforeStart(`${entry.file} does not load`, entry.error ?? 'unknown error');
     return;
   }
   setStatus('loading');
-  showOverlay(state.backend.startsWith('rapier') ? 'Initialising Rapier physics (WebAssembly)…' : 'Building the world…');
-  let run: Run;
-  try {
-    run = await startRun(entry.loaded, { seed: state.seed, backend: state.backend, clock: () => performance.now() / 1000 });
-  } catch (err) {
-    if (gen !== state.generation) return;
-    failBeforeStart(`${entry.id} could not start`, err instanceof Error ? err.message : String(err));
-    return;
-  }
-  if (gen !== state.generation) {
-    run.dispose();
-    return;
-  }
+  showOverlay('Starting the simulation worker…', true, 0);
+  source.start({ scenarioId: entry.id, seed: state.seed, backend: state.backend }, { speed: state.speed, autoplay, layers: { scans: state.rays } });
+}
+
+// ---------- what the frame source reports ----------
+
+function onProgress(stage: string, fraction: number): void {
+  if (state.status !== 'loading') return;
+  showOverlay(stage, true, fraction);
+}
+
+function onInit(init: ViewInit): void {
   showOverlay(null);
-  state.run = run;
-  state.terrain = new Set(run.world.actors().filter((a) => a.descriptor.isTerrain).map((a) => a.id));
-  state.events = run.world.events$.subscribe((e) => {
-    // Resting on the ground is not a collision (the criteria ignore terrain too).
-    if (e.type === 'collision' && (state.terrain.has(e.a) || state.terrain.has(e.b))) return;
-    eventLog.push(e);
-  });
-  scene?.setWorld(run.world, run.scenario, run.road);
-  state.v2xSource?.dispose();
-  state.v2xSource = v2xLinksOf(run);
-  scene?.setV2xSource(state.v2xSource?.links ?? (() => NO_LINKS), state.v2xSource?.rsus ?? []);
+  state.init = init;
+  state.terrain = new Set(init.actors.filter((a) => a.descriptor.isTerrain).map((a) => a.descriptor.id));
+  scene?.setInit(init);
+  scene?.setV2xSource(() => state.v2xLinks, init.v2x?.rsus ?? []);
   renderV2xLegend();
   renderFollowList();
   setCamera(state.camera);
-  drivingPanel.attach(run);
-  uavPanel.attach(run);
-  gimbalPanel.attach(run);
-  airspacePanel.attach(run);
+  drivingPanel.attach(init.driving);
+  uavPanel.attach(init);
+  gimbalPanel.attach(init);
+  airspacePanel.attach(init);
   renderRaysLegend();
-  criteriaView.reset(criteriaRows(run));
-  renderTime(run.time, run.scenario.duration);
-  setStatus('ready');
-  if (autoplay) play();
+  state.criteria = init.criteria;
+  criteriaView.reset(init.criteria);
+  renderTime(0, init.scenario.duration);
+  state.playing = state.status === 'loading' && autoplayPending;
+  setStatus(state.playing ? 'running' : 'ready');
 }
 
-function criteriaRows(run: Run): CriterionRow[] {
-  if (state.result) return state.result.criteria.map((result) => ({ result, status: result.passed ? 'pass' : 'fail' }));
-  const live = run.liveCriteria();
-  return live.map((result, i) => {
-    const s = run.criteria[i]?.status ?? 'running';
-    return { result, status: s === 'passed' ? 'pass' : s === 'failed' ? 'fail' : 'running' };
-  });
+function onFrame(f: ViewFrame): void {
+  if (!state.init) return;
+  const first = Number.isNaN(poseBuffer.latestTime);
+  poseBuffer.push(f.time, f.actors, performance.now() / 1000);
+  state.frameTime = f.time;
+  state.frameStep = f.step;
+  const zonesChanged = scene?.applyFrame(f) ?? false;
+  if (f.v2xLinks) state.v2xLinks = f.v2xLinks;
+  if (f.events) {
+    for (const e of f.events) {
+      // Resting on the ground is not a collision (the criteria ignore terrain too).
+      if (e.type === 'collision' && (state.terrain.has(e.a) || state.terrain.has(e.b))) continue;
+      eventLog.push(e);
+    }
+  }
+  if (f.criteria) state.criteria = f.criteria;
+  if (f.driving) drivingPanel.update(f.driving);
+  uavPanel.take(f);
+  const airspaceChanged = airspacePanel.take(f);
+  gimbalPanel.take(f);
+  if (f.stats) state.stepMs += 0.1 * (f.stats.stepMs - state.stepMs);
+  // Paused (a step, the frame after a pause) or the first frame: show it now, there is no animation to wait for.
+  // A zone switching, or the shown drone's airspace state changing, is shown with this frame's time at once.
+  if (!state.playing || first || zonesChanged || airspaceChanged) {
+    state.poses = poseBuffer.sample(performance.now() / 1000);
+    if (state.poses) scene?.update(state.poses);
+    renderPanels();
+  }
+}
+
+function onResult(r: RunResult): void {
+  finish(r);
+}
+
+function onError(message: string): void {
+  if (state.status === 'loading' || !state.init) {
+    failBeforeStart(`${state.selected?.id ?? 'The run'} could not start`, message);
+    return;
+  }
+  failDuringRun(message);
+}
+
+/** What every frame source reports to: a recording player is given the same handlers. */
+const handlers: FrameSourceHandlers = { onProgress, onInit, onFrame, onResult, onError };
+/** The live simulation (the default source). */
+const liveSource = new WorkerFrameSource(handlers);
+let source: FrameSource = liveSource;
+
+/**
+ * Switch where frames come from (e.g. a recording player built with `handlers`): the current run
+ * stops and the views are cleared; the caller then calls `source.start`.
+ */
+export function useFrameSource(next: FrameSource): void {
+  if (next === source) return;
+  source.stop();
+  teardown();
+  source = next;
 }
 
 function renderTime(t: number, duration: number): void {
@@ -381,13 +442,13 @@ function renderTime(t: number, duration: number): void {
 }
 
 function renderPanels(): void {
-  const run = state.run;
-  if (!run) return;
-  renderTime(run.time, run.scenario.duration);
-  setText(dom.factSteps, String(run.world.stepCount));
-  criteriaView.update(criteriaRows(run));
-  drivingPanel.update();
-  uavPanel.update();
+  const init = state.init;
+  if (!init) return;
+  renderTime(state.frameTime, init.scenario.duration);
+  setText(dom.factSteps, String(state.frameStep));
+  criteriaView.update(state.result ? state.result.criteria.map((result) => ({ result, status: result.passed ? 'pass' : 'fail' })) : state.criteria);
+  drivingPanel.setSpeed(egoSpeedMps());
+  uavPanel.update(state.poses);
   gimbalPanel.update();
   airspacePanel.update();
   renderV2xLegend();
@@ -396,12 +457,23 @@ function renderPanels(): void {
   eventLog.flush();
 }
 
-function finish(): void {
-  const run = state.run;
-  if (!run) return;
-  const r = run.result();
+/** The driving ego's ground speed in the poses drawn, m/s (NaN: none, or removed). */
+function egoSpeedMps(): number {
+  const init = state.init, p = state.poses;
+  const ego = init?.driving?.egoId;
+  if (!init || !p || !ego) return NaN;
+  const a = init.actors.find((x) => x.descriptor.id === ego);
+  if (!a || p.present[a.index] !== 1) return NaN;
+  const o = 10 * a.index;
+  return Math.hypot(p.pose[o + 7]!, p.pose[o + 8]!);
+}
+
+function finish(r: RunResult): void {
   state.result = r;
   state.playing = false;
+  // The last frame arrived just before: draw it exactly, not interpolated towards it.
+  state.poses = poseBuffer.sample(Infinity);
+  if (state.poses) scene?.update(state.poses);
   renderPanels();
   const word = verdictLabel(r);
   dom.banner.className = `verdict-banner verdict-${r.verdict}`;
@@ -426,32 +498,28 @@ function finish(): void {
 
 function play(): void {
   if (state.status === 'loading') return;
-  if (!state.run || state.run.done) {
-    void prepare(true);
+  if (!state.init || state.result || state.status === 'error') {
+    prepare(true);
     return;
   }
   state.playing = true;
-  state.accumulator = 0;
+  source.play();
   setStatus('running');
 }
+
 
 function pause(): void {
   if (!state.playing) return;
   state.playing = false;
+  source.pause();
   setStatus('paused');
   renderPanels();
 }
 
 function stepOnce(): void {
-  const run = state.run;
-  if (!run || run.done || state.playing || state.status === 'loading') return;
-  run.step(1);
-  scene?.update(run.world.snapshot);
-  if (run.done) finish();
-  else {
-    setStatus('paused');
-    renderPanels();
-  }
+  if (!state.init || state.result || state.playing || state.status === 'loading' || state.status === 'error') return;
+  source.step();
+  setStatus('paused');
 }
 
 function select(id: string, seed?: number | null): void {
@@ -467,27 +535,16 @@ function select(id: string, seed?: number | null): void {
 // ---------- frame loop ----------
 
 function frame(now: number): void {
-  const dt = state.lastFrame ? Math.min((now - state.lastFrame) / 1000, MAX_FRAME_S) : 0;
+  const dt = state.lastFrame ? Math.min((now - state.lastFrame) / 1000, 0.25) : 0;
   state.lastFrame = now;
   try {
-    const run = state.run;
-    if (run && state.playing && !run.done) {
-      state.accumulator += dt * state.speed;
-      let n = Math.floor(state.accumulator / run.world.dt + 1e-9);
-      if (n > MAX_STEPS_PER_FRAME) {
-        n = MAX_STEPS_PER_FRAME;
-        state.accumulator = 0; // drop the backlog: play slower rather than stall
-      } else {
-        state.accumulator -= n * run.world.dt;
+    if (state.init && state.playing) {
+      const p = poseBuffer.sample(now / 1000);
+      if (p) {
+        state.poses = p;
+        scene?.update(p);
       }
-      if (n > 0) {
-        const t0 = performance.now();
-        run.step(n);
-        state.stepMs += 0.1 * (performance.now() - t0 - state.stepMs);
-        scene?.update(run.world.snapshot);
-      }
-      if (run.done) finish();
-      else if (now / 1000 - state.lastPanel >= PANEL_PERIOD_S) {
+      if (now / 1000 - state.lastPanel >= PANEL_PERIOD_S) {
         state.lastPanel = now / 1000;
         renderPanels();
       }
@@ -497,6 +554,7 @@ function frame(now: number): void {
     state.renderMs += 0.1 * (performance.now() - t1 - state.renderMs);
   } catch (err) {
     state.playing = false;
+    source.pause();
     setStatus('error');
     notices.show('error', 'The viewer stopped', err instanceof Error ? (err.stack ?? err.message) : String(err));
   }
@@ -505,13 +563,13 @@ function frame(now: number): void {
 
 // ---------- wiring ----------
 
-dom.reset.addEventListener('click', () => void prepare(false));
+dom.reset.addEventListener('click', () => prepare(false));
 dom.play.addEventListener('click', play);
 dom.pause.addEventListener('click', pause);
 dom.step.addEventListener('click', stepOnce);
 dom.speed.addEventListener('change', () => {
   state.speed = Number(dom.speed.value);
-  state.accumulator = 0;
+  source.setSpeed(state.speed);
   setText(dom.hudSpeed, `${state.speed}×`);
   updateUrl();
 });
@@ -525,12 +583,12 @@ dom.seed.addEventListener('change', () => {
   dom.seed.classList.remove('invalid');
   state.seed = n;
   updateUrl();
-  void prepare(false);
+  prepare(false);
 });
 dom.backend.addEventListener('change', () => {
   state.backend = dom.backend.value as BackendId;
   updateUrl();
-  void prepare(false);
+  prepare(false);
 });
 for (const b of document.querySelectorAll<HTMLButtonElement>('[data-camera]')) {
   b.addEventListener('click', () => setCamera((CAMERA_MODES as readonly string[]).includes(b.dataset.camera ?? '') ? (b.dataset.camera as CameraMode) : 'orbit'));
@@ -557,7 +615,7 @@ window.addEventListener('keydown', (e) => {
     if (state.playing) pause();
     else play();
   } else if (e.key === 's' || e.key === 'S' || e.key === 'ArrowRight') stepOnce();
-  else if (e.key === 'r' || e.key === 'R') void prepare(false);
+  else if (e.key === 'r' || e.key === 'R') prepare(false);
   else if (e.key === 'c' || e.key === 'C') setCamera(CAMERA_MODES[(CAMERA_MODES.indexOf(state.camera) + 1) % CAMERA_MODES.length]!);
   else if (e.key === 'l' || e.key === 'L') setRays(!state.rays);
   else if (e.key === 't' || e.key === 'T') setTrails(!state.trails);
@@ -578,7 +636,7 @@ state.entries = loadLibrary();
 renderScenarioList(dom.list, state.entries, (id) => {
   if (state.selected?.id === id && state.status !== 'error') return;
   select(id);
-  void prepare(false);
+  prepare(false);
 });
 setText(dom.listCount, String(state.entries.length));
 setText(dom.hudSpeed, `${state.speed}×`);
@@ -599,7 +657,7 @@ requestAnimationFrame(frame);
     failBeforeStart(`No scenario named "${link.scenario}"`, `The library has: ${state.entries.map((e) => e.id).join(', ') || 'nothing'}.`);
   } else if (link.scenario ?? first) {
     select(link.scenario ?? first!.id, link.seed);
-    void prepare(link.autoplay);
+    prepare(link.autoplay);
   } else {
     failBeforeStart('The scenario library is empty', 'Add YAML files to scenarios/library/.');
   }

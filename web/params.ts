@@ -13,7 +13,7 @@ export const SPEEDS = [0.25, 0.5, 1, 2, 4, 8] as const;
  * top: straight down over it, north up. `follow` is read as `chase` (the
  * name older links used).
  */
-export const CAMERA_MODES = ['orbit', 'chase', 'top'] as const;
+export const CAMERA_MODES = ['orbit', 'chase', 'top', 'onboard'] as const;
 export type CameraMode = (typeof CAMERA_MODES)[number];
 
 export interface DeepLink {

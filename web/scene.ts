@@ -1,16 +1,17 @@
 /**
- * The 3D view: a three.js scene built purely from the world's actor
- * descriptors (shape, offset, colour) and posed from its ground-truth
- * snapshot each frame. World frame is ENU with z up, as in the simulation;
- * nothing here knows what a rover or an obstacle is beyond its descriptor.
+ * The 3D view: a three.js scene built purely from the run's actor
+ * descriptors (shape, offset, colour; a `ViewInit` from the sim worker) and
+ * posed from the ground-truth poses of its frames (interpolated between two
+ * frames by web/pose-buffer.ts). World frame is ENU with z up, as in the
+ * simulation; nothing here knows what a rover or an obstacle is beyond its
+ * descriptor, and nothing here touches the live World.
  */
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
-import type { RoadScene } from '../scenarios/build.ts';
-import type { Scenario } from '../scenarios/schema.ts';
-import type { Actor, ActorDescriptor, ActorPart } from '../sim/actor.ts';
-import type { TickSnapshot } from '../sim/snapshot.ts';
-import type { World } from '../sim/world.ts';
+import { roadNetworkOf } from '../scenarios/loader.ts';
+import type { ActorDescriptor, ActorPart } from '../sim/actor.ts';
+import type { ActorState } from '../sim/snapshot.ts';
+import type { Gimbal } from '../uav/gimbal/gimbal.ts';
 import { buildPedestrian, CarLamps, isCar, isPedestrian, isUav, RotorSpin } from './actor-look.ts';
 import { threeCameraQuaternion, verticalFovDeg } from './gimbal-camera.ts';
 import { GimbalLook } from './gimbal-look.ts';
@@ -23,10 +24,12 @@ import { arrowLengthM } from './wind-readout.ts';
 import { AirspaceView, type AirspaceCounts, type ZoneLabel } from './airspace-view.ts';
 import { ZONE_COLORS } from './zone-geometry.ts';
 import { PlannedPathView } from './planned-path.ts';
-import { gimbalOf } from '../uav/gimbal/service.ts';
+import type { PoseSample } from './pose-buffer.ts';
+import { POSE_STRIDE, type ActorInit, type GimbalPoseFrame, type ViewFrame, type ViewInit } from './sim-protocol.ts';
 import { newRoadPose } from '../vehicles/road/geometry.ts';
 import type { RoadMark } from '../vehicles/road/lane.ts';
 import type { Road } from '../vehicles/road/road.ts';
+import type { RoadNetwork } from '../vehicles/road/road-network.ts';
 import type { SignalState } from '../vehicles/road/signal-controller.ts';
 
 const BACKGROUND = '#0e131a';
@@ -88,6 +91,10 @@ const PIP_BOTTOM_PX = 34;
 export const PIP_HFOV_DEG = 90;
 /** Near plane of the gimbal camera, m (its lens is a few cm from anything of the drone, which the inset hides anyway). */
 const PIP_NEAR_M = 0.03;
+/** Onboard (driver's) eye height, as a share of the actor's height above its origin (display convention). */
+const ONBOARD_EYE_HEIGHT_FRACTION = 0.85;
+/** Near plane of the onboard camera, m (the windscreen is that close). */
+const ONBOARD_NEAR_M = 0.02;
 /** Scroll-wheel zoom range of the chase and top cameras (factor on their distance). */
 const ZOOM_MIN = 0.35;
 const ZOOM_MAX = 4;
@@ -111,6 +118,10 @@ interface ActorView {
   gimbal: GimbalLook | null;
   /** A drone (kind 'uav'): chased along its course, with a wind arrow when selected. */
   uav: boolean;
+  /** What the looks read (brake, hazard lamps, rotor speeds), fed from the frames. */
+  look: LookState;
+  /** The gimbal's pose as the frames report it (GimbalLook reads it), or null. */
+  gimbalPose: GimbalStandIn | null;
   /** The wind the drone feels, world ENU m/s (its `windMps`), or null if it exposes none. */
   wind: Readonly<[number, number, number]> | null;
   /** A drone's last course over the ground while it moved fast enough, rad (NaN: none yet). */
@@ -262,7 +273,7 @@ class RoadView {
   readonly group = new THREE.Group();
   private readonly lights: { lamp: THREE.MeshBasicMaterial; controller: { stateAt(g: string, t: number): SignalState }; group: string; state: SignalState | null }[] = [];
 
-  constructor(private readonly road: RoadScene) {
+  constructor(private readonly road: { network: RoadNetwork }) {
     this.group.name = 'road';
     const surfaces = new Quads();
     const marks = new Quads();
@@ -374,10 +385,42 @@ function uavTrailColor(color: string | undefined): string {
   return UAV_TRAIL_COLOR;
 }
 
-/** The wind an actor reports feeling (a Multirotor's `windMps`), or null. */
-function windSource(actor: Actor): Readonly<[number, number, number]> | null {
-  const w = (actor as unknown as { windMps?: unknown }).windMps;
-  return Array.isArray(w) && w.length === 3 ? (w as [number, number, number]) : null;
+/** An actor as its looks read it: the descriptor, and the state the frames carry (CarLamps, RotorSpin read these names). */
+interface LookState {
+  readonly descriptor: ActorDescriptor;
+  brake?: number;
+  hazardLights?: boolean;
+  rotorSpeedsRadPerS?: Float64Array;
+  spins?: readonly number[];
+  /** The wind the drone feels, world ENU m/s, or null if it exposes none. */
+  windMps: [number, number, number] | null;
+}
+
+function lookStateOf(a: ActorInit): LookState {
+  return {
+    descriptor: a.descriptor,
+    ...(a.hasLamps ? { brake: 0, hazardLights: false } : {}),
+    ...(a.rotorSpins ? { rotorSpeedsRadPerS: new Float64Array(a.rotorSpins.length), spins: a.rotorSpins } : {}),
+    windMps: a.hasWind ? [0, 0, 0] : null,
+  };
+}
+
+/** The part of a Gimbal its look and the inset read, fed from the frames. */
+interface GimbalStandIn {
+  dynamics: { spec: Gimbal['dynamics']['spec']; q: Float64Array; baseRotation: [number, number, number, number]; cameraRotation: [number, number, number, number] };
+  cameraPosition: [number, number, number];
+}
+
+function setGimbalPose(g: GimbalStandIn, f: GimbalPoseFrame): void {
+  const d = g.dynamics;
+  for (let i = 0; i < 3; i++) {
+    g.cameraPosition[i] = f.cameraPosition[i]!;
+    d.q[i] = f.q[i]!;
+  }
+  for (let i = 0; i < 4; i++) {
+    d.baseRotation[i] = f.baseRotation[i]!;
+    d.cameraRotation[i] = f.cameraRotation[i]!;
+  }
 }
 
 function geometryOf(part: ActorPart): THREE.BufferGeometry {
@@ -442,8 +485,13 @@ export class SceneView {
   /** Simulated time since the chase camera last moved, s, and the sim time of the last snapshot. */
   private chaseDt = 0;
   private lastSimTime = NaN;
-  /** The latest snapshot posed (the world's live object: read in the same frame only). */
-  private lastSnap: TickSnapshot | null = null;
+  /** The latest poses drawn (the pose buffer's object: read in the same frame only). */
+  private lastPoses: PoseSample | null = null;
+  /** Terrain actors (framing, collisions with the ground). */
+  private terrainIds = new Set<string>();
+  /** Static actors are posed from the first poses only. */
+  private staticPosed = false;
+  private readonly lampState: ActorState = { id: '', kind: '', position: [0, 0, 0], rotation: [0, 0, 0, 1], linearVelocity: [0, 0, 0], angularVelocity: [0, 0, 0], present: true };
   private zoom = 1;
   private fog: THREE.Fog | null = null;
   private readonly v2x = new V2xOverlay();
@@ -551,31 +599,34 @@ export class SceneView {
     this.resize();
   }
 
-  /** Replace the scene's content with the actors of `world` (and its road, if it has one). */
-  setWorld(world: World, scenario: Scenario, road?: RoadScene): void {
+  /** Replace the scene's content with the actors of a run (and its road, if it has one), posed from `first` if given. */
+  setInit(init: ViewInit, first?: PoseSample): void {
     this.clear();
-    const snap = world.snapshot;
+    const road = init.scenario.world.road;
     if (road) {
-      this.roadView = new RoadView(road);
-      this.roadView.update(snap.time);
+      this.roadView = new RoadView({ network: roadNetworkOf(road) });
+      this.roadView.update(first?.time ?? 0);
       this.content.add(this.roadView.group);
     }
-    const indexOf = new Map(snap.actors.map((s, i) => [s.id, i]));
-    const driven = new Set(world.agentDriven());
-    for (const actor of world.actors()) {
-      const d = actor.descriptor;
-      const index = indexOf.get(d.id);
-      if (index === undefined) continue;
-      const group = this.buildActor(actor, driven.has(d.id));
+    const driven = new Set(init.agentDriven);
+    const gimbals = new Map(init.gimbals.map((g) => [g.actorId, g]));
+    this.terrainIds = new Set(init.actors.filter((a) => a.descriptor.isTerrain).map((a) => a.descriptor.id));
+    for (const a of init.actors) {
+      const d = a.descriptor;
+      const look = lookStateOf(a);
+      const group = this.buildActor(d, driven.has(d.id));
       const size = this.tmpBox.setFromObject(group);
-      const lamps = isCar(d) ? CarLamps.build(actor, group) : null;
-      const rotors = isUav(d) ? RotorSpin.build(actor, group) : null;
-      const gimbal = isUav(d) ? gimbalOf(actor) : undefined;
-      const look = gimbal ? new GimbalLook(gimbal, PIP_HFOV_DEG, this.pipCamera.aspect) : null;
-      if (look) this.content.add(look.group);
+      const lamps = isCar(d) ? CarLamps.build(look, group) : null;
+      const rotors = isUav(d) ? RotorSpin.build(look, group) : null;
+      const g = isUav(d) ? gimbals.get(d.id) : undefined;
+      const gimbalPose: GimbalStandIn | null = g
+        ? { dynamics: { spec: g.spec, q: new Float64Array(3), baseRotation: [0, 0, 0, 1], cameraRotation: [0, 0, 0, 1] }, cameraPosition: [0, 0, 0] }
+        : null;
+      const gl = gimbalPose ? new GimbalLook(gimbalPose as unknown as Gimbal, PIP_HFOV_DEG, this.pipCamera.aspect) : null;
+      if (gl) this.content.add(gl.group);
       const view: ActorView = {
-        id: d.id, group, isStatic: d.isStatic, index, trail: null, label: null, labelZ: 0, lamps, rotors, gimbal: look, uav: isUav(d), wind: null, courseRad: NaN,
-        lengthM: size.isEmpty() ? 1 : size.max.x - size.min.x, labelX: NaN, labelY: NaN,
+        id: d.id, group, isStatic: d.isStatic, index: a.index, trail: null, label: null, labelZ: 0, lamps, rotors, gimbal: gl, uav: isUav(d), wind: look.windMps, courseRad: NaN,
+        lengthM: size.isEmpty() ? 1 : size.max.x - size.min.x, labelX: NaN, labelY: NaN, look, gimbalPose,
       };
       if (driven.has(d.id) || isUav(d)) {
         // A tenth of the actor's length between points: 5 cm for a rover, ~45 cm (1.8 km of trail) for a car;
@@ -586,7 +637,6 @@ export class SceneView {
         view.trail.line.visible = this.trailsOn;
         this.content.add(view.trail.line);
       }
-      if (isUav(d)) view.wind = windSource(actor);
       if (driven.has(d.id)) {
         view.label = document.createElement('div');
         view.label.className = 'scene-label';
@@ -598,13 +648,13 @@ export class SceneView {
       this.content.add(group);
       this.views.push(view);
       this.viewById.set(d.id, view);
-      this.pose(view, snap);
+      if (first) this.pose(view, first);
     }
-    for (const c of scenario.criteria) {
+    for (const c of init.scenario.criteria) {
       if (c.type === 'reach-goal') this.content.add(this.goalMarker(c.region.center, c.region.radiusM));
     }
-    this.perception.attach(world, indexOf);
-    this.airspace.attach(world, snap.time);
+    this.perception.attach(init.sensors);
+    this.airspace.attach(init.airspace);
     for (const label of this.airspace.labels) {
       const el = document.createElement('div');
       el.className = 'scene-label zone-label';
@@ -614,15 +664,51 @@ export class SceneView {
       this.labels.append(el);
       this.zoneTags.push({ el, label, x: NaN, y: NaN });
     }
-    this.plannedPaths.attach(world);
-    this.lastSnap = snap;
-    this.defaultFollowId = world.agentDriven()[0] ?? this.views.find((v) => !v.isStatic)?.id ?? null;
+    this.lastPoses = first ?? null;
+    this.defaultFollowId = init.agentDriven[0] ?? this.views.find((v) => !v.isStatic)?.id ?? null;
     this.followView = this.defaultFollowId === null ? null : (this.viewById.get(this.defaultFollowId) ?? null);
-    this.frame(world);
-    this.fog = this.scene.fog as THREE.Fog | null;
-    if (this.mode === 'top') this.scene.fog = null;
+    // Static actors are posed once, from the first poses; the orbit camera frames the scene then.
+    this.staticPosed = first !== undefined;
+    if (first) this.frameScene();
     this.followSnap = true;
     this.dirty = true;
+  }
+
+  /**
+   * Take a frame's non-pose parts: looks (lamps, rotors, wind), gimbal poses,
+   * new scans, zone activity, changed planned paths. Parts a frame lacks
+   * (a recording) leave what is drawn as it was. Returns whether a zone
+   * switched on or off (the legend shows it at once).
+   */
+  applyFrame(f: ViewFrame): boolean {
+    let zones = false;
+    if (f.looks) {
+      for (const [id, l] of Object.entries(f.looks)) {
+        const v = this.viewById.get(id);
+        if (!v) continue;
+        const s = v.look;
+        if (l.brake !== undefined) s.brake = l.brake;
+        if (l.hazard !== undefined) s.hazardLights = l.hazard;
+        if (l.rotorSpeedsRadPerS && s.rotorSpeedsRadPerS) s.rotorSpeedsRadPerS.set(l.rotorSpeedsRadPerS.slice(0, s.rotorSpeedsRadPerS.length));
+        if (l.windMps && s.windMps) {
+          s.windMps[0] = l.windMps[0];
+          s.windMps[1] = l.windMps[1];
+          s.windMps[2] = l.windMps[2];
+        }
+      }
+    }
+    if (f.gimbals) {
+      for (const [id, g] of Object.entries(f.gimbals)) {
+        const v = this.viewById.get(id);
+        if (v?.gimbalPose) setGimbalPose(v.gimbalPose, g);
+        if (v?.gimbal && v.group.visible) v.gimbal.update();
+      }
+    }
+    if (f.scans && this.perception.apply(f.scans)) this.dirty = true;
+    if (f.airspace && this.airspace.update(f.airspace.active)) zones = true;
+    if (f.plans) this.plannedPaths.apply(f.plans);
+    this.dirty = true;
+    return zones;
   }
 
   clear(): void {
@@ -649,28 +735,43 @@ export class SceneView {
     this.followView = null;
     this.defaultFollowId = null;
     this.lastSimTime = NaN;
-    this.lastSnap = null;
+    this.lastPoses = null;
+    this.terrainIds = new Set();
     this.chaseDt = 0;
     this.v2x.update([], this.positionOf, this.tmpA, this.tmpB);
     this.dirty = true;
   }
 
-  /** Pose every moving actor from the latest snapshot. */
-  update(snap: TickSnapshot): void {
+  /** Pose every moving actor (poses at sim time `p.time`, interpolated between frames). */
+  update(p: PoseSample): void {
+    const ls = this.lampState;
+    const posingStatic = !this.staticPosed;
     for (let i = 0; i < this.views.length; i++) {
       const v = this.views[i]!;
-      if (v.isStatic) continue;
-      this.pose(v, snap);
-      const s = snap.actors[v.index];
-      if (v.lamps && s) v.lamps.update(s, snap.time);
-      v.rotors?.update(snap.time);
+      if (v.isStatic) {
+        if (posingStatic) this.pose(v, p);
+        continue;
+      }
+      this.pose(v, p);
+      if (v.lamps) {
+        const o = POSE_STRIDE * v.index;
+        ls.linearVelocity[0] = p.pose[o + 7]!;
+        ls.linearVelocity[1] = p.pose[o + 8]!;
+        ls.linearVelocity[2] = p.pose[o + 9]!;
+        ls.present = p.present[v.index] === 1;
+        v.lamps.update(ls, p.time);
+      }
+      v.rotors?.update(p.time);
     }
-    this.roadView?.update(snap.time);
-    this.airspace.update(snap.time);
-    this.plannedPaths.update();
-    this.lastSnap = snap;
-    if (snap.time > this.lastSimTime) this.chaseDt += snap.time - this.lastSimTime;
-    this.lastSimTime = snap.time;
+    this.roadView?.update(p.time);
+    this.lastPoses = p;
+    if (posingStatic) {
+      this.staticPosed = true;
+      this.frameScene();
+      this.followSnap = true;
+    }
+    if (p.time > this.lastSimTime) this.chaseDt += p.time - this.lastSimTime;
+    this.lastSimTime = p.time;
     this.dirty = true;
   }
 
@@ -820,6 +921,12 @@ export class SceneView {
     this.camera.up.set(0, mode === 'top' ? 1 : 0, mode === 'top' ? 0 : 1);
     // Fog is tuned for oblique views; from straight above it would grey out the road.
     this.scene.fog = mode === 'top' ? null : this.fog;
+    if (from === 'onboard') {
+      this.camera.near = 0.05;
+      this.camera.updateProjectionMatrix();
+      const f = this.followView;
+      if (f && this.lastPoses) this.pose(f, this.lastPoses);
+    }
     if (mode === 'orbit') {
       // Hand over smoothly: orbit around where the followed actor is now, from where the camera is
       // (a drone itself, so it can be looked at from close by; a ground actor's foot point).
@@ -841,13 +948,13 @@ export class SceneView {
   render(dt: number): void {
     if (this.mode === 'chase') this.chase();
     else if (this.mode === 'top') this.top();
+    else if (this.mode === 'onboard') this.onboard();
     else this.controls.update(dt);
     this.moveShadow(this.mode !== 'orbit' && this.followView ? this.followView.group.position : this.controls.target);
     if (this.v2x.visible) {
       this.v2x.update(this.v2xLinks(), this.positionOf, this.tmpA, this.tmpB);
       this.dirty = true;
     }
-    if (this.perception.update()) this.dirty = true;
     this.placeWindArrow();
     if (!this.dirty) return;
     this.dirty = false;
@@ -950,8 +1057,7 @@ export class SceneView {
     }
   }
 
-  private buildActor(actor: Actor, driven: boolean): THREE.Group {
-    const d = actor.descriptor;
+  private buildActor(d: ActorDescriptor, driven: boolean): THREE.Group {
     const group = new THREE.Group();
     group.name = d.id;
     if (isPedestrian(d)) {
@@ -1028,17 +1134,23 @@ export class SceneView {
     return g;
   }
 
-  private pose(v: ActorView, snap: TickSnapshot): void {
-    const s = snap.actors[v.index];
-    if (!s) return;
-    v.group.visible = s.present;
-    v.group.position.set(s.position[0], s.position[1], s.position[2]);
-    v.group.quaternion.set(s.rotation[0], s.rotation[1], s.rotation[2], s.rotation[3]);
-    if (v.gimbal) {
-      v.gimbal.visible = s.present;
-      if (s.present) v.gimbal.update();
-    }
-    if (v.trail && s.present) v.trail.add(s.position[0], s.position[1], s.position[2]);
+  private pose(v: ActorView, p: PoseSample): void {
+    const o = POSE_STRIDE * v.index;
+    if (o + POSE_STRIDE > p.pose.length) return;
+    const present = p.present[v.index] === 1;
+    const x = p.pose[o]!, y = p.pose[o + 1]!, z = p.pose[o + 2]!;
+    v.group.visible = present;
+    v.group.position.set(x, y, z);
+    v.group.quaternion.set(p.pose[o + 3]!, p.pose[o + 4]!, p.pose[o + 5]!, p.pose[o + 6]!);
+    if (v.gimbal) v.gimbal.visible = present;
+    if (v.trail && present) v.trail.add(x, y, z);
+  }
+
+  /** Frame the scene for the orbit camera and set its fog (none from straight above). */
+  private frameScene(): void {
+    this.frame();
+    this.fog = this.scene.fog as THREE.Fog | null;
+    if (this.mode === 'top') this.scene.fog = null;
   }
 
   /**
@@ -1046,8 +1158,8 @@ export class SceneView {
    * goal regions, padded by 2 m (the ground if there is nothing else). The
    * sun's shadow box and the fog cover the whole ground.
    */
-  private frame(world: World): void {
-    const terrainIds = new Set(world.actors().filter((a) => a.descriptor.isTerrain).map((a) => a.id));
+  private frame(): void {
+    const terrainIds = this.terrainIds;
     const ground = new THREE.Box3();
     for (const v of this.views) if (terrainIds.has(v.id)) ground.expandByObject(v.group);
     const focus = new THREE.Box3();
@@ -1154,6 +1266,41 @@ export class SceneView {
     this.dirty = true;
   }
 
+  /**
+   * Onboard camera: a drone with a gimbal is seen through its gimbal camera
+   * (the attitude the simulation gives the camera); any other actor from the
+   * driver's seat: on its body, a little left of centre (left-hand drive) and
+   * back from the front, at eye height near the roof, looking along body +x.
+   */
+  private onboard(): void {
+    const v = this.followView;
+    if (!v) return;
+    const g = v.gimbalPose;
+    if (g) {
+      const p = g.cameraPosition;
+      this.camera.position.set(p[0], p[1], p[2]);
+      threeCameraQuaternion(g.dynamics.cameraRotation, this.camera.quaternion);
+    } else {
+      const box = this.tmpBox.setFromObject(v.group);
+      // The group's box is in world axes; the eye is placed in the body frame from its length and height.
+      const h = box.isEmpty() ? 1.2 : box.max.z - v.group.position.z;
+      const eye = this.tmpV.set(v.uav ? 0.3 * v.lengthM : 0.05 * v.lengthM, v.uav ? 0 : 0.35, Math.max(0.3, ONBOARD_EYE_HEIGHT_FRACTION * h));
+      eye.applyQuaternion(v.group.quaternion).add(v.group.position);
+      this.camera.position.copy(eye);
+      // Body +x forward becomes three's camera -z: look at a point ahead along the body's x axis, level with the eye.
+      const fwd = this.tmpFwd.set(1, 0, 0).applyQuaternion(v.group.quaternion);
+      this.camera.up.set(0, 0, 1);
+      this.camera.lookAt(eye.x + 10 * fwd.x, eye.y + 10 * fwd.y, eye.z + 10 * fwd.z);
+    }
+    this.camera.near = ONBOARD_NEAR_M;
+    this.camera.updateProjectionMatrix();
+    // The followed actor's own body would fill the view from inside: hidden for this camera (shown again by the next pose).
+    v.group.visible = false;
+    if (v.gimbal) v.gimbal.visible = false;
+    this.followSnap = false;
+    this.dirty = true;
+  }
+
   /** Top-down camera straight over the followed actor (or the orbit target), north up. */
   private top(): void {
     const v = this.followView;
@@ -1172,8 +1319,11 @@ export class SceneView {
    */
   private headingOf(v: ActorView): number {
     if (v.uav) {
-      const st = this.lastSnap?.actors[v.index];
-      if (st && Math.hypot(st.linearVelocity[0], st.linearVelocity[1]) > UAV_COURSE_MIN_MPS) v.courseRad = Math.atan2(st.linearVelocity[1], st.linearVelocity[0]);
+      const p = this.lastPoses, o = POSE_STRIDE * v.index;
+      if (p && o + POSE_STRIDE <= p.pose.length) {
+        const vx = p.pose[o + 7]!, vy = p.pose[o + 8]!;
+        if (Math.hypot(vx, vy) > UAV_COURSE_MIN_MPS) v.courseRad = Math.atan2(vy, vx);
+      }
       if (!Number.isNaN(v.courseRad)) return v.courseRad;
     }
     const fwd = this.tmpFwd.set(1, 0, 0).applyQuaternion(this.tmpQ.copy(v.group.quaternion));

@@ -10,7 +10,8 @@
  * Dryden turbulence, set each step by whoever owns the field; still air when
  * the scenario has none).
  */
-import type { Run } from '../scenarios/runner.ts';
+import type { PoseSample } from './pose-buffer.ts';
+import { POSE_STRIDE, type ViewFrame, type ViewInit } from './sim-protocol.ts';
 import { $, setText } from './ui.ts';
 import { formatWind, vaneRotationDeg, windReadout } from './wind-readout.ts';
 
@@ -19,10 +20,6 @@ export interface UavViewSource {
   readonly windDroneId: string;
   readonly windAtDrone: Readonly<[number, number, number]> | null;
   screenUpRad(): number;
-}
-
-interface ProgressSource {
-  readonly progress?: { phase: string; waypoint: number };
 }
 
 export class UavPanel {
@@ -36,40 +33,50 @@ export class UavPanel {
   private readonly chip = $('hud-wind');
   private readonly chipText = $('hud-wind-text');
   private readonly vane = $('hud-wind-vane');
-  private run: Run | null = null;
+  /** Each drone's index in the frames' poses (empty: no drones). */
+  private drones = new Map<string, number>();
+  private progress: NonNullable<ViewFrame['progress']> = {};
   private lastVane = NaN;
 
   constructor(private readonly view: UavViewSource | null) {}
 
   /** Show the panel if the run has drones. */
-  attach(run: Run): void {
-    this.run = run;
-    const any = run.world.actors().some((a) => a.descriptor.kind === 'uav');
+  attach(init: ViewInit): void {
+    this.drones = new Map(init.actors.filter((a) => a.descriptor.kind === 'uav').map((a) => [a.descriptor.id, a.index]));
+    this.progress = {};
+    const any = this.drones.size > 0;
     this.card.hidden = !any;
     this.chip.hidden = !any;
-    this.update();
   }
 
   clear(): void {
-    this.run = null;
+    this.drones = new Map();
+    this.progress = {};
     this.card.hidden = true;
     this.chip.hidden = true;
   }
 
-  update(): void {
-    const run = this.run;
-    if (!run || this.card.hidden) return;
-    const id = this.view?.windDroneId || run.world.actors().find((a) => a.descriptor.kind === 'uav')?.id || '';
-    if (!id) return;
+  /** Keep the latest mission progress the frames report (panel frames carry it). */
+  take(f: ViewFrame): void {
+    if (f.progress) this.progress = f.progress;
+  }
+
+  /** Refresh from the poses drawn now. */
+  update(poses: PoseSample | null): void {
+    if (!poses || this.card.hidden) return;
+    const id = this.view?.windDroneId || this.drones.keys().next().value || '';
+    const index = this.drones.get(id);
+    if (index === undefined) return;
     setText(this.id, id);
-    const s = run.world.stateOf(id);
-    setText(this.height, s.position[2].toFixed(1));
-    setText(this.speed, Math.hypot(s.linearVelocity[0], s.linearVelocity[1]).toFixed(1));
-    const vz = s.linearVelocity[2];
+    const o = POSE_STRIDE * index;
+    const present = poses.present[index] === 1;
+    setText(this.height, poses.pose[o + 2]!.toFixed(1));
+    setText(this.speed, Math.hypot(poses.pose[o + 7]!, poses.pose[o + 8]!).toFixed(1));
+    const vz = poses.pose[o + 9]!;
     setText(this.vspeed, `${vz >= 0 ? '+' : '−'}${Math.abs(vz).toFixed(1)}`);
-    const p = (run.world.agentOf(id) as ProgressSource | undefined)?.progress;
-    setText(this.phase, p ? `${p.phase} · waypoint ${p.waypoint}` : s.present ? 'no agent report' : 'removed');
-    const w = this.view?.windAtDrone ?? (run.world.actor(id) as unknown as { windMps?: [number, number, number] }).windMps ?? null;
+    const p = this.progress[id];
+    setText(this.phase, p ? `${p.phase} · waypoint ${p.waypoint}` : present ? 'no agent report' : 'removed');
+    const w = this.view?.windAtDrone ?? null;
     if (!w) {
       setText(this.wind, 'not modelled for this actor');
       setText(this.chipText, 'wind —');

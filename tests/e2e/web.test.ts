@@ -33,8 +33,11 @@ function libraryNames(): string[] {
     .sort();
 }
 
+/** Its own build folder: the other e2e files may build at the same time. */
+const DIST = join(ROOT, 'tests', 'artifacts', 'web-app-dist');
+
 describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
-  const app = useApp();
+  const app = useApp(DIST);
 
   it('runs rover-crossing from a deep link to a PASS verdict, without page errors', async () => {
     const { page, problems } = await app.newPage();
@@ -43,6 +46,20 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
       if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
     });
 
+    // Every loading stage the overlay shows, with its progress, recorded in the page from the start.
+    await page.addInitScript(() => {
+      const w = window as unknown as { loading: string[] };
+      w.loading = [];
+      document.addEventListener('DOMContentLoaded', () => {
+        const text = document.querySelector('[data-testid=overlay-text]')!;
+        const bar = document.querySelector('[data-testid=loading-progress]')!;
+        const note = () => {
+          const line = `${text.textContent} @${bar.hasAttribute('hidden') ? '-' : bar.getAttribute('aria-valuenow')}`;
+          if (w.loading.at(-1) !== line) w.loading.push(line);
+        };
+        new MutationObserver(note).observe(document.getElementById('overlay')!, { subtree: true, childList: true, characterData: true, attributes: true });
+      });
+    });
     await page.goto(`${app.url}?scenario=rover-crossing&speed=8&autoplay=1`);
 
     // The sidebar lists the whole library.
@@ -60,6 +77,12 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
 
     const simTime = Number(await page.locator('[data-testid=sim-time]').textContent());
     expect(simTime).toBeGreaterThan(5);
+    // Loading showed Rapier's WebAssembly stage with a progress bar that only went forward, and then went away.
+    const loading = await page.evaluate(() => (window as unknown as { loading: string[] }).loading);
+    expect(loading.some((l) => /^Initialising Rapier physics \(WebAssembly\)… @\d+$/.test(l)), loading.join(' | ')).toBe(true);
+    const fractions = loading.map((l) => Number(l.split('@')[1])).filter(Number.isFinite);
+    expect(fractions.every((f, i) => i === 0 || f >= fractions[i - 1]!), loading.join(' | ')).toBe(true);
+    expect(await page.locator('#overlay').isHidden()).toBe(true);
     const statuses = await page.locator('[data-testid=criterion-status]').allTextContents();
     expect(statuses.length).toBeGreaterThan(0);
     expect(statuses.every((s) => s === 'pass')).toBe(true);
@@ -100,6 +123,12 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
     expect(await page.locator('[data-testid=v2x]').getAttribute('aria-pressed')).toBe('true');
     expect(await page.locator('#v2x-legend-text').textContent()).toContain('exposes none');
     await page.locator('[data-testid=v2x]').click();
+
+    // Step: exactly one physics step, taken in the worker, shown while paused.
+    await page.locator('[data-testid=step]').click();
+    await expect.poll(() => page.locator('#fact-steps').textContent(), { timeout: 10_000 }).toBe('1');
+    expect(await page.locator('[data-testid=run-status]').textContent()).toBe('paused');
+    expect(Number(await page.locator('[data-testid=sim-time]').textContent())).toBeGreaterThan(0);
 
     await page.locator('[data-testid=play]').click();
 
@@ -208,6 +237,58 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
     expect(await page.locator('[data-testid=run-status]').textContent()).toBe('running');
     expect(await page.locator('[data-testid=hud-stats]').textContent()).toMatch(/sim \d+\.\d ms · render \d+\.\d ms/);
     expect(Number(await page.locator('[data-testid=driving-speed]').textContent())).toBeGreaterThan(50);
+    expect(await page.locator('[data-testid=notice-error]').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('keeps the page responsive while the 50-drone swarm runs in the worker, and cycles to the onboard camera with C', async () => {
+    const { page, problems } = await app.newPage();
+    await page.goto(`${app.url}?scenario=uav-swarm-50-crossing&speed=8&stats=1&autoplay=1`);
+    // Loading shows its stage and a progress bar, or is already over.
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]')?.textContent) > 1, null, { timeout: 90_000, polling: 100 });
+    expect(await page.locator('[data-testid=run-status]').textContent()).toBe('running');
+
+    // While the simulation advances, the page answers and animation frames keep coming: count them in the page
+    // over a window of at least 2 simulated seconds (no rate is asserted: only that the thread is not held).
+    await page.evaluate(() => {
+      const w = window as unknown as { rafTicks: number; rafMaxGapMs: number; rafLast: number };
+      w.rafTicks = 0;
+      w.rafMaxGapMs = 0;
+      w.rafLast = performance.now();
+      const tick = (t: number) => {
+        w.rafTicks++;
+        w.rafMaxGapMs = Math.max(w.rafMaxGapMs, t - w.rafLast);
+        w.rafLast = t;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    const t0 = Number(await page.locator('[data-testid=sim-time]').textContent());
+    const answers: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const sent = Date.now();
+      await page.evaluate(() => document.querySelector('[data-testid=sim-time]')?.textContent);
+      answers.push(Date.now() - sent);
+    }
+    await page.waitForFunction((a) => Number(document.querySelector('[data-testid=sim-time]')?.textContent) > a + 2, t0, { timeout: 90_000, polling: 100 });
+    const { rafTicks, rafMaxGapMs } = await page.evaluate(() => ({ rafTicks: (window as unknown as { rafTicks: number }).rafTicks, rafMaxGapMs: (window as unknown as { rafMaxGapMs: number }).rafMaxGapMs }));
+    expect(rafTicks).toBeGreaterThan(10);
+    const stats = await page.locator('[data-testid=hud-stats]').textContent();
+    console.log(`swarm-50 responsiveness: ${rafTicks} animation frames over 2 s of simulation, longest gap ${rafMaxGapMs.toFixed(0)} ms, page.evaluate round trips ${answers.join('/')} ms; HUD ${stats}`);
+
+    // C cycles orbit -> chase -> top -> onboard; the onboard view of a drone without a gimbal is from its body.
+    for (const mode of ['chase', 'top', 'onboard']) {
+      await page.locator('body').press('c');
+      await expect.poll(() => page.locator(`[data-camera=${mode}]`).getAttribute('aria-checked'), { timeout: 5_000 }).toBe('true');
+    }
+    expect(new URL(page.url()).searchParams.get('camera')).toBe('onboard');
+    expect(await page.locator('#camera-hint').textContent()).toContain('Onboard');
+    await page.waitForTimeout(300);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'web-swarm-onboard.png') });
+    await page.locator('body').press('c');
+    await expect.poll(() => page.locator('[data-camera=orbit]').getAttribute('aria-checked'), { timeout: 5_000 }).toBe('true');
     expect(await page.locator('[data-testid=notice-error]').count()).toBe(0);
     expect(problems).toEqual([]);
     await page.close();

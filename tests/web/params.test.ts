@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { formatDeepLink, parseDeepLink } from '../../web/params.ts';
 
 describe('deep links: camera and V2X', () => {
-  it('reads camera=chase and camera=top, and the old camera=follow as chase', () => {
+  it('reads camera=chase, camera=top and camera=onboard, and the old camera=follow as chase', () => {
     expect(parseDeepLink('?camera=chase').camera).toBe('chase');
     expect(parseDeepLink('?camera=top').camera).toBe('top');
     expect(parseDeepLink('?camera=follow').camera).toBe('chase');
+    expect(parseDeepLink('?camera=onboard').camera).toBe('onboard');
   });
 
   it('ignores an unknown camera with a warning naming the choices', () => {

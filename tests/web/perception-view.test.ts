@@ -2,7 +2,9 @@
  * Perception rays on a real run (library uav/pillar-band, the drone's
  * 360-degree lidar): the points drawn are the lidar reading the agent holds,
  * one per return, each at its measured range from where the sensor was when
- * it scanned; nothing is drawn while the rays are off.
+ * it scanned; nothing is drawn while the rays are off. The scan crosses the
+ * worker boundary as the sim worker sends it (web/capture.ts: latched pose,
+ * world points), structured-cloned like a postMessage.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,13 +14,17 @@ import { loadScenarioText } from '../../scenarios/loader.ts';
 import { startRun, type Run } from '../../scenarios/runner.ts';
 import { rotateVec, type Vec3 } from '../../sim/math.ts';
 import type { LidarScan } from '../../sim/sensors/lidar-3d.ts';
+import { Capture } from '../../web/capture.ts';
 import { PerceptionView } from '../../web/perception-view.ts';
 
 const FILE = 'scenarios/library/uav/pillar-band.yaml';
 
 describe('PerceptionView on uav-pillar-band', () => {
   let run: Run;
+  let capture: Capture;
   const view = new PerceptionView();
+  /** What the view gets: the capture's frame, as postMessage would deliver it. */
+  const update = () => view.apply(structuredClone(capture.frame()).scans ?? []);
   /** Ground-truth poses of the drone by snapshot time, recorded independently of the view. */
   const poses = new Map<number, { p: Vec3; q: [number, number, number, number] }>();
 
@@ -27,7 +33,8 @@ describe('PerceptionView on uav-pillar-band', () => {
     run = await startRun(loadScenarioText(text, FILE), { backend: 'rapier' });
     const snap = run.world.snapshot;
     const indexOf = new Map(snap.actors.map((s, i) => [s.id, i]));
-    view.attach(run.world, indexOf);
+    capture = new Capture(run, 'uav-pillar-band');
+    view.attach(structuredClone(capture.init).sensors);
     const i = indexOf.get('drone')!;
     const rec = () => {
       const s = run.world.snapshot.actors[i]!;
@@ -39,21 +46,23 @@ describe('PerceptionView on uav-pillar-band', () => {
 
   afterAll(() => {
     view.clear();
+    capture.dispose();
     run.dispose();
   });
 
   it('watches the drone\'s lidar and draws nothing while off', () => {
     expect(view.sensorCount).toBe(1);
     run.step(120);
-    expect(view.update()).toBe(false);
+    expect(update()).toBe(false);
     expect(view.drawn.points).toBe(0);
   });
 
   it('once on, draws each return of the reading the agent holds, at its range from the pose of the scan', () => {
     view.visible = true;
+    capture.layers = { scans: true };
     // Climb to the flight band and on towards the pillars; the lidar scans at 10 Hz.
     run.step(2500);
-    expect(view.update()).toBe(true);
+    expect(update()).toBe(true);
     const sensor = run.world.sensorsOf('drone').find((s) => s.type === 'lidar-3d')!;
     const reading = run.world.readingOf('drone', sensor.name)!;
     const scan = reading.value as LidarScan;
@@ -83,6 +92,6 @@ describe('PerceptionView on uav-pillar-band', () => {
     const sensor = run.world.sensorsOf('drone').find((s) => s.type === 'lidar-3d')!;
     run.world.setSensorFailed('drone', sensor.name, true);
     run.step(200);
-    expect(view.update()).toBe(false);
+    expect(update()).toBe(false);
   });
 });
