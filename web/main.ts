@@ -25,6 +25,8 @@ import type { CriterionRowData, ViewFrame, ViewInit } from './sim-protocol.ts';
 import { UavPanel } from './uav-panel.ts';
 import { GimbalPanel } from './gimbal-panel.ts';
 import { AirspacePanel } from './airspace-panel.ts';
+import { appEvents, provideApp, type RunSpec } from './app.ts';
+import type { RunExtras } from './sim-protocol.ts';
 import { $, CriteriaView, EventLog, markSelected, Notices, renderScenarioList, setText } from './ui.ts';
 
 /** Panel refresh period while playing, real seconds. */
@@ -106,6 +108,8 @@ const state = {
   speed: link.speed ?? 1,
   backend: (link.backend ?? 'rapier') as BackendId,
   seed: 0,
+  /** Run options beyond seed and backend (user agents, break-it switches): kept until a lab feature changes them. */
+  extras: {} as RunExtras,
   camera: (link.camera ?? 'orbit') as CameraMode,
   v2x: link.v2x,
   rays: link.rays,
@@ -343,7 +347,9 @@ function prepare(autoplay: boolean): void {
   }
   setStatus('loading');
   showOverlay('Starting the simulation worker…', true, 0);
-  source.start({ scenarioId: entry.id, seed: state.seed, backend: state.backend }, { speed: state.speed, autoplay, layers: { scans: state.rays } });
+  const spec: RunSpec = { scenarioId: entry.id, seed: state.seed, backend: state.backend, extras: state.extras };
+  appEvents.emit('prepare', spec);
+  source.start({ scenarioId: entry.id, seed: state.seed, backend: state.backend, extras: state.extras }, { speed: state.speed, autoplay, layers: { scans: state.rays } });
 }
 
 // ---------- what the frame source reports ----------
@@ -372,6 +378,7 @@ function onInit(init: ViewInit): void {
   renderTime(0, init.scenario.duration);
   state.playing = state.status === 'loading' && autoplayPending;
   setStatus(state.playing ? 'running' : 'ready');
+  appEvents.emit('init', init);
 }
 
 function onFrame(f: ViewFrame): void {
@@ -402,6 +409,7 @@ function onFrame(f: ViewFrame): void {
     if (state.poses) scene?.update(state.poses);
     renderPanels();
   }
+  appEvents.emit('frame', f);
 }
 
 function onResult(r: RunResult): void {
@@ -409,6 +417,7 @@ function onResult(r: RunResult): void {
 }
 
 function onError(message: string): void {
+  appEvents.emit('error', message);
   if (state.status === 'loading' || !state.init) {
     failBeforeStart(`${state.selected?.id ?? 'The run'} could not start`, message);
     return;
@@ -492,6 +501,7 @@ function finish(r: RunResult): void {
   setText(dom.resultHash, r.stateHash);
   if (r.error) notices.show('error', 'The run ended with an error', r.error);
   setStatus('finished');
+  appEvents.emit('result', r);
   // Last: tests wait on this.
   setText(dom.verdict, r.verdict);
 }
@@ -530,6 +540,7 @@ function select(id: string, seed?: number | null): void {
   dom.seed.value = String(state.seed);
   dom.seed.classList.remove('invalid');
   updateUrl();
+  appEvents.emit('select', entry);
 }
 
 // ---------- frame loop ----------
@@ -629,6 +640,35 @@ window.addEventListener('keydown', (e) => {
 window.addEventListener('unhandledrejection', (e) => {
   notices.show('error', 'Unexpected error', e.reason instanceof Error ? e.reason.message : String(e.reason));
 });
+
+// ---------- the lab's extension surface (web/app.ts) ----------
+
+provideApp({
+  entries: () => state.entries,
+  current: () => (state.selected ? { scenarioId: state.selected.id, seed: state.seed, backend: state.backend, extras: state.extras } : null),
+  init: () => state.init,
+  result: () => state.result,
+  restart(extras?: RunExtras, autoplay = false) {
+    if (extras !== undefined) state.extras = extras;
+    if (source !== liveSource) useFrameSource(liveSource);
+    prepare(autoplay);
+  },
+  open(id, opts = {}) {
+    if (opts.extras !== undefined) state.extras = opts.extras;
+    if (source !== liveSource) useFrameSource(liveSource);
+    select(id, opts.seed ?? null);
+    prepare(opts.autoplay ?? false);
+  },
+  useFrameSource,
+  useLiveSource: () => useFrameSource(liveSource),
+  handlers,
+  notify: (level, title, detail) => notices.show(level, title, detail ?? ''),
+});
+
+// ---------- lab features ----------
+// Each feature module installs itself through web/app.ts; they load after provideApp and before the first run.
+await Promise.all([
+]);
 
 // ---------- start ----------
 
