@@ -21,6 +21,8 @@ export interface FrameSourceHandlers {
   onResult(result: RunResult): void;
   /** The run cannot go on (bad scenario, engine failure, a hung simulation): a clear sentence. */
   onError(message: string): void;
+  /** A live run's recording is ready (after its result): the `.skyrec.json.gz` file's name and bytes. */
+  onRecording?(name: string, bytes: ArrayBuffer): void;
 }
 
 export interface FrameSource {
@@ -167,6 +169,12 @@ export class WorkerFrameSource implements FrameSource {
       case 'result':
         this.expecting = 'none';
         this.handlers.onResult(m.result);
+        break;
+      case 'recording':
+        this.handlers.onRecording?.(m.name, m.bytes);
+        break;
+      case 'recording-error':
+        console.warn(`the run's recording could not be made: ${m.message}`);
         break;
       case 'error':
         this.awaitingInit = false;

@@ -13,6 +13,8 @@ export interface LibraryEntry {
   loaded: LoadedScenario | null;
   /** One readable message when the file does not load. */
   error: string | null;
+  /** The file's text as bundled (a recording keeps it, so the run can be re-simulated anywhere). */
+  source?: string;
 }
 
 // Files under a data/ folder are data the scenarios reference (zone files), not scenarios (scenarios/node-io.ts DATA_FOLDER).
@@ -44,7 +46,7 @@ export function loadLibrary(): LibraryEntry[] {
           return t;
         },
       });
-      entries.push({ id: loaded.scenario.name, file, loaded, error: null });
+      entries.push({ id: loaded.scenario.name, file, loaded, error: null, source: text });
     } catch (err) {
       entries.push({ id: base.replace(/\.(ya?ml|json)$/, ''), file, loaded: null, error: err instanceof Error ? err.message : String(err) });
     }

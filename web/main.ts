@@ -426,7 +426,7 @@ function onError(message: string): void {
 }
 
 /** What every frame source reports to: a recording player is given the same handlers. */
-const handlers: FrameSourceHandlers = { onProgress, onInit, onFrame, onResult, onError };
+const handlers: FrameSourceHandlers = { onProgress, onInit, onFrame, onResult, onError, onRecording: (name, bytes) => appEvents.emit('recording', { name, bytes }) };
 /** The live simulation (the default source). */
 const liveSource = new WorkerFrameSource(handlers);
 let source: FrameSource = liveSource;
@@ -668,6 +668,8 @@ provideApp({
 // ---------- lab features ----------
 // Each feature module installs itself through web/app.ts; they load after provideApp and before the first run.
 await Promise.all([
+  import('./plots.ts'),
+  import('./replay.ts'),
 ]);
 
 // ---------- start ----------

@@ -49,7 +49,24 @@ export type ToWorker =
   | { type: 'step' }
   | { type: 'speed'; speed: number }
   | { type: 'layers'; layers: FrameLayers }
-  | { type: 'dispose' };
+  | { type: 'dispose' }
+  /** Replay: build the recorded run's world and post its `init` only (no stepping), then free it. */
+  | { type: 'view'; run: RecordedRunSpec }
+  /** Replay: re-simulate the recorded run to its end, headless, posting `progress` and then `verified`. */
+  | { type: 'verify'; run: RecordedRunSpec };
+
+/** A recorded run, as a recording's header gives it (scenarios/record/format.ts RecordingHeader): enough to build it again. */
+export interface RecordedRunSpec {
+  /** The scenario file's text and its name as recorded. */
+  source: string;
+  file: string;
+  /** The scenario's data files (world.airspace.files) by the path as written. */
+  dataFiles: Record<string, string>;
+  seed: number;
+  backend: BackendId;
+  /** Run options as recorded (user agents, break-it switches): plain JSON. */
+  extras: Record<string, unknown>;
+}
 
 // ---------- worker -> main ----------
 
@@ -58,7 +75,13 @@ export type FromWorker =
   | { type: 'init'; init: ViewInit }
   | { type: 'frame'; frame: ViewFrame }
   | { type: 'result'; result: RunResult }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** After a live run's `result`: its recording, packed (`.skyrec.json.gz` bytes; transferred). */
+  | { type: 'recording'; name: string; bytes: ArrayBuffer }
+  /** The recording could not be made (the run itself is unaffected). */
+  | { type: 'recording-error'; message: string }
+  /** A `verify` request's re-simulated result. */
+  | { type: 'verified'; result: RunResult };
 
 // ---------- static view data ----------
 

@@ -13,10 +13,16 @@
  *
  * Started as `new Worker(new URL('./sim-worker.ts', import.meta.url), { type: 'module' })`.
  */
-import { startRun, type Run } from '../scenarios/runner.ts';
+import { startRun, type Run, type RunOptions } from '../scenarios/runner.ts';
+import { formatBreakWords, type BreakIt } from '../scenarios/break-it.ts';
+import { Recorder } from '../scenarios/record/recorder.ts';
+import { recordingFileName, type Recording } from '../scenarios/record/format.ts';
+import { packRecording } from '../scenarios/record/player.ts';
+import { loadRecordedScenario } from '../scenarios/record/replay.ts';
+import { workerSandbox } from '../agents/user/sandbox-worker.ts';
 import { Capture } from './capture.ts';
 import { loadLibrary, type LibraryEntry } from './library.ts';
-import { frameTransferables, type FromWorker, type RunRequest, type ToWorker, type ViewFrame } from './sim-protocol.ts';
+import { frameTransferables, type FromWorker, type RecordedRunSpec, type RunRequest, type ToWorker, type ViewFrame } from './sim-protocol.ts';
 
 /** Most frames posted per wall second (the display's rate; more would only queue up). */
 const FRAME_PERIOD_S = 1 / 60;
@@ -39,6 +45,8 @@ const nowS = (): number => performance.now() / 1000;
 let library: LibraryEntry[] | null = null;
 let run: Run | null = null;
 let capture: Capture | null = null;
+/** Records every live run (scenarios/record/recorder.ts); its file is posted after the result. */
+let recorder: Recorder | null = null;
 let playing = false;
 let speed = 1;
 let accumulator = 0;
@@ -72,8 +80,34 @@ function finishIfDone(): boolean {
   if (!run || !run.done) return false;
   playing = false;
   postFrame(true);
-  post({ type: 'result', result: run.result() });
+  const result = run.result();
+  post({ type: 'result', result });
+  postRecording(result);
   return true;
+}
+
+/** Pack the run's recording (gzip through CompressionStream) and post it, transferred; a failure is reported, the run is unaffected. */
+function postRecording(result: ReturnType<Run['result']>): void {
+  const rec = recorder;
+  recorder = null;
+  if (!rec || !run) return;
+  const gen = generation;
+  let doc;
+  try {
+    doc = rec.finish(result);
+  } catch (err) {
+    post({ type: 'recording-error', message: err instanceof Error ? err.message : String(err) });
+    return;
+  }
+  const name = recordingFileName(result.scenario, result.seed, result.backend, formatBreakWords(doc.header.extras.breakIt as BreakIt | undefined));
+  packRecording(doc).then(
+    (bytes) => {
+      if (gen !== generation) return;
+      const buf = bytes.buffer.byteLength === bytes.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
+      post({ type: 'recording', name, bytes: buf }, [buf]);
+    },
+    (err: unknown) => post({ type: 'recording-error', message: err instanceof Error ? err.message : String(err) }),
+  );
 }
 
 function schedule(): void {
@@ -126,6 +160,7 @@ function disposeRun(): void {
   stopLoop();
   capture?.dispose();
   capture = null;
+  recorder = null;
   run?.dispose();
   run = null;
 }
@@ -148,7 +183,7 @@ async function start(request: RunRequest, layers: { scans: boolean }, initialSpe
   post({ type: 'progress', stage: request.backend.startsWith('rapier') ? 'Initialising Rapier physics (WebAssembly)…' : 'Building the world…', fraction: 0.35 });
   let r: Run;
   try {
-    r = await startRun(entry.loaded, { ...(request.extras ?? {}), seed: request.seed, backend: request.backend, clock: nowS });
+    r = await startRun(entry.loaded, { ...withSandbox(request.extras ?? {}), seed: request.seed, backend: request.backend, clock: nowS });
   } catch (err) {
     if (gen === generation) post({ type: 'error', message: `${entry.id} could not start: ${err instanceof Error ? err.message : String(err)}` });
     return;
@@ -167,6 +202,13 @@ async function start(request: RunRequest, layers: { scans: boolean }, initialSpe
     return;
   }
   capture.layers = layers;
+  try {
+    // Attached before the first step: the initial state is the recording's first sample.
+    recorder = new Recorder(r, { ...(entry.source !== undefined ? { source: entry.source } : {}), extras: plainExtras(request.extras ?? {}) });
+  } catch (err) {
+    recorder = null;
+    post({ type: 'recording-error', message: err instanceof Error ? err.message : String(err) });
+  }
   post({ type: 'progress', stage: 'Ready', fraction: 1 });
   post({ type: 'init', init: capture.init });
   postFrame(true);
@@ -185,6 +227,74 @@ function step(): void {
   if (!run || run.done || playing) return;
   run.step(1);
   if (!finishIfDone()) postFrame(true);
+}
+
+/** The run options of a request as plain JSON (what a recording keeps): functions such as a sandbox factory are dropped. */
+function plainExtras(extras: object): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(extras)) as Record<string, unknown>;
+}
+
+/** User agents run in this worker's sandbox (agents/user/sandbox-worker.ts). */
+function withSandbox<T extends { agents?: unknown }>(extras: T): T & Pick<RunOptions, 'sandbox'> {
+  return extras.agents !== undefined ? { ...extras, sandbox: workerSandbox } : extras;
+}
+
+// ---------- replay: a recorded run's view, and its re-simulation ----------
+
+/** The recorded scenario, from the recording's own copy of its text and data files. */
+function recordedLoaded(spec: RecordedRunSpec) {
+  return loadRecordedScenario({ header: { source: spec.source, file: spec.file, dataFiles: spec.dataFiles } } as unknown as Recording);
+}
+
+function recordedOptions(spec: RecordedRunSpec): RunOptions {
+  return { ...withSandbox(spec.extras as RunOptions), seed: spec.seed, backend: spec.backend, clock: nowS };
+}
+
+/** Build the recorded run and post its view data only (no step is taken). */
+async function view(spec: RecordedRunSpec): Promise<void> {
+  const gen = ++generation;
+  disposeRun();
+  post({ type: 'progress', stage: 'Building the recorded world…', fraction: 0.3 });
+  const r = await startRun(recordedLoaded(spec), recordedOptions(spec));
+  try {
+    if (gen !== generation) return;
+    const c = new Capture(r, r.scenario.name);
+    post({ type: 'init', init: c.init });
+    c.dispose();
+  } finally {
+    r.dispose();
+  }
+}
+
+/** Steps per slice of a verification between progress reports (the loop yields to messages between slices). */
+const VERIFY_SLICE_S = 0.1;
+
+/** Re-simulate the recorded run to its end at full speed, without frames; posts progress, then `verified`. */
+async function verify(spec: RecordedRunSpec): Promise<void> {
+  const gen = ++generation;
+  disposeRun();
+  const r = await startRun(recordedLoaded(spec), recordedOptions(spec));
+  try {
+    const duration = r.scenario.duration;
+    let lastPost = -Infinity;
+    while (!r.done) {
+      if (gen !== generation) return;
+      const t0 = nowS();
+      while (!r.done && nowS() - t0 < VERIFY_SLICE_S) r.step(10);
+      if (nowS() - lastPost > 0.1) {
+        lastPost = nowS();
+        post({ type: 'progress', stage: `Re-simulating: ${r.time.toFixed(1)} of ${duration} s`, fraction: duration > 0 ? Math.min(1, r.time / duration) : 1 });
+      }
+      await new Promise((ok) => setTimeout(ok, 0));
+    }
+    if (gen === generation) post({ type: 'verified', result: r.result() });
+  } finally {
+    r.dispose();
+  }
+}
+
+function fail(err: unknown): void {
+  post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
 }
 
 scope.onmessage = (e: MessageEvent<ToWorker>) => {
@@ -214,6 +324,12 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
       case 'dispose':
         generation++;
         disposeRun();
+        break;
+      case 'view':
+        void view(m.run).catch(fail);
+        break;
+      case 'verify':
+        void verify(m.run).catch(fail);
         break;
     }
   } catch (err) {
