@@ -86,7 +86,7 @@ export class MetricSeries {
     let kept = false;
     for (const s of samples) {
       if (s.t < this.last) this.clear();
-      if (s.t - this.last < this.minGapS && this.t.length > 0) continue;
+      if (s.t - this.last < this.minGapS - 1e-9 && this.t.length > 0) continue;
       for (const [k, v] of Object.entries(s.values)) {
         if (!CHANNELS.has(k) || this.values.has(k as MetricChannel)) continue;
         // A channel first seen late gets nulls for the samples before it.

@@ -1,0 +1,88 @@
+/**
+ * The replay's frames, in Node: a recording's frame at a time carries every
+ * actor of the view at its recorded pose (matched by id, whatever the
+ * view's order), velocities from the track, the events in between; the
+ * recorded run's spec is the header's; the plots' data adapter takes both
+ * frame metric shapes.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadScenarioFile } from '../../scenarios/node-io.ts';
+import { recordScenario } from '../../scenarios/record/recorder.ts';
+import { decodeRecording } from '../../scenarios/record/format.ts';
+import { poseAt } from '../../scenarios/record/player.ts';
+import { startRun } from '../../scenarios/runner.ts';
+import { Capture } from '../../web/capture.ts';
+import { eventsBetween, recordedFrame, recordedIndexes, recordedRunSpec } from '../../web/replay-source.ts';
+import { POSE_STRIDE } from '../../web/sim-protocol.ts';
+import { MetricSeries, metricSamples, referenceLines } from '../../web/plots-data.ts';
+
+const FILE = 'scenarios/library/rover-moving-obstacle.yaml';
+
+describe('replay frames from a recording', async () => {
+  const loaded = loadScenarioFile(FILE);
+  const { recording } = await recordScenario(loaded, { seed: 1, backend: 'rapier' });
+  const rec = decodeRecording(JSON.parse(JSON.stringify(recording)), 'r.skyrec.json.gz');
+  const run = await startRun(loaded, { seed: 1, backend: 'rapier' });
+  const init = new Capture(run, loaded.scenario.name).init;
+  run.dispose();
+
+  it('places each view actor at its recorded pose, by id, with a velocity along its track', () => {
+    const idx = recordedIndexes(rec, init);
+    expect(idx.every((i) => i >= 0)).toBe(true);
+    const t = rec.times[Math.floor(rec.times.length / 2)]! + 0.013;
+    const f = recordedFrame(rec, init, idx, t, undefined);
+    expect(f.time).toBe(t);
+    expect(f.step).toBe(Math.round(t / init.dt));
+    let moving = 0;
+    for (let k = 0; k < init.actors.length; k++) {
+      const a = init.actors[k]!;
+      const p = poseAt(rec, idx[k]!, t);
+      const o = POSE_STRIDE * a.index;
+      expect(Array.from(f.actors.pose.subarray(o, o + 3))).toEqual(p.position);
+      expect(f.actors.present[a.index]).toBe(p.present ? 1 : 0);
+      const v = Math.hypot(f.actors.pose[o + 7]!, f.actors.pose[o + 8]!, f.actors.pose[o + 9]!);
+      if (a.descriptor.isStatic) expect(v).toBe(0);
+      else if (v > 0.1) moving++;
+    }
+    expect(moving).toBeGreaterThan(0);
+  });
+
+  it('hands the events of an interval to the frame, and the recorded run spec to the worker', () => {
+    const end = rec.times[rec.times.length - 1]!;
+    expect(eventsBetween(rec, -Infinity, end).length).toBe(rec.events.length);
+    expect(eventsBetween(rec, end, end + 1)).toEqual([]);
+    const spec = recordedRunSpec(rec, 'r');
+    expect(spec).toMatchObject({ seed: 1, backend: 'rapier', file: rec.header.file });
+    expect(spec.source).toBe(rec.header.source);
+    const bad = { ...rec, header: { ...rec.header, backend: 'havok' } };
+    expect(() => recordedRunSpec(bad, 'x.skyrec.json.gz')).toThrow(/x\.skyrec\.json\.gz: header\.backend: expected one of .*got "havok"/);
+  });
+});
+
+describe('plots data', () => {
+  it('takes a frame record or a sample list, and keeps samples at most every 50 ms of sim time', () => {
+    expect(metricSamples({ speedMps: 3, bogus: 1, ttcS: NaN }, 2)).toEqual([{ t: 2, values: { speedMps: 3, ttcS: null } }]);
+    const list = [{ t: 1, values: { clearanceM: 2 } }];
+    expect(metricSamples(list, 5)).toBe(list);
+    expect(metricSamples(undefined, 1)).toEqual([]);
+    const s = new MetricSeries();
+    for (let i = 0; i < 60; i++) s.push(metricSamples({ speedMps: i }, i / 60));
+    expect(s.t.length).toBe(20);
+    expect(s.channels).toEqual(['speedMps']);
+    // A channel that appears late is null before; going back in time restarts the series.
+    s.push([{ t: 2, values: { speedMps: 1, ttcS: 4 } }]);
+    expect(s.values.get('ttcS')!.slice(-2)).toEqual([null, 4]);
+    s.push([{ t: 0, values: { speedMps: 0 } }]);
+    expect(s.t).toEqual([0]);
+  });
+
+  it('draws the run thresholds: min-ttc, min-clearance, the jitter band, the zone edge', () => {
+    const row = (type: string, threshold: number) => ({ status: 'running' as const, result: { name: type, type, value: null, threshold, unit: '', passed: true, reason: '', thresholdSource: 'scenario' } });
+    const refs = referenceLines([row('min-ttc', 1.5), row('min-clearance', 0.5)]);
+    expect(refs.ttcS).toEqual([{ value: 1.5, label: 'min-ttc 1.5 s', style: 'line' }]);
+    expect(refs.clearanceM![0]!.value).toBe(0.5);
+    expect(refs.gimbalJitterDeg![0]).toMatchObject({ value: 0.005, style: 'band' });
+    expect(refs.zoneMarginM![0]!.value).toBe(0);
+    expect(referenceLines([]).ttcS).toBeUndefined();
+  });
+});
