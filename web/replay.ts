@@ -176,6 +176,7 @@ function show(rec: Recording, name: string): void {
     onReady: () => {
       plots?.showRecording(app().init(), rec.times, rec.metrics.values);
       renderTimeline(p);
+      describeRun(rec, name);
     },
     onTime: (t, playing) => {
       if (!scrubbing) scrubber.value = String(t);
@@ -196,6 +197,24 @@ function show(rec: Recording, name: string): void {
   verifyLine.textContent = '';
   delete verifyLine.dataset.state;
   p.open(currentSpeed());
+}
+
+/** The run card and HUD name the recorded run (not the library scenario selected before). */
+function describeRun(rec: Recording, name: string): void {
+  const h = rec.header;
+  const set = (id: string, text: string) => {
+    const e = document.getElementById(id);
+    if (e) e.textContent = text;
+  };
+  set('hud-scenario', `${h.scenario} (recording)`);
+  set('fact-scenario', h.scenario);
+  set('fact-seed', String(h.seed));
+  set('fact-backend', h.backend);
+  set('cli-line', `skylane replay ${name}`);
+  for (const item of document.querySelectorAll('.selected[data-scenario]')) {
+    item.classList.remove('selected');
+    item.setAttribute('aria-current', 'false');
+  }
 }
 
 function renderTimeline(p: RecordingFrameSource): void {

@@ -122,7 +122,7 @@ export function actorIndexOf(rec: Recording, id: string): number {
 }
 
 /** What a replay view can jump to. */
-export type JumpKind = 'collision' | 'breach' | 'warning' | 'fault' | 'agent-error' | 'criterion' | 'timeline' | 'stop';
+export type JumpKind = 'collision' | 'breach' | 'entry' | 'warning' | 'fault' | 'agent-error' | 'criterion' | 'timeline' | 'stop';
 
 export interface JumpEvent {
   /** Simulation time, s. */
@@ -133,10 +133,12 @@ export interface JumpEvent {
   event: SimEvent;
 }
 
+const AUTHORISED_ENTRY = /\(authorised\)$/;
+
 /**
  * The recording's events with their times, in time order, labelled for a
- * jump-to list: collisions (their starts), airspace breaches (entries) and
- * warnings, faults, agent errors, criterion results, timeline events and the
+ * jump-to list: collisions (their starts), airspace breaches (entries
+ * without authorisation), authorised entries, warnings, faults, agent errors, criterion results, timeline events and the
  * stop. Collision ends, contacts with terrain and airspace exits are left
  * out (nothing to jump to).
  */
@@ -150,7 +152,8 @@ export function eventsOf(rec: Recording): JumpEvent[] {
         if (e.started && !terrain.has(e.a) && !terrain.has(e.b)) out.push({ time: e.time, kind: 'collision', label: `collision ${e.a} - ${e.b}`, event: e });
         break;
       case 'airspace':
-        if (e.kind === 'entry') out.push({ time: e.time, kind: 'breach', label: `${e.actor}: ${e.detail}`, event: e });
+        // An authorised entry is no breach (uav/airspace/service.ts marks it "(authorised)" in the detail: the event has no other flag).
+        if (e.kind === 'entry') out.push({ time: e.time, kind: AUTHORISED_ENTRY.test(e.detail) ? 'entry' : 'breach', label: `${e.actor}: ${e.detail}`, event: e });
         else if (e.kind === 'warning') out.push({ time: e.time, kind: 'warning', label: `${e.actor}: ${e.detail}`, event: e });
         break;
       case 'fault':

@@ -82,6 +82,9 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('recordings in the browser (e2e)', () 
 
     // The breach is listed; jumping to it shows its time.
     const breach = page.locator('[data-testid=replay-event][data-kind=breach]').first();
+    expect(await breach.textContent()).toContain('entered PROHIBITED zone CTR-1');
+    // The authorised corridor entry is listed, but not as a breach.
+    expect(await page.locator('[data-testid=replay-event][data-kind=entry]').first().textContent()).toContain('(authorised)');
     const breachTime = Number(await breach.getAttribute('data-time'));
     expect(breachTime).toBeGreaterThan(0);
     await breach.click();
@@ -109,8 +112,11 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('recordings in the browser (e2e)', () 
     await page.goto(`${app.url}?scenario=rover-crossing&speed=8&autoplay=1`);
     // The live run records itself: once it has its verdict, the download is offered.
     const download = page.locator('[data-testid=download-recording]');
-    await expect.poll(() => download.isEnabled(), { timeout: 120_000, intervals: [250] }).toBe(true);
+    await expect.poll(() => download.isEnabled(), { timeout: 120_000, interval: 250 }).toBe(true);
     const liveVerdict = await page.locator('[data-testid=verdict]').textContent();
+    // The live plots drew the ego's speed through the run.
+    expect(await page.locator('[data-testid=plots]').getAttribute('data-channels')).toContain('speedMps');
+    expect(Number(await page.locator('[data-testid=plots]').getAttribute('data-points'))).toBeGreaterThan(50);
     const liveHash = (await page.locator('#result-hash').textContent()) ?? '';
     const [dl] = await Promise.all([page.waitForEvent('download'), download.click()]);
     expect(dl.suggestedFilename()).toBe('rover-crossing-seed1-rapier.skyrec.json.gz');

@@ -86,3 +86,18 @@ describe('plots data', () => {
     expect(referenceLines([]).ttcS).toBeUndefined();
   });
 });
+
+describe('events to jump to', () => {
+  it('lists an unauthorised zone entry as a breach and an authorised one as an entry', async () => {
+    const { eventsOf } = await import('../../scenarios/record/player.ts');
+    const rec = {
+      actors: [],
+      events: [
+        { type: 'airspace', time: 2, actor: 'd', zone: 'A', kind: 'entry', detail: 'entered PROHIBITED zone A' },
+        { type: 'airspace', time: 1, actor: 'd', zone: 'B', kind: 'entry', detail: 'entered REQ_AUTHORISATION zone B (authorised)' },
+        { type: 'airspace', time: 3, actor: 'd', zone: 'A', kind: 'exit', detail: 'left A' },
+      ],
+    } as unknown as Parameters<typeof eventsOf>[0];
+    expect(eventsOf(rec).map((e) => [e.time, e.kind])).toEqual([[1, 'entry'], [2, 'breach']]);
+  });
+});
