@@ -1,7 +1,7 @@
 /**
  * Recordings in the browser, end to end (issue #7 sections 3 and 7):
  * - a recording written by the CLI (`skylane run --record`) opens in the page
- *   by URL (`?recording=`) and through the file input, shows the CLI's
+ *   by URL (`?recording=`), through the file input and by drag-and-drop, shows the CLI's
  *   verdict, and re-simulating it in the browser's worker matches the
  *   recorded verdict and state hash; the scrubber moves the view; jumping
  *   to the airspace breach lands at its time;
@@ -139,6 +139,19 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('recordings in the browser (e2e)', () 
     // A file that is not a recording is refused with a notice naming it.
     await page.locator('[data-testid=replay-file]').setInputFiles({ name: 'junk.skyrec.json.gz', mimeType: 'application/gzip', buffer: Buffer.from('not a recording') });
     await expect.poll(async () => (await page.locator('#notices').textContent()) ?? '', { timeout: 10_000 }).toContain('junk.skyrec.json.gz');
+    // Drag-and-drop onto the page.
+    await page.evaluate(async (url) => {
+      const bytes = await (await fetch(url)).arrayBuffer();
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'dropped.skyrec.json.gz', { type: 'application/gzip' }));
+      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, `rec/${recName}`);
+    await expect.poll(async () => (await page.locator('[data-testid=replay-panel]').getAttribute('data-file')) ?? '', { timeout: 30_000 }).toBe('dropped.skyrec.json.gz');
+    await expect.poll(async () => await page.locator('[data-testid=verdict]').textContent(), { timeout: 60_000 }).toBe(cliVerdict);
+    // Back to the live simulation: the replay panel goes, the selected library scenario is built again.
+    await page.locator('[data-testid=replay-close]').click();
+    await expect.poll(() => page.locator('[data-testid=replay-panel]').isHidden(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(async () => await page.locator('#hud-scenario').textContent(), { timeout: 30_000 }).toBe('rover-crossing');
     expect(readFileSync(saved).length).toBeGreaterThan(100);
     expect(problems).toEqual([]);
     await page.close();
