@@ -101,3 +101,66 @@ describe('events to jump to', () => {
     expect(eventsOf(rec).map((e) => [e.time, e.kind])).toEqual([[1, 'entry'], [2, 'breach']]);
   });
 });
+
+describe('RecordingFrameSource', async () => {
+  const { RecordingFrameSource } = await import('../../web/replay-source.ts');
+  const loaded = loadScenarioFile(FILE);
+  const { recording } = await recordScenario(loaded, { seed: 1, backend: 'rapier' });
+  const rec = decodeRecording(JSON.parse(JSON.stringify(recording)), 'r.skyrec.json.gz');
+  const run = await startRun(loaded, { seed: 1, backend: 'rapier' });
+  const init = new Capture(run, loaded.scenario.name).init;
+  run.dispose();
+
+  /** A stand-in for the simulation worker: records what it is sent; the test answers for it. */
+  function fakeWorker() {
+    const sent: unknown[] = [];
+    const w = { sent, onmessage: null as ((e: { data: unknown }) => void) | null, onerror: null, postMessage: (m: unknown) => sent.push(m), terminate: () => {} };
+    return w;
+  }
+
+  function setup() {
+    const calls: string[] = [];
+    const frames: number[] = [];
+    const verifies: unknown[] = [];
+    const w = fakeWorker();
+    const handlers = {
+      onProgress: () => calls.push('progress'),
+      onInit: () => calls.push('init'),
+      onFrame: (f: { time: number }) => frames.push(f.time),
+      onResult: (r: { verdict: string }) => calls.push(`result ${r.verdict}`),
+      onError: (m: string) => calls.push(`error ${m}`),
+    };
+    const src = new RecordingFrameSource(rec, 'r.skyrec.json.gz', handlers as never, { onVerify: (v) => verifies.push(v) }, () => w as unknown as Worker);
+    return { src, w, calls, frames, verifies };
+  }
+
+  it('asks for the view, shows the recorded verdict at t = 0, then asks to verify; a different hash DIFFERS', () => {
+    const { src, w, calls, frames, verifies } = setup();
+    src.open(1);
+    expect(w.sent[0]).toMatchObject({ type: 'view', run: { seed: 1, backend: 'rapier', source: rec.header.source } });
+    w.onmessage!({ data: { type: 'init', init } });
+    expect(calls).toEqual(['progress', 'init', `result ${rec.result.verdict}`]);
+    expect(frames).toEqual([0]);
+    expect(w.sent[1]).toMatchObject({ type: 'verify' });
+    src.seek(1.234);
+    src.step();
+    expect(frames.slice(1)).toEqual([1.234, 1.234 + 1 / rec.header.rateHz]);
+    src.seek(1e9);
+    expect(src.time).toBe(src.duration);
+    w.onmessage!({ data: { type: 'verified', result: { ...rec.result, stateHash: 'other' } } });
+    expect(verifies.at(-1)).toMatchObject({ state: 'done', verdictMatches: true, hashMatches: false });
+    expect(src.verifyState).toMatchObject({ state: 'done' });
+  });
+
+  it('reports a view that cannot be built as the run error, naming the file; a failed verification as a verify error', () => {
+    const a = setup();
+    a.src.open(1);
+    a.w.onmessage!({ data: { type: 'error', message: 'no such backend' } });
+    expect(a.calls.at(-1)).toBe('error r.skyrec.json.gz: no such backend');
+    const b = setup();
+    b.src.open(1);
+    b.w.onmessage!({ data: { type: 'init', init } });
+    b.w.onmessage!({ data: { type: 'error', message: 'boom' } });
+    expect(b.verifies.at(-1)).toEqual({ state: 'error', message: 'boom' });
+  });
+});
