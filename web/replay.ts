@@ -119,6 +119,8 @@ async function openUrl(url: string): Promise<void> {
     return;
   }
   await openBytes(await res.arrayBuffer(), decodeURIComponent(new URL(url, window.location.href).pathname.split('/').pop() || url));
+  // The address names the recording again (the run view rewrote it for the library scenario it selected at start-up).
+  if (player) window.history.replaceState(null, '', `?recording=${encodeURIComponent(url)}`);
 }
 
 /**
