@@ -150,6 +150,8 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the browser lab: gallery, deep links,
     expect(new URL(page.url()).searchParams.get('break')).toBe('v2x-off');
     const explained = await page.evaluate(() => (window as unknown as { explained: string[] }).explained);
     expect(explained.some((t) => /^ego — .*braking/.test(t)), explained.slice(-20).join(' | ')).toBe(true);
+    // The comparison card in view (the side panel scrolls), then a picture of the overlay and the table.
+    await table.scrollIntoViewIfNeeded();
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(ARTIFACTS, 'g2-teaching.png') });
     copyFileSync(join(ARTIFACTS, 'g2-teaching.png'), join(DOCS, 'screenshot-teaching.png'));
