@@ -109,6 +109,17 @@ if (container && tools) {
     runUrl = null;
     hide();
   });
+  // While the gallery covers the run view, the run's keys (Space, S, R, ...) would act on a run nobody sees:
+  // this listener runs first (capture) and keeps them from main.ts's; typing in the filter is untouched.
+  window.addEventListener(
+    'keydown',
+    (e) => {
+      const t = e.target as HTMLElement | null;
+      if (!galleryShown() || (t && (/^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName) || t.isContentEditable))) return;
+      if (e.key !== 'g' && e.key !== 'G' && e.key !== 'Escape' && e.key !== 'Tab' && e.key !== 'Enter') e.stopImmediatePropagation();
+    },
+    true,
+  );
   window.addEventListener('keydown', (e) => {
     const t = e.target as HTMLElement | null;
     if (e.ctrlKey || e.metaKey || e.altKey || (t && (/^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName) || t.isContentEditable))) return;
