@@ -13,6 +13,7 @@
  * a watchdog and the run ends as an error; the page stays responsive.
  */
 import { verdictLabel, type RunResult } from '../scenarios/result.ts';
+import { formatBreakWords, isBroken } from '../scenarios/break-it.ts';
 import { BACKEND_IDS, type BackendId } from '../sim/physics/backend.ts';
 import { loadLibrary, type LibraryEntry } from './library.ts';
 import { DrivingPanel } from './driving-panel.ts';
@@ -338,7 +339,7 @@ function prepare(autoplay: boolean): void {
   setText(dom.factSeed, String(state.seed));
   setText(dom.factBackend, state.backend);
   setText(dom.factSteps, '0');
-  setText(dom.cli, `skylane run ${entry.file} --seed ${state.seed} --backend ${state.backend}`);
+  setText(dom.cli, `skylane run ${entry.file} --seed ${state.seed} --backend ${state.backend}${state.extras.breakIt && isBroken(state.extras.breakIt) ? ` --break ${formatBreakWords(state.extras.breakIt)}` : ''}`);
   renderTime(0, entry.loaded?.scenario.duration ?? 0);
   if (!entry.loaded) {
     source.stop();
@@ -678,6 +679,11 @@ await Promise.all([
 state.entries = loadLibrary();
 renderScenarioList(dom.list, state.entries, (id) => {
   if (state.selected?.id === id && state.status !== 'error') return;
+  // Another scenario starts unbroken, with its own built-in agents (break-it switches and agent swaps belong to one scenario).
+  if (state.selected?.id !== id) {
+    const { breakIt: _b, agentSwaps: _s, ...keep } = state.extras;
+    state.extras = keep;
+  }
   select(id);
   prepare(false);
 });

@@ -148,6 +148,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the browser lab: gallery, deep links,
     expect(await page.locator('[data-testid=verdict]').textContent()).toBe('fail');
     expect(await v2xOff.getAttribute('aria-checked')).toBe('true');
     expect(new URL(page.url()).searchParams.get('break')).toBe('v2x-off');
+    expect(await page.locator('#cli-line').textContent()).toMatch(/--break v2x-off$/);
     const explained = await page.evaluate(() => (window as unknown as { explained: string[] }).explained);
     expect(explained.some((t) => /^ego — .*braking/.test(t)), explained.slice(-20).join(' | ')).toBe(true);
     // The comparison card in view (the side panel scrolls), then a picture of the overlay and the table.
