@@ -74,7 +74,8 @@ export function show(): void {
 
 /** Back to the run view. */
 export function hide(): void {
-  if (!container || container.hidden) return;
+  // Nothing to go back to before the first run: the gallery stays.
+  if (!container || container.hidden || !app().current()) return;
   container.hidden = true;
   document.body.classList.remove('lab-gallery-open');
   if (runUrl !== null && app().current()) window.history.replaceState(null, '', runUrl);
@@ -84,9 +85,10 @@ export function hide(): void {
 /** A card was chosen: build that scenario (a new scenario starts unbroken, with the scenario's own built-in agents). */
 function open(id: string): void {
   runUrl = null;
-  hide();
   const { breakIt: _b, agentSwaps: _s, ...keep } = app().current()?.extras ?? ({} as RunExtras);
   app().open(id, { extras: keep, autoplay: false });
+  // (its 'select' event has hidden the gallery already)
+  hide();
 }
 
 if (container && tools) {
