@@ -99,3 +99,11 @@ export function app(): AppApi {
   if (!impl) throw new Error('web/app.ts: the app is not started yet (main.ts provides it)');
   return impl;
 }
+
+/**
+ * Hooks a lab feature may install for main.ts (additive, all optional).
+ * `landing`: called at start-up when the URL names no scenario; returning
+ * true means the feature shows its own landing view (the gallery,
+ * web/gallery-view.ts) and main.ts builds no run until one is opened.
+ */
+export const labHooks: { landing?: () => boolean } = {};

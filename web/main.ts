@@ -13,10 +13,11 @@
  * a watchdog and the run ends as an error; the page stays responsive.
  */
 import { verdictLabel, type RunResult } from '../scenarios/result.ts';
+import { formatBreakWords, isBroken } from '../scenarios/break-it.ts';
 import { BACKEND_IDS, type BackendId } from '../sim/physics/backend.ts';
 import { loadLibrary, type LibraryEntry } from './library.ts';
 import { DrivingPanel } from './driving-panel.ts';
-import { CAMERA_MODES, formatDeepLink, parseDeepLink, SPEEDS, type CameraMode } from './params.ts';
+import { CAMERA_MODES, extrasLinkParts, formatDeepLink, linkExtras, parseDeepLink, SPEEDS, type CameraMode } from './params.ts';
 import { SceneView } from './scene.ts';
 import type { V2xLinks } from './v2x-overlay.ts';
 import { WorkerFrameSource, type FrameSource, type FrameSourceHandlers } from './frame-source.ts';
@@ -25,7 +26,7 @@ import type { CriterionRowData, ViewFrame, ViewInit } from './sim-protocol.ts';
 import { UavPanel } from './uav-panel.ts';
 import { GimbalPanel } from './gimbal-panel.ts';
 import { AirspacePanel } from './airspace-panel.ts';
-import { appEvents, provideApp, type RunSpec } from './app.ts';
+import { appEvents, labHooks, provideApp, type RunSpec } from './app.ts';
 import type { RunExtras } from './sim-protocol.ts';
 import { $, CriteriaView, EventLog, markSelected, Notices, renderScenarioList, setText } from './ui.ts';
 
@@ -109,7 +110,7 @@ const state = {
   backend: (link.backend ?? 'rapier') as BackendId,
   seed: 0,
   /** Run options beyond seed and backend (user agents, break-it switches): kept until a lab feature changes them. */
-  extras: {} as RunExtras,
+  extras: linkExtras(link),
   camera: (link.camera ?? 'orbit') as CameraMode,
   v2x: link.v2x,
   rays: link.rays,
@@ -152,7 +153,7 @@ for (const b of BACKEND_IDS) dom.backend.append(new Option(b, b, false, b === st
 
 function updateUrl(): void {
   if (!state.selected) return;
-  const q = formatDeepLink({ scenario: state.selected.id, seed: state.seed, backend: state.backend, speed: state.speed, camera: state.camera, v2x: state.v2x, rays: state.rays, trails: state.trails, pip: state.pip, zones: state.zones });
+  const q = formatDeepLink({ scenario: state.selected.id, seed: state.seed, backend: state.backend, speed: state.speed, camera: state.camera, v2x: state.v2x, rays: state.rays, trails: state.trails, pip: state.pip, zones: state.zones, ...extrasLinkParts(state.extras) });
   if (window.location.search !== q) window.history.replaceState(null, '', q);
 }
 
@@ -338,7 +339,7 @@ function prepare(autoplay: boolean): void {
   setText(dom.factSeed, String(state.seed));
   setText(dom.factBackend, state.backend);
   setText(dom.factSteps, '0');
-  setText(dom.cli, `skylane run ${entry.file} --seed ${state.seed} --backend ${state.backend}`);
+  setText(dom.cli, `skylane run ${entry.file} --seed ${state.seed} --backend ${state.backend}${state.extras.breakIt && isBroken(state.extras.breakIt) ? ` --break ${formatBreakWords(state.extras.breakIt)}` : ''}`);
   renderTime(0, entry.loaded?.scenario.duration ?? 0);
   if (!entry.loaded) {
     source.stop();
@@ -651,6 +652,7 @@ provideApp({
   restart(extras?: RunExtras, autoplay = false) {
     if (extras !== undefined) state.extras = extras;
     if (source !== liveSource) useFrameSource(liveSource);
+    updateUrl();
     prepare(autoplay);
   },
   open(id, opts = {}) {
@@ -670,6 +672,8 @@ provideApp({
 await Promise.all([
   import('./plots.ts'),
   import('./replay.ts'),
+  import('./gallery-view.ts'),
+  import('./teach.ts'),
 ]);
 
 // ---------- start ----------
@@ -677,6 +681,11 @@ await Promise.all([
 state.entries = loadLibrary();
 renderScenarioList(dom.list, state.entries, (id) => {
   if (state.selected?.id === id && state.status !== 'error') return;
+  // Another scenario starts unbroken, with its own built-in agents (break-it switches and agent swaps belong to one scenario).
+  if (state.selected?.id !== id) {
+    const { breakIt: _b, agentSwaps: _s, ...keep } = state.extras;
+    state.extras = keep;
+  }
   select(id);
   prepare(false);
 });
@@ -697,6 +706,8 @@ requestAnimationFrame(frame);
   const first = state.entries.find((e) => e.loaded) ?? state.entries[0];
   if (link.scenario && !state.entries.some((e) => e.id === link.scenario)) {
     failBeforeStart(`No scenario named "${link.scenario}"`, `The library has: ${state.entries.map((e) => e.id).join(', ') || 'nothing'}.`);
+  } else if (!link.scenario && labHooks.landing?.()) {
+    // A lab feature (the gallery) is the landing view: no run until the user picks one.
   } else if (link.scenario ?? first) {
     select(link.scenario ?? first!.id, link.seed);
     prepare(link.autoplay);

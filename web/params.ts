@@ -1,12 +1,17 @@
 /**
- * Deep links: `?scenario=<name>&seed=<n>&backend=<id>&speed=<x>&autoplay=1&camera=chase&v2x=1&rays=1&trails=0&pip=0&zones=0`.
+ * Deep links: `?scenario=<name>&seed=<n>&backend=<id>&speed=<x>&autoplay=1&camera=chase&v2x=1&rays=1&trails=0&pip=0&zones=0`,
+ * and the run part (web/run-link.ts): `&agent=<actor>:<agent>[,...]&break=v2x-off,noise-x10`.
  * Parsing is pure so it can be tested without a browser; a bad value is
  * reported (shown in the app) and ignored, never silently reinterpreted.
  */
 import { BACKEND_IDS, type BackendId } from '../sim/physics/backend.ts';
+import { AGENT_NAMES } from '../agents/registry.ts';
+import { isBroken, type BreakIt } from '../scenarios/break-it.ts';
+import type { RunExtras } from './sim-protocol.ts';
+import { parseAgentOverrides, parseBreakParam, formatAgentOverrides, formatBreakParam, USER_AGENT, type AgentOverride } from './run-link.ts';
 
 /** Sim seconds per real second offered in the speed select. */
-export const SPEEDS = [0.25, 0.5, 1, 2, 4, 8] as const;
+export const SPEEDS = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8] as const;
 
 /**
  * orbit: free, mouse-driven; chase: behind and above the followed actor;
@@ -35,13 +40,17 @@ export interface DeepLink {
   pip: boolean;
   /** Draw the airspace zones (scenarios with world.airspace); on by default, `zones=0` hides them. */
   zones: boolean;
+  /** `agent=<actor>:<name>` swaps (web/run-link.ts), built-in agents and `user` alike, in link order. */
+  agents: AgentOverride[];
+  /** `break=` (teaching mode's break-it switches); {} when nothing is broken. */
+  breakIt: BreakIt;
   /** Human-readable problems with the link. */
   warnings: string[];
 }
 
 export function parseDeepLink(search: string): DeepLink {
   const q = new URLSearchParams(search);
-  const link: DeepLink = { scenario: null, seed: null, backend: null, speed: null, autoplay: false, camera: null, v2x: false, stats: false, rays: false, trails: true, pip: true, zones: true, warnings: [] };
+  const link: DeepLink = { scenario: null, seed: null, backend: null, speed: null, autoplay: false, camera: null, v2x: false, stats: false, rays: false, trails: true, pip: true, zones: true, agents: [], breakIt: {}, warnings: [] };
 
   const scenario = q.get('scenario');
   if (scenario) link.scenario = scenario;
@@ -84,7 +93,35 @@ export function parseDeepLink(search: string): DeepLink {
   link.trails = flag(q, 'trails', true, link.warnings);
   link.pip = flag(q, 'pip', true, link.warnings);
   link.zones = flag(q, 'zones', true, link.warnings);
+  // ---- the run part (web/run-link.ts): agent swaps and break-it switches
+  const agents = parseAgentOverrides(q.getAll('agent'), AGENT_NAMES);
+  link.agents = agents.agents;
+  link.warnings.push(...agents.warnings);
+  const broken = parseBreakParam(q.get('break'));
+  link.breakIt = broken.breakIt;
+  link.warnings.push(...broken.warnings);
   return link;
+}
+
+/**
+ * The run extras a link asks for: built-in agent swaps as `agentSwaps`, the
+ * break-it switches as `breakIt`. `agent=<actor>:user` is not here: the
+ * user's agent (its source in the hash) is the agent editor's (web/run-link.ts parseRunLink).
+ */
+export function linkExtras(link: Pick<DeepLink, 'agents' | 'breakIt'>): RunExtras {
+  const extras: RunExtras = {};
+  const swaps = link.agents.filter((a) => a.agent !== USER_AGENT);
+  if (swaps.length) extras.agentSwaps = Object.fromEntries(swaps.map((a) => [a.actor, a.agent]));
+  if (isBroken(link.breakIt)) extras.breakIt = { ...link.breakIt };
+  return extras;
+}
+
+/** The link parts of a run's extras (the inverse of linkExtras), for formatDeepLink. User agents are left to the editor's share link. */
+export function extrasLinkParts(extras: RunExtras | undefined): { agents: AgentOverride[]; breakIt: BreakIt | undefined } {
+  return {
+    agents: Object.entries(extras?.agentSwaps ?? {}).map(([actor, agent]) => ({ actor, agent })),
+    breakIt: extras?.breakIt,
+  };
 }
 
 /** An on/off parameter: 1/true or 0/false; absent gives `fallback`, anything else warns and gives it too. */
@@ -98,7 +135,7 @@ function flag(q: URLSearchParams, name: string, fallback: boolean, warnings: str
 }
 
 /** The query string for the current selection (autoplay is never written back). */
-export function formatDeepLink(p: { scenario: string; seed: number; backend: BackendId; speed: number; camera: CameraMode; v2x?: boolean; rays?: boolean; trails?: boolean; pip?: boolean; zones?: boolean }): string {
+export function formatDeepLink(p: { scenario: string; seed: number; backend: BackendId; speed: number; camera: CameraMode; v2x?: boolean; rays?: boolean; trails?: boolean; pip?: boolean; zones?: boolean; agents?: readonly AgentOverride[]; breakIt?: BreakIt | undefined }): string {
   const q = new URLSearchParams({ scenario: p.scenario, seed: String(p.seed), backend: p.backend, speed: String(p.speed) });
   if (p.camera !== 'orbit') q.set('camera', p.camera);
   if (p.v2x) q.set('v2x', '1');
@@ -106,5 +143,10 @@ export function formatDeepLink(p: { scenario: string; seed: number; backend: Bac
   if (p.trails === false) q.set('trails', '0');
   if (p.pip === false) q.set('pip', '0');
   if (p.zones === false) q.set('zones', '0');
+  // ---- the run part: agent swaps and break-it switches
+  const agent = formatAgentOverrides(p.agents ?? []);
+  if (agent) q.set('agent', agent);
+  const broken = formatBreakParam(p.breakIt);
+  if (broken) q.set('break', broken);
   return `?${q.toString()}`;
 }

@@ -22,8 +22,12 @@ import type { CriterionResult } from '../scenarios/criteria/criterion.ts';
 import type { GimbalSpec } from '../uav/gimbal/spec.ts';
 import type { ZoneDescriptor } from '../uav/airspace/zone.ts';
 
-/** Extra run options forwarded verbatim into `startRun` (user agents, teaching switches, ...): structured-cloneable. */
-export type RunExtras = Omit<RunOptions, 'seed' | 'backend' | 'clock'>;
+/**
+ * Extra run options forwarded into `startRun` (user agents, teaching switches, ...): structured-cloneable.
+ * `agentSwaps` (actor id -> a built-in agent's registry name, a deep link's `agent=ego:idm-only`) is not
+ * a RunOptions field: the worker applies it to the scenario first (web/run-link.ts swapBuiltInAgents).
+ */
+export type RunExtras = Omit<RunOptions, 'seed' | 'backend' | 'clock'> & { agentSwaps?: Record<string, string> };
 
 /** What to run. */
 export interface RunRequest {
