@@ -10,6 +10,7 @@ import { createBackend } from '../sim/physics/create.ts';
 import type { World } from '../sim/world.ts';
 import { buildScene, type BuildHooks, type RoadScene } from './build.ts';
 import { applyBreakIt, isBroken, validateBreakIt, type BreakIt } from './break-it.ts';
+import { swapBuiltInAgents } from './agent-swaps.ts';
 import { userAgentHooks, type UserAgentReport } from './user-agents.ts';
 import type { UserAgentSource } from '../agents/user/user-agent.ts';
 import type { SandboxFactory } from '../agents/user/sandbox.ts';
@@ -48,6 +49,11 @@ export interface RunOptions {
   sandbox?: SandboxFactory;
   /** Per-call wall-time budget of a user agent, ms (default agents/user/reasons.ts DEFAULT_AGENT_BUDGET_MS). */
   agentBudgetMs?: number;
+  /**
+   * Built-in agent swaps, actor id -> registry name (a deep link's `agent=ego:idm-only`;
+   * scenarios/agent-swaps.ts): applied to the scenario before the world is built.
+   */
+  agentSwaps?: Record<string, string>;
 }
 
 const noClock = () => 0;
@@ -207,6 +213,7 @@ export async function createWorld(loaded: LoadedScenario, seed: number, backend:
 
 /** Build the world for one (scenario, seed, backend) and attach its criteria. */
 export async function startRun(loaded: LoadedScenario, opts: RunOptions = {}): Promise<Run> {
+  if (opts.agentSwaps && Object.keys(opts.agentSwaps).length > 0) loaded = swapBuiltInAgents(loaded, opts.agentSwaps);
   const seed = opts.seed ?? loaded.scenario.seed;
   const backendId = opts.backend ?? 'rapier';
   const breakIt = opts.breakIt === undefined ? undefined : validateBreakIt(opts.breakIt);

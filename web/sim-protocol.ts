@@ -23,11 +23,10 @@ import type { GimbalSpec } from '../uav/gimbal/spec.ts';
 import type { ZoneDescriptor } from '../uav/airspace/zone.ts';
 
 /**
- * Extra run options forwarded into `startRun` (user agents, teaching switches, ...): structured-cloneable.
- * `agentSwaps` (actor id -> a built-in agent's registry name, a deep link's `agent=ego:idm-only`) is not
- * a RunOptions field: the worker applies it to the scenario first (web/run-link.ts swapBuiltInAgents).
+ * Extra run options forwarded into `startRun` (user agents, built-in agent swaps, teaching switches, ...):
+ * structured-cloneable, and kept in the run's recording so that a replay runs the same.
  */
-export type RunExtras = Omit<RunOptions, 'seed' | 'backend' | 'clock'> & { agentSwaps?: Record<string, string> };
+export type RunExtras = Omit<RunOptions, 'seed' | 'backend' | 'clock' | 'sandbox'>;
 
 /** What to run. */
 export interface RunRequest {

@@ -22,7 +22,6 @@ import { loadRecordedScenario } from '../scenarios/record/replay.ts';
 import { workerSandbox } from '../agents/user/sandbox-worker.ts';
 import { Capture } from './capture.ts';
 import { loadLibrary, type LibraryEntry } from './library.ts';
-import { swapBuiltInAgents } from './run-link.ts';
 import { frameTransferables, type FromWorker, type RecordedRunSpec, type RunRequest, type ToWorker, type ViewFrame } from './sim-protocol.ts';
 
 /** Most frames posted per wall second (the display's rate; more would only queue up). */
@@ -184,9 +183,8 @@ async function start(request: RunRequest, layers: { scans: boolean }, initialSpe
   post({ type: 'progress', stage: request.backend.startsWith('rapier') ? 'Initialising Rapier physics (WebAssembly)…' : 'Building the world…', fraction: 0.35 });
   let r: Run;
   try {
-    // A deep link's built-in agent swaps (agent=ego:idm-only) change the scenario, not the run options.
-    const { agentSwaps, ...extras } = request.extras ?? {};
-    r = await startRun(swapBuiltInAgents(entry.loaded, agentSwaps), { ...withSandbox(extras), seed: request.seed, backend: request.backend, clock: nowS });
+    // A deep link's built-in agent swaps (agent=ego:idm-only) travel in the extras: the runner applies them.
+    r = await startRun(entry.loaded, { ...withSandbox(request.extras ?? {}), seed: request.seed, backend: request.backend, clock: nowS });
   } catch (err) {
     if (gen === generation) post({ type: 'error', message: `${entry.id} could not start: ${err instanceof Error ? err.message : String(err)}` });
     return;
