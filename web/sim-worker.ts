@@ -17,6 +17,7 @@ import { startRun, type Run } from '../scenarios/runner.ts';
 import { Capture } from './capture.ts';
 import { loadLibrary, type LibraryEntry } from './library.ts';
 import { frameTransferables, type FromWorker, type RunRequest, type ToWorker, type ViewFrame } from './sim-protocol.ts';
+import { lockWorkerGlobals, workerSandbox } from '../agents/user/sandbox-worker.ts';
 
 /** Most frames posted per wall second (the display's rate; more would only queue up). */
 const FRAME_PERIOD_S = 1 / 60;
@@ -146,9 +147,14 @@ async function start(request: RunRequest, layers: { scans: boolean }, initialSpe
     return;
   }
   post({ type: 'progress', stage: request.backend.startsWith('rapier') ? 'Initialising Rapier physics (WebAssembly)…' : 'Building the world…', fraction: 0.35 });
+  // User agents run in this worker's realm: lock its network and thread APIs and freeze the shared
+  // intrinsics before any agent code loads (the worker's own modules are all loaded by now; the lock
+  // lasts as long as this worker, and a worker the watchdog stops is replaced by a fresh one).
+  const userAgents = Object.keys(request.extras?.agents ?? {}).length > 0;
+  if (userAgents) lockWorkerGlobals();
   let r: Run;
   try {
-    r = await startRun(entry.loaded, { ...(request.extras ?? {}), seed: request.seed, backend: request.backend, clock: nowS });
+    r = await startRun(entry.loaded, { ...(request.extras ?? {}), ...(userAgents ? { sandbox: workerSandbox } : {}), seed: request.seed, backend: request.backend, clock: nowS });
   } catch (err) {
     if (gen === generation) post({ type: 'error', message: `${entry.id} could not start: ${err instanceof Error ? err.message : String(err)}` });
     return;
