@@ -41,6 +41,8 @@ export interface AgentEditorOptions {
   onRun?: (agent: UserAgentSource) => void;
   /** Read the shared agent from this hash (default location.hash); false: ignore it. */
   hash?: string | false;
+  /** The link Share puts in the address bar (default: this page with `#agent=`); the app adds its run part (web/run-link.ts). */
+  shareUrl?: (source: string) => string;
 }
 
 export interface AgentEditorHandle {
@@ -118,6 +120,8 @@ export function mountAgentEditor(parent: HTMLElement, opts: AgentEditorOptions =
   const host = document.createElement('div');
   root.append(bar, host, status);
   parent.append(root);
+  // Typing in the editor is not a shortcut of the page (the app's keys: Space, S, R, ...).
+  root.addEventListener('keydown', (e) => e.stopPropagation());
 
   const setStatus = (text: string, error = false) => {
     status.textContent = text;
@@ -175,6 +179,7 @@ export function mountAgentEditor(parent: HTMLElement, opts: AgentEditorOptions =
       setStatus('');
     },
     shareUrl() {
+      if (opts.shareUrl) return opts.shareUrl(view.state.doc.toString());
       const base = typeof location !== 'undefined' ? location.href.replace(/#.*$/, '') : '';
       return base + encodeAgentHash(view.state.doc.toString());
     },

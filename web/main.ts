@@ -668,6 +668,7 @@ provideApp({
 // ---------- lab features ----------
 // Each feature module installs itself through web/app.ts; they load after provideApp and before the first run.
 await Promise.all([
+  import('./editor-panel.ts'),
 ]);
 
 // ---------- start ----------
