@@ -128,11 +128,15 @@ export function mountAgentEditor(parent: HTMLElement, opts: AgentEditorOptions =
     status.classList.toggle('error', error);
   };
 
-  /** Transpile errors at their line (the same transform and checks as the runner's). */
+  /** The last run's error, kept while the text it points into is unchanged (a lint pass must not drop it). */
+  let runtime: { diag: Diagnostic; doc: Text } | null = null;
+  const runtimeDiags = (doc: Text): Diagnostic[] => (runtime && runtime.doc === doc ? [runtime.diag] : []);
+
+  /** Transpile errors at their line (the same transform and checks as the runner's), and the run's error. */
   const transpileLint = linter((view) => {
     try {
       transpileAgent(fileName, view.state.doc.toString());
-      return [];
+      return runtimeDiags(view.state.doc);
     } catch (err) {
       if (!(err instanceof AgentSourceError)) return [{ from: 0, to: 0, severity: 'error', message: String(err) }];
       const { from, to } = err.line ? lineRange(view.state.doc, err.line, err.column) : { from: 0, to: 0 };
@@ -170,11 +174,13 @@ export function mountAgentEditor(parent: HTMLElement, opts: AgentEditorOptions =
       const diag: Diagnostic = at
         ? { ...lineRange(view.state.doc, at.line, at.column), severity: 'error', message, source: 'run' }
         : { from: 0, to: 0, severity: 'error', message, source: 'run' };
+      runtime = { diag, doc: view.state.doc };
       view.dispatch(setDiagnostics(view.state, [diag]));
       setStatus(at ? `line ${at.line}: ${message}` : message, true);
       return at ? at.line : null;
     },
     clearRuntimeError() {
+      runtime = null;
       view.dispatch(setDiagnostics(view.state, []));
       setStatus('');
     },

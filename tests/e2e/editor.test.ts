@@ -134,8 +134,8 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('agent editor in the app (Chromium e2e
     expect(threw.pageVerdict).toBe('error');
     expect(threw.reason).toMatch(/^agent of 'ego' failed at t=0\.50 s: user agent car-agent\.ts: boom from my agent \(car-agent\.ts:6:\d+\)$/);
     expect(await page.locator(panel).getAttribute('data-error-line')).toBe('6');
-    const marked = await page.evaluate(() => [...document.querySelectorAll('[data-testid=editor-panel] .cm-line')].findIndex((l) => l.querySelector('.cm-lintRange-error')) + 1);
-    expect(marked).toBe(6);
+    const marked = () => page.evaluate(() => [...document.querySelectorAll('[data-testid=editor-panel] .cm-line')].findIndex((l) => l.querySelector('.cm-lintRange-error')) + 1);
+    await expect.poll(marked, { timeout: 5000 }).toBe(6);
     expect(await page.locator(`${panel} .agent-editor-status`).textContent()).toMatch(/^line 6: /);
     await page.screenshot({ path: join(ARTIFACTS, 'u2-editor-throw.png') });
 
