@@ -80,7 +80,8 @@ const verdictEl = el('div', { className: 'editor-panel-verdict' }, 'editor-verdi
 const scoreEl = el('div', { className: 'editor-panel-score mono' }, 'editor-score');
 const reasonEl = el('div', { className: 'editor-panel-reason' }, 'editor-reason');
 const hashEl = el('div', { className: 'editor-panel-hash mono' }, 'editor-hash');
-result.append(verdictEl, scoreEl, reasonEl, hashEl);
+const cliEl = el('div', { className: 'editor-panel-cli mono', title: 'The same run headless: save the agent (Download) and run' }, 'editor-cli');
+result.append(verdictEl, scoreEl, reasonEl, hashEl, cliEl);
 side.append(head, actorLabel, driving, detach, result);
 panel.append(editorHost, side);
 
@@ -183,6 +184,8 @@ appEvents.on('prepare', (spec) => {
   running = mine ? { actor: mine[0], file: mine[1].file } : null;
   if (running) setResult('running', 'running…', '', `${spec.scenarioId} · seed ${spec.seed} · ${spec.backend}`);
   else setResult('none', '');
+  const file = app().entries().find((e) => e.id === spec.scenarioId)?.file ?? spec.scenarioId;
+  cliEl.textContent = mine ? `$ skylane run ${file} --seed ${spec.seed} --backend ${spec.backend} --agent ${mine[0]}=${mine[1].file}` : '';
   renderDriving();
 });
 

@@ -92,6 +92,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('agent editor in the app (Chromium e2e
     expect(shown.pageVerdict).toBe('pass');
     expect(await page.locator('[data-testid=state-hash]').textContent()).toBe(shown.hash);
     expect(await page.locator('[data-testid=editor-driving]').textContent()).toContain('ego is driven by your agent (car-agent.ts)');
+    expect(await page.locator('[data-testid=editor-cli]').textContent()).toBe(`$ skylane run scenarios/library/cars/lead-brake.yaml --seed ${seed} --backend rapier --agent ego=car-agent.ts`);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'u2-editor-pass.png') });
     copyFileSync(join(ARTIFACTS, 'u2-editor-pass.png'), join(ROOT, 'docs', 'screenshot-editor.png'));
