@@ -24,7 +24,7 @@ import { verdictLabel, type RunResult } from '../scenarios/result.ts';
 import { app, appEvents } from './app.ts';
 import { AGENT_TEMPLATES, mountAgentEditor, type AgentEditorHandle, type AgentTemplateName } from './agent-editor.ts';
 import { formatRunLink, parseRunLink, USER_AGENT } from './run-link.ts';
-import type { RunExtras, ViewInit } from './sim-protocol.ts';
+import type { RunExtras } from './sim-protocol.ts';
 
 /** The kinds of actor a user agent drives, and the template each starts from. */
 const TEMPLATE_OF_KIND: Record<string, AgentTemplateName> = { car: 'car', uav: 'drone' };
@@ -40,11 +40,17 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEl
   return e;
 }
 
-/** The actors of a run a user agent may drive (cars and UAVs), agent-driven first. */
-function drivableActors(init: ViewInit | null): Drivable[] {
-  if (!init) return [];
-  const actors = (init.scenario.actors as { id: string; kind: string }[]).filter((a) => a.kind in TEMPLATE_OF_KIND);
-  const driven = new Set(init.agentDriven);
+/**
+ * The actors of the current scenario a user agent may drive (cars and UAVs), agent-driven first: from the
+ * built run when there is one, else from the selected library scenario (a run that failed to start has no init).
+ */
+function drivableActors(): Drivable[] {
+  const init = app().init();
+  const spec = app().current();
+  const scenario = init?.scenario ?? app().entries().find((e) => e.id === spec?.scenarioId)?.loaded?.scenario ?? null;
+  if (!scenario) return [];
+  const actors = (scenario.actors as { id: string; kind: string }[]).filter((a) => a.kind in TEMPLATE_OF_KIND);
+  const driven = new Set(init?.agentDriven ?? []);
   return [...actors.filter((a) => driven.has(a.id)), ...actors.filter((a) => !driven.has(a.id))].map((a) => ({ id: a.id, kind: a.kind }));
 }
 
@@ -101,17 +107,17 @@ function userAgentsOf(extras: RunExtras | undefined): [string, UserAgentSource][
 }
 
 function chosenActor(): Drivable | null {
-  const list = drivableActors(app().init());
+  const list = drivableActors();
   return list.find((a) => a.id === actorSelect.value) ?? list[0] ?? null;
 }
 
-function fillActors(init: ViewInit | null): void {
-  const list = drivableActors(init);
+function fillActors(): void {
+  const list = drivableActors();
   const keep = running?.actor ?? actorSelect.value;
-  const pick = list.find((a) => a.id === keep)?.id ?? init?.driving?.egoId ?? list[0]?.id ?? '';
+  const pick = list.find((a) => a.id === keep)?.id ?? app().init()?.driving?.egoId ?? list[0]?.id ?? '';
   actorSelect.replaceChildren(...list.map((a) => new Option(`${a.id} (${a.kind === 'uav' ? 'drone' : a.kind})`, a.id, false, a.id === pick)));
   actorSelect.disabled = list.length === 0;
-  if (list.length === 0) setResult('none', init ? 'This scenario has no car or drone for an agent to drive.' : 'Waiting for the run to be built…');
+  if (list.length === 0) setResult('error', 'not run', '', app().current() ? 'This scenario has no car or drone for an agent to drive.' : 'No scenario is selected.');
 }
 
 function setResult(kind: 'none' | 'running' | 'pass' | 'fail' | 'error', verdict: string, score = '', reason = '', hash = ''): void {
@@ -159,7 +165,7 @@ function setOpen(open: boolean): void {
   panel.hidden = !open;
   toggle.setAttribute('aria-pressed', String(open));
   if (open) {
-    fillActors(app().init());
+    fillActors();
     ensureEditor();
     renderDriving();
   }
@@ -189,9 +195,7 @@ appEvents.on('prepare', (spec) => {
   renderDriving();
 });
 
-appEvents.on('init', (init) => {
-  fillActors(init);
-});
+appEvents.on('init', () => fillActors());
 
 appEvents.on('result', (r) => {
   if (!running) return;
@@ -215,6 +219,7 @@ function showError(message: string): void {
 
 // Another scenario picked: the agent stays on it when the new scenario has that actor (same kind), else it is taken off.
 appEvents.on('select', (entry) => {
+  fillActors();
   const spec = app().current();
   const agents = userAgentsOf(spec?.extras);
   if (!entry || agents.length === 0 || !spec) return;

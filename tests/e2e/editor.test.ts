@@ -54,7 +54,13 @@ async function setSource(page: Page, source: string): Promise<void> {
 /** Press Run and wait for the editor's verdict; returns what the result box shows. */
 async function runAndWait(page: Page, timeoutMs = 90_000): Promise<{ verdict: string; score: string; reason: string; hash: string; pageVerdict: string }> {
   await page.locator(panel).getByRole('button', { name: 'Run', exact: true }).click();
-  await page.waitForFunction(() => /^(PASS|FAIL|ERROR|XFAIL|XPASS)$/.test(document.querySelector('[data-testid=editor-verdict]')?.textContent ?? ''), null, { timeout: timeoutMs, polling: 200 });
+  try {
+    await page.waitForFunction(() => /^(PASS|FAIL|ERROR|XFAIL|XPASS)$/.test(document.querySelector('[data-testid=editor-verdict]')?.textContent ?? ''), null, { timeout: timeoutMs, polling: 200 });
+  } catch (err) {
+    await page.screenshot({ path: join(ARTIFACTS, 'u2-editor-timeout.png') });
+    const seen = await page.evaluate(() => ['run-status', 'overlay-text', 'editor-verdict', 'editor-reason'].map((id) => `${id}: ${document.querySelector(`[data-testid=${id}]`)?.textContent}`).join('\n') + '\n' + (document.getElementById('notices')?.textContent ?? ''));
+    throw new Error(`no verdict in the editor within ${timeoutMs} ms; the page shows:\n${seen}`, { cause: err });
+  }
   return page.evaluate(() => {
     const t = (id: string) => document.querySelector(`[data-testid=${id}]`)?.textContent ?? '';
     return { verdict: t('editor-verdict'), score: t('editor-score'), reason: t('editor-reason'), hash: t('editor-hash').replace(/^state /, ''), pageVerdict: t('verdict') };
@@ -128,7 +134,19 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('agent editor in the app (Chromium e2e
     await openEditor(page, app.url);
     const head = "import { defineAgent } from 'skylane/agent';\n";
 
+    // Load errors come back clean, with the file's line: a syntax error, a drone agent on a car.
+    await setSource(page, `${head}export default defineAgent({\n  kind: 'car',\n  rateHz: 10 +,\n  step() { return { throttle: 0, brake: 0, steeringRad: 0 }; },\n});\n`);
+    const syntax = await runAndWait(page);
+    expect(syntax.verdict).toBe('ERROR');
+    expect(syntax.reason).toMatch(/^cars-lead-brake could not start: car-agent\.ts:4:\d+: --agent ego: syntax error/);
+    expect(await page.locator(panel).getAttribute('data-error-line')).toBe('4');
+    await page.locator(`${panel} .agent-editor-bar select`).selectOption('drone');
+    const kind = await runAndWait(page);
+    expect(kind.verdict).toBe('ERROR');
+    expect(kind.reason).toMatch(/^cars-lead-brake could not start: drone-agent\.ts: --agent ego: the module is a uav agent \(kind 'uav'\) but actor 'ego' is a car/);
+
     // (c) A throw: verdict error, the reason with file:line:col, a diagnostic at that line in the editor.
+    await page.locator(`${panel} .agent-editor-bar select`).selectOption('car');
     await setSource(page, `${head}export default defineAgent({\n  kind: 'car',\n  rateHz: 10,\n  step(input) {\n    if (input.time >= 0.5) throw new Error('boom from my agent');\n    return { throttle: 0.1, brake: 0, steeringRad: 0 };\n  },\n});\n`);
     const threw = await runAndWait(page);
     expect(threw.verdict).toBe('ERROR');
