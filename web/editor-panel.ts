@@ -217,7 +217,7 @@ function showError(message: string): void {
   else panel.dataset.errorLine = String(line);
 }
 
-// Another scenario picked: the agent stays on it when the new scenario has that actor (same kind), else it is taken off.
+// Another scenario picked: the agent stays on when the new scenario has an actor of that id (a wrong kind is the runner's clean error), else it is taken off.
 appEvents.on('select', (entry) => {
   fillActors();
   const spec = app().current();
