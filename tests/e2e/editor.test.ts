@@ -6,7 +6,8 @@
  *     shows its verdict and score; `skylane run --agent ego=examples/agents/car-acc.ts`
  *     (the CLI, in process) gives the same verdict and the same state hash;
  *     the Share link, opened in a new page, opens the editor on that source
- *     and runs it to the same hash.
+ *     and runs it to the same hash; back on the scenario's own agent, an
+ *     ordinary run in the same (locked, frozen) worker still passes.
  * (b-d) hostile agents end with verdict `error` and their reason: one that
  *     throws (shown at its line in the editor), one that touches the DOM,
  *     the network or the world's ground truth, and one that never returns
@@ -116,6 +117,15 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('agent editor in the app (Chromium e2e
     expect(shared).toMatch(/#agent=[A-Za-z0-9_-]+$/);
     const expected = formatRunLink(`?scenario=cars-lead-brake&seed=${seed}`, { agents: [{ actor: 'ego', agent: 'user' }], userSource: saved });
     expect(shared.slice(shared.indexOf('#'))).toBe(expected.slice(expected.indexOf('#')));
+
+    // Back to the scenario's own agent, in the same (now locked, frozen) worker: an ordinary run still plays to its verdict.
+    await page.click('[data-testid=editor-detach]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'ready', null, { timeout: 60_000, polling: 250 });
+    expect(await page.locator('[data-testid=editor-driving]').textContent()).toContain("The scenario's own agents drive");
+    await page.click('#btn-play');
+    await page.waitForFunction(() => (document.querySelector('[data-testid=verdict]')?.textContent ?? '') !== '', null, { timeout: 90_000, polling: 250 });
+    expect(await page.locator('[data-testid=verdict]').textContent()).toBe('pass');
+    expect(await page.locator('[data-testid=editor-result]').getAttribute('data-state')).toBe('none');
     expect(problems).toEqual([]);
     await page.close();
 
