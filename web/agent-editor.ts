@@ -41,6 +41,8 @@ export interface AgentEditorOptions {
   onRun?: (agent: UserAgentSource) => void;
   /** Read the shared agent from this hash (default location.hash); false: ignore it. */
   hash?: string | false;
+  /** The link Share puts in the address bar (default: this page with `#agent=`); the app adds its run part (web/run-link.ts). */
+  shareUrl?: (source: string) => string;
 }
 
 export interface AgentEditorHandle {
@@ -118,17 +120,23 @@ export function mountAgentEditor(parent: HTMLElement, opts: AgentEditorOptions =
   const host = document.createElement('div');
   root.append(bar, host, status);
   parent.append(root);
+  // Typing in the editor is not a shortcut of the page (the app's keys: Space, S, R, ...).
+  root.addEventListener('keydown', (e) => e.stopPropagation());
 
   const setStatus = (text: string, error = false) => {
     status.textContent = text;
     status.classList.toggle('error', error);
   };
 
-  /** Transpile errors at their line (the same transform and checks as the runner's). */
+  /** The last run's error, kept while the text it points into is unchanged (a lint pass must not drop it). */
+  let runtime: { diag: Diagnostic; doc: Text } | null = null;
+  const runtimeDiags = (doc: Text): Diagnostic[] => (runtime && runtime.doc === doc ? [runtime.diag] : []);
+
+  /** Transpile errors at their line (the same transform and checks as the runner's), and the run's error. */
   const transpileLint = linter((view) => {
     try {
       transpileAgent(fileName, view.state.doc.toString());
-      return [];
+      return runtimeDiags(view.state.doc);
     } catch (err) {
       if (!(err instanceof AgentSourceError)) return [{ from: 0, to: 0, severity: 'error', message: String(err) }];
       const { from, to } = err.line ? lineRange(view.state.doc, err.line, err.column) : { from: 0, to: 0 };
@@ -166,15 +174,18 @@ export function mountAgentEditor(parent: HTMLElement, opts: AgentEditorOptions =
       const diag: Diagnostic = at
         ? { ...lineRange(view.state.doc, at.line, at.column), severity: 'error', message, source: 'run' }
         : { from: 0, to: 0, severity: 'error', message, source: 'run' };
+      runtime = { diag, doc: view.state.doc };
       view.dispatch(setDiagnostics(view.state, [diag]));
       setStatus(at ? `line ${at.line}: ${message}` : message, true);
       return at ? at.line : null;
     },
     clearRuntimeError() {
+      runtime = null;
       view.dispatch(setDiagnostics(view.state, []));
       setStatus('');
     },
     shareUrl() {
+      if (opts.shareUrl) return opts.shareUrl(view.state.doc.toString());
       const base = typeof location !== 'undefined' ? location.href.replace(/#.*$/, '') : '';
       return base + encodeAgentHash(view.state.doc.toString());
     },

@@ -10,6 +10,7 @@
  */
 import type { RunResult } from '../scenarios/result.ts';
 import type { FrameLayers, FromWorker, RunRequest, ToWorker, ViewFrame, ViewInit } from './sim-protocol.ts';
+import { AGENT_WATCHDOG_REASON, agentWatchdogReason } from '../agents/user/reasons.ts';
 
 export interface FrameSourceHandlers {
   /** Loading: a stage to show and how far along, 0..1. */
@@ -67,6 +68,8 @@ export class WorkerFrameSource implements FrameSource {
   private autoplay = false;
   /** Until the new run's init, what the worker still sends of the previous run is dropped. */
   private awaitingInit = false;
+  /** The current run's user agents (actor id, file): a hang is then most likely theirs, and the watchdog says so. */
+  private userAgents: [string, string][] = [];
 
   constructor(private readonly handlers: FrameSourceHandlers, private readonly create: () => Worker = defaultWorker, private readonly hangS = HANG_S) {}
 
@@ -85,6 +88,7 @@ export class WorkerFrameSource implements FrameSource {
       };
     }
     this.awaitingInit = true;
+    this.userAgents = Object.entries(request.extras?.agents ?? {}).map(([actor, a]) => [actor, a.file]);
     this.autoplay = opts.autoplay;
     this.expect('start');
     this.send({ type: 'start', request, layers: opts.layers, speed: opts.speed, autoplay: opts.autoplay });
@@ -147,6 +151,12 @@ export class WorkerFrameSource implements FrameSource {
     const bound = this.expecting === 'start' ? START_HANG_FACTOR * this.hangS : this.hangS;
     if (silent < bound) return;
     const what = this.expecting === 'start' ? 'while building the run' : this.expecting === 'step' ? 'during one step' : 'while running';
+    if (this.userAgents.length > 0) {
+      // With user agents in the run, the one code that can block the worker is theirs (agents/user/reasons.ts).
+      const [only] = this.userAgents;
+      this.fail(this.userAgents.length === 1 && only ? agentWatchdogReason(only[0], only[1], 1000 * silent) : `${AGENT_WATCHDOG_REASON} (user agents: ${this.userAgents.map(([a, f]) => `${a} ${f}`).join(', ')})`);
+      return;
+    }
     this.fail(`the simulation worker stopped answering for ${+bound.toFixed(1)} s ${what}: an agent that never returns? The worker was stopped; Reset to try again.`);
   }
 

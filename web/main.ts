@@ -674,6 +674,7 @@ await Promise.all([
   import('./replay.ts'),
   import('./gallery-view.ts'),
   import('./teach.ts'),
+  import('./editor-panel.ts'),
 ]);
 
 // ---------- start ----------

@@ -19,7 +19,7 @@ import { Recorder } from '../scenarios/record/recorder.ts';
 import { recordingFileName, type Recording } from '../scenarios/record/format.ts';
 import { packRecording } from '../scenarios/record/player.ts';
 import { loadRecordedScenario } from '../scenarios/record/replay.ts';
-import { workerSandbox } from '../agents/user/sandbox-worker.ts';
+import { lockWorkerGlobals, workerSandbox } from '../agents/user/sandbox-worker.ts';
 import { Capture } from './capture.ts';
 import { loadLibrary, type LibraryEntry } from './library.ts';
 import { frameTransferables, type FromWorker, type RecordedRunSpec, type RunRequest, type ToWorker, type ViewFrame } from './sim-protocol.ts';
@@ -181,6 +181,11 @@ async function start(request: RunRequest, layers: { scans: boolean }, initialSpe
     return;
   }
   post({ type: 'progress', stage: request.backend.startsWith('rapier') ? 'Initialising Rapier physics (WebAssembly)…' : 'Building the world…', fraction: 0.35 });
+  // User agents run in this worker's realm: lock its network and thread APIs and freeze the shared
+  // intrinsics before any agent code loads (the worker's own modules are all loaded by now; the lock
+  // lasts as long as this worker, and a worker the watchdog stops is replaced by a fresh one).
+  const userAgents = Object.keys(request.extras?.agents ?? {}).length > 0;
+  if (userAgents) lockWorkerGlobals();
   let r: Run;
   try {
     // A deep link's built-in agent swaps (agent=ego:idm-only) travel in the extras: the runner applies them.
@@ -237,7 +242,10 @@ function plainExtras(extras: object): Record<string, unknown> {
 
 /** User agents run in this worker's sandbox (agents/user/sandbox-worker.ts). */
 function withSandbox<T extends { agents?: unknown }>(extras: T): T & Pick<RunOptions, 'sandbox'> {
-  return extras.agents !== undefined ? { ...extras, sandbox: workerSandbox } : extras;
+  if (extras.agents === undefined || Object.keys(extras.agents as object).length === 0) return extras;
+  // User agents run in this worker's realm: lock it first (idempotent; see the start of a run).
+  lockWorkerGlobals();
+  return { ...extras, sandbox: workerSandbox };
 }
 
 // ---------- replay: a recorded run's view, and its re-simulation ----------

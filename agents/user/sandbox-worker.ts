@@ -72,15 +72,53 @@ export function lockWorkerGlobals(opts: LockOptions = {}): void {
   if (opts.freezeIntrinsics ?? true) freezeIntrinsics();
 }
 
+/**
+ * Names whose assignment on an ordinary object must keep working once the
+ * prototype holding them is frozen. Freezing turns `obj.toString = f` or an
+ * Error subclass's `this.name = 'X'` into a TypeError in strict code (the
+ * "override mistake" of ES5), which would break the simulation's own code in
+ * the worker (ScenarioError sets `this.name`). As SES's "enablements" do, each
+ * such property becomes an accessor whose setter defines an own property on
+ * the object assigned to, and refuses an assignment on the prototype itself.
+ */
+const OVERRIDABLE = ['constructor', 'toString', 'toLocaleString', 'valueOf', 'toJSON', 'name', 'message'] as const;
+
+/** Make `names` of `proto` (writable data properties only) assignable on objects inheriting from it, before it is frozen. */
+export function enableOverrides(proto: object, names: readonly string[]): void {
+  for (const name of names) {
+    const desc = Object.getOwnPropertyDescriptor(proto, name);
+    if (!desc || !('value' in desc) || !desc.writable || !desc.configurable) continue;
+    const value: unknown = desc.value;
+    Object.defineProperty(proto, name, {
+      get: function get() {
+        return value;
+      },
+      set: function set(this: unknown, v: unknown) {
+        if (this === proto || this === null || (typeof this !== 'object' && typeof this !== 'function')) {
+          throw new TypeError(`Cannot assign to read only property '${name}' of a shared prototype (frozen in the simulation worker)`);
+        }
+        Object.defineProperty(this, name, { value: v, writable: true, enumerable: true, configurable: true });
+      },
+      enumerable: desc.enumerable ?? false,
+      configurable: false,
+    });
+  }
+}
+
 /** Freeze the prototypes and namespaces an agent could patch to reach into the simulation (same realm). */
 export function freezeIntrinsics(): void {
+  // Everything of Object.prototype and Function.prototype (hasOwnProperty, bind, ...), the common names elsewhere.
+  enableOverrides(Object.prototype, Object.getOwnPropertyNames(Object.prototype));
+  enableOverrides(Function.prototype, Object.getOwnPropertyNames(Function.prototype));
   const ctors = [Object, Array, Function, String, Number, Boolean, Symbol, Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError, Promise, Map, Set, WeakMap, WeakSet, RegExp, Date, ArrayBuffer, DataView,
     Float32Array, Float64Array, Int8Array, Int16Array, Int32Array, Uint8Array, Uint8ClampedArray, Uint16Array, Uint32Array, BigInt];
   for (const c of ctors) {
+    enableOverrides(c.prototype, OVERRIDABLE);
     Object.freeze(c.prototype);
     Object.freeze(c);
   }
   const typedArray = Object.getPrototypeOf(Int8Array) as { prototype: object };
+  enableOverrides(typedArray.prototype, OVERRIDABLE);
   Object.freeze(typedArray.prototype);
   Object.freeze(typedArray);
   for (const ns of [JSON, Math, Reflect]) Object.freeze(ns);

@@ -69,6 +69,15 @@ describe('Worker sandbox: same verdicts as the Node sandbox', () => {
     expect(worker[SAME.length + 4]!.error).toMatch(/^agent of 'drone' failed at t=\d+\.\d\d s: user agent .*drone-too-fast\.ts returned velocityEnuMps = \[30,0,0\], a horizontal speed of 30\.00 m\/s: expected at most 12 m\/s$/);
   });
 
+  it('a bad agent is refused with its own message in the frozen realm (the override mistake is enabled away: ScenarioError sets this.name)', async () => {
+    const [kind, syntax] = await inWorkerRealm([
+      [ROAD, 'ego', 'examples/agents/drone-waypoints.ts'],
+      [ROAD, 'ego', `${DIR}/syntax-error.ts.txt`],
+    ]);
+    expect(kind!.inputError).toMatch(/^examples\/agents\/drone-waypoints\.ts: --agent ego: the module is a uav agent \(kind 'uav'\) but actor 'ego' is a car/);
+    expect(syntax!.inputError).toMatch(/^tests\/fixtures\/agents\/syntax-error\.ts\.txt:5:\d+: --agent ego: syntax error/);
+  });
+
   it('a call past the budget is an error (measured: the worker cannot interrupt it)', async () => {
     const [w] = await inWorkerRealm([[ROAD, 'ego', `${DIR}/busy.ts`]], 1);
     expect(w!.verdict).toBe('error');
