@@ -19,6 +19,8 @@ export interface Job {
   agents?: Record<string, { file: string; source: string }>;
   /** Per-call budget of the user agents, ms (--agent-budget-ms). */
   agentBudgetMs?: number;
+  /** Built-in agent swaps, actor id -> registry name (--swap). */
+  agentSwaps?: Record<string, string>;
 }
 
 export interface Shard {

@@ -39,6 +39,8 @@ export interface RunResult {
   breakIt?: BreakIt;
   /** User agents (skylane run --agent, the agent editor) that drove actors in this run, instead of the scenario's agents. */
   userAgents?: { actor: string; file: string; sha256: string }[];
+  /** Built-in agents that drove actors instead of the scenario's (`--swap`, a deep link's `agent=ego:idm-only`): actor id -> registry name. */
+  agentSwaps?: Record<string, string>;
   /** For verdict "error": what went wrong. */
   error?: string;
   /** Position in the whole (unsharded) run list; set by the CLI. */

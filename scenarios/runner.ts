@@ -65,6 +65,8 @@ export class Run {
   private readonly started: number;
   private readonly endsRun: Criterion[];
   private finalResult: RunResult | null = null;
+  /** Built-in agent swaps the scenario was run with (RunOptions.agentSwaps), for the report. */
+  agentSwaps: Record<string, string> | undefined = undefined;
 
   constructor(
     readonly loaded: LoadedScenario,
@@ -179,6 +181,7 @@ export class Run {
       ...(grants.length ? { groundTruth: grants } : {}),
       ...(isBroken(this.breakIt) ? { breakIt: { ...this.breakIt } } : {}),
       ...(this.userAgents.length ? { userAgents: this.userAgents } : {}),
+      ...(this.agentSwaps && Object.keys(this.agentSwaps).length ? { agentSwaps: { ...this.agentSwaps } } : {}),
       ...(expectedFailure ? { expectedFailure } : {}),
       ...(this.errorMessage ? { error: this.errorMessage } : {}),
     };
@@ -220,7 +223,9 @@ export async function startRun(loaded: LoadedScenario, opts: RunOptions = {}): P
   // User agents are loaded (and refused on bad input, as ScenarioError) before the world is built.
   const user = userAgentHooks(loaded, opts);
   const { scenario, world, road } = await createWorld(loaded, seed, backendId, breakIt, user.hooks);
-  return new Run(loaded, scenario, world, seed, backendId, opts.clock ?? noClock, road, breakIt, user.reports);
+  const run = new Run(loaded, scenario, world, seed, backendId, opts.clock ?? noClock, road, breakIt, user.reports);
+  if (opts.agentSwaps && Object.keys(opts.agentSwaps).length > 0) run.agentSwaps = { ...opts.agentSwaps };
+  return run;
 }
 
 /** Run one scenario to its verdict and free the world. */

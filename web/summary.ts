@@ -62,10 +62,12 @@ export function formatValue(x: number | null, unit: string): string {
  * The command line that reproduces the run headless, break-it switches
  * included (`--break`). Agent swaps have no CLI flag (yet): the page says so.
  */
-export function cliLine(result: Pick<RunResult, 'file' | 'seed' | 'backend' | 'breakIt'>): string {
+export function cliLine(result: Pick<RunResult, 'file' | 'seed' | 'backend' | 'breakIt' | 'agentSwaps' | 'userAgents'>): string {
   const q = (s: string) => (/^[\w./@:+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
   const brk = formatBreakParam(result.breakIt);
-  return `npx skylane run ${q(result.file)} --seed ${result.seed} --backend ${q(result.backend)}${brk ? ` --break ${brk}` : ''}`;
+  const swaps = Object.entries(result.agentSwaps ?? {}).map(([a, n]) => ` --swap ${q(`${a}=${n}`)}`).join('');
+  const users = (result.userAgents ?? []).map((u) => ` --agent ${q(`${u.actor}=${u.file}`)}`).join('');
+  return `npx skylane run ${q(result.file)} --seed ${result.seed} --backend ${q(result.backend)}${brk ? ` --break ${brk}` : ''}${swaps}${users}`;
 }
 
 const CSS = `

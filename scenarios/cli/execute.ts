@@ -37,6 +37,7 @@ export async function executeJob(job: ExecJob): Promise<JobOutcome> {
       ...(job.breakIt ? { breakIt: job.breakIt } : {}),
       ...(job.agents ? { agents: job.agents } : {}),
       ...(job.agentBudgetMs !== undefined ? { agentBudgetMs: job.agentBudgetMs } : {}),
+      ...(job.agentSwaps ? { agentSwaps: job.agentSwaps } : {}),
     };
     if (!job.record?.dir && !job.record?.mcapDir) {
       const result = await runScenario(loaded, { ...extras, ...(job.agents ? { sandbox: nodeSandbox } : {}), seed: job.seed, backend: job.backend, clock: wallClock });

@@ -26,6 +26,7 @@ import type { ExecJob, JobOutcome } from './execute.ts';
 import { cmdExportMcap, cmdReplay, checkFolder } from './record-commands.ts';
 import { recordingFileName } from '../record/format.ts';
 import { preflightUserAgents } from '../user-agents.ts';
+import { swapBuiltInAgents } from '../agent-swaps.ts';
 import { locateSyntaxError, nodeSandbox } from '../../agents/user/sandbox-node.ts';
 import { DEFAULT_AGENT_BUDGET_MS } from '../../agents/user/reasons.ts';
 import { ACTOR_KINDS, SENSOR_TYPES } from '../schema.ts';
@@ -39,7 +40,7 @@ const USAGE = `Usage:
   skylane run <files|dirs...> [--backend rapier|cannon|rapier-deterministic|all] [--seed N | --seeds A..B]
                               [--workers N] [--shard K/N] [--json FILE] [--junit FILE] [--quiet]
                               [--break v2x-off,noise-x10,stabiliser-off,zones-ignored]   (teaching mode: runs with a capability taken away)
-                              [--agent ACTOR=FILE.ts ...] [--agent-budget-ms N]
+                              [--agent ACTOR=FILE.ts ...] [--agent-budget-ms N] [--swap ACTOR=BUILTIN_AGENT ...]
                               [--record DIR] [--record-mcap DIR]
   skylane replay <recording.skyrec.json.gz>
   skylane export-mcap <recording.skyrec.json.gz> [-o OUT.mcap]
@@ -240,6 +241,7 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
       record: { type: 'string' },
       'record-mcap': { type: 'string' },
       agent: { type: 'string', multiple: true },
+      swap: { type: 'string', multiple: true },
       'agent-budget-ms': { type: 'string' },
     },
   });
@@ -249,6 +251,7 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
       throw new UsageError(`--break: unknown switch "${w}"; expected a comma-separated list of ${BREAK_WORDS_HELP}`);
     });
   const agents = readAgentOptions(values.agent ?? []);
+  const agentSwaps = readSwapOptions(values.swap ?? []);
   const agentBudgetMs = values['agent-budget-ms'] === undefined ? undefined : positiveInt('--agent-budget-ms', values['agent-budget-ms'], DEFAULT_AGENT_BUDGET_MS);
   if (values.seed !== undefined && values.seeds !== undefined) throw new UsageError('give --seed or --seeds, not both');
   let seeds: number[] | null = null;
@@ -280,6 +283,23 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
   checkFolder('--record-mcap', values['record-mcap']);
   const loaded = loadAll(positionals, io);
   if (!loaded) return 2;
+  if (agentSwaps) {
+    // Every swap must apply to every scenario (the actor exists, the agent drives its kind, its sensors are there).
+    const bad: string[] = [];
+    for (const l of loaded) {
+      try {
+        swapBuiltInAgents(l, agentSwaps);
+      } catch (err) {
+        if (!(err instanceof ScenarioError)) throw err;
+        bad.push(err.message);
+      }
+    }
+    if (bad.length > 0) {
+      for (const b of bad) io.err(`error: ${b}`);
+      io.err('the --swap agents do not fit the scenarios; nothing was run.');
+      return 2;
+    }
+  }
   if (agents) {
     // Every scenario must have the actors, of the right kind and with the sensors, before anything runs.
     const bad: string[] = [];
@@ -298,7 +318,8 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
     }
   }
   const all = expandJobs(loaded.map((l) => ({ file: l.file, defaultSeed: l.scenario.seed })), seeds, backends, breakIt && isBroken(breakIt) ? breakIt : undefined)
-    .map((j) => (agents ? { ...j, agents, ...(agentBudgetMs !== undefined ? { agentBudgetMs } : {}) } : j));
+    .map((j) => (agents ? { ...j, agents, ...(agentBudgetMs !== undefined ? { agentBudgetMs } : {}) } : j))
+    .map((j) => (agentSwaps ? { ...j, agentSwaps } : j));
   const jobs: Job[] = shardJobs(all, shard);
   // Draw every run's varied values and obstacle field first: bad input must not cost a sweep.
   const byFile = new Map(loaded.map((l) => [l.file, l]));
@@ -366,6 +387,21 @@ async function cmdRun(argv: string[], io: Io): Promise<number> {
 }
 
 /** `--agent ACTOR=FILE` options: each file read once, here (the pool's workers get the text). Null when none. */
+/** `--swap ACTOR=AGENT` (repeatable): a built-in agent drives that actor instead of the scenario's (the web's `agent=ego:idm-only`). */
+function readSwapOptions(opts: string[]): Record<string, string> | null {
+  if (opts.length === 0) return null;
+  const out: Record<string, string> = {};
+  for (const o of opts) {
+    const m = /^([^=]+)=(.+)$/.exec(o);
+    if (!m) throw new UsageError(`--swap expects ACTOR=AGENT (e.g. --swap ego=idm-only), got "${o}"`);
+    const [, id, name] = m as unknown as [string, string, string];
+    if (out[id]) throw new UsageError(`--swap ${id} is given twice`);
+    if (!(name in AGENTS)) throw new UsageError(`--swap ${id}=${name}: unknown agent "${name}"; expected one of ${Object.keys(AGENTS).join(', ')}`);
+    out[id] = name;
+  }
+  return out;
+}
+
 function readAgentOptions(opts: string[]): Record<string, { file: string; source: string }> | null {
   if (opts.length === 0) return null;
   const out: Record<string, { file: string; source: string }> = {};
