@@ -25,6 +25,8 @@ export interface AppEvents {
   error: string;
   /** The selected library scenario changed (null: none). */
   select: LibraryEntry | null;
+  /** A recording was opened in the run view (web/replay.ts): the view shows it now. */
+  replay: { name: string };
   /** A live run's recording, after its result (web/sim-worker.ts records every run): file name and `.skyrec.json.gz` bytes. */
   recording: { name: string; bytes: ArrayBuffer };
 }

@@ -40,7 +40,7 @@ function build(root: HTMLElement): void {
   backButton.className = 'btn lab-gallery-back';
   backButton.dataset.testid = 'gallery-back';
   backButton.textContent = 'Back to the run';
-  backButton.addEventListener('click', hide);
+  backButton.addEventListener('click', () => hide());
   head.append(title, intro, backButton);
   const body = document.createElement('div');
   body.className = 'lab-gallery-body';
@@ -72,10 +72,10 @@ export function show(): void {
   container.scrollTop = 0;
 }
 
-/** Back to the run view. */
-export function hide(): void {
+/** Back to the run view (`force`: even before any library run, e.g. to show a recording). */
+export function hide(force = false): void {
   // Nothing to go back to before the first run: the gallery stays.
-  if (!container || container.hidden || !app().current()) return;
+  if (!container || container.hidden || (!force && !app().current())) return;
   container.hidden = true;
   document.body.classList.remove('lab-gallery-open');
   if (runUrl !== null && app().current()) window.history.replaceState(null, '', runUrl);
@@ -103,6 +103,8 @@ if (container && tools) {
 
   // The gallery is the landing view when the URL names no scenario.
   labHooks.landing = () => {
+    // A recording named in the URL is what the page opens (web/replay.ts), not the gallery.
+    if (new URLSearchParams(window.location.search).has('recording')) return false;
     show();
     return true;
   };
@@ -110,6 +112,11 @@ if (container && tools) {
   appEvents.on('select', () => {
     runUrl = null;
     hide();
+  });
+  // A recording opened (dropped on the gallery, or from the tool row) is shown at once.
+  appEvents.on('replay', () => {
+    runUrl = null;
+    hide(true);
   });
   // While the gallery covers the run view, the run's keys (Space, S, R, ...) would act on a run nobody sees:
   // this listener runs first (capture) and keeps them from main.ts's; typing in the filter is untouched.

@@ -191,6 +191,7 @@ function show(rec: Recording, name: string): void {
   });
   player = p;
   app().useFrameSource(p);
+  appEvents.emit('replay', { name });
   panel.hidden = false;
   panel.dataset.file = name;
   const h = rec.header;
