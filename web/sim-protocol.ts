@@ -21,6 +21,7 @@ import type { BackendId } from '../sim/physics/backend.ts';
 import type { CriterionResult } from '../scenarios/criteria/criterion.ts';
 import type { GimbalSpec } from '../uav/gimbal/spec.ts';
 import type { ZoneDescriptor } from '../uav/airspace/zone.ts';
+import type { MetricChannel, MetricSample } from '../scenarios/metrics/channels.ts';
 
 /** Extra run options forwarded verbatim into `startRun` (user agents, teaching switches, ...): structured-cloneable. */
 export type RunExtras = Omit<RunOptions, 'seed' | 'backend' | 'clock'>;
@@ -117,6 +118,12 @@ export interface ViewInit {
   driving: DrivingInit | null;
   /** Initial criteria rows. */
   criteria: CriterionRowData[];
+  /**
+   * The live metric channels frames carry (scenarios/metrics/live.ts; absent
+   * channels do not apply to this run) and their sample rate, Hz (sim time).
+   * Optional: a source without metrics leaves it out.
+   */
+  metrics?: { channels: MetricChannel[]; rateHz: number };
 }
 
 // ---------- per-frame data ----------
@@ -196,6 +203,16 @@ export interface DrivingFrame {
   infractions: { time: number; kind: string; text: string }[];
 }
 
+/**
+ * The TTC and clearance markers' data: the ego's TTC and the actor that sets
+ * it (null while none is within the horizon), and the smallest clearance of
+ * an agent-driven actor and the body it is measured to (null: none).
+ */
+export interface MarkerFrame {
+  ttc: { actorId: string; otherId: string; valueS: number } | null;
+  clearance: { actorId: string; otherId: string; valueM: number } | null;
+}
+
 export interface ViewFrame {
   /** Simulation time at the end of the last step, s. */
   time: number;
@@ -216,8 +233,14 @@ export interface ViewFrame {
   events?: SimEvent[];
   criteria?: CriterionRowData[];
   driving?: DrivingFrame;
-  /** Named live plot channels (at least `speedMps` of the ego). */
-  metrics?: Record<string, number>;
+  /**
+   * Every live metric sample taken since the last frame, oldest first
+   * (ground truth, at `ViewInit.metrics.rateHz` of sim time, so a plot loses
+   * none however many steps a frame spans); absent when none was taken.
+   */
+  metrics?: MetricSample[];
+  /** Who sets the TTC and the clearance now (the latest sample's partners); absent: unchanged since the last frame. */
+  markers?: MarkerFrame;
   /** Per actor, its agent's own explanation of what it does (`explain()`), when it has one. */
   explain?: Record<string, string>;
   /** Worker wall time spent stepping since the last frame, ms, and the steps taken (live runs only; for the stats HUD). */
