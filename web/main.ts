@@ -562,7 +562,9 @@ function frame(now: number): void {
     }
     const t1 = performance.now();
     scene?.render(dt);
-    state.renderMs += 0.1 * (performance.now() - t1 - state.renderMs);
+    const renderMs = performance.now() - t1;
+    state.renderMs += 0.1 * (renderMs - state.renderMs);
+    appEvents.emit('render', { renderMs });
   } catch (err) {
     state.playing = false;
     source.pause();
@@ -663,11 +665,14 @@ provideApp({
   useLiveSource: () => useFrameSource(liveSource),
   handlers,
   notify: (level, title, detail) => notices.show(level, title, detail ?? ''),
+  scene: () => scene,
 });
 
 // ---------- lab features ----------
 // Each feature module installs itself through web/app.ts; they load after provideApp and before the first run.
 await Promise.all([
+  import('./perf-probe.ts'),
+  import('./markers.ts'),
 ]);
 
 // ---------- start ----------

@@ -1,5 +1,5 @@
 /**
- * Deep links: `?scenario=<name>&seed=<n>&backend=<id>&speed=<x>&autoplay=1&camera=chase&v2x=1&rays=1&trails=0&pip=0&zones=0`.
+ * Deep links: `?scenario=<name>&seed=<n>&backend=<id>&speed=<x>&autoplay=1&camera=chase&v2x=1&rays=1&trails=0&pip=0&zones=0&markers=0`.
  * Parsing is pure so it can be tested without a browser; a bad value is
  * reported (shown in the app) and ignored, never silently reinterpreted.
  */
@@ -35,13 +35,15 @@ export interface DeepLink {
   pip: boolean;
   /** Draw the airspace zones (scenarios with world.airspace); on by default, `zones=0` hides them. */
   zones: boolean;
+  /** Draw the TTC and clearance markers; on by default, `markers=0` hides them. */
+  markers: boolean;
   /** Human-readable problems with the link. */
   warnings: string[];
 }
 
 export function parseDeepLink(search: string): DeepLink {
   const q = new URLSearchParams(search);
-  const link: DeepLink = { scenario: null, seed: null, backend: null, speed: null, autoplay: false, camera: null, v2x: false, stats: false, rays: false, trails: true, pip: true, zones: true, warnings: [] };
+  const link: DeepLink = { scenario: null, seed: null, backend: null, speed: null, autoplay: false, camera: null, v2x: false, stats: false, rays: false, trails: true, pip: true, zones: true, markers: true, warnings: [] };
 
   const scenario = q.get('scenario');
   if (scenario) link.scenario = scenario;
@@ -84,6 +86,7 @@ export function parseDeepLink(search: string): DeepLink {
   link.trails = flag(q, 'trails', true, link.warnings);
   link.pip = flag(q, 'pip', true, link.warnings);
   link.zones = flag(q, 'zones', true, link.warnings);
+  link.markers = flag(q, 'markers', true, link.warnings);
   return link;
 }
 
@@ -106,5 +109,21 @@ export function formatDeepLink(p: { scenario: string; seed: number; backend: Bac
   if (p.trails === false) q.set('trails', '0');
   if (p.pip === false) q.set('pip', '0');
   if (p.zones === false) q.set('zones', '0');
+  for (const [name, value] of linkParams) {
+    const v = value();
+    if (v !== null) q.set(name, v);
+  }
   return `?${q.toString()}`;
+}
+
+/** Parameters a lab feature keeps in the link (web/app.ts features): its current value, null to leave it out. */
+const linkParams = new Map<string, () => string | null>();
+
+/**
+ * A lab feature's own link parameter: `formatDeepLink` writes `name=value()`
+ * (nothing when it returns null), so the page's link keeps the feature's
+ * state whenever main.ts rewrites it.
+ */
+export function registerLinkParam(name: string, value: () => string | null): void {
+  linkParams.set(name, value);
 }

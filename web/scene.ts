@@ -24,6 +24,7 @@ import { arrowLengthM } from './wind-readout.ts';
 import { AirspaceView, type AirspaceCounts, type ZoneLabel } from './airspace-view.ts';
 import { ZONE_COLORS } from './zone-geometry.ts';
 import { PlannedPathView } from './planned-path.ts';
+import { MarkersView } from './markers-view.ts';
 import type { PoseSample } from './pose-buffer.ts';
 import { POSE_STRIDE, type ActorInit, type GimbalPoseFrame, type ViewFrame, type ViewInit } from './sim-protocol.ts';
 import { newRoadPose } from '../vehicles/road/geometry.ts';
@@ -499,6 +500,8 @@ export class SceneView {
   /** The scenario's airspace zones (issue #6), and the drones' planned paths. */
   private readonly airspace = new AirspaceView();
   private readonly plannedPaths = new PlannedPathView();
+  /** TTC and clearance markers (web/markers-view.ts). */
+  private readonly markers = new MarkersView();
   /** The zones' name tags (HTML, in the labels layer), with the last position written, px. */
   private zoneTags: { el: HTMLElement; label: ZoneLabel; x: number; y: number }[] = [];
   private trailsOn = true;
@@ -588,6 +591,7 @@ export class SceneView {
     this.scene.add(this.content);
     // The overlay outlives worlds (content is cleared on each), so it sits on the scene itself.
     this.scene.add(this.v2x.lines);
+    this.scene.add(this.markers.lines);
     this.scene.add(this.perception.group);
     this.scene.add(this.airspace.group, this.plannedPaths.group);
     this.windArrow.visible = false;
@@ -654,6 +658,7 @@ export class SceneView {
       if (c.type === 'reach-goal') this.content.add(this.goalMarker(c.region.center, c.region.radiusM));
     }
     this.perception.attach(init.sensors);
+    this.markers.attach(init, this.labels);
     this.airspace.attach(init.airspace);
     for (const label of this.airspace.labels) {
       const el = document.createElement('div');
@@ -707,6 +712,7 @@ export class SceneView {
     if (f.scans && this.perception.apply(f.scans)) this.dirty = true;
     if (f.airspace && this.airspace.update(f.airspace.active)) zones = true;
     if (f.plans) this.plannedPaths.apply(f.plans);
+    if (f.markers) this.markers.take(f.markers);
     this.dirty = true;
     return zones;
   }
@@ -839,6 +845,21 @@ export class SceneView {
     this.dirty = true;
   }
 
+  /** TTC and clearance markers: `markers=0` and the M key hide them. */
+  set showMarkers(on: boolean) {
+    this.markers.visible = on;
+    this.dirty = true;
+  }
+
+  get markersShown(): boolean {
+    return this.markers.visible;
+  }
+
+  /** The marker labels shown now (null: that marker is not drawn). */
+  get markerState(): { ttc: string | null; clearance: string | null } {
+    return this.markers.state;
+  }
+
   /** The airspace zones (and nothing else): `zones=0` and the Z key hide them. */
   set showZones(on: boolean) {
     this.airspace.visible = on;
@@ -956,6 +977,7 @@ export class SceneView {
       this.dirty = true;
     }
     this.placeWindArrow();
+    if (this.markers.visible) this.markers.update(this.positionOf);
     if (!this.dirty) return;
     this.dirty = false;
     this.renderer.render(this.scene, this.camera);
@@ -1004,10 +1026,11 @@ export class SceneView {
     look.visible = false;
     const trail = v.trail?.line.visible ?? false;
     if (v.trail) v.trail.line.visible = false;
-    // A camera sees no airspace: the zones and planned paths are left out of the inset.
-    const zones = this.airspace.group.visible, paths = this.plannedPaths.group.visible;
+    // A camera sees no airspace: the zones, planned paths and markers are left out of the inset.
+    const zones = this.airspace.group.visible, paths = this.plannedPaths.group.visible, markers = this.markers.lines.visible;
     this.airspace.visible = false;
     this.plannedPaths.visible = false;
+    this.markers.lines.visible = false;
     r.setViewport(PIP_LEFT_PX, PIP_BOTTOM_PX, PIP_WIDTH_PX, PIP_HEIGHT_PX);
     r.setScissor(PIP_LEFT_PX, PIP_BOTTOM_PX, PIP_WIDTH_PX, PIP_HEIGHT_PX);
     r.setScissorTest(true);
@@ -1021,6 +1044,7 @@ export class SceneView {
     if (v.trail) v.trail.line.visible = trail;
     this.airspace.visible = zones;
     this.plannedPaths.visible = paths;
+    this.markers.lines.visible = markers;
   }
 
   private placeLabels(): void {
@@ -1042,6 +1066,7 @@ export class SceneView {
       v.labelY = y;
       v.label.style.transform = `translate(${x}px, ${y}px) translate(-50%, -100%)`;
     }
+    this.markers.placeLabels(this.camera, w, h);
     const zonesOn = this.airspace.visible;
     for (const t of this.zoneTags) {
       const p = this.tmpV.copy(t.label.at).project(this.camera);
