@@ -12,12 +12,19 @@
  */
 import * as THREE from 'three';
 import type { MarkerFrame, ViewInit } from './sim-protocol.ts';
+type Kind = 'ttc' | 'clearance';
+
 import { clearanceLabel, MARKER_COLORS, markerLevel, markerThresholds, ttcLabel, type MarkerLevel, type MarkerThresholds } from './markers-data.ts';
 
-/** Height of the line ends above the actors' origins, m (display convention: above a car's bonnet, below its roof). */
-const MARKER_Z_M = 0.9;
+/**
+ * Height of the line ends above the actors' origins, m, TTC above clearance
+ * so that both stay apart when one actor sets both (display convention:
+ * between a car's bonnet and its roof).
+ */
+const MARKER_Z_M: Record<Kind, number> = { ttc: 1.2, clearance: 0.6 };
+/** Labels sit above (TTC) or below (clearance) their line's midpoint, so that two labels on one pair do not cover each other. */
+const LABEL_SHIFT: Record<Kind, string> = { ttc: 'translate(-50%, -115%)', clearance: 'translate(-50%, 15%)' };
 
-type Kind = 'ttc' | 'clearance';
 
 interface Marker {
   kind: Kind;
@@ -116,8 +123,8 @@ export class MarkersView {
     for (const m of this.markers) {
       m.drawn = false;
       if (!m.data || !m.level || !positionOf(m.data.actorId, this.tmpA) || !positionOf(m.data.otherId, this.tmpB)) continue;
-      this.tmpA.z += MARKER_Z_M;
-      this.tmpB.z += MARKER_Z_M;
+      this.tmpA.z += MARKER_Z_M[m.kind];
+      this.tmpB.z += MARKER_Z_M[m.kind];
       const k = 6 * n;
       this.tmpA.toArray(this.positions, k);
       this.tmpB.toArray(this.positions, k + 3);
@@ -145,7 +152,7 @@ export class MarkersView {
       if (x === m.x && y === m.y) continue;
       m.x = x;
       m.y = y;
-      m.el.style.transform = `translate(${x}px, ${y}px) translate(-50%, -50%)`;
+      m.el.style.transform = `translate(${x}px, ${y}px) ${LABEL_SHIFT[m.kind]}`;
     }
   }
 

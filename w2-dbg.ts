@@ -1,0 +1,10 @@
+import { startApp } from './tests/e2e/static-server.ts';
+const app = await startApp('/work/wt-W2/tests/artifacts/dist-w2-dbg');
+const page = await app.browser.newPage({ viewport: { width: 1440, height: 900 } });
+page.on('console', (m) => console.log('console:', m.text()));
+await page.goto(`${app.url}?scenario=cars-lead-brake&speed=2&camera=chase&autoplay=1`);
+await page.waitForFunction('Number(document.querySelector("[data-testid=sim-time]")?.textContent) > 13', null, { timeout: 90000, polling: 50 });
+await page.keyboard.press(' ');
+await page.waitForTimeout(1000);
+console.log(await page.evaluate(`(() => { const s = window.__scene(); const m = s.markers; return JSON.stringify({ vis: m.visible, state: s.markerState, ms: m.markers.map(x => ({ kind: x.kind, data: x.data, level: x.level, drawn: x.drawn, at: x.at, hidden: x.el.hidden, parent: !!x.el.parentElement })), draw: m.lines.geometry.drawRange }); })()`));
+await app.close();
