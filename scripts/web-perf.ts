@@ -17,7 +17,10 @@
  * it does not judge; a timed test would be flaky on a shared machine).
  *
  * Options: --window S (default 10), --repeats N (default 3), --speeds 1,4,
- * --scenario id (repeatable), --json FILE (write the rows).
+ * --render auto,full,lite (the link's render quality; default auto),
+ * --scenario id (repeatable), --json FILE (write the rows). Repeats are
+ * interleaved across the render qualities, so that a comparison sees the
+ * same machine load.
  */
 import { loadavg, cpus } from 'node:os';
 import { writeFileSync } from 'node:fs';
@@ -51,6 +54,11 @@ function num(name: string, fallback: number): number {
 const WINDOW_S = num('window', 10);
 const REPEATS = Math.round(num('repeats', 3));
 const SPEEDS = (arg('speeds')[0] ?? '1,4').split(',').map(Number);
+const RENDERS = (arg('render')[0] ?? 'auto').split(',');
+if (RENDERS.some((r) => !['auto', 'full', 'lite'].includes(r))) {
+  console.error(`bench:web: --render ${arg('render')[0]}: expected auto, full or lite (comma-separated)`);
+  process.exit(2);
+}
 const SCENARIOS = arg('scenario').length > 0 ? arg('scenario') : ['cars-highway-dense', 'uav-swarm-50-crossing'];
 if (SPEEDS.some((s) => !(s > 0))) {
   console.error(`bench:web: --speeds ${arg('speeds')[0]}: expected numbers like 1,4`);
@@ -67,6 +75,7 @@ const median = (xs: number[]): number => {
 interface Row {
   scenario: string;
   speed: number;
+  render: string;
   repeats: PerfSummary[];
 }
 
@@ -77,25 +86,26 @@ const rows: Row[] = [];
 try {
   for (const scenario of SCENARIOS) {
     for (const speed of SPEEDS) {
-      const row: Row = { scenario, speed, repeats: [] };
-      for (let r = 0; r < REPEATS; r++) {
+      const byRender = RENDERS.map((render): Row => ({ scenario, speed, render, repeats: [] }));
+      for (let r = 0; r < REPEATS; r++) for (const row of byRender) {
+        const render = row.render;
         const page = await app.browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
         const errors: string[] = [];
         page.on('pageerror', (e) => errors.push(e.message));
         try {
-          await page.goto(`${app.url}?scenario=${encodeURIComponent(scenario)}&speed=${speed}&stats=1&autoplay=1`);
+          await page.goto(`${app.url}?scenario=${encodeURIComponent(scenario)}&speed=${speed}&stats=1&autoplay=1&render=${render}`);
           await page.waitForFunction((w) => Number(document.querySelector('[data-testid=sim-time]')?.textContent) > w, WARMUP_SIM_S, { timeout: 120_000, polling: 100 });
           await page.evaluate(() => (window as unknown as { skylanePerf: { reset(): void } }).skylanePerf.reset());
           await page.waitForTimeout(WINDOW_S * 1000);
           const s = await page.evaluate(() => (window as unknown as { skylanePerf: { read(): PerfSummary } }).skylanePerf.read());
           if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
           row.repeats.push(s);
-          console.log(`  ${scenario} ${speed}x #${r + 1}: frame ${s.frameMs.median.toFixed(1)}/${s.frameMs.p95.toFixed(1)} ms, render ${s.renderMs.median.toFixed(1)} ms, sim/frame ${s.simMsPerFrame.median.toFixed(1)} ms (${s.stepsPerFrame} steps, ${s.simMsPerStep.toFixed(2)} ms/step), RTF ${s.realTimeFactor.toFixed(2)}, ${s.fps.toFixed(1)} fps${s.ended ? ' (run ended in the window)' : ''}`);
+          console.log(`  ${scenario} ${speed}x render=${render}${s.lite ? ' (lite)' : ''} #${r + 1}: frame ${s.frameMs.median.toFixed(1)}/${s.frameMs.p95.toFixed(1)} ms, render ${s.renderMs.median.toFixed(1)} ms, sim/frame ${s.simMsPerFrame.median.toFixed(1)} ms (${s.stepsPerFrame} steps, ${s.simMsPerStep.toFixed(2)} ms/step), RTF ${s.realTimeFactor.toFixed(2)}, ${s.fps.toFixed(1)} fps${s.ended ? ' (run ended in the window)' : ''}`);
         } finally {
           await page.close();
         }
       }
-      rows.push(row);
+      rows.push(...byRender);
     }
   }
 } finally {
@@ -106,12 +116,14 @@ const load1 = loadavg();
 const pick = (row: Row, f: (s: PerfSummary) => number): number => median(row.repeats.map(f));
 const fmt = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : '-');
 console.log(`\nMedians over ${REPEATS} repeats of ${WINDOW_S} s wall each (load average before ${load0[0]!.toFixed(2)}, after ${load1[0]!.toFixed(2)}; headless Chromium, SwiftShader software GL):\n`);
-console.log('| scenario | speed | frame time median / p95 (ms) | render (ms) | fps | worker sim time per frame (ms) | steps per frame | sim ms per step | real-time factor |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+const gl = rows[0]?.repeats[0]?.softwareGl;
+console.log(`3D view: ${gl ? `software GL (${gl})` : 'hardware GL'}; render auto = ${gl ? 'lite (no MSAA, no shadows)' : 'full'}\n`);
+console.log('| scenario | speed | render | frame time median / p95 (ms) | render (ms) | fps | worker sim time per frame (ms) | steps per frame | sim ms per step | real-time factor |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) {
-  console.log(`| ${row.scenario} | ${row.speed}× | ${fmt(pick(row, (s) => s.frameMs.median))} / ${fmt(pick(row, (s) => s.frameMs.p95))} | ${fmt(pick(row, (s) => s.renderMs.median))} | ${fmt(pick(row, (s) => s.fps))} | ${fmt(pick(row, (s) => s.simMsPerFrame.median))} | ${fmt(pick(row, (s) => s.stepsPerFrame), 0)} | ${fmt(pick(row, (s) => s.simMsPerStep), 2)} | ${fmt(pick(row, (s) => s.realTimeFactor), 2)} |`);
+  console.log(`| ${row.scenario} | ${row.speed}× | ${row.render}${row.render === 'auto' && row.repeats[0]?.lite ? ' (lite)' : ''} | ${fmt(pick(row, (s) => s.frameMs.median))} / ${fmt(pick(row, (s) => s.frameMs.p95))} | ${fmt(pick(row, (s) => s.renderMs.median))} | ${fmt(pick(row, (s) => s.fps))} | ${fmt(pick(row, (s) => s.simMsPerFrame.median))} | ${fmt(pick(row, (s) => s.stepsPerFrame), 0)} | ${fmt(pick(row, (s) => s.simMsPerStep), 2)} | ${fmt(pick(row, (s) => s.realTimeFactor), 2)} |`);
 }
 const json = arg('json')[0];
 if (json) writeFileSync(json, JSON.stringify({ load: { before: load0, after: load1 }, windowS: WINDOW_S, rows }, null, 1));
 const slow = rows.filter((r) => r.speed === 1 && !(pick(r, (s) => s.realTimeFactor) >= 0.99));
-if (slow.length > 0) console.log(`\nNOT real time at 1×: ${slow.map((r) => r.scenario).join(', ')}`);
+if (slow.length > 0) console.log(`\nNOT real time at 1×: ${slow.map((r) => `${r.scenario} (render ${r.render})`).join(', ')}`);

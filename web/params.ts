@@ -16,6 +16,10 @@ export const SPEEDS = [0.25, 0.5, 1, 2, 4, 8] as const;
 export const CAMERA_MODES = ['orbit', 'chase', 'top', 'onboard'] as const;
 export type CameraMode = (typeof CAMERA_MODES)[number];
 
+/** How the 3D view draws: 'auto' (lite on software GL), 'full' (MSAA, shadows), 'lite' (neither). */
+export const RENDER_QUALITIES = ['auto', 'full', 'lite'] as const;
+export type RenderQuality = (typeof RENDER_QUALITIES)[number];
+
 export interface DeepLink {
   scenario: string | null;
   seed: number | null;
@@ -37,13 +41,15 @@ export interface DeepLink {
   zones: boolean;
   /** Draw the TTC and clearance markers; on by default, `markers=0` hides them. */
   markers: boolean;
+  /** Render quality, `render=auto|full|lite` (default auto). */
+  render: RenderQuality;
   /** Human-readable problems with the link. */
   warnings: string[];
 }
 
 export function parseDeepLink(search: string): DeepLink {
   const q = new URLSearchParams(search);
-  const link: DeepLink = { scenario: null, seed: null, backend: null, speed: null, autoplay: false, camera: null, v2x: false, stats: false, rays: false, trails: true, pip: true, zones: true, markers: true, warnings: [] };
+  const link: DeepLink = { scenario: null, seed: null, backend: null, speed: null, autoplay: false, camera: null, v2x: false, stats: false, rays: false, trails: true, pip: true, zones: true, markers: true, render: 'auto', warnings: [] };
 
   const scenario = q.get('scenario');
   if (scenario) link.scenario = scenario;
@@ -87,6 +93,11 @@ export function parseDeepLink(search: string): DeepLink {
   link.pip = flag(q, 'pip', true, link.warnings);
   link.zones = flag(q, 'zones', true, link.warnings);
   link.markers = flag(q, 'markers', true, link.warnings);
+  const render = q.get('render');
+  if (render !== null) {
+    if ((RENDER_QUALITIES as readonly string[]).includes(render)) link.render = render as RenderQuality;
+    else link.warnings.push(`render=${render}: expected ${RENDER_QUALITIES.join(', ')}; using auto`);
+  }
   return link;
 }
 

@@ -9,7 +9,7 @@
  * It only listens (web/app.ts events and its own requestAnimationFrame):
  * the run and its result are unchanged.
  */
-import { appEvents } from './app.ts';
+import { app, appEvents } from './app.ts';
 import { parseDeepLink } from './params.ts';
 
 /** A window's figures (wall times in ms unless named otherwise). */
@@ -34,8 +34,11 @@ export interface PerfSummary {
   simMsPerStep: number;
   /** Physics steps per worker frame, median. */
   stepsPerFrame: number;
-  /** Whether the run ended inside the window. */
+  /** Whether the run ended inside the window (the figures stop at its end). */
   ended: boolean;
+  /** The 3D view drew lite (no MSAA, no shadows), and the software rasteriser if any. */
+  lite: boolean | null;
+  softwareGl: string | null;
 }
 
 export interface PerfProbe {
@@ -65,13 +68,16 @@ function install(): PerfProbe {
   let ended = false;
 
   const raf = (t: number): void => {
-    if (Number.isFinite(lastRaf)) intervals.push(t - lastRaf);
+    if (Number.isFinite(lastRaf) && !ended) intervals.push(t - lastRaf);
     lastRaf = t;
     requestAnimationFrame(raf);
   };
   requestAnimationFrame(raf);
-  appEvents.on('render', (r) => render.push(r.renderMs));
+  appEvents.on('render', (r) => {
+    if (!ended) render.push(r.renderMs);
+  });
   appEvents.on('frame', (f) => {
+    if (ended) return;
     const now = performance.now();
     first ??= { wall: now, sim: f.time };
     last = { wall: now, sim: f.time };
@@ -117,6 +123,8 @@ function install(): PerfProbe {
         simMsPerStep: steps > 0 ? stepMsTotal / steps : NaN,
         stepsPerFrame: quantile(stepsPerFrame, 0.5),
         ended,
+        lite: app().scene?.()?.lite ?? null,
+        softwareGl: app().scene?.()?.softwareGl ?? null,
       };
     },
   };

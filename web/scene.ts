@@ -15,7 +15,7 @@ import type { Gimbal } from '../uav/gimbal/gimbal.ts';
 import { buildPedestrian, CarLamps, isCar, isPedestrian, isUav, RotorSpin } from './actor-look.ts';
 import { threeCameraQuaternion, verticalFovDeg } from './gimbal-camera.ts';
 import { GimbalLook } from './gimbal-look.ts';
-import type { CameraMode } from './params.ts';
+import { parseDeepLink, type CameraMode, type RenderQuality } from './params.ts';
 import { PerceptionView } from './perception-view.ts';
 import { CriticalSpring } from './spring.ts';
 import { TrailRing } from './trail-ring.ts';
@@ -467,6 +467,10 @@ function terrainGrid(part: ActorPart): THREE.Object3D | null {
 export class SceneView {
   readonly canvas: HTMLCanvasElement;
   private readonly renderer: THREE.WebGLRenderer;
+  /** Drawn without MSAA and shadows (see the constructor). */
+  readonly lite: boolean;
+  /** The software rasteriser's name when WebGL is not hardware-accelerated (null: a GPU, or unknown). */
+  readonly softwareGl: string | null;
   private readonly scene = new THREE.Scene();
   private readonly camera = new THREE.PerspectiveCamera(42, 1, 0.05, 2000);
   private readonly controls: OrbitControls;
@@ -538,11 +542,20 @@ export class SceneView {
     return true;
   };
 
-  /** Throws if WebGL is unavailable; the caller shows that and runs without a view. */
-  constructor(private readonly container: HTMLElement) {
-    this.renderer = new THREE.WebGLRenderer({ antialias: true, powerPreference: 'high-performance' });
+  /**
+   * Throws if WebGL is unavailable; the caller shows that and runs without a view.
+   * `quality` (the link's `render`): 'full' draws with MSAA and sun shadows;
+   * 'lite' without either; 'auto' is lite on a software rasteriser
+   * (SwiftShader, llvmpipe: headless Chromium, a VM without a GPU), where
+   * every drawn pixel costs CPU the simulation worker needs (README,
+   * Performance in the browser).
+   */
+  constructor(private readonly container: HTMLElement, quality: RenderQuality = parseDeepLink(window.location.search).render) {
+    this.softwareGl = softwareRenderer();
+    this.lite = quality === 'lite' || (quality === 'auto' && this.softwareGl !== null);
+    this.renderer = new THREE.WebGLRenderer({ antialias: !this.lite, powerPreference: 'high-performance' });
     this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
-    this.renderer.shadowMap.enabled = true;
+    this.renderer.shadowMap.enabled = !this.lite;
     this.renderer.shadowMap.type = THREE.PCFShadowMap;
     this.renderer.toneMapping = THREE.ACESFilmicToneMapping;
     this.renderer.toneMappingExposure = 1.05;
@@ -1372,5 +1385,20 @@ export class SceneView {
     this.camera.aspect = w / h;
     this.camera.updateProjectionMatrix();
     this.dirty = true;
+  }
+}
+
+/** The renderer's name if WebGL here is a software rasteriser (SwiftShader, llvmpipe, ...), else null (a probe context, released at once). */
+function softwareRenderer(): string | null {
+  try {
+    const c = document.createElement('canvas');
+    const gl = c.getContext('webgl2') ?? c.getContext('webgl');
+    if (!gl) return null;
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return /swiftshader|llvmpipe|softpipe|software|lavapipe/i.test(name) ? name : null;
+  } catch {
+    return null;
   }
 }

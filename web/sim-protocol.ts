@@ -50,6 +50,8 @@ export type ToWorker =
   | { type: 'step' }
   | { type: 'speed'; speed: number }
   | { type: 'layers'; layers: FrameLayers }
+  /** The main thread drew (an animation frame passed) since the last frame it received: the worker may post the next (backpressure). */
+  | { type: 'drawn' }
   | { type: 'dispose' };
 
 // ---------- worker -> main ----------
