@@ -34,6 +34,8 @@ export interface PerfSummary {
   simMsPerStep: number;
   /** Physics steps per worker frame, median. */
   stepsPerFrame: number;
+  /** Sim seconds the worker dropped over the window to stay responsive (0: it kept up with the wall clock x speed). */
+  droppedSimS: number;
   /** Whether the run ended inside the window (the figures stop at its end). */
   ended: boolean;
   /** The 3D view drew lite (no MSAA, no shadows), and the software rasteriser if any. */
@@ -62,6 +64,7 @@ function install(): PerfProbe {
   let stepMsTotal = 0;
   let stepsPerFrame: number[] = [];
   let workerFrames = 0;
+  let dropped = 0;
   let first: { wall: number; sim: number } | null = null;
   let last: { wall: number; sim: number } | null = null;
   let lastRaf = NaN;
@@ -82,6 +85,7 @@ function install(): PerfProbe {
     first ??= { wall: now, sim: f.time };
     last = { wall: now, sim: f.time };
     workerFrames++;
+    if (workerFrames > 1) dropped += f.stats?.droppedS ?? 0;
     if (f.stats && f.stats.steps > 0) {
       simMs.push(f.stats.stepMs);
       stepsPerFrame.push(f.stats.steps);
@@ -102,6 +106,7 @@ function install(): PerfProbe {
       steps = 0;
       stepMsTotal = 0;
       workerFrames = 0;
+      dropped = 0;
       first = null;
       last = null;
       lastRaf = NaN;
@@ -122,6 +127,7 @@ function install(): PerfProbe {
         simMsPerFrame: { median: quantile(simMs, 0.5), p95: quantile(simMs, 0.95) },
         simMsPerStep: steps > 0 ? stepMsTotal / steps : NaN,
         stepsPerFrame: quantile(stepsPerFrame, 0.5),
+        droppedSimS: dropped,
         ended,
         lite: app().scene?.()?.lite ?? null,
         softwareGl: app().scene?.()?.softwareGl ?? null,

@@ -246,7 +246,12 @@ export interface ViewFrame {
   /** Per actor, its agent's own explanation of what it does (`explain()`), when it has one. */
   explain?: Record<string, string>;
   /** Worker wall time spent stepping since the last frame, ms, and the steps taken (live runs only; for the stats HUD). */
-  stats?: { stepMs: number; steps: number };
+  stats?: {
+    stepMs: number;
+    steps: number;
+    /** Sim time the worker gave up since the last frame to stay responsive (backlog past its slice budget, pauses over 0.25 s), s x speed: 0 while it keeps up. */
+    droppedS?: number;
+  };
 }
 
 // ---------- helpers ----------

@@ -65,13 +65,16 @@ function post(m: FromWorker, transfer: Transferable[] = []): void {
 /** Wall time spent stepping, ms, and steps taken, since the last frame. */
 let stepMs = 0;
 let steps = 0;
+/** Sim time dropped since the last frame (not kept up), s. */
+let droppedS = 0;
 
 function postFrame(panels: boolean): void {
   if (!capture) return;
   const f: ViewFrame = capture.frame(panels);
-  f.stats = { stepMs, steps };
+  f.stats = { stepMs, steps, droppedS };
   stepMs = 0;
   steps = 0;
+  droppedS = 0;
   post({ type: 'frame', frame: f }, frameTransferables(f));
   drawn = false;
   lastFrame = nowS();
@@ -105,6 +108,7 @@ function slice(): void {
 function advance(): void {
   if (!playing || !run) return;
   const t0 = nowS();
+  if (t0 - lastWall > MAX_GAP_S) droppedS += (t0 - lastWall - MAX_GAP_S) * speed;
   accumulator += Math.min(t0 - lastWall, MAX_GAP_S) * speed;
   lastWall = t0;
   const dt = run.world.dt;
@@ -114,6 +118,7 @@ function advance(): void {
     accumulator -= dt;
     if (nowS() - t0 > SLICE_BUDGET_S) {
       // Behind real time: drop the backlog and play slower rather than stall.
+      if (accumulator > dt) droppedS += accumulator - dt;
       accumulator = Math.min(accumulator, dt);
       break;
     }

@@ -41,7 +41,7 @@ describe('marker thresholds and colours', () => {
   });
 });
 
-describe('markers deep link', () => {
+describe('deep link: markers and render quality', () => {
   it('is on by default; markers=0 hides, markers=1 shows, anything else warns', () => {
     expect(parseDeepLink('?scenario=x').markers).toBe(true);
     expect(parseDeepLink('?markers=0').markers).toBe(false);
@@ -49,6 +49,15 @@ describe('markers deep link', () => {
     const bad = parseDeepLink('?markers=maybe');
     expect(bad.markers).toBe(true);
     expect(bad.warnings.join()).toMatch(/markers=maybe: expected 1 or 0/);
+  });
+
+  it('render=auto|full|lite picks the 3D quality (auto by default); anything else warns', () => {
+    expect(parseDeepLink('').render).toBe('auto');
+    expect(parseDeepLink('?render=lite').render).toBe('lite');
+    expect(parseDeepLink('?render=full').render).toBe('full');
+    const bad = parseDeepLink('?render=ultra');
+    expect(bad.render).toBe('auto');
+    expect(bad.warnings.join()).toMatch(/render=ultra: expected auto, full, lite/);
   });
 
   it("a feature's registered parameter is kept when the page writes its link", () => {
