@@ -13,6 +13,7 @@ import type { RunResult } from '../scenarios/result.ts';
 import type { BackendId } from '../sim/physics/backend.ts';
 import type { FrameSource, FrameSourceHandlers } from './frame-source.ts';
 import type { LibraryEntry } from './library.ts';
+import type { SceneView } from './scene.ts';
 import type { RunExtras, ViewFrame, ViewInit } from './sim-protocol.ts';
 
 /** What the run view reports, in this order per run: prepare, init, frame..., result | error. */
@@ -29,6 +30,8 @@ export interface AppEvents {
   replay: { name: string };
   /** A live run's recording, after its result (web/sim-worker.ts records every run): file name and `.skyrec.json.gz` bytes. */
   recording: { name: string; bytes: ArrayBuffer };
+  /** One animation frame drawn: the main thread's time in `SceneView.render`, ms (for the stats and the perf bench). */
+  render: { renderMs: number };
 }
 
 export interface RunSpec {
@@ -64,6 +67,8 @@ export interface AppApi {
   readonly handlers: FrameSourceHandlers;
   /** A message in the notices area. */
   notify(level: 'info' | 'warn' | 'error', title: string, detail?: string): void;
+  /** The 3D view (null: WebGL unavailable), for features that toggle its overlays. */
+  scene?(): SceneView | null;
 }
 
 const listeners: { [K in keyof AppEvents]?: Listener<K>[] } = {};

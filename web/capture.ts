@@ -18,13 +18,14 @@ import type { Gimbal } from '../uav/gimbal/gimbal.ts';
 import { gimbalOf } from '../uav/gimbal/service.ts';
 import { airspaceOf, type AirspaceService } from '../uav/airspace/service.ts';
 import { V2xService } from '../vehicles/v2x/v2x-service.ts';
+import { LiveMetrics, type MetricSample } from '../scenarios/metrics/live.ts';
 import { readAirspace } from './airspace-readout.ts';
 import { DrivingReadout } from './driving-readout.ts';
 import { plannedPolyline, type PlanSource } from './planned-path-data.ts';
 import { beamDirections, hitPoints, isRadarReturn, isScan, radarAsScan, rayStride, ScanPoseLatch, type ScanLike } from './scan-points.ts';
 import {
   POSE_STRIDE, type ActorInit, type ActorLook, type AirspaceReadout, type CriterionRowData, type FrameLayers, type GimbalPoseFrame,
-  type GimbalSamples, type ScanFrame, type ViewFrame, type ViewInit,
+  type GimbalSamples, type MarkerFrame, type ScanFrame, type ViewFrame, type ViewInit,
 } from './sim-protocol.ts';
 import { RecentV2xLinks } from './v2x-links.ts';
 
@@ -32,6 +33,8 @@ import { RecentV2xLinks } from './v2x-links.ts';
 export const DRAWN_SENSOR_TYPES: ReadonlySet<string> = new Set(['lidar-3d', 'range-ring', 'radar']);
 /** Most rays drawn per sensor (a VLP-16 scan has 28,800 beams: all of them would be a solid disc). */
 export const MAX_RAYS_PER_SENSOR = 240;
+/** Live metric samples per second of sim time (the recordings' rate, scenarios/record/format.ts DEFAULT_RECORD_HZ; quantised to whole steps). */
+export const METRICS_HZ = 20;
 
 /** What the capture reads of an actor beyond its descriptor (duck-typed: a dynamic Car, a Multirotor). */
 interface LookSource {
@@ -99,8 +102,14 @@ export class Capture {
   private readonly airspace: AirspaceService | null;
   private readonly driving: DrivingReadout | null;
   private events: SimEvent[] = [];
-  /** Index of the ego (first agent-driven actor, else the first moving one) in the snapshot, -1: none. */
-  private readonly egoIndex: number;
+  /** The capture's own sampler (its gimbal channels are peaks since its previous sample). */
+  private readonly metrics: LiveMetrics;
+  private readonly metricsPeriodSteps: number;
+  private samples: MetricSample[] = [];
+  /** Partners of the latest sample not yet sent (null: no sample since the last frame). */
+  private markers: MarkerFrame | null = null;
+  /** The first failure while sampling (a throw inside an rxjs subscriber would escape asynchronously): the next frame throws it. */
+  private failure: string | null = null;
 
   constructor(private readonly run: Run, scenarioId: string) {
     const world = run.world;
@@ -157,8 +166,10 @@ export class Capture {
       }
     }
     this.driving = DrivingReadout.of(run.criteria);
-    const egoId = this.driving?.init.egoId ?? agentDriven[0] ?? actors.find((a) => !a.descriptor.isStatic)?.descriptor.id;
-    this.egoIndex = egoId !== undefined ? (indexOf.get(egoId) ?? -1) : -1;
+
+    this.metrics = new LiveMetrics(run);
+    this.metricsPeriodSteps = Math.max(1, Math.round(1 / (METRICS_HZ * world.dt)));
+    if (this.metrics.channels.length > 0) this.sampleMetrics();
 
     this.init = {
       scenario: structuredCloneSafe(run.scenario),
@@ -175,6 +186,7 @@ export class Capture {
       airspace: this.airspace ? { zones: this.airspace.zones.map((z) => structuredCloneSafe(z.descriptor)), originAmslM: this.airspace.originAmslM, uavIds: this.airspace.uavIds(), active: this.airspace.zones.map((_z, i) => this.airspace!.isActive(i, snap.time)) } : null,
       driving: this.driving?.init ?? null,
       criteria: rowsOf(run),
+      metrics: { channels: [...this.metrics.channels], rateHz: 1 / (this.metricsPeriodSteps * world.dt) },
     };
 
     this.subs.push(world.tick$.subscribe((s) => this.tick(s)));
@@ -271,9 +283,14 @@ export class Capture {
       this.events = [];
     }
 
-    if (this.egoIndex >= 0) {
-      const s = snap.actors[this.egoIndex]!;
-      f.metrics = { speedMps: s.present ? Math.hypot(s.linearVelocity[0], s.linearVelocity[1], s.linearVelocity[2]) : NaN };
+    if (this.failure !== null) throw new Error(`live metrics failed ${this.failure}`);
+    if (this.samples.length > 0) {
+      f.metrics = this.samples;
+      this.samples = [];
+    }
+    if (this.markers) {
+      f.markers = this.markers;
+      this.markers = null;
     }
 
     // Every frame: a zone's switch and a short-lived breach warning must not fall between two panel frames.
@@ -325,7 +342,23 @@ export class Capture {
     return { active, readouts };
   }
 
+  /** One live metric sample now, and who sets its TTC and clearance. */
+  private sampleMetrics(): void {
+    try {
+      const m = this.metrics.sample();
+      this.samples.push(m);
+      const ttc = m.values.ttcS, clr = m.values.clearanceM, ttcWith = this.metrics.ttcWith, pair = this.metrics.clearancePair;
+      this.markers = {
+        ttc: typeof ttc === 'number' && ttcWith !== null && this.metrics.egoId !== undefined ? { actorId: this.metrics.egoId, otherId: ttcWith, valueS: ttc } : null,
+        clearance: typeof clr === 'number' && pair ? { actorId: pair.actorId, otherId: pair.otherId, valueM: clr } : null,
+      };
+    } catch (err) {
+      this.failure ??= `at t=${this.run.world.time.toFixed(2)} s: ${err instanceof Error ? err.message : String(err)}`;
+    }
+  }
+
   private tick(snap: TickSnapshot): void {
+    if (this.metrics.channels.length > 0 && this.failure === null && snap.step % this.metricsPeriodSteps === 0) this.sampleMetrics();
     for (const g of this.gimbals) {
       const gm = g.gimbal;
       // A removed drone's gimbal is not advanced: its log is stale.

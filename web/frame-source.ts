@@ -126,6 +126,24 @@ export class WorkerFrameSource implements FrameSource {
     this.terminate();
   }
 
+  private ackPending = false;
+
+  /**
+   * Backpressure: tell the worker at the next animation frame that this
+   * thread has drawn, so it posts frames at the rate they are drawn (a slow,
+   * software-GL page) rather than at 60 Hz for nothing (web/sim-worker.ts).
+   */
+  private ackAtNextDraw(): void {
+    if (this.ackPending) return;
+    this.ackPending = true;
+    const ack = (): void => {
+      this.ackPending = false;
+      this.send({ type: 'drawn' });
+    };
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(ack);
+    else setTimeout(ack, 0);
+  }
+
   private send(m: ToWorker): void {
     this.worker?.postMessage(m);
   }
@@ -175,6 +193,7 @@ export class WorkerFrameSource implements FrameSource {
       case 'frame':
         if (this.expecting === 'step') this.expecting = 'none';
         this.handlers.onFrame(m.frame);
+        this.ackAtNextDraw();
         break;
       case 'result':
         this.expecting = 'none';

@@ -563,7 +563,9 @@ function frame(now: number): void {
     }
     const t1 = performance.now();
     scene?.render(dt);
-    state.renderMs += 0.1 * (performance.now() - t1 - state.renderMs);
+    const renderMs = performance.now() - t1;
+    state.renderMs += 0.1 * (renderMs - state.renderMs);
+    appEvents.emit('render', { renderMs });
   } catch (err) {
     state.playing = false;
     source.pause();
@@ -665,6 +667,7 @@ provideApp({
   useLiveSource: () => useFrameSource(liveSource),
   handlers,
   notify: (level, title, detail) => notices.show(level, title, detail ?? ''),
+  scene: () => scene,
 });
 
 // ---------- lab features ----------
@@ -675,6 +678,8 @@ await Promise.all([
   import('./gallery-view.ts'),
   import('./teach.ts'),
   import('./editor-panel.ts'),
+  import('./perf-probe.ts'),
+  import('./markers.ts'),
 ]);
 
 // ---------- start ----------

@@ -1,5 +1,5 @@
 /**
- * Deep links: `?scenario=<name>&seed=<n>&backend=<id>&speed=<x>&autoplay=1&camera=chase&v2x=1&rays=1&trails=0&pip=0&zones=0`,
+ * Deep links: `?scenario=<name>&seed=<n>&backend=<id>&speed=<x>&autoplay=1&camera=chase&v2x=1&rays=1&trails=0&pip=0&zones=0&markers=0`,
  * and the run part (web/run-link.ts): `&agent=<actor>:<agent>[,...]&break=v2x-off,noise-x10`.
  * Parsing is pure so it can be tested without a browser; a bad value is
  * reported (shown in the app) and ignored, never silently reinterpreted.
@@ -20,6 +20,10 @@ export const SPEEDS = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8] as const;
  */
 export const CAMERA_MODES = ['orbit', 'chase', 'top', 'onboard'] as const;
 export type CameraMode = (typeof CAMERA_MODES)[number];
+
+/** How the 3D view draws: 'auto' (lite on software GL), 'full' (MSAA, shadows), 'lite' (neither). */
+export const RENDER_QUALITIES = ['auto', 'full', 'lite'] as const;
+export type RenderQuality = (typeof RENDER_QUALITIES)[number];
 
 export interface DeepLink {
   scenario: string | null;
@@ -44,13 +48,17 @@ export interface DeepLink {
   agents: AgentOverride[];
   /** `break=` (teaching mode's break-it switches); {} when nothing is broken. */
   breakIt: BreakIt;
+  /** Draw the TTC and clearance markers; on by default, `markers=0` hides them. */
+  markers: boolean;
+  /** Render quality, `render=auto|full|lite` (default auto). */
+  render: RenderQuality;
   /** Human-readable problems with the link. */
   warnings: string[];
 }
 
 export function parseDeepLink(search: string): DeepLink {
   const q = new URLSearchParams(search);
-  const link: DeepLink = { scenario: null, seed: null, backend: null, speed: null, autoplay: false, camera: null, v2x: false, stats: false, rays: false, trails: true, pip: true, zones: true, agents: [], breakIt: {}, warnings: [] };
+  const link: DeepLink = { scenario: null, seed: null, backend: null, speed: null, autoplay: false, camera: null, v2x: false, stats: false, rays: false, trails: true, pip: true, zones: true, markers: true, render: 'auto', agents: [], breakIt: {}, warnings: [] };
 
   const scenario = q.get('scenario');
   if (scenario) link.scenario = scenario;
@@ -100,6 +108,12 @@ export function parseDeepLink(search: string): DeepLink {
   const broken = parseBreakParam(q.get('break'));
   link.breakIt = broken.breakIt;
   link.warnings.push(...broken.warnings);
+  link.markers = flag(q, 'markers', true, link.warnings);
+  const render = q.get('render');
+  if (render !== null) {
+    if ((RENDER_QUALITIES as readonly string[]).includes(render)) link.render = render as RenderQuality;
+    else link.warnings.push(`render=${render}: expected ${RENDER_QUALITIES.join(', ')}; using auto`);
+  }
   return link;
 }
 
@@ -148,5 +162,21 @@ export function formatDeepLink(p: { scenario: string; seed: number; backend: Bac
   if (agent) q.set('agent', agent);
   const broken = formatBreakParam(p.breakIt);
   if (broken) q.set('break', broken);
+  for (const [name, value] of linkParams) {
+    const v = value();
+    if (v !== null) q.set(name, v);
+  }
   return `?${q.toString()}`;
+}
+
+/** Parameters a lab feature keeps in the link (web/app.ts features): its current value, null to leave it out. */
+const linkParams = new Map<string, () => string | null>();
+
+/**
+ * A lab feature's own link parameter: `formatDeepLink` writes `name=value()`
+ * (nothing when it returns null), so the page's link keeps the feature's
+ * state whenever main.ts rewrites it.
+ */
+export function registerLinkParam(name: string, value: () => string | null): void {
+  linkParams.set(name, value);
 }

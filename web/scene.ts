@@ -15,7 +15,7 @@ import type { Gimbal } from '../uav/gimbal/gimbal.ts';
 import { buildPedestrian, CarLamps, isCar, isPedestrian, isUav, RotorSpin } from './actor-look.ts';
 import { threeCameraQuaternion, verticalFovDeg } from './gimbal-camera.ts';
 import { GimbalLook } from './gimbal-look.ts';
-import type { CameraMode } from './params.ts';
+import { parseDeepLink, type CameraMode, type RenderQuality } from './params.ts';
 import { PerceptionView } from './perception-view.ts';
 import { CriticalSpring } from './spring.ts';
 import { TrailRing } from './trail-ring.ts';
@@ -24,6 +24,7 @@ import { arrowLengthM } from './wind-readout.ts';
 import { AirspaceView, type AirspaceCounts, type ZoneLabel } from './airspace-view.ts';
 import { ZONE_COLORS } from './zone-geometry.ts';
 import { PlannedPathView } from './planned-path.ts';
+import { MarkersView } from './markers-view.ts';
 import type { PoseSample } from './pose-buffer.ts';
 import { POSE_STRIDE, type ActorInit, type GimbalPoseFrame, type ViewFrame, type ViewInit } from './sim-protocol.ts';
 import { newRoadPose } from '../vehicles/road/geometry.ts';
@@ -466,6 +467,10 @@ function terrainGrid(part: ActorPart): THREE.Object3D | null {
 export class SceneView {
   readonly canvas: HTMLCanvasElement;
   private readonly renderer: THREE.WebGLRenderer;
+  /** Drawn without MSAA and shadows (see the constructor). */
+  readonly lite: boolean;
+  /** The software rasteriser's name when WebGL is not hardware-accelerated (null: a GPU, or unknown). */
+  readonly softwareGl: string | null;
   private readonly scene = new THREE.Scene();
   private readonly camera = new THREE.PerspectiveCamera(42, 1, 0.05, 2000);
   private readonly controls: OrbitControls;
@@ -499,6 +504,8 @@ export class SceneView {
   /** The scenario's airspace zones (issue #6), and the drones' planned paths. */
   private readonly airspace = new AirspaceView();
   private readonly plannedPaths = new PlannedPathView();
+  /** TTC and clearance markers (web/markers-view.ts). */
+  private readonly markers = new MarkersView();
   /** The zones' name tags (HTML, in the labels layer), with the last position written, px. */
   private zoneTags: { el: HTMLElement; label: ZoneLabel; x: number; y: number }[] = [];
   private trailsOn = true;
@@ -535,11 +542,20 @@ export class SceneView {
     return true;
   };
 
-  /** Throws if WebGL is unavailable; the caller shows that and runs without a view. */
-  constructor(private readonly container: HTMLElement) {
-    this.renderer = new THREE.WebGLRenderer({ antialias: true, powerPreference: 'high-performance' });
+  /**
+   * Throws if WebGL is unavailable; the caller shows that and runs without a view.
+   * `quality` (the link's `render`): 'full' draws with MSAA and sun shadows;
+   * 'lite' without either; 'auto' is lite on a software rasteriser
+   * (SwiftShader, llvmpipe: headless Chromium, a VM without a GPU), where
+   * every drawn pixel costs CPU the simulation worker needs (README,
+   * Performance in the browser).
+   */
+  constructor(private readonly container: HTMLElement, quality: RenderQuality = parseDeepLink(window.location.search).render) {
+    this.softwareGl = softwareRenderer();
+    this.lite = quality === 'lite' || (quality === 'auto' && this.softwareGl !== null);
+    this.renderer = new THREE.WebGLRenderer({ antialias: !this.lite, powerPreference: 'high-performance' });
     this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
-    this.renderer.shadowMap.enabled = true;
+    this.renderer.shadowMap.enabled = !this.lite;
     this.renderer.shadowMap.type = THREE.PCFShadowMap;
     this.renderer.toneMapping = THREE.ACESFilmicToneMapping;
     this.renderer.toneMappingExposure = 1.05;
@@ -588,6 +604,7 @@ export class SceneView {
     this.scene.add(this.content);
     // The overlay outlives worlds (content is cleared on each), so it sits on the scene itself.
     this.scene.add(this.v2x.lines);
+    this.scene.add(this.markers.lines);
     this.scene.add(this.perception.group);
     this.scene.add(this.airspace.group, this.plannedPaths.group);
     this.windArrow.visible = false;
@@ -654,6 +671,7 @@ export class SceneView {
       if (c.type === 'reach-goal') this.content.add(this.goalMarker(c.region.center, c.region.radiusM));
     }
     this.perception.attach(init.sensors);
+    this.markers.attach(init, this.labels);
     this.airspace.attach(init.airspace);
     for (const label of this.airspace.labels) {
       const el = document.createElement('div');
@@ -707,6 +725,7 @@ export class SceneView {
     if (f.scans && this.perception.apply(f.scans)) this.dirty = true;
     if (f.airspace && this.airspace.update(f.airspace.active)) zones = true;
     if (f.plans) this.plannedPaths.apply(f.plans);
+    if (f.markers) this.markers.take(f.markers);
     this.dirty = true;
     return zones;
   }
@@ -839,6 +858,21 @@ export class SceneView {
     this.dirty = true;
   }
 
+  /** TTC and clearance markers: `markers=0` and the M key hide them. */
+  set showMarkers(on: boolean) {
+    this.markers.visible = on;
+    this.dirty = true;
+  }
+
+  get markersShown(): boolean {
+    return this.markers.visible;
+  }
+
+  /** The marker labels shown now (null: that marker is not drawn). */
+  get markerState(): { ttc: string | null; clearance: string | null } {
+    return this.markers.state;
+  }
+
   /** The airspace zones (and nothing else): `zones=0` and the Z key hide them. */
   set showZones(on: boolean) {
     this.airspace.visible = on;
@@ -956,6 +990,7 @@ export class SceneView {
       this.dirty = true;
     }
     this.placeWindArrow();
+    if (this.markers.visible) this.markers.update(this.positionOf);
     if (!this.dirty) return;
     this.dirty = false;
     this.renderer.render(this.scene, this.camera);
@@ -1004,10 +1039,11 @@ export class SceneView {
     look.visible = false;
     const trail = v.trail?.line.visible ?? false;
     if (v.trail) v.trail.line.visible = false;
-    // A camera sees no airspace: the zones and planned paths are left out of the inset.
-    const zones = this.airspace.group.visible, paths = this.plannedPaths.group.visible;
+    // A camera sees no airspace: the zones, planned paths and markers are left out of the inset.
+    const zones = this.airspace.group.visible, paths = this.plannedPaths.group.visible, markers = this.markers.lines.visible;
     this.airspace.visible = false;
     this.plannedPaths.visible = false;
+    this.markers.lines.visible = false;
     r.setViewport(PIP_LEFT_PX, PIP_BOTTOM_PX, PIP_WIDTH_PX, PIP_HEIGHT_PX);
     r.setScissor(PIP_LEFT_PX, PIP_BOTTOM_PX, PIP_WIDTH_PX, PIP_HEIGHT_PX);
     r.setScissorTest(true);
@@ -1021,6 +1057,7 @@ export class SceneView {
     if (v.trail) v.trail.line.visible = trail;
     this.airspace.visible = zones;
     this.plannedPaths.visible = paths;
+    this.markers.lines.visible = markers;
   }
 
   private placeLabels(): void {
@@ -1042,6 +1079,7 @@ export class SceneView {
       v.labelY = y;
       v.label.style.transform = `translate(${x}px, ${y}px) translate(-50%, -100%)`;
     }
+    this.markers.placeLabels(this.camera, w, h);
     const zonesOn = this.airspace.visible;
     for (const t of this.zoneTags) {
       const p = this.tmpV.copy(t.label.at).project(this.camera);
@@ -1347,5 +1385,20 @@ export class SceneView {
     this.camera.aspect = w / h;
     this.camera.updateProjectionMatrix();
     this.dirty = true;
+  }
+}
+
+/** The renderer's name if WebGL here is a software rasteriser (SwiftShader, llvmpipe, ...), else null (a probe context, released at once). */
+function softwareRenderer(): string | null {
+  try {
+    const c = document.createElement('canvas');
+    const gl = c.getContext('webgl2') ?? c.getContext('webgl');
+    if (!gl) return null;
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return /swiftshader|llvmpipe|softpipe|software|lavapipe/i.test(name) ? name : null;
+  } catch {
+    return null;
   }
 }

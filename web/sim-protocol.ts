@@ -21,6 +21,7 @@ import type { BackendId } from '../sim/physics/backend.ts';
 import type { CriterionResult } from '../scenarios/criteria/criterion.ts';
 import type { GimbalSpec } from '../uav/gimbal/spec.ts';
 import type { ZoneDescriptor } from '../uav/airspace/zone.ts';
+import type { MetricChannel, MetricSample } from '../scenarios/metrics/channels.ts';
 
 /**
  * Extra run options forwarded into `startRun` (user agents, built-in agent swaps, teaching switches, ...):
@@ -52,6 +53,8 @@ export type ToWorker =
   | { type: 'step' }
   | { type: 'speed'; speed: number }
   | { type: 'layers'; layers: FrameLayers }
+  /** The main thread drew (an animation frame passed) since the last frame it received: the worker may post the next (backpressure). */
+  | { type: 'drawn' }
   | { type: 'dispose' }
   /** Replay: build the recorded run's world and post its `init` only (no stepping), then free it. */
   | { type: 'view'; run: RecordedRunSpec }
@@ -67,7 +70,7 @@ export interface RecordedRunSpec {
   dataFiles: Record<string, string>;
   seed: number;
   backend: BackendId;
-  /** Run options as recorded (user agents, break-it switches): plain JSON. */
+  /** Run options as recorded (user agents, built-in agent swaps, break-it switches): plain JSON. */
   extras: Record<string, unknown>;
 }
 
@@ -143,6 +146,12 @@ export interface ViewInit {
   driving: DrivingInit | null;
   /** Initial criteria rows. */
   criteria: CriterionRowData[];
+  /**
+   * The live metric channels frames carry (scenarios/metrics/live.ts; absent
+   * channels do not apply to this run) and their sample rate, Hz (sim time).
+   * Optional: a source without metrics leaves it out.
+   */
+  metrics?: { channels: MetricChannel[]; rateHz: number };
 }
 
 // ---------- per-frame data ----------
@@ -222,6 +231,16 @@ export interface DrivingFrame {
   infractions: { time: number; kind: string; text: string }[];
 }
 
+/**
+ * The TTC and clearance markers' data: the ego's TTC and the actor that sets
+ * it (null while none is within the horizon), and the smallest clearance of
+ * an agent-driven actor and the body it is measured to (null: none).
+ */
+export interface MarkerFrame {
+  ttc: { actorId: string; otherId: string; valueS: number } | null;
+  clearance: { actorId: string; otherId: string; valueM: number } | null;
+}
+
 export interface ViewFrame {
   /** Simulation time at the end of the last step, s. */
   time: number;
@@ -242,12 +261,23 @@ export interface ViewFrame {
   events?: SimEvent[];
   criteria?: CriterionRowData[];
   driving?: DrivingFrame;
-  /** Named live plot channels (at least `speedMps` of the ego). */
-  metrics?: Record<string, number>;
+  /**
+   * Every live metric sample taken since the last frame, oldest first
+   * (ground truth, at `ViewInit.metrics.rateHz` of sim time, so a plot loses
+   * none however many steps a frame spans); absent when none was taken.
+   */
+  metrics?: MetricSample[];
+  /** Who sets the TTC and the clearance now (the latest sample's partners); absent: unchanged since the last frame. */
+  markers?: MarkerFrame;
   /** Per actor, its agent's own explanation of what it does (`explain()`), when it has one. */
   explain?: Record<string, string>;
   /** Worker wall time spent stepping since the last frame, ms, and the steps taken (live runs only; for the stats HUD). */
-  stats?: { stepMs: number; steps: number };
+  stats?: {
+    stepMs: number;
+    steps: number;
+    /** Sim time the worker gave up since the last frame to stay responsive (backlog past its slice budget, pauses over 0.25 s), s x speed: 0 while it keeps up. */
+    droppedS?: number;
+  };
 }
 
 // ---------- helpers ----------

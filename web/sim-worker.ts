@@ -11,6 +11,13 @@
  * every HEARTBEAT_S so the main thread's watchdog can tell a slow run from a
  * hung one.
  *
+ * Backpressure: after posting a frame the worker waits for the main
+ * thread's `drawn` (sent at its next animation frame) before posting the
+ * next one (but at least every HEARTBEAT_S), so a page that draws at 5 fps
+ * (software GL) is not sent 60 frames a second to decode and drop: on a
+ * 2-core machine that CPU is the simulation's. What happens between frames
+ * (events, samples, metrics) accumulates in the capture and is not lost.
+ *
  * Started as `new Worker(new URL('./sim-worker.ts', import.meta.url), { type: 'module' })`.
  */
 import { startRun, type Run, type RunOptions } from '../scenarios/runner.ts';
@@ -53,6 +60,8 @@ let accumulator = 0;
 let lastWall = 0;
 let lastFrame = -Infinity;
 let lastPanel = -Infinity;
+/** The main thread drew since the last frame posted (see the header: backpressure). */
+let drawn = true;
 let timer: ReturnType<typeof setTimeout> | null = null;
 /** Bumped by every start/dispose: a stale async start discards its run. */
 let generation = 0;
@@ -64,14 +73,18 @@ function post(m: FromWorker, transfer: Transferable[] = []): void {
 /** Wall time spent stepping, ms, and steps taken, since the last frame. */
 let stepMs = 0;
 let steps = 0;
+/** Sim time dropped since the last frame (not kept up), s. */
+let droppedS = 0;
 
 function postFrame(panels: boolean): void {
   if (!capture) return;
   const f: ViewFrame = capture.frame(panels);
-  f.stats = { stepMs, steps };
+  f.stats = { stepMs, steps, droppedS };
   stepMs = 0;
   steps = 0;
+  droppedS = 0;
   post({ type: 'frame', frame: f }, frameTransferables(f));
+  drawn = false;
   lastFrame = nowS();
   if (panels) lastPanel = lastFrame;
 }
@@ -129,6 +142,7 @@ function slice(): void {
 function advance(): void {
   if (!playing || !run) return;
   const t0 = nowS();
+  if (t0 - lastWall > MAX_GAP_S) droppedS += (t0 - lastWall - MAX_GAP_S) * speed;
   accumulator += Math.min(t0 - lastWall, MAX_GAP_S) * speed;
   lastWall = t0;
   const dt = run.world.dt;
@@ -138,6 +152,7 @@ function advance(): void {
     accumulator -= dt;
     if (nowS() - t0 > SLICE_BUDGET_S) {
       // Behind real time: drop the backlog and play slower rather than stall.
+      if (accumulator > dt) droppedS += accumulator - dt;
       accumulator = Math.min(accumulator, dt);
       break;
     }
@@ -146,7 +161,7 @@ function advance(): void {
   if (finishIfDone()) return;
   const t = nowS();
   // A frame when there is something new to draw, at most at the display's rate; a heartbeat otherwise.
-  if (t - lastFrame >= (steps > 0 ? FRAME_PERIOD_S : HEARTBEAT_S)) postFrame(t - lastPanel >= PANEL_PERIOD_S);
+  if (t - lastFrame >= (steps > 0 && drawn ? FRAME_PERIOD_S : HEARTBEAT_S)) postFrame(t - lastPanel >= PANEL_PERIOD_S);
   schedule();
 }
 
@@ -168,6 +183,7 @@ function disposeRun(): void {
 async function start(request: RunRequest, layers: { scans: boolean }, initialSpeed: number, autoplay: boolean): Promise<void> {
   const gen = ++generation;
   disposeRun();
+  drawn = true;
   speed = initialSpeed;
   post({ type: 'progress', stage: 'Loading the scenario library…', fraction: 0.1 });
   library ??= loadLibrary();
@@ -329,6 +345,9 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
         break;
       case 'layers':
         if (capture) capture.layers = m.layers;
+        break;
+      case 'drawn':
+        drawn = true;
         break;
       case 'dispose':
         generation++;

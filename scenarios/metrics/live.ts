@@ -81,6 +81,12 @@ export class LiveMetrics {
   private readonly airspace: AirspaceService | undefined;
   private readonly uavs: { state: ActorState; forbidden: boolean[] }[] = [];
   private readonly vm: VerticalMargins = { aboveLowerM: 0, belowUpperM: 0 };
+  /**
+   * Who set the latest sample's `clearanceM`: the agent-driven actor and the
+   * body nearest to it (null: no such pair, or the channel is absent).
+   * Read after `sample()`, e.g. for the view's clearance marker.
+   */
+  clearancePair: { actorId: string; otherId: string } | null = null;
 
   constructor(run: Run) {
     const world = run.world;
@@ -185,6 +191,16 @@ export class LiveMetrics {
     return { t: this.world.time, values };
   }
 
+  /**
+   * The actor that sets the ego's TTC now (the `ttcS` channel's partner at
+   * the latest evaluation), or null while none is within the horizon or the
+   * channel is absent.
+   */
+  get ttcWith(): string | null {
+    if (!this.ttc || !Number.isFinite(this.ttc.currentTtcS)) return null;
+    return this.ttc.currentTtcWith || null;
+  }
+
   private value(ch: MetricChannel): number | null {
     switch (ch) {
       case 'speedMps': {
@@ -216,6 +232,7 @@ export class LiveMetrics {
     // Moving bodies' prisms are rebuilt once per sample; static ones once for the run.
     for (const b of this.bodies) if (!b.isStatic) b.fresh = false;
     let min = Infinity;
+    let pairA = '', pairB = '';
     for (const d of this.drivers) {
       if (!d.state.present) continue;
       this.refresh(d);
@@ -226,11 +243,16 @@ export class LiveMetrics {
           for (const b of o.prisms) {
             if (prismLowerBound(a, b) >= min) continue;
             const dist = prismDistance(a, b);
-            if (dist < min) min = dist;
+            if (dist < min) {
+              min = dist;
+              pairA = d.id;
+              pairB = o.id;
+            }
           }
         }
       }
     }
+    this.clearancePair = Number.isFinite(min) ? { actorId: pairA, otherId: pairB } : null;
     return Number.isFinite(min) ? min : null;
   }
 

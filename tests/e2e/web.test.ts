@@ -293,4 +293,44 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
     expect(problems).toEqual([]);
     await page.close();
   }, 180_000);
+
+  it('draws the TTC and clearance markers on lead-brake, coloured against the thresholds; M and markers=0|1 toggle them', async () => {
+    const { page, problems } = await app.newPage();
+    // 1x: the leader brakes in the ego's lane at t ~ 12 s and the TTC stays within the 3 s horizon until ~16.5 s (4 s of wall time to pause in, on a slow software-GL machine).
+    await page.goto(`${app.url}?scenario=cars-lead-brake&speed=1&camera=chase&autoplay=1`);
+    const ttc = page.locator('[data-testid=marker-ttc]');
+    const clearance = page.locator('[data-testid=marker-clearance]');
+    const button = page.locator('[data-testid=markers-toggle]');
+    expect(await button.getAttribute('aria-pressed')).toBe('true');
+    await page.waitForFunction(() => document.querySelector('[data-testid=marker-ttc]')?.hasAttribute('hidden') === false, null, { timeout: 90_000, polling: 'raf' });
+    await page.locator('body').press(' ');
+    console.log(`markers e2e: paused at t=${await page.locator('[data-testid=sim-time]').textContent()} s`);
+    await expect.poll(() => page.locator('[data-testid=run-status]').textContent(), { timeout: 10_000 }).toBe('paused');
+    await expect.poll(() => ttc.isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await ttc.textContent()).toMatch(/^TTC \d+\.\d s$/);
+    expect(await ttc.getAttribute('data-other')).toBe('leader');
+    expect(['fail', 'warn', 'ok']).toContain(await ttc.getAttribute('data-level'));
+    expect(await clearance.isVisible()).toBe(true);
+    expect(await clearance.textContent()).toMatch(/^\d+\.\d m$/);
+    expect(await clearance.getAttribute('data-actor')).toBe('ego');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'w2-markers.png') });
+    // M hides them and writes markers=0 into the link; M again shows them.
+    await page.locator('body').press('m');
+    await expect.poll(() => ttc.isVisible(), { timeout: 5_000 }).toBe(false);
+    expect(await clearance.isVisible()).toBe(false);
+    expect(await button.getAttribute('aria-pressed')).toBe('false');
+    expect(new URL(page.url()).searchParams.get('markers')).toBe('0');
+    await page.locator('body').press('m');
+    await expect.poll(() => ttc.isVisible(), { timeout: 5_000 }).toBe(true);
+    expect(new URL(page.url()).searchParams.get('markers')).toBeNull();
+    // A link with markers=0 opens with them off (the button too).
+    await page.goto(`${app.url}?scenario=cars-lead-brake&speed=8&markers=0&autoplay=1`);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]')?.textContent) > 13, null, { timeout: 90_000, polling: 100 });
+    expect(await page.locator('[data-testid=markers-toggle]').getAttribute('aria-pressed')).toBe('false');
+    expect(await page.locator('[data-testid=marker-ttc]').isVisible()).toBe(false);
+    expect(await page.locator('[data-testid=notice-error]').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 180_000);
 });

@@ -11,7 +11,8 @@ import { join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../scenarios/node-io.ts';
 import { runScenario, startRun } from '../../scenarios/runner.ts';
-import { Capture } from '../../web/capture.ts';
+import { Capture, METRICS_HZ } from '../../web/capture.ts';
+import { LiveMetrics, type MetricSample } from '../../scenarios/metrics/live.ts';
 import { PoseBuffer } from '../../web/pose-buffer.ts';
 import { frameTransferables, interpolatePoses, interpolationAlpha, POSE_STRIDE, type ViewFrame } from '../../web/sim-protocol.ts';
 import { LIBRARY } from '../helpers.ts';
@@ -122,7 +123,8 @@ describe('Capture on a real run', () => {
           expect(Array.from(f.actors.pose.subarray(o + 3, o + 7))).toEqual(s.rotation);
           expect(f.actors.present[a.index]).toBe(s.present ? 1 : 0);
         }
-        expect(Number.isFinite(f.metrics?.speedMps)).toBe(true);
+        expect(f.metrics!.length).toBeGreaterThan(0);
+        expect(Number.isFinite(f.metrics!.at(-1)!.values.speedMps)).toBe(true);
         if (frames % 3 === 1) expect(f.criteria).toHaveLength(run.criteria.length);
         else expect(f.criteria).toBeUndefined();
         events.push(...(f.events ?? []));
@@ -163,6 +165,80 @@ describe('Capture on a real run', () => {
       expect(new Set(t).size).toBe(t.length);
       expect(t).toContain(f.actors.pose.buffer);
       expect(t).toContain(s.log.buffer);
+    } finally {
+      capture.dispose();
+      run.dispose();
+    }
+  }, 60_000);
+
+  it('lead-brake: frames carry every live metric sample since the last one (the same as a LiveMetrics of its own), and the TTC and clearance partners', async () => {
+    const run = await startRun(loadScenarioFile(`${LIBRARY}/cars/lead-brake.yaml`), { backend: 'rapier' });
+    const capture = new Capture(run, 'cars-lead-brake');
+    // An independent sampler at the same steps: what the frames carry must be exactly its samples, none lost or repeated.
+    const own = new LiveMetrics(run);
+    const period = Math.round(1 / (METRICS_HZ * run.world.dt));
+    const expected: MetricSample[] = [own.sample()];
+    const partners: (string | null)[] = [own.ttcWith];
+    run.world.tick$.subscribe((snap) => {
+      if (snap.step % period !== 0) return;
+      expected.push(own.sample());
+      partners.push(own.ttcWith);
+    });
+    try {
+      expect(capture.init.metrics!.channels).toEqual(['speedMps', 'ttcS', 'clearanceM']);
+      expect(capture.init.metrics!.rateHz).toBeCloseTo(1 / (period * run.world.dt), 9);
+      const got: MetricSample[] = [];
+      let ttcMarkers = 0;
+      const ids = new Set(capture.init.actors.map((a) => a.descriptor.id));
+      // Frames spanning 1 to 61 steps: a frame may hold no sample, one, or many.
+      for (let k = 0; !run.done && run.world.time < 17; k++) {
+        run.step(1 + ((k * 17) % 61));
+        const f = structuredClone(capture.frame(false));
+        if (f.metrics) got.push(...f.metrics);
+        if (!f.markers) {
+          expect(f.metrics).toBeUndefined();
+          continue;
+        }
+        const last = f.metrics!.at(-1)!;
+        if (f.markers.ttc) {
+          ttcMarkers++;
+          expect(f.markers.ttc.valueS).toBe(last.values.ttcS);
+          expect(f.markers.ttc.actorId).toBe(run.world.agentDriven()[0]);
+          expect(ids.has(f.markers.ttc.otherId)).toBe(true);
+          expect(f.markers.ttc.otherId).toBe(partners[expected.length - 1]);
+        } else expect(last.values.ttcS).toBeNull();
+        expect(f.markers.clearance).not.toBeNull();
+        expect(f.markers.clearance!.valueM).toBe(last.values.clearanceM);
+        expect(run.world.agentDriven()).toContain(f.markers.clearance!.actorId);
+        expect(ids.has(f.markers.clearance!.otherId)).toBe(true);
+      }
+      expect(got).toEqual(expected);
+      expect(got.length).toBeGreaterThan(17 * METRICS_HZ * 0.9);
+      for (let i = 1; i < got.length; i++) expect(got[i]!.t).toBeGreaterThan(got[i - 1]!.t);
+      // The leader brakes in the ego's path: the TTC marker shows up.
+      expect(ttcMarkers).toBeGreaterThan(0);
+    } finally {
+      capture.dispose();
+      run.dispose();
+    }
+  }, 60_000);
+
+  it('gimbal-hover-light: the gimbal channels are peaks since the capture\'s previous sample, whoever else samples', async () => {
+    const run = await startRun(loadScenarioFile(`${LIBRARY}/gimbal/hover-light.yaml`), { backend: 'rapier' });
+    const capture = new Capture(run, 'gimbal-hover-light');
+    // Another consumer sampling every step must not reset the capture's peaks.
+    const other = new LiveMetrics(run);
+    run.world.tick$.subscribe(() => other.sample());
+    try {
+      expect(capture.init.metrics!.channels).toEqual(expect.arrayContaining(['gimbalErrorDeg', 'gimbalJitterDeg']));
+      capture.frame();
+      run.step(200);
+      const f = capture.frame();
+      expect(f.metrics!.length).toBeGreaterThanOrEqual(Math.floor(200 / Math.round(1 / (METRICS_HZ * run.world.dt))));
+      for (const m of f.metrics!) {
+        expect(m.values.gimbalErrorDeg).toBeGreaterThan(0);
+        expect(m.values.gimbalJitterDeg).toBeGreaterThanOrEqual(0);
+      }
     } finally {
       capture.dispose();
       run.dispose();

@@ -64,6 +64,23 @@ describe('WorkerFrameSource', () => {
     expect(log).toEqual(['progress loading', 'init x', 'frame 1', 'frame 2', 'result pass']);
   });
 
+  it('acknowledges frames once per draw (backpressure): one drawn for a burst of frames, after the handler saw them', async () => {
+    const w = new FakeWorker();
+    const { log, handlers } = recorder();
+    source = new WorkerFrameSource(handlers, () => w as unknown as Worker);
+    source.start(REQUEST, OPTS);
+    w.emit({ type: 'init', init: INIT });
+    w.emit(frame(1));
+    w.emit(frame(2));
+    expect(w.sent.filter((m) => m.type === 'drawn')).toHaveLength(0);
+    await wait(5);
+    expect(log).toEqual(['init x', 'frame 1', 'frame 2']);
+    expect(w.sent.filter((m) => m.type === 'drawn')).toHaveLength(1);
+    w.emit(frame(3));
+    await wait(5);
+    expect(w.sent.filter((m) => m.type === 'drawn')).toHaveLength(2);
+  });
+
   it('stops a worker that says nothing for HANG_S while running, with a clear error; a paused one is left alone', async () => {
     const w = new FakeWorker();
     const { log, handlers } = recorder();
