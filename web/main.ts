@@ -712,6 +712,8 @@ requestAnimationFrame(frame);
   const first = state.entries.find((e) => e.loaded) ?? state.entries[0];
   if (link.scenario && !state.entries.some((e) => e.id === link.scenario)) {
     failBeforeStart(`No scenario named "${link.scenario}"`, `The library has: ${state.entries.map((e) => e.id).join(', ') || 'nothing'}.`);
+  } else if (!link.scenario && new URLSearchParams(window.location.search).has('recording')) {
+    // web/replay.ts opens the recording the URL names: no live run is built under it.
   } else if (!link.scenario && labHooks.landing?.()) {
     // A lab feature (the gallery) is the landing view: no run until the user picks one.
   } else if (link.scenario ?? first) {

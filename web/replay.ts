@@ -292,7 +292,10 @@ function leave(rebuild: boolean): void {
   panel.hidden = true;
   p.dispose();
   app().useLiveSource();
-  if (rebuild) app().restart();
+  if (!rebuild) return;
+  if (app().current()) app().restart();
+  // Opened from a link with no library scenario behind it: back to the gallery, the landing view.
+  else document.querySelector<HTMLButtonElement>('[data-testid=gallery-button]')?.click();
 }
 
 // The app asked for a live run (a library scenario, the gallery, the editor): the replay ends.
