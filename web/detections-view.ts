@@ -10,7 +10,9 @@
  * actor's pose when the reading was taken (web/capture.ts
  * `detectionsToWorld`). Nothing here reads ground truth.
  *
- * A track stays drawn after the reading that last reported it and fades as
+ * A reading is drawn when the view's (interpolated) sim time reaches its
+ * stamp, so a box sits on its actor rather than ahead of it. A track stays
+ * drawn after the reading that last reported it and fades as
  * that reading gets old, so a missed detection or a failed sensor shows as a
  * box fading out rather than a blink. Shown with the Rays overlay.
  */
@@ -25,7 +27,7 @@ import type { DetectionFrame, DetectionListFrame, SensorInit } from './sim-proto
 export const DETECTION_HOLD_S = 0.25;
 /** Then it fades out over this, s, and is dropped (display convention). */
 export const DETECTION_FADE_S = 1.5;
-/** Box colour by reported class (display convention); other classes are white. */
+/** Box colour by reported class (`detectionClass`; display convention); other classes are white. */
 export const DETECTION_COLORS: Readonly<Record<string, string>> = {
   car: '#ffb020',
   pedestrian: '#ff4fd8',
@@ -44,9 +46,15 @@ export function detectionAlpha(ageS: number): number {
   return Math.max(0, 1 - (a - DETECTION_HOLD_S) / DETECTION_FADE_S);
 }
 
-/** The label text of a detection: its class and track id. */
+/** The class drawn for a reported kind: its first word ('car-kinematic' and 'car' are both a car). */
+export function detectionClass(kind: string): string {
+  const dash = kind.indexOf('-');
+  return dash > 0 ? kind.slice(0, dash) : kind;
+}
+
+/** The label text of a detection: its class and track id, e.g. "car #3". */
 export function detectionLabel(d: Pick<DetectionFrame, 'kind' | 'trackId'>): string {
-  return `${d.kind} #${d.trackId}`;
+  return `${detectionClass(d.kind)} #${d.trackId}`;
 }
 
 interface Track {
@@ -82,6 +90,8 @@ export class DetectionsView {
   private colors = new Float32Array(4 * VERTS_PER_BOX * 8);
   /** Tracks per sensor ("actor/sensor"), by track id. */
   private sensors = new Map<string, Map<number, Track>>();
+  /** Readings received but not yet due: the view draws poses about one frame behind the latest, so a reading waits for its stamp. */
+  private pending: DetectionListFrame[] = [];
   private layer: HTMLElement | null = null;
   private on = false;
   private boxes = 0;
@@ -138,13 +148,35 @@ export class DetectionsView {
     return this.on;
   }
 
-  /** Take a frame's new readings; true if anything changed. Call `update` with the drawn sim time afterwards. */
+  /**
+   * Take a frame's new readings; true if any is for a watched sensor. They
+   * are drawn by `update` once the drawn sim time reaches their stamp (the
+   * actors are drawn interpolated, behind the latest frame: a box drawn
+   * earlier would lead its actor).
+   */
   apply(lists: readonly DetectionListFrame[]): boolean {
     if (!this.on) return false;
     let changed = false;
     for (const l of lists) {
-      const tracks = this.sensors.get(`${l.actorId}/${l.sensor}`);
-      if (!tracks) continue;
+      if (!this.sensors.has(`${l.actorId}/${l.sensor}`)) continue;
+      this.pending.push(l);
+      changed = true;
+    }
+    if (changed && Number.isFinite(this.lastTime)) this.update(this.lastTime, true);
+    return changed;
+  }
+
+  /** Move the readings due at `timeS` into the tracks; true if any was. */
+  private take(timeS: number): boolean {
+    let taken = false;
+    let keep = 0;
+    for (const l of this.pending) {
+      if (l.time > timeS) {
+        this.pending[keep++] = l;
+        continue;
+      }
+      taken = true;
+      const tracks = this.sensors.get(`${l.actorId}/${l.sensor}`)!;
       for (const det of l.detections) {
         const t = tracks.get(det.trackId);
         if (t) {
@@ -154,10 +186,9 @@ export class DetectionsView {
           tracks.set(det.trackId, { det, time: l.time, alpha: 1, el: null, text: '', x: NaN, y: NaN });
         }
       }
-      changed = true;
     }
-    if (changed && Number.isFinite(this.lastTime)) this.update(this.lastTime, true);
-    return changed;
+    this.pending.length = keep;
+    return taken;
   }
 
   /**
@@ -166,7 +197,8 @@ export class DetectionsView {
    * the faded ones. True if anything changed.
    */
   update(timeS: number, force = false): boolean {
-    if (!force && timeS === this.lastTime) return false;
+    const taken = this.pending.length > 0 && this.take(timeS);
+    if (!force && !taken && timeS === this.lastTime) return false;
     this.lastTime = timeS;
     let n = 0;
     for (const tracks of this.sensors.values()) {
@@ -215,7 +247,8 @@ export class DetectionsView {
         if (text !== t.text) {
           t.text = text;
           t.el.textContent = text;
-          const col = DETECTION_COLORS[d.kind] ?? OTHER_COLOR;
+          const col = DETECTION_COLORS[detectionClass(d.kind)] ?? OTHER_COLOR;
+          t.el.title = `${d.kind}, track ${d.trackId} of the object list (what the agent perceives)`;
           t.el.style.borderColor = col;
           t.el.style.color = col;
         }
@@ -233,6 +266,7 @@ export class DetectionsView {
   clear(): void {
     for (const tracks of this.sensors.values()) for (const t of tracks.values()) t.el?.remove();
     this.sensors = new Map();
+    this.pending = [];
     this.boxes = 0;
     this.lastTime = NaN;
     this.lines.geometry.setDrawRange(0, 0);
@@ -285,7 +319,7 @@ export class DetectionsView {
       col[4 * v + 3] = alpha;
       v++;
     };
-    _c.set(DETECTION_COLORS[d.kind] ?? OTHER_COLOR);
+    _c.set(DETECTION_COLORS[detectionClass(d.kind)] ?? OTHER_COLOR);
     for (const [a, b] of EDGES) {
       const A = _corner[a]!, B = _corner[b]!;
       put(A[0], A[1], A[2]);

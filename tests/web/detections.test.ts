@@ -15,7 +15,7 @@ import { startRun, type Run } from '../../scenarios/runner.ts';
 import type { Sensor } from '../../sim/sensor.ts';
 import type { ObjectList } from '../../sim/sensors/object-list.ts';
 import { Capture } from '../../web/capture.ts';
-import { DETECTION_FADE_S, DETECTION_HOLD_S, DetectionsView, detectionAlpha } from '../../web/detections-view.ts';
+import { DETECTION_FADE_S, DETECTION_HOLD_S, DetectionsView, detectionAlpha, detectionClass } from '../../web/detections-view.ts';
 import type { DetectionListFrame, ViewFrame } from '../../web/sim-protocol.ts';
 
 const FILE = 'scenarios/library/cars/lead-brake.yaml';
@@ -102,7 +102,7 @@ describe('detected objects on cars-lead-brake', () => {
     expect(last.detections).toBeUndefined(); // nothing new since the last frame
   });
 
-  it('draws a box per detection, labelled by class and track, fading as the reading ages', () => {
+  it('draws a box per detection from its stamp on, labelled by class and track, fading as the reading ages', () => {
     const view = new DetectionsView();
     view.attach(structuredClone(capture.init).detectors ?? []);
     let f: ViewFrame;
@@ -116,9 +116,13 @@ describe('detected objects on cars-lead-brake', () => {
     const list: DetectionListFrame = f.detections![0]!;
     expect(list.detections.length).toBeGreaterThan(0);
     expect(view.apply(f.detections!)).toBe(true);
+    // Drawn once the view's (interpolated, behind) time reaches the reading's stamp, not before.
+    view.update(list.time - 0.05);
+    expect(view.drawn).toBe(0);
     view.update(list.time);
     expect(view.drawn).toBe(list.detections.length);
-    expect(view.shown.map((s) => s.label).sort()).toEqual(list.detections.map((d) => `${d.kind} #${d.trackId}`).sort());
+    expect(view.shown.map((s) => s.label).sort()).toEqual(list.detections.map((d) => `${d.kind.split('-')[0]} #${d.trackId}`).sort());
+    expect(view.shown.every((s) => /^car #\d+$/.test(s.label))).toBe(true); // lead-brake's others are cars
     expect(view.shown.every((s) => s.alpha === 1)).toBe(true);
     const lines = view.group.children[0] as THREE.LineSegments;
     expect(lines.geometry.drawRange.count).toBe(26 * list.detections.length);
@@ -129,6 +133,8 @@ describe('detected objects on cars-lead-brake', () => {
     expect(view.drawn).toBe(0);
     expect(lines.geometry.drawRange.count).toBe(0);
     expect(detectionAlpha(-1)).toBe(1);
+    expect(detectionClass('car-kinematic')).toBe('car');
+    expect(detectionClass('pedestrian')).toBe('pedestrian');
     view.dispose();
   });
 });
