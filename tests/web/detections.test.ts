@@ -132,6 +132,12 @@ describe('detected objects on cars-lead-brake', () => {
     view.update(list.time + DETECTION_HOLD_S + DETECTION_FADE_S + 0.01);
     expect(view.drawn).toBe(0);
     expect(lines.geometry.drawRange.count).toBe(0);
+    // A reading far ahead of the drawn time (the page stalled, the worker ran on) waits; it is not taken for a seek back.
+    const later: DetectionListFrame = { ...list, time: list.time + 5 };
+    expect(view.apply([later])).toBe(true);
+    expect(view.drawn).toBe(0);
+    view.update(later.time);
+    expect(view.drawn).toBe(list.detections.length);
     expect(detectionAlpha(-1)).toBe(1);
     expect(detectionClass('car-kinematic')).toBe('car');
     expect(detectionClass('pedestrian')).toBe('pedestrian');
