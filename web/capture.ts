@@ -12,7 +12,9 @@
  */
 import type { Subscription } from 'rxjs';
 import type { Run } from '../scenarios/runner.ts';
+import { rotateVec, wrapAngle, yawOf, type Pose, type Quat, type Vec3 } from '../sim/math.ts';
 import type { Sensor } from '../sim/sensor.ts';
+import type { Detection } from '../sim/sensors/object-list.ts';
 import type { ActorState, SimEvent, TickSnapshot } from '../sim/snapshot.ts';
 import type { Gimbal } from '../uav/gimbal/gimbal.ts';
 import { gimbalOf } from '../uav/gimbal/service.ts';
@@ -22,15 +24,17 @@ import { LiveMetrics, type MetricSample } from '../scenarios/metrics/live.ts';
 import { readAirspace } from './airspace-readout.ts';
 import { DrivingReadout } from './driving-readout.ts';
 import { plannedPolyline, type PlanSource } from './planned-path-data.ts';
-import { beamDirections, hitPoints, isRadarReturn, isScan, radarAsScan, rayStride, ScanPoseLatch, type ScanLike } from './scan-points.ts';
+import { beamDirections, hitPoints, isRadarReturn, isScan, radarAsScan, rayStride, ScanPoseLatch, type ScanLike, type ScanPose } from './scan-points.ts';
 import {
-  POSE_STRIDE, type ActorInit, type ActorLook, type AirspaceReadout, type CriterionRowData, type FrameLayers, type GimbalPoseFrame,
+  POSE_STRIDE, type ActorInit, type ActorLook, type AirspaceReadout, type CriterionRowData, type DetectionFrame, type DetectionListFrame, type FrameLayers, type GimbalPoseFrame,
   type GimbalSamples, type MarkerFrame, type ScanFrame, type ViewFrame, type ViewInit,
 } from './sim-protocol.ts';
 import { RecentV2xLinks } from './v2x-links.ts';
 
 /** Sensor types the Rays overlay draws. */
 export const DRAWN_SENSOR_TYPES: ReadonlySet<string> = new Set(['lidar-3d', 'range-ring', 'radar']);
+/** Sensor types whose detected objects the Rays overlay draws (an object list: what the agent believes is around it). */
+export const DETECTOR_SENSOR_TYPES: ReadonlySet<string> = new Set(['object-list']);
 /** Most rays drawn per sensor (a VLP-16 scan has 28,800 beams: all of them would be a solid disc). */
 export const MAX_RAYS_PER_SENSOR = 240;
 /** Live metric samples per second of sim time (the recordings' rate, scenarios/record/format.ts DEFAULT_RECORD_HZ; quantised to whole steps). */
@@ -61,6 +65,68 @@ interface ScanEntry {
   dirs: Float64Array | null;
   radar: { angles: Float64Array; ranges: Float64Array } | null;
   fresh: boolean;
+}
+
+interface DetectorEntry {
+  actorId: string;
+  index: number;
+  sensor: Sensor;
+  latch: ScanPoseLatch;
+  fresh: boolean;
+}
+
+/** True for a reading value shaped like an object list (`{ detections: Detection[] }`). */
+export function isObjectList(v: unknown): v is { detections: readonly Detection[] } {
+  if (typeof v !== 'object' || v === null) return false;
+  const d = (v as { detections?: unknown }).detections;
+  return Array.isArray(d);
+}
+
+const _sensorO: Vec3 = [0, 0, 0];
+const _sensorQ: Quat = [0, 0, 0, 1];
+const _w: Vec3 = [0, 0, 0];
+
+/**
+ * An object-list reading's detections in the world: each box centre and
+ * velocity rotated out of the sensor frame (mount composed with the actor's
+ * pose when the reading was taken, the inverse of what the sensor applied),
+ * its heading shifted by the sensor's yaw. Kind, size and track id are the
+ * reading's, unchanged.
+ */
+export function detectionsToWorld(detections: readonly Detection[], mount: Pose, pose: ScanPose): DetectionFrame[] {
+  const q = pose.rotation;
+  rotateVec(q, mount.position, _sensorO);
+  _sensorO[0] += pose.position[0];
+  _sensorO[1] += pose.position[1];
+  _sensorO[2] += pose.position[2];
+  quatMul(q, mount.rotation, _sensorQ);
+  const sensorYaw = yawOf(_sensorQ);
+  const out: DetectionFrame[] = [];
+  for (const d of detections) {
+    rotateVec(_sensorQ, d.position, _w);
+    const position: [number, number, number] = [_w[0] + _sensorO[0], _w[1] + _sensorO[1], _w[2] + _sensorO[2]];
+    rotateVec(_sensorQ, d.velocity, _w);
+    out.push({
+      trackId: d.trackId,
+      kind: d.kind,
+      position,
+      velocity: [_w[0], _w[1], _w[2]],
+      size: [d.size[0], d.size[1], d.size[2]],
+      yawRad: wrapAngle(d.yawRad + sensorYaw),
+    });
+  }
+  return out;
+}
+
+/** Hamilton product a*b into out (may not alias a or b). */
+function quatMul(a: Readonly<Quat>, b: Readonly<Quat>, out: Quat): Quat {
+  const [ax, ay, az, aw] = a;
+  const [bx, by, bz, bw] = b;
+  out[0] = aw * bx + ax * bw + ay * bz - az * by;
+  out[1] = aw * by - ax * bz + ay * bw + az * bx;
+  out[2] = aw * bz + ax * by - ay * bx + az * bw;
+  out[3] = aw * bw - ax * bx - ay * by - az * bz;
+  return out;
 }
 
 interface GimbalEntry {
@@ -94,6 +160,7 @@ export class Capture {
   private readonly subs: Subscription[] = [];
   private readonly lookIds: { id: string; actor: LookSource; init: ActorInit }[] = [];
   private readonly scans: ScanEntry[] = [];
+  private readonly detectors: DetectorEntry[] = [];
   private readonly gimbals: GimbalEntry[] = [];
   private readonly plans: PlanEntry[] = [];
   private readonly uavIds: string[] = [];
@@ -140,10 +207,15 @@ export class Capture {
       const index = indexOf.get(a.id);
       if (index === undefined || a.descriptor.isStatic) continue;
       for (const sensor of world.sensorsOf(a.id)) {
-        if (!DRAWN_SENSOR_TYPES.has(sensor.type)) continue;
+        const detector = DETECTOR_SENSOR_TYPES.has(sensor.type);
+        if (!DRAWN_SENSOR_TYPES.has(sensor.type) && !detector) continue;
         const latch = new ScanPoseLatch();
         const s = snap.actors[index]!;
         latch.seed(snap.time, s.position, s.rotation);
+        if (detector) {
+          this.detectors.push({ actorId: a.id, index, sensor, latch, fresh: false });
+          continue;
+        }
         this.scans.push({ actorId: a.id, index, sensor, latch, dirs: null, fresh: false,
           radar: sensor.type === 'radar' ? { angles: new Float64Array(1), ranges: new Float64Array(1) } : null });
       }
@@ -181,6 +253,7 @@ export class Capture {
       actors,
       agentDriven,
       sensors: this.scans.map((e) => ({ actorId: e.actorId, name: e.sensor.name, type: e.sensor.type })),
+      detectors: this.detectors.map((e) => ({ actorId: e.actorId, name: e.sensor.name, type: e.sensor.type })),
       gimbals: this.gimbals.map((g) => ({ actorId: g.id, spec: structuredCloneSafe(g.gimbal.dynamics.spec), logHz: g.gimbal.logHz })),
       v2x: service ? { rsus: service.rsus.map((r) => ({ id: r.id, positionM: [r.positionM[0], r.positionM[1], r.positionM[2]] })) } : null,
       airspace: this.airspace ? { zones: this.airspace.zones.map((z) => structuredCloneSafe(z.descriptor)), originAmslM: this.airspace.originAmslM, uavIds: this.airspace.uavIds(), active: this.airspace.zones.map((_z, i) => this.airspace!.isActive(i, snap.time)) } : null,
@@ -242,6 +315,18 @@ export class Capture {
         if (s) scans.push(s);
       }
       if (scans.length > 0) f.scans = scans;
+    }
+
+    if (this.layers.scans && this.detectors.length > 0) {
+      const lists: DetectionListFrame[] = [];
+      for (const e of this.detectors) {
+        if (!e.fresh) continue;
+        e.fresh = false;
+        const value = e.latch.value;
+        if (!isObjectList(value)) continue;
+        lists.push({ actorId: e.actorId, sensor: e.sensor.name, time: e.latch.latchedTime, detections: detectionsToWorld(value.detections, e.sensor.mount, e.latch.pose) });
+      }
+      if (lists.length > 0) f.detections = lists;
     }
 
     if (this.v2x) f.v2xLinks = this.v2x.current(snap.time).map(([a, b]) => [a, b]);
@@ -370,13 +455,15 @@ export class Capture {
     }
     if (!this.layers.scans) return;
     const world = this.run.world;
-    for (const e of this.scans) {
-      const s = snap.actors[e.index];
-      if (!s) continue;
-      const r = s.present ? world.readingOf(e.actorId, e.sensor.name) : undefined;
-      // A failed sensor's reading is unhealthy: draw nothing new from it.
-      const t = r && r.healthy ? r.time : NaN;
-      if (e.latch.tick(t, r?.value, snap.time, s.position, s.rotation)) e.fresh = true;
+    for (const list of [this.scans, this.detectors]) {
+      for (const e of list) {
+        const s = snap.actors[e.index];
+        if (!s) continue;
+        const r = s.present ? world.readingOf(e.actorId, e.sensor.name) : undefined;
+        // A failed sensor's reading is unhealthy: draw nothing new from it.
+        const t = r && r.healthy ? r.time : NaN;
+        if (e.latch.tick(t, r?.value, snap.time, s.position, s.rotation)) e.fresh = true;
+      }
     }
   }
 

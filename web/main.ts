@@ -244,11 +244,13 @@ function renderRaysLegend(): void {
   const c = scene.rayCounts;
   dom.raysLegend.dataset.points = String(c.points);
   dom.raysLegend.dataset.rays = String(c.rays);
+  dom.raysLegend.dataset.detections = String(c.detections);
+  const detected = c.detectors > 0 ? ` · ${c.detections} detected object${c.detections === 1 ? '' : 's'} (boxes: the object lists' last readings)` : '';
   setText(
     dom.raysLegendText,
-    state.init && c.watched === 0
-      ? 'Perception rays: no lidar or range ring in this run'
-      : `Last scans as the agents received them: ${c.points.toLocaleString('en')} return${c.points === 1 ? '' : 's'} from ${c.sensors} of ${c.watched} sensor${c.watched === 1 ? '' : 's'} (near red, far cyan)`,
+    state.init && c.watched === 0 && c.detectors === 0
+      ? 'Perception rays: no lidar, range ring or object list in this run'
+      : `Last scans as the agents received them: ${c.points.toLocaleString('en')} return${c.points === 1 ? '' : 's'} from ${c.sensors} of ${c.watched} sensor${c.watched === 1 ? '' : 's'} (near red, far cyan)${detected}`,
   );
 }
 

@@ -17,6 +17,7 @@ import { threeCameraQuaternion, verticalFovDeg } from './gimbal-camera.ts';
 import { GimbalLook } from './gimbal-look.ts';
 import { parseDeepLink, type CameraMode, type RenderQuality } from './params.ts';
 import { PerceptionView } from './perception-view.ts';
+import { DetectionsView } from './detections-view.ts';
 import { CriticalSpring } from './spring.ts';
 import { TrailRing } from './trail-ring.ts';
 import { V2X_ANTENNA_Z_M, V2xOverlay, type V2xLinks } from './v2x-overlay.ts';
@@ -501,6 +502,8 @@ export class SceneView {
   private fog: THREE.Fog | null = null;
   private readonly v2x = new V2xOverlay();
   private readonly perception = new PerceptionView();
+  /** The object lists' detected objects (with the rays). */
+  private readonly detections = new DetectionsView();
   /** The scenario's airspace zones (issue #6), and the drones' planned paths. */
   private readonly airspace = new AirspaceView();
   private readonly plannedPaths = new PlannedPathView();
@@ -605,7 +608,7 @@ export class SceneView {
     // The overlay outlives worlds (content is cleared on each), so it sits on the scene itself.
     this.scene.add(this.v2x.lines);
     this.scene.add(this.markers.lines);
-    this.scene.add(this.perception.group);
+    this.scene.add(this.perception.group, this.detections.group);
     this.scene.add(this.airspace.group, this.plannedPaths.group);
     this.windArrow.visible = false;
     this.windArrow.name = 'wind-arrow';
@@ -671,6 +674,7 @@ export class SceneView {
       if (c.type === 'reach-goal') this.content.add(this.goalMarker(c.region.center, c.region.radiusM));
     }
     this.perception.attach(init.sensors);
+    this.detections.attach(init.detectors ?? [], this.labels);
     this.markers.attach(init, this.labels);
     this.airspace.attach(init.airspace);
     for (const label of this.airspace.labels) {
@@ -723,6 +727,7 @@ export class SceneView {
       }
     }
     if (f.scans && this.perception.apply(f.scans)) this.dirty = true;
+    if (f.detections && this.detections.apply(f.detections)) this.dirty = true;
     if (f.airspace && this.airspace.update(f.airspace.active)) zones = true;
     if (f.plans) this.plannedPaths.apply(f.plans);
     if (f.markers) this.markers.take(f.markers);
@@ -743,6 +748,7 @@ export class SceneView {
       v.rotors?.dispose();
     }
     this.perception.clear();
+    this.detections.clear();
     this.airspace.clear();
     this.plannedPaths.clear();
     this.content.clear();
@@ -783,6 +789,7 @@ export class SceneView {
       v.rotors?.update(p.time);
     }
     this.roadView?.update(p.time);
+    if (this.detections.visible) this.detections.update(p.time);
     this.lastPoses = p;
     if (posingStatic) {
       this.staticPosed = true;
@@ -843,12 +850,13 @@ export class SceneView {
   /** Perception rays: each range sensor's last scan (what the agent received). */
   set showRays(on: boolean) {
     this.perception.visible = on;
+    this.detections.visible = on;
     this.dirty = true;
   }
 
-  /** Points and rays drawn for the last scans, and the range sensors in the run. */
-  get rayCounts(): { points: number; rays: number; sensors: number; watched: number } {
-    return { ...this.perception.drawn, watched: this.perception.sensorCount };
+  /** Points and rays drawn for the last scans, the range sensors in the run, and the detected objects drawn (of how many object lists). */
+  get rayCounts(): { points: number; rays: number; sensors: number; watched: number; detections: number; detectors: number } {
+    return { ...this.perception.drawn, watched: this.perception.sensorCount, detections: this.detections.drawn, detectors: this.detections.sensorCount };
   }
 
   set showTrails(on: boolean) {
@@ -1080,6 +1088,7 @@ export class SceneView {
       v.label.style.transform = `translate(${x}px, ${y}px) translate(-50%, -100%)`;
     }
     this.markers.placeLabels(this.camera, w, h);
+    this.detections.placeLabels(this.camera, w, h);
     const zonesOn = this.airspace.visible;
     for (const t of this.zoneTags) {
       const p = this.tmpV.copy(t.label.at).project(this.camera);

@@ -40,7 +40,7 @@ export interface RunRequest {
 
 /** Optional, costlier frame parts the main thread asks for (what is shown). */
 export interface FrameLayers {
-  /** Range-sensor scans (the Rays overlay). */
+  /** Range-sensor scans and object-list detections (the Rays overlay). */
   scans: boolean;
 }
 
@@ -138,6 +138,8 @@ export interface ViewInit {
   /** Actor ids driven by an agent, in world order. */
   agentDriven: string[];
   sensors: SensorInit[];
+  /** Object-list sensors whose detections the Rays overlay draws (absent: none, or an older recording). */
+  detectors?: SensorInit[];
   gimbals: GimbalInit[];
   /** Roadside V2X units (null: no V2X service in the run). */
   v2x: { rsus: { id: string; positionM: [number, number, number] }[] } | null;
@@ -194,6 +196,36 @@ export interface ScanFrame {
   rays: Float32Array;
 }
 
+/**
+ * One object of an object-list reading (sim/sensors/object-list.ts
+ * `Detection`), moved from the sensor frame to the world with the pose the
+ * actor had when the reading was taken: what the agent believes is there
+ * (noise, misses included), never the ground truth.
+ */
+export interface DetectionFrame {
+  /** The sensor's own track id (not an actor id). */
+  trackId: number;
+  /** Reported class (the reading's `kind`). */
+  kind: string;
+  /** Box centre, world ENU, m. */
+  position: [number, number, number];
+  /** Ground velocity in the world frame, m/s. */
+  velocity: [number, number, number];
+  /** Box length, width, height, m (as reported). */
+  size: [number, number, number];
+  /** Heading of the box's x axis in the world, rad (counter-clockwise from east). */
+  yawRad: number;
+}
+
+/** An object-list sensor's latest reading, in world coordinates. */
+export interface DetectionListFrame {
+  actorId: string;
+  sensor: string;
+  /** When the reading was taken (its stamp), s of sim time. */
+  time: number;
+  detections: DetectionFrame[];
+}
+
 /** A drone gimbal's pose for its 3D look. */
 export interface GimbalPoseFrame {
   cameraPosition: [number, number, number];
@@ -248,6 +280,8 @@ export interface ViewFrame {
   actors: PoseBlock;
   looks?: Record<string, ActorLook>;
   scans?: ScanFrame[];
+  /** New object-list readings since the last frame (only while the Rays layer, `FrameLayers.scans`, is on). */
+  detections?: DetectionListFrame[];
   /** V2X deliveries to draw, [sender, receiver]. */
   v2xLinks?: [string, string][];
   gimbals?: Record<string, GimbalPoseFrame>;

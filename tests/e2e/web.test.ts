@@ -140,6 +140,16 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium (e2e)', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'web-cars-chase.png') });
 
+    // Rays on (L): the ego's object list is drawn as boxes, one per detection of its last reading, with a label each.
+    await page.keyboard.press('l');
+    const raysLegend = page.locator('[data-testid=rays-legend]');
+    await expect.poll(async () => Number(await raysLegend.getAttribute('data-detections')), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=rays-legend-text]').textContent()).toMatch(/\d+ detected objects?/);
+    await expect.poll(() => page.locator('[data-testid=detection-label]:not([hidden])').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=detection-label]:not([hidden])').first().textContent()).toMatch(/^car #\d+$/);
+    await page.screenshot({ path: join(ARTIFACTS, 'D-detections.png') });
+    await page.keyboard.press('l');
+
     await page.waitForFunction(() => (document.querySelector('[data-testid=verdict]')?.textContent ?? '') !== '', null, { timeout: 120_000, polling: 250 });
     const verdict = await page.locator('[data-testid=verdict]').textContent();
     expect(['pass', 'fail']).toContain(verdict);
