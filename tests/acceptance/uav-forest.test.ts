@@ -8,9 +8,13 @@
  *
  * Cost: two 50-run sweeps of a 120 s scenario, measured at 113 s of wall
  * time for both with 2 workers on this machine's two cores (uav-pilot 49 of
- * 50 with its persistent lidar map, straight-line 0 of 50), within the 150 s
- * budget of a default test: it runs by default;
- * SKYLANE_ACCEPTANCE_UAV_FOREST=0 skips it.
+ * 50 with its persistent lidar map, straight-line 0 of 50) when run alone,
+ * and 270 s inside the whole suite, which then no longer fitted the suite's
+ * 10-minute budget once the browser lab's end-to-end tests came (issue #7).
+ * So `npm test` sweeps seeds 1..20 (uav-pilot must succeed in at least 19,
+ * one failure allowed as 48 of 50 allows two; straight-line in fewer than 10), and
+ * SKYLANE_ACCEPTANCE_FULL=1 runs issue #4's full 50 seeds (README,
+ * "Performance"); SKYLANE_ACCEPTANCE_UAV_FOREST=0 skips it.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,11 +27,14 @@ import { LIBRARY, ROOT } from '../helpers.ts';
 
 const run = promisify(execFile);
 
+/** Issue #4's 50 seeds with SKYLANE_ACCEPTANCE_FULL=1; 20 in the default suite (see the header). */
+const SEEDS = process.env.SKYLANE_ACCEPTANCE_FULL === '1' ? 50 : 20;
+
 interface SweepRun { seed: number; verdict: string; criteria: { type: string; passed: boolean }[] }
 
 async function sweep(file: string): Promise<SweepRun[]> {
   const out = join(mkdtempSync(join(tmpdir(), 'skylane-forest-')), 'r.json');
-  await run('node', [`${ROOT}bin/skylane.js`, 'run', file, '--seeds', '1..50', '--workers', '2', '--quiet', '--json', out], { maxBuffer: 1 << 26 }).catch((e: { code?: number }) => {
+  await run('node', [`${ROOT}bin/skylane.js`, 'run', file, '--seeds', `1..${SEEDS}`, '--workers', '2', '--quiet', '--json', out], { maxBuffer: 1 << 26 }).catch((e: { code?: number }) => {
     if (e.code !== 1) throw e;
   });
   return (JSON.parse(readFileSync(out, 'utf8')) as { runs: SweepRun[] }).runs;
@@ -47,17 +54,18 @@ function baselineFile(): string {
 
 const success = (r: SweepRun): boolean => r.verdict === 'pass';
 
-describe.runIf(process.env.SKYLANE_ACCEPTANCE_UAV_FOREST !== '0')('issue #4 acceptance: the forest over seeds 1..50', () => {
-  it('uav-pilot succeeds in >= 48 of 50; straight-line fails most', { timeout: 1_200_000 }, async () => {
+describe.runIf(process.env.SKYLANE_ACCEPTANCE_UAV_FOREST !== '0')(`issue #4 acceptance: the forest over seeds 1..${SEEDS}`, () => {
+  it(`uav-pilot succeeds in >= ${Math.ceil(0.95 * SEEDS)} of ${SEEDS}; straight-line fails most`, { timeout: 1_200_000 }, async () => {
     const pilot = await sweep(`${LIBRARY}/uav/forest.yaml`);
     const baseline = await sweep(baselineFile());
-    expect(pilot).toHaveLength(50);
-    expect(baseline).toHaveLength(50);
+    expect(pilot).toHaveLength(SEEDS);
+    expect(baseline).toHaveLength(SEEDS);
     // Both criteria of success must be judged in every run, or a pass is vacuous.
     for (const r of [...pilot, ...baseline]) expect(r.criteria.map((c) => c.type).sort()).toEqual(['no-collision', 'reach-goal']);
     const p = pilot.filter(success).length, b = baseline.filter(success).length;
-    console.log(`forest: uav-pilot succeeds in ${p} of 50 seeds; straight-line in ${b} of 50`);
-    expect(b).toBeLessThan(25);
-    expect(p).toBeGreaterThanOrEqual(48);
+    console.log(`forest: uav-pilot succeeds in ${p} of ${SEEDS} seeds; straight-line in ${b} of ${SEEDS}`);
+    expect(b).toBeLessThan(SEEDS / 2);
+    // 48 of 50 (issue #4), 19 of 20.
+    expect(p).toBeGreaterThanOrEqual(Math.ceil(0.95 * SEEDS));
   });
 });
