@@ -45,6 +45,17 @@ export function quatFromEulerInto(rollRad: number, pitchRad: number, yawRad: num
   return out;
 }
 
+/** Hamilton product a*b into out (may not alias a or b). */
+export function quatMulInto(a: Readonly<Quat>, b: Readonly<Quat>, out: Quat): Quat {
+  const [ax, ay, az, aw] = a;
+  const [bx, by, bz, bw] = b;
+  out[0] = aw * bx + ax * bw + ay * bz - az * by;
+  out[1] = aw * by - ax * bz + ay * bw + az * bx;
+  out[2] = aw * bz + ax * by - ay * bx + az * bw;
+  out[3] = aw * bw - ax * bx - ay * by - az * bz;
+  return out;
+}
+
 /** Rotate vector `v` by unit quaternion `q`, writing into `out` (may alias `v`). */
 export function rotateVec(q: Readonly<Quat>, v: Readonly<Vec3>, out: Vec3): Vec3 {
   // Read by index, not destructured: hot loops (estimator, sensors) call this every tick.

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 /** Shared test helpers: load scenario files and run them in-process. */
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -51,4 +53,17 @@ export function expectScenarioError(e: ScenarioError, file: string, fieldPath: s
   expect(e.fieldPath).toBe(fieldPath);
   expect(e.expected).toMatch(expected);
   expect(e.message.startsWith(`${file}: ${fieldPath}: `)).toBe(true);
+}
+
+const execFileAsync = promisify(execFile);
+
+/** Run the real `skylane` bin as a user does; never throws on a non-zero exit. */
+export async function skylane(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [`${ROOT}bin/skylane.js`, ...args], { cwd: ROOT, env: { ...process.env, SKYLANE_DEBUG: '' }, maxBuffer: 1 << 26 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
 }

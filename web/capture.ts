@@ -12,7 +12,7 @@
  */
 import type { Subscription } from 'rxjs';
 import type { Run } from '../scenarios/runner.ts';
-import { rotateVec, wrapAngle, yawOf, type Pose, type Quat, type Vec3 } from '../sim/math.ts';
+import { quatMulInto, rotateVec, wrapAngle, yawOf, type Pose, type Quat, type Vec3 } from '../sim/math.ts';
 import type { Sensor } from '../sim/sensor.ts';
 import type { Detection } from '../sim/sensors/object-list.ts';
 import type { ActorState, SimEvent, TickSnapshot } from '../sim/snapshot.ts';
@@ -99,7 +99,7 @@ export function detectionsToWorld(detections: readonly Detection[], mount: Pose,
   _sensorO[0] += pose.position[0];
   _sensorO[1] += pose.position[1];
   _sensorO[2] += pose.position[2];
-  quatMul(q, mount.rotation, _sensorQ);
+  quatMulInto(q, mount.rotation, _sensorQ);
   const sensorYaw = yawOf(_sensorQ);
   const out: DetectionFrame[] = [];
   for (const d of detections) {
@@ -118,16 +118,6 @@ export function detectionsToWorld(detections: readonly Detection[], mount: Pose,
   return out;
 }
 
-/** Hamilton product a*b into out (may not alias a or b). */
-function quatMul(a: Readonly<Quat>, b: Readonly<Quat>, out: Quat): Quat {
-  const [ax, ay, az, aw] = a;
-  const [bx, by, bz, bw] = b;
-  out[0] = aw * bx + ax * bw + ay * bz - az * by;
-  out[1] = aw * by - ax * bz + ay * bw + az * bx;
-  out[2] = aw * bz + ax * by - ay * bx + az * bw;
-  out[3] = aw * bw - ax * bx - ay * by - az * bz;
-  return out;
-}
 
 interface GimbalEntry {
   id: string;

@@ -16,7 +16,8 @@ import { carStart, groundOf, roadNetworkOf } from '../scenarios/loader.ts';
 import type { ActorSpec, Scenario } from '../scenarios/schema.ts';
 import { pedestrianPath } from '../scenarios/traffic-features.ts';
 import type { RoadNetwork } from '../vehicles/road/road-network.ts';
-import type { HorizontalShape, RestrictionClass } from '../uav/airspace/zone.ts';
+import type { HorizontalShape } from '../uav/airspace/zone.ts';
+import { ZONE_COLORS } from './zone-colors.ts';
 
 /** Colours of the schematic (the web view's palette: web/actor-look.ts and web/zone-geometry.ts ZONE_COLORS). */
 export const THUMB_COLORS = {
@@ -36,19 +37,6 @@ export const THUMB_COLORS = {
   route: '#4dffb8',
 } as const;
 
-/**
- * Zone colours by restriction class: a copy of web/zone-geometry.ts
- * ZONE_COLORS (that module imports three, which this pure module must not pull
- * into Node tests; tests/web/thumbnail.test.ts checks the two agree).
- */
-export const THUMB_ZONE_COLORS: Readonly<Record<RestrictionClass, string>> = {
-  PROHIBITED: '#ff3b3b',
-  REQ_AUTHORISATION: '#ff8a1f',
-  CONDITIONAL: '#ffe14d',
-  WARNING: '#ffb300',
-  ALTITUDE_CAP: '#a066ff',
-  NO_RESTRICTION: '#9aa3ad',
-};
 
 export interface ThumbnailOptions {
   /** Rendered width and height in CSS pixels (the viewBox is in metres); default 160 x 120. */
@@ -299,7 +287,7 @@ export function thumbnailSvg(scenario: Scenario, opts: ThumbnailOptions = {}): s
   if (zones.length > 0) {
     out.push('<g data-layer="airspace">');
     for (const z of zones) {
-      const color = THUMB_ZONE_COLORS[z.restriction];
+      const color = ZONE_COLORS[z.restriction];
       out.push(`<g data-zone="${xmlEscape(z.id)}" fill="${color}" fill-opacity="0.22" stroke="${color}" stroke-width="${hair}"><title>${xmlEscape(`${z.id} (${z.restriction})`)}</title>`);
       for (const v of z.volumes) out.push(`${shapePath(v.shape).tag}/>`);
       out.push('</g>');

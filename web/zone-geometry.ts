@@ -17,15 +17,7 @@ const CAPPED_MIN_THICKNESS_M = 10;
 /** Segments of a circle's cylinder (a multiple of 4, so the extremes along x and y are vertices). */
 export const CIRCLE_SEGMENTS = 64;
 
-/** Colour of each restriction class (PROHIBITED red ... NO_RESTRICTION grey). */
-export const ZONE_COLORS: Readonly<Record<RestrictionClass, string>> = {
-  PROHIBITED: '#ff3b3b',
-  REQ_AUTHORISATION: '#ff8a1f',
-  CONDITIONAL: '#ffe14d',
-  WARNING: '#ffb300',
-  ALTITUDE_CAP: '#a066ff',
-  NO_RESTRICTION: '#9aa3ad',
-};
+export { ZONE_COLORS } from './zone-colors.ts';
 
 /** A volume's vertical extent in world z, m. */
 export interface ZoneBand {

@@ -39,7 +39,7 @@
  *   assumption; misses are drawn from the sensor's seeded stream.
  */
 import type { Pose, Quat, Vec3 } from '../math.ts';
-import { rotateVec, rotateVecInv, wrapAngle, yawOf } from '../math.ts';
+import { quatMulInto, rotateVec, rotateVecInv, wrapAngle, yawOf } from '../math.ts';
 import type { Rng } from '../rng.ts';
 import type { OtherActor, SenseContext, Sensor } from '../sensor.ts';
 
@@ -120,16 +120,6 @@ const SAMPLES: readonly (readonly [number, number])[] = [
   [-0.9, -0.9],
 ];
 
-/** Hamilton product a*b into out (may not alias). */
-function quatMul(a: Readonly<Quat>, b: Readonly<Quat>, out: Quat): Quat {
-  const [ax, ay, az, aw] = a;
-  const [bx, by, bz, bw] = b;
-  out[0] = aw * bx + ax * bw + ay * bz - az * by;
-  out[1] = aw * by - ax * bz + ay * bw + az * bx;
-  out[2] = aw * bz + ax * by - ay * bx + az * bw;
-  out[3] = aw * bw - ax * bx - ay * by - az * bz;
-  return out;
-}
 
 export { rotateVecInv };
 
@@ -140,7 +130,7 @@ export function sensorPose(ctx: SenseContext, mount: Pose, origin: Vec3, q: Quat
   origin[0] += s.position[0];
   origin[1] += s.position[1];
   origin[2] += s.position[2];
-  quatMul(s.rotation, mount.rotation, q);
+  quatMulInto(s.rotation, mount.rotation, q);
 }
 
 /** True if `body` is one of `a`'s bodies. */

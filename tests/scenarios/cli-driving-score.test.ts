@@ -3,29 +3,17 @@
  * across a sweep"): printed by `skylane run` and `skylane merge`, and in the
  * JSON report's summary, whenever a run has a `driving-score` criterion.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { drivingScoreLine } from '../../scenarios/cli/main.ts';
 import type { CriterionResult } from '../../scenarios/criteria/criterion.ts';
 import { sweepDrivingScore, type ReportSummary } from '../../scenarios/reports/json.ts';
 import type { Report, RunResult } from '../../scenarios/result.ts';
-import { FIXTURES, ROOT } from '../helpers.ts';
+import { FIXTURES, ROOT, skylane } from '../helpers.ts';
 
-const run = promisify(execFile);
 
-async function skylane(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [`${ROOT}bin/skylane.js`, ...args], { cwd: ROOT, env: { ...process.env, SKYLANE_DEBUG: '' } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 /** A run result with only what the summary reads. */
 function result(file: string, backend: string, verdict: RunResult['verdict'], score: number | null): RunResult {

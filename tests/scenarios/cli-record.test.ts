@@ -3,26 +3,14 @@
  * `skylane replay` (matches: exit 0; tampered: exit 1; corrupted: exit 2)
  * and `skylane export-mcap`.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers.ts';
+import { ROOT, skylane } from '../helpers.ts';
 
-const run = promisify(execFile);
 
-async function skylane(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [`${ROOT}bin/skylane.js`, ...args], { cwd: ROOT, env: { ...process.env, SKYLANE_DEBUG: '' } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 let dir: string;
 let recs: string;

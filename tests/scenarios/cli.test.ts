@@ -1,30 +1,17 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
-import { promisify } from 'node:util';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../scenarios/result.ts';
-import { FIXTURES, LIBRARY, ROOT } from '../helpers.ts';
+import { FIXTURES, LIBRARY, ROOT, skylane } from '../helpers.ts';
 
 /** Scenario files in the library and its subfolders (one run each at its own seed). */
 const N_LIBRARY = readdirSync(LIBRARY, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(ya?ml|json)$/.test(f) && !f.split(sep).includes('data')).length;
 /** Library files that are negative controls (`expect:`): they count as failed as expected. */
 const N_XFAIL = readdirSync(LIBRARY, { recursive: true, encoding: 'utf8' }).filter((f) => /\.ya?ml$/.test(f) && /^expect:/m.test(readFileSync(`${LIBRARY}/${f}`, 'utf8'))).length;
 
-const run = promisify(execFile);
 
-/** Run the real `skylane` bin; never throws on a non-zero exit. */
-async function skylane(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [`${ROOT}bin/skylane.js`, ...args], { cwd: ROOT, env: { ...process.env, SKYLANE_DEBUG: '' } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 let dir: string;
 beforeAll(() => {

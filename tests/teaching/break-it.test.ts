@@ -2,11 +2,9 @@
  * Teaching mode's "break it" switches (scenarios/break-it.ts): each takes a
  * capability away and the scores show it; the result records the switches.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../scenarios/result.ts';
 import { resolvedAirspaceOf, setResolvedAirspace } from '../../scenarios/airspace-resolve.ts';
@@ -16,7 +14,7 @@ import { loadScenarioFile } from '../../scenarios/node-io.ts';
 import { runScenario, type RunOptions } from '../../scenarios/runner.ts';
 import { ZED_F9P } from '../../sim/sensors/gnss.ts';
 import { ABS_48_TOOTH } from '../../sim/sensors/wheel-odometry.ts';
-import { criterion, LIBRARY, ROOT } from '../helpers.ts';
+import { criterion, LIBRARY, ROOT, skylane } from '../helpers.ts';
 
 /** A library scenario cut to `durationS` (the scores below are settled well before), to keep the suite lean. */
 function shortened(rel: string, durationS?: number): LoadedScenario {
@@ -104,16 +102,6 @@ describe('break-it switches', () => {
 });
 
 describe('skylane run --break', () => {
-  const exec = promisify(execFile);
-  async function skylane(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await exec(process.execPath, [`${ROOT}bin/skylane.js`, ...args], { cwd: ROOT, env: { ...process.env, SKYLANE_DEBUG: '' } });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
 
   it('runs with the switches, marks the run in the table, the JSON and the JUnit, and fails where the radio mattered', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'skylane-break-'));

@@ -4,28 +4,16 @@
  * (the good runs pass, the hung ones end in error, the process exits 1
  * promptly), the report naming the user agent, and bad input exiting 2.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../../scenarios/result.ts';
-import { ROOT } from '../../helpers.ts';
+import { ROOT, skylane } from '../../helpers.ts';
 
-const exec = promisify(execFile);
 const DIR = 'tests/fixtures/agents';
 
-async function skylane(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [`${ROOT}bin/skylane.js`, ...args], { cwd: ROOT, env: { ...process.env, SKYLANE_DEBUG: '' } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('skylane run --agent', () => {
   it('a sweep on 2 workers: the hanging agent errors on its scenario, the good runs pass, exit 1', async () => {
