@@ -24,4 +24,8 @@ export default defineConfig({
     chunkSizeWarningLimit: 5000,
   },
   worker: { format: 'es' },
+  // The dev server pre-bundles dependencies it finds from its entries; the simulation worker is one too
+  // (it is started with new URL(...), which the scan does not follow), so its dependencies are found up
+  // front instead of on first use, which made Vite re-optimise and reload the page mid-run.
+  optimizeDeps: { entries: ['index.html', 'sim-worker.ts'] },
 });
