@@ -1,10 +1,11 @@
+/** Shared test helpers: load scenario files and run them in-process, or the CLI as a user does. */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-/** Shared test helpers: load scenario files and run them in-process. */
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { ScenarioError } from '../scenarios/loader.ts';
+import { ScenarioError, type LoadedScenario } from '../scenarios/loader.ts';
+import { resolvedAirspaceOf, setResolvedAirspace } from '../scenarios/airspace-resolve.ts';
 import { loadScenarioFile } from '../scenarios/node-io.ts';
 import { runScenario, type RunOptions } from '../scenarios/runner.ts';
 import type { RunResult } from '../scenarios/result.ts';
@@ -66,4 +67,16 @@ export async function skylane(...args: string[]): Promise<{ code: number; stdout
     const e = err as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
+}
+
+/** A library scenario (path under scenarios/library), cut to `durationS` when given, to keep the suite lean. */
+export function libraryScenario(rel: string, durationS?: number): LoadedScenario {
+  const l = loadScenarioFile(`${LIBRARY}/${rel}`);
+  if (durationS === undefined) return l;
+  (l.raw as { duration: number }).duration = durationS;
+  const scenario = { ...l.scenario, duration: durationS };
+  // The loader's resolved airspace is keyed on the Scenario object.
+  const air = resolvedAirspaceOf(l.scenario);
+  if (air) setResolvedAirspace(scenario, air);
+  return { ...l, scenario };
 }

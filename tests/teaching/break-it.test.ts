@@ -7,26 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../scenarios/result.ts';
-import { resolvedAirspaceOf, setResolvedAirspace } from '../../scenarios/airspace-resolve.ts';
 import { applyBreakIt, breakItLabels, validateBreakIt } from '../../scenarios/break-it.ts';
 import type { LoadedScenario } from '../../scenarios/loader.ts';
 import { loadScenarioFile } from '../../scenarios/node-io.ts';
 import { runScenario, type RunOptions } from '../../scenarios/runner.ts';
 import { ZED_F9P } from '../../sim/sensors/gnss.ts';
 import { ABS_48_TOOTH } from '../../sim/sensors/wheel-odometry.ts';
-import { criterion, LIBRARY, ROOT, skylane } from '../helpers.ts';
+import { criterion, LIBRARY, libraryScenario, ROOT, skylane } from '../helpers.ts';
 
-/** A library scenario cut to `durationS` (the scores below are settled well before), to keep the suite lean. */
-function shortened(rel: string, durationS?: number): LoadedScenario {
-  const l = loadScenarioFile(`${LIBRARY}/${rel}`);
-  if (durationS === undefined) return l;
-  (l.raw as { duration: number }).duration = durationS;
-  const scenario = { ...l.scenario, duration: durationS };
-  // The loader's resolved airspace is keyed on the Scenario object.
-  const air = resolvedAirspaceOf(l.scenario);
-  if (air) setResolvedAirspace(scenario, air);
-  return { ...l, scenario };
-}
 
 const run = (l: LoadedScenario, opts: RunOptions = {}) => runScenario(l, opts);
 
@@ -58,7 +46,7 @@ describe('break-it switches', () => {
   });
 
   it('v2xOff: cars/v2x-occluded-intersection passes with the radio and fails without it, and says so', async () => {
-    const l = shortened('cars/v2x-occluded-intersection.yaml');
+    const l = libraryScenario('cars/v2x-occluded-intersection.yaml');
     const normal = await run(l);
     expect(normal.verdict).toBe('pass');
     expect(normal.breakIt).toBeUndefined();
@@ -69,7 +57,7 @@ describe('break-it switches', () => {
   });
 
   it('stabiliserOff: gimbal/hover-calm fails jitter with unpowered motors', async () => {
-    const l = shortened('gimbal/hover-calm.yaml', 20);
+    const l = libraryScenario('gimbal/hover-calm.yaml', 20);
     const normal = await run(l);
     const jitter = criterion(normal, 'gimbal-jitter');
     expect(jitter.passed).toBe(true);
@@ -81,7 +69,7 @@ describe('break-it switches', () => {
   });
 
   it('zonesIgnored: uav-pilot flies into the airport circle of airspace/airport-circle, the scorer still judging it', async () => {
-    const l = shortened('airspace/airport-circle.yaml', 30);
+    const l = libraryScenario('airspace/airport-circle.yaml', 30);
     const normal = await run(l);
     expect(criterion(normal, 'airspace-no-incursion').passed).toBe(true);
     const broken = await run(l, { breakIt: { zonesIgnored: true } });
@@ -92,7 +80,7 @@ describe('break-it switches', () => {
   });
 
   it('sensorNoiseScale 10: uav/hover-turbulence-light holds its position measurably worse', async () => {
-    const l = shortened('uav/hover-turbulence-light.yaml', 25);
+    const l = libraryScenario('uav/hover-turbulence-light.yaml', 25);
     const normal = criterion(await run(l), 'position-hold');
     const noisy = await run(l, { breakIt: { sensorNoiseScale: 10 } });
     const worse = criterion(noisy, 'position-hold');

@@ -4,30 +4,18 @@
  * library runs (cut short where the moment of interest comes early).
  */
 import { describe, expect, it } from 'vitest';
-import { resolvedAirspaceOf, setResolvedAirspace } from '../../scenarios/airspace-resolve.ts';
-import type { LoadedScenario } from '../../scenarios/loader.ts';
-import { loadScenarioFile } from '../../scenarios/node-io.ts';
 import { runScenario, startRun } from '../../scenarios/runner.ts';
 import { relativeDirection } from '../../agents/uav/uav-pilot.ts';
-import { LIBRARY } from '../helpers.ts';
+import { libraryScenario } from '../helpers.ts';
 
 interface Explains {
   explain(): string | null;
 }
 
-function load(rel: string, durationS?: number): LoadedScenario {
-  const l = loadScenarioFile(`${LIBRARY}/${rel}`);
-  if (durationS === undefined) return l;
-  (l.raw as { duration: number }).duration = durationS;
-  const scenario = { ...l.scenario, duration: durationS };
-  const air = resolvedAirspaceOf(l.scenario);
-  if (air) setResolvedAirspace(scenario, air);
-  return { ...l, scenario };
-}
 
 /** Every explanation of `actor` (default: the first agent-driven actor) at 10 Hz, with its time, and the run's state hash. */
 async function explanations(rel: string, durationS?: number, actor?: string): Promise<{ lines: [number, string][]; hash: string; first: string | null }> {
-  const run = await startRun(load(rel, durationS));
+  const run = await startRun(libraryScenario(rel, durationS));
   try {
     const id = actor ?? run.scenario.actors.find((a) => 'agent' in a && a.agent !== undefined)!.id;
     const agent = run.world.agentOf(id) as unknown as Explains;
@@ -57,7 +45,7 @@ describe('explain() on the reference agents', () => {
     expect(braking, lines.map((l) => l[1]).join('\n')).toBeDefined();
     expect(said(lines, /^following car #\d+ \d+ m ahead at \d+ m\/s/)).toBeDefined();
     // Asking for explanations is read-only: the run ends in the same state as one that never asked.
-    expect((await runScenario(load('cars/lead-brake.yaml'))).stateHash).toBe(hash);
+    expect((await runScenario(libraryScenario('cars/lead-brake.yaml'))).stateHash).toBe(hash);
   });
 
   it('ha-pilot: cars/hidden-pedestrian names the pedestrian it detected', async () => {

@@ -6,24 +6,10 @@
  * but not one that is merely paused.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { FakeWorker } from './fake-worker.ts';
 import { WorkerFrameSource, type FrameSourceHandlers } from '../../web/frame-source.ts';
-import type { FromWorker, ToWorker, ViewInit } from '../../web/sim-protocol.ts';
+import type { FromWorker, ViewInit } from '../../web/sim-protocol.ts';
 
-class FakeWorker {
-  onmessage: ((e: MessageEvent<FromWorker>) => void) | null = null;
-  onerror: ((e: ErrorEvent) => void) | null = null;
-  sent: ToWorker[] = [];
-  terminated = false;
-  postMessage(m: ToWorker): void {
-    this.sent.push(m);
-  }
-  terminate(): void {
-    this.terminated = true;
-  }
-  emit(m: FromWorker): void {
-    this.onmessage?.({ data: m } as MessageEvent<FromWorker>);
-  }
-}
 
 function recorder() {
   const log: string[] = [];

@@ -5,25 +5,11 @@
  * next run gets a fresh worker. Against a fake worker (no browser).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { FakeWorker } from '../../web/fake-worker.ts';
 import { WorkerFrameSource, type FrameSourceHandlers } from '../../../web/frame-source.ts';
-import type { FromWorker, RunRequest, ToWorker, ViewInit } from '../../../web/sim-protocol.ts';
+import type { RunRequest, ViewInit } from '../../../web/sim-protocol.ts';
 import { AGENT_WATCHDOG_REASON } from '../../../agents/user/reasons.ts';
 
-class FakeWorker {
-  onmessage: ((e: MessageEvent<FromWorker>) => void) | null = null;
-  onerror: ((e: ErrorEvent) => void) | null = null;
-  sent: ToWorker[] = [];
-  terminated = false;
-  postMessage(m: ToWorker): void {
-    this.sent.push(m);
-  }
-  terminate(): void {
-    this.terminated = true;
-  }
-  emit(m: FromWorker): void {
-    this.onmessage?.({ data: m } as MessageEvent<FromWorker>);
-  }
-}
 
 const INIT = { scenarioId: 'x' } as ViewInit;
 const OPTS = { speed: 1, autoplay: true, layers: { scans: false } };
