@@ -112,7 +112,6 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('airspace view in Chromium (e2e)', () 
     const page = await app.browser.newPage({ viewport: { width: 1200, height: 800 }, deviceScaleFactor: 1 });
     const problems = pageProblems(page);
     const legend = page.locator('[data-testid=zones-legend]');
-    const simTime = () => page.evaluate(() => Number(document.querySelector('[data-testid=sim-time]')?.textContent));
 
     await page.goto(`${app.url}?scenario=airspace-temporary-zone&speed=4`);
     await page.waitForFunction(() => document.querySelector('[data-testid=zones-legend]')?.getAttribute('data-zones') === '1', null, { timeout: 30_000, polling: 50 });
@@ -121,9 +120,14 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('airspace view in Chromium (e2e)', () 
     await page.waitForTimeout(300);
     await page.screenshot({ path: SCREENSHOT_INACTIVE });
     await page.locator('[data-testid=play]').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=zones-legend]')?.getAttribute('data-active') === '1', null, { timeout: 30_000, polling: 50 });
-    // The timeline switches it on at 8 s (the view reads the service each update, so it follows within a frame).
-    const t = await simTime();
+    // The timeline switches it on at 8 s (the view shows a zone's change with its own frame): the sim time is read
+    // in the same evaluation that sees the zone active, so a slow round trip to the page cannot add to it.
+    const seenAt = await page.waitForFunction(
+      () => (document.querySelector('[data-testid=zones-legend]')?.getAttribute('data-active') === '1' ? Number(document.querySelector('[data-testid=sim-time]')?.textContent) : false),
+      null,
+      { timeout: 30_000, polling: 50 },
+    );
+    const t = (await seenAt.jsonValue()) as number;
     expect(t).toBeGreaterThanOrEqual(8);
     expect(t).toBeLessThan(10);
     expect(await page.locator('#events .event-kind').allTextContents()).toContain('timeline');
