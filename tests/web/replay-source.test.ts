@@ -8,23 +8,33 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../scenarios/node-io.ts';
 import { recordScenario } from '../../scenarios/record/recorder.ts';
-import { decodeRecording } from '../../scenarios/record/format.ts';
+import { decodeRecording, type Recording } from '../../scenarios/record/format.ts';
 import { poseAt } from '../../scenarios/record/player.ts';
 import { startRun } from '../../scenarios/runner.ts';
 import { Capture } from '../../web/capture.ts';
 import { eventsBetween, recordedFrame, recordedIndexes, recordedRunSpec } from '../../web/replay-source.ts';
-import { POSE_STRIDE } from '../../web/sim-protocol.ts';
+import { POSE_STRIDE, type ViewInit } from '../../web/sim-protocol.ts';
 import { MetricSeries, metricSamples, referenceLines } from '../../web/plots-data.ts';
 
 const FILE = 'scenarios/library/rover-moving-obstacle.yaml';
 
+/** The file's run recorded once (seed 1, Rapier), with the ViewInit the worker would post for it; shared by both blocks. */
+let fixture: Promise<{ rec: Recording; init: ViewInit }> | null = null;
+function recorded(): Promise<{ rec: Recording; init: ViewInit }> {
+  fixture ??= (async () => {
+    const loaded = loadScenarioFile(FILE);
+    const { recording } = await recordScenario(loaded, { seed: 1, backend: 'rapier' });
+    const rec = decodeRecording(JSON.parse(JSON.stringify(recording)), 'r.skyrec.json.gz');
+    const run = await startRun(loaded, { seed: 1, backend: 'rapier' });
+    const init = new Capture(run, loaded.scenario.name).init;
+    run.dispose();
+    return { rec, init };
+  })();
+  return fixture;
+}
+
 describe('replay frames from a recording', async () => {
-  const loaded = loadScenarioFile(FILE);
-  const { recording } = await recordScenario(loaded, { seed: 1, backend: 'rapier' });
-  const rec = decodeRecording(JSON.parse(JSON.stringify(recording)), 'r.skyrec.json.gz');
-  const run = await startRun(loaded, { seed: 1, backend: 'rapier' });
-  const init = new Capture(run, loaded.scenario.name).init;
-  run.dispose();
+  const { rec, init } = await recorded();
 
   it('places each view actor at its recorded pose, by id, with a velocity along its track', () => {
     const idx = recordedIndexes(rec, init);
@@ -104,12 +114,7 @@ describe('events to jump to', () => {
 
 describe('RecordingFrameSource', async () => {
   const { RecordingFrameSource } = await import('../../web/replay-source.ts');
-  const loaded = loadScenarioFile(FILE);
-  const { recording } = await recordScenario(loaded, { seed: 1, backend: 'rapier' });
-  const rec = decodeRecording(JSON.parse(JSON.stringify(recording)), 'r.skyrec.json.gz');
-  const run = await startRun(loaded, { seed: 1, backend: 'rapier' });
-  const init = new Capture(run, loaded.scenario.name).init;
-  run.dispose();
+  const { rec, init } = await recorded();
 
   /** A stand-in for the simulation worker: records what it is sent; the test answers for it. */
   function fakeWorker() {
